@@ -1,0 +1,17 @@
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "answers")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub response_id: i32,
+    pub question: String,
+    pub option: Option<String>,
+    pub number: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub text: Option<String>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

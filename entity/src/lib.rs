@@ -1,0 +1,10 @@
+//! sea-orm models of peiling's tables. Plain data only: queries live in the app's `store`.
+
+pub mod answer;
+pub mod invitation_token;
+pub mod invitee;
+pub mod invitee_group;
+pub mod mail_outbox;
+pub mod response;
+pub mod survey;
+pub mod user;

@@ -1,0 +1,96 @@
+//! `peiling demo`: the whole path on synthetic data, on a fresh database in a folder of its own.
+
+pub mod people;
+pub mod plan;
+
+use crate::bundled::Bundled;
+use crate::domain::EmailAddress;
+use crate::report::{ReportDefinition, stats, text_table};
+use crate::store::{self, invitees::NewInvitee, surveys::Survey};
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use entity::{invitee, survey};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait};
+use std::path::Path;
+
+pub struct Outcome {
+    pub survey: Survey,
+    pub database_url: String,
+    pub response_table: String,
+    pub figures_table: String,
+}
+
+fn at(date: NaiveDate, hour: u32) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&date.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default()))
+}
+
+/// Creates the bundled survey in a new SQLite database under `dir`, invites the plan's people,
+/// stores their responses and computes the figures.
+pub async fn run(dir: &Path, bundled: &Bundled) -> anyhow::Result<Outcome> {
+    let database_url = format!("sqlite://{}?mode=rwc", dir.join("peiling.db").display());
+    let db = crate::db::connect(&database_url).await?;
+    run_on(&db, bundled).await.map(|(survey, response_table, figures_table)| Outcome {
+        survey,
+        database_url,
+        response_table,
+        figures_table,
+    })
+}
+
+/// The demo on an existing (empty) database; returns the survey and the two printed tables.
+pub async fn run_on(db: &DatabaseConnection, bundled: &Bundled) -> anyhow::Result<(Survey, String, String)> {
+    let plan: plan::Plan = toml::from_str(bundled.demo_plan).context("the bundled demo plan does not parse")?;
+    let fieldwork = plan.fieldwork.context("the demo plan needs a fieldwork period")?;
+    let (opened, closed) = (at(fieldwork.opens, 8), at(fieldwork.closes, 23));
+
+    let survey = store::surveys::create(db, bundled.definition, opened).await?;
+    let report = ReportDefinition::parse(bundled.report, &survey.questionnaire)?;
+    let respondents = plan::generate(&survey.questionnaire, &plan)?;
+
+    let mut rng = plan::Rng::new(plan.seed ^ 0x5eed);
+    let total: usize = plan.groups.values().map(|g| g.invited).sum();
+    let mut people = people::people(&mut rng, total).into_iter();
+    let mut new = Vec::new();
+    for group in &survey.questionnaire.groups {
+        let Some(gp) = plan.groups.get(&group.code) else { continue };
+        for person in people.by_ref().take(gp.invited) {
+            new.push(NewInvitee { email: EmailAddress::parse(&person.email)?, name: Some(person.name), group: group.code.clone() });
+        }
+    }
+    store::invitees::add_all(db, &survey, new, opened).await?;
+
+    let txn = db.begin().await?;
+    for respondent in &respondents {
+        let group = survey.group_by_code(&respondent.group).context("a respondent's group vanished")?;
+        // Mark one not-yet-responded invitee of the same group as done, as a submission would.
+        let invitee = invitee::Entity::find()
+            .filter(invitee::Column::SurveyId.eq(survey.row.id))
+            .filter(invitee::Column::GroupId.eq(group.id))
+            .filter(invitee::Column::SubmittedAt.is_null())
+            .order_by_asc(invitee::Column::Id)
+            .one(&txn)
+            .await?
+            .context("more respondents than invitees in a group")?;
+        let mut invitee = invitee.into_active_model();
+        invitee.submitted_at = Set(Some(closed));
+        invitee.update(&txn).await?;
+        store::responses::insert_submitted(&txn, &survey, group.id, &respondent.answers, closed).await?;
+    }
+    let mut row = survey.row.clone().into_active_model();
+    row.status = Set(store::surveys::Status::Closed.as_str().into());
+    row.frozen_definition = Set(Some(bundled.definition.to_string()));
+    row.opened_at = Set(Some(opened));
+    row.closes_at = Set(Some(closed));
+    row.closed_at = Set(Some(closed));
+    let row: survey::Model = row.update(&txn).await?;
+    txn.commit().await?;
+    let survey = Survey { row, ..survey };
+
+    let counts = stats::count(db, survey.row.id, None).await?;
+    let groups = stats::response_per_group(db, survey.row.id).await?;
+    Ok((
+        survey.clone(),
+        text_table::response_table(&groups),
+        text_table::figures_table(&report, &survey.questionnaire, &counts),
+    ))
+}

@@ -1,0 +1,5 @@
+//! Values that are checked once, at the edge, and trusted from then on.
+
+mod email;
+
+pub use email::EmailAddress;

@@ -1,0 +1,13 @@
+//! peiling: surveys of municipal staff, from invitation to the council's PDF report.
+
+pub mod bundled;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod questionnaire;
+pub mod report;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,31 @@
+use clap::Parser;
+use peiling::cli::{Cli, Command, SurveyCommand};
+use peiling::config::Config;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    peiling::telemetry::init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("peiling: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env();
+    match cli.command {
+        Command::Demo { dir } => peiling::commands::demo(dir).await,
+        Command::Migrate => peiling::commands::migrate(&config).await,
+        Command::Survey { command } => match command {
+            SurveyCommand::Check { file } => peiling::commands::survey_check(&file),
+            SurveyCommand::Create { file } => peiling::commands::survey_create(&config, &file).await,
+            SurveyCommand::List => peiling::commands::survey_list(&config).await,
+        },
+        Command::Figures { survey, report } => peiling::commands::figures(&config, &survey, report.as_deref()).await,
+    }
+}

@@ -1,0 +1,579 @@
+//! Reading a questionnaire definition (TOML) into a [`Questionnaire`], with every problem
+//! reported at once, each naming its line and question.
+//!
+//! The file format is documented in `surveys/README.md`.
+
+use super::condition::{self, Condition, Op, Value};
+use super::model::{Choice, ChoiceStyle, Group, OptOut, Question, QuestionKind, Questionnaire, slug};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::fmt;
+use toml::Spanned;
+
+/// Open text answers longer than this are refused unless the definition allows more.
+pub const DEFAULT_SHORT_TEXT: usize = 300;
+pub const DEFAULT_LONG_TEXT: usize = 10_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The file is not valid TOML, or a field has the wrong shape; the text comes from the parser.
+    Syntax(String),
+    EmptyField(&'static str),
+    NoGroups,
+    BadCode { what: &'static str, code: String },
+    DuplicateGroup(String),
+    NoQuestions,
+    DuplicateQuestion { id: String, first_line: usize },
+    UnknownType(String),
+    NoOptions,
+    EmptyOptionLabel,
+    DuplicateOption(String),
+    FieldNotForType { field: &'static str, kind: String },
+    BadRange { min: i64, max: i64 },
+    TooFewPoints,
+    ConditionSyntax(condition::ParseError),
+    UnknownQuestion(String),
+    ForwardReference(String),
+    SelfReference,
+    ConditionOnText(String),
+    UnknownOption { question: String, value: String, options: Vec<String> },
+    WrongValueType { question: String, value: String, expected: &'static str },
+    OrderingOnChoice { question: String, op: Op },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Syntax(message) => write!(f, "de definitie is geen geldige TOML: {message}"),
+            Problem::EmptyField(field) => write!(f, "'{field}' mag niet leeg zijn"),
+            Problem::NoGroups => {
+                write!(f, "er is geen groep gedefinieerd; voeg minstens één [[groups]] toe (bijv. een team)")
+            }
+            Problem::BadCode { what, code } => write!(
+                f,
+                "{what} '{code}' is ongeldig: gebruik letters, cijfers, '_' of '-', beginnend met een letter"
+            ),
+            Problem::DuplicateGroup(code) => write!(f, "groep '{code}' komt twee keer voor"),
+            Problem::NoQuestions => write!(f, "de vragenlijst bevat geen vragen"),
+            Problem::DuplicateQuestion { id, first_line } => {
+                write!(f, "vraagcode '{id}' is al gebruikt op regel {first_line}")
+            }
+            Problem::UnknownType(kind) => write!(
+                f,
+                "onbekend vraagtype '{kind}'; kies uit single, multiple, yesno, scale, number, text, longtext"
+            ),
+            Problem::NoOptions => write!(f, "de vraag heeft geen antwoordopties"),
+            Problem::EmptyOptionLabel => write!(f, "een antwoordoptie heeft een lege tekst"),
+            Problem::DuplicateOption(code) => write!(f, "antwoordoptie '{code}' komt twee keer voor"),
+            Problem::FieldNotForType { field, kind } => {
+                write!(f, "'{field}' hoort niet bij een vraag van type '{kind}'")
+            }
+            Problem::BadRange { min, max } => {
+                write!(f, "het bereik klopt niet: het minimum ({min}) moet kleiner zijn dan het maximum ({max})")
+            }
+            Problem::TooFewPoints => write!(f, "een schaal heeft minstens twee punten nodig"),
+            Problem::ConditionSyntax(e) => write!(f, "de voorwaarde 'show_if' is onleesbaar: {e}"),
+            Problem::UnknownQuestion(id) => write!(f, "de voorwaarde verwijst naar vraag '{id}', die niet bestaat"),
+            Problem::ForwardReference(id) => write!(
+                f,
+                "de voorwaarde verwijst naar vraag '{id}', die pas later komt; een voorwaarde mag alleen naar eerdere vragen kijken"
+            ),
+            Problem::SelfReference => write!(f, "de voorwaarde verwijst naar de vraag zelf"),
+            Problem::ConditionOnText(id) => {
+                write!(f, "de voorwaarde test open vraag '{id}'; alleen gesloten vragen en getallen kunnen routeren")
+            }
+            Problem::UnknownOption { question, value, options } => write!(
+                f,
+                "vraag '{question}' heeft geen antwoord '{value}'; mogelijk zijn: {}",
+                options.join(", ")
+            ),
+            Problem::WrongValueType { question, value, expected } => {
+                write!(f, "de voorwaarde vergelijkt vraag '{question}' met '{value}', maar verwacht {expected}")
+            }
+            Problem::OrderingOnChoice { question, op } => write!(
+                f,
+                "'{op}' werkt alleen op getallen; vergelijk keuzevraag '{question}' met =, != of in [...]"
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefinitionError {
+    pub line: Option<usize>,
+    pub question: Option<String>,
+    pub problem: Problem,
+}
+
+impl fmt::Display for DefinitionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.line, &self.question) {
+            (Some(line), Some(q)) => write!(f, "regel {line}, vraag {q}: {}", self.problem),
+            (Some(line), None) => write!(f, "regel {line}: {}", self.problem),
+            (None, Some(q)) => write!(f, "vraag {q}: {}", self.problem),
+            (None, None) => write!(f, "{}", self.problem),
+        }
+    }
+}
+
+/// All problems found in one definition, in file order.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct DefinitionErrors(pub Vec<DefinitionError>);
+
+impl fmt::Display for DefinitionErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        writeln!(f, "de vragenlijst bevat {n} {}:", if n == 1 { "fout" } else { "fouten" })?;
+        for e in &self.0 {
+            writeln!(f, "  - {e}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefinition {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    #[serde(default)]
+    intro: String,
+    #[serde(default)]
+    thanks: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    contact: String,
+    minutes: Option<u32>,
+    #[serde(default)]
+    groups: Vec<Spanned<RawGroup>>,
+    #[serde(default)]
+    questions: Vec<RawQuestion>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    code: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    id: Spanned<String>,
+    #[serde(rename = "type")]
+    kind: String,
+    text: String,
+    help: Option<String>,
+    required: Option<bool>,
+    page: Option<String>,
+    show_if: Option<Spanned<String>>,
+    options: Option<Vec<RawOption>>,
+    points: Option<Vec<RawOption>>,
+    dont_know: Option<String>,
+    min: Option<i64>,
+    max: Option<i64>,
+    unit: Option<String>,
+    opt_out: Option<RawOptOut>,
+    from: Option<i64>,
+    to: Option<i64>,
+    low_label: Option<String>,
+    high_label: Option<String>,
+    max_length: Option<usize>,
+    min_choices: Option<usize>,
+    max_choices: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawOption {
+    Label(String),
+    Full(RawChoice),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChoice {
+    code: Option<String>,
+    label: String,
+    #[serde(default)]
+    dont_know: bool,
+    #[serde(default)]
+    exclusive: bool,
+    #[serde(default)]
+    other: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOptOut {
+    code: Option<String>,
+    label: String,
+    value: Option<i64>,
+}
+
+fn line_of(source: &str, offset: usize) -> usize {
+    source.as_bytes()[..offset.min(source.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn valid_code(code: &str) -> bool {
+    let mut chars = code.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+const KEYWORDS: [&str; 4] = ["and", "or", "not", "in"];
+
+/// Collects problems for one question at a time so every one carries the line and id.
+struct Report {
+    errors: Vec<DefinitionError>,
+}
+
+impl Report {
+    fn add(&mut self, line: usize, question: Option<&str>, problem: Problem) {
+        self.errors.push(DefinitionError { line: Some(line), question: question.map(str::to_owned), problem });
+    }
+}
+
+/// Parses and validates a definition. Either every question is sound, or all problems are listed.
+pub fn parse(source: &str) -> Result<Questionnaire, DefinitionErrors> {
+    let raw: RawDefinition = toml::from_str(source).map_err(|e| {
+        let line = e.span().map(|s| line_of(source, s.start));
+        let message = e.message().trim().to_string();
+        DefinitionErrors(vec![DefinitionError { line, question: None, problem: Problem::Syntax(message) }])
+    })?;
+    let mut report = Report { errors: Vec::new() };
+
+    for (field, value) in [("id", &raw.id), ("title", &raw.title)] {
+        if value.get_ref().trim().is_empty() {
+            report.add(line_of(source, value.span().start), None, Problem::EmptyField(field));
+        }
+    }
+    if !raw.id.get_ref().trim().is_empty() && !valid_code(raw.id.get_ref()) {
+        report.add(
+            line_of(source, raw.id.span().start),
+            None,
+            Problem::BadCode { what: "de code van de vragenlijst", code: raw.id.get_ref().clone() },
+        );
+    }
+
+    let groups = parse_groups(source, &raw.groups, &mut report);
+    let questions = parse_questions(source, raw.questions, &mut report);
+
+    if !report.errors.is_empty() {
+        report.errors.sort_by_key(|e| e.line);
+        return Err(DefinitionErrors(report.errors));
+    }
+    Ok(Questionnaire {
+        id: raw.id.into_inner(),
+        title: raw.title.into_inner(),
+        intro: raw.intro,
+        thanks: raw.thanks,
+        organisation: raw.organisation,
+        contact: raw.contact,
+        minutes: raw.minutes,
+        groups,
+        questions,
+    })
+}
+
+fn parse_groups(source: &str, raw: &[Spanned<RawGroup>], report: &mut Report) -> Vec<Group> {
+    if raw.is_empty() {
+        report.errors.push(DefinitionError { line: None, question: None, problem: Problem::NoGroups });
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    for spanned in raw {
+        let line = line_of(source, spanned.span().start);
+        let group = spanned.get_ref();
+        let code = group.code.trim().to_string();
+        if !valid_code(&code) {
+            report.add(line, None, Problem::BadCode { what: "groepscode", code });
+        } else if groups.iter().any(|g| g.code.eq_ignore_ascii_case(&code)) {
+            report.add(line, None, Problem::DuplicateGroup(code));
+        } else if group.name.trim().is_empty() {
+            report.add(line, None, Problem::EmptyField("name"));
+        } else {
+            groups.push(Group { code, name: group.name.trim().to_string() });
+        }
+    }
+    groups
+}
+
+fn parse_questions(source: &str, raw: Vec<RawQuestion>, report: &mut Report) -> Vec<Question> {
+    if raw.is_empty() {
+        report.errors.push(DefinitionError { line: None, question: None, problem: Problem::NoQuestions });
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut questions: Vec<Question> = Vec::new();
+    // Conditions are checked after all ids are known, to tell "later" from "unknown".
+    let mut pending: Vec<(usize, usize, Condition)> = Vec::new();
+
+    for rq in raw {
+        let line = line_of(source, rq.id.span().start);
+        let id = rq.id.get_ref().trim().to_string();
+        if !valid_code(&id) || KEYWORDS.iter().any(|k| id.eq_ignore_ascii_case(k)) {
+            report.add(line, None, Problem::BadCode { what: "vraagcode", code: id });
+            continue;
+        }
+        if let Some(&first_line) = seen.get(&id) {
+            report.add(line, Some(&id), Problem::DuplicateQuestion { id: id.clone(), first_line });
+            continue;
+        }
+        seen.insert(id.clone(), line);
+        if rq.text.trim().is_empty() {
+            report.add(line, Some(&id), Problem::EmptyField("text"));
+        }
+        let show_if = rq.show_if.as_ref().map(|s| (line_of(source, s.span().start), s.get_ref().clone()));
+        let kind = match question_kind(&rq) {
+            Ok(kind) => kind,
+            Err(problems) => {
+                for p in problems {
+                    report.add(line, Some(&id), p);
+                }
+                continue;
+            }
+        };
+        let condition = match &show_if {
+            Some((cline, text)) => match condition::parse(text) {
+                Ok(c) => {
+                    pending.push((*cline, questions.len(), c.clone()));
+                    Some(c)
+                }
+                Err(e) => {
+                    report.add(*cline, Some(&id), Problem::ConditionSyntax(e));
+                    None
+                }
+            },
+            None => None,
+        };
+        let required = rq.required.unwrap_or(!matches!(kind, QuestionKind::Text { .. }));
+        questions.push(Question {
+            id,
+            text: rq.text.trim().to_string(),
+            help: rq.help.filter(|h| !h.trim().is_empty()),
+            required,
+            page: rq.page.filter(|p| !p.trim().is_empty()),
+            show_if_source: show_if.map(|(_, text)| text),
+            show_if: condition,
+            kind,
+        });
+    }
+
+    for (line, index, condition) in pending {
+        let own = &questions[index];
+        for (target, op, value) in condition.comparisons() {
+            if let Some(problem) = check_reference(&questions, index, seen.contains_key(target), target, op, value) {
+                report.add(line, Some(&own.id), problem);
+            }
+        }
+    }
+    questions
+}
+
+fn check_reference(
+    questions: &[Question],
+    index: usize,
+    exists: bool,
+    target: &str,
+    op: Option<Op>,
+    value: &Value,
+) -> Option<Problem> {
+    let Some(position) = questions.iter().position(|q| q.id == target) else {
+        // An id that exists but whose question was rejected is reported at that question.
+        return (!exists).then(|| Problem::UnknownQuestion(target.to_string()));
+    };
+    if position == index {
+        return Some(Problem::SelfReference);
+    }
+    if position > index {
+        return Some(Problem::ForwardReference(target.to_string()));
+    }
+    let question = &questions[position];
+    let mismatch = |expected| Problem::WrongValueType { question: target.into(), value: value.to_string(), expected };
+    match (&question.kind, value) {
+        (QuestionKind::Text { .. }, _) => Some(Problem::ConditionOnText(target.into())),
+        (QuestionKind::Choice { .. } | QuestionKind::Multiple { .. }, _) => {
+            if let Some(op) = op.filter(|op| op.is_ordering()) {
+                return Some(Problem::OrderingOnChoice { question: target.into(), op });
+            }
+            let code = value.to_string();
+            question.option(&code).is_none().then(|| Problem::UnknownOption {
+                question: target.into(),
+                value: code,
+                options: question.options().iter().map(|c| c.code.clone()).collect(),
+            })
+        }
+        (QuestionKind::Number { opt_out, .. }, Value::Word(w)) => match opt_out {
+            Some(o) if &o.code == w => None,
+            Some(o) => Some(Problem::UnknownOption {
+                question: target.into(),
+                value: w.clone(),
+                options: vec![o.code.clone()],
+            }),
+            None => Some(mismatch("een getal")),
+        },
+        (QuestionKind::Rating { dont_know, .. }, Value::Word(w)) => match dont_know {
+            Some(d) if &d.code == w => None,
+            _ => Some(mismatch("een getal")),
+        },
+        (QuestionKind::Number { .. } | QuestionKind::Rating { .. }, Value::Number(_)) => None,
+    }
+}
+
+fn choices(raw: &[RawOption], problems: &mut Vec<Problem>) -> Vec<Choice> {
+    let mut out: Vec<Choice> = Vec::new();
+    for option in raw {
+        let choice = match option {
+            RawOption::Label(label) => {
+                Choice { code: slug(label), label: label.trim().to_string(), dont_know: false, exclusive: false, other: false }
+            }
+            RawOption::Full(c) => Choice {
+                code: c.code.clone().map(|s| s.trim().to_string()).unwrap_or_else(|| slug(&c.label)),
+                label: c.label.trim().to_string(),
+                dont_know: c.dont_know,
+                exclusive: c.exclusive || c.dont_know,
+                other: c.other,
+            },
+        };
+        if choice.label.is_empty() {
+            problems.push(Problem::EmptyOptionLabel);
+        } else if choice.code.is_empty() || choice.code.contains(char::is_whitespace) {
+            problems.push(Problem::BadCode { what: "antwoordcode", code: choice.code });
+        } else if out.iter().any(|c| c.code == choice.code) {
+            problems.push(Problem::DuplicateOption(choice.code));
+        } else {
+            out.push(choice);
+        }
+    }
+    out
+}
+
+fn dont_know_choice(label: &str) -> Choice {
+    Choice { code: slug(label), label: label.trim().to_string(), dont_know: true, exclusive: true, other: false }
+}
+
+fn question_kind(rq: &RawQuestion) -> Result<QuestionKind, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let kind = rq.kind.trim().to_ascii_lowercase();
+    let present: [(&'static str, bool); 14] = [
+        ("options", rq.options.is_some()),
+        ("points", rq.points.is_some()),
+        ("dont_know", rq.dont_know.is_some()),
+        ("min", rq.min.is_some()),
+        ("max", rq.max.is_some()),
+        ("unit", rq.unit.is_some()),
+        ("opt_out", rq.opt_out.is_some()),
+        ("from", rq.from.is_some()),
+        ("to", rq.to.is_some()),
+        ("low_label", rq.low_label.is_some()),
+        ("high_label", rq.high_label.is_some()),
+        ("max_length", rq.max_length.is_some()),
+        ("min_choices", rq.min_choices.is_some()),
+        ("max_choices", rq.max_choices.is_some()),
+    ];
+    let allowed: &[&str] = match kind.as_str() {
+        "single" => &["options", "dont_know"],
+        "multiple" => &["options", "dont_know", "min_choices", "max_choices"],
+        "yesno" => &["dont_know"],
+        // A scale has labelled points, or a numbered range such as a 1-10 rapportcijfer.
+        "scale" => &["points", "dont_know", "from", "to", "low_label", "high_label"],
+        "number" => &["min", "max", "unit", "opt_out"],
+        "text" | "longtext" => &["max_length"],
+        other => return Err(vec![Problem::UnknownType(other.to_string())]),
+    };
+    for (field, is_present) in present {
+        if is_present && !allowed.contains(&field) {
+            problems.push(Problem::FieldNotForType { field, kind: kind.clone() });
+        }
+    }
+    let with_dont_know = |mut options: Vec<Choice>, problems: &mut Vec<Problem>| {
+        if let Some(label) = &rq.dont_know {
+            let choice = dont_know_choice(label);
+            if options.iter().any(|c| c.code == choice.code) {
+                problems.push(Problem::DuplicateOption(choice.code));
+            } else {
+                options.push(choice);
+            }
+        }
+        options
+    };
+    let result = match kind.as_str() {
+        "single" | "multiple" => {
+            let raw = rq.options.as_deref().unwrap_or_default();
+            let options = with_dont_know(choices(raw, &mut problems), &mut problems);
+            if raw.is_empty() {
+                problems.push(Problem::NoOptions);
+            }
+            if kind == "single" {
+                QuestionKind::Choice { style: ChoiceStyle::Single, options }
+            } else {
+                if let (Some(min), Some(max)) = (rq.min_choices, rq.max_choices)
+                    && min > max
+                {
+                    problems.push(Problem::BadRange { min: min as i64, max: max as i64 });
+                }
+                QuestionKind::Multiple { options, min: rq.min_choices, max: rq.max_choices }
+            }
+        }
+        "yesno" => {
+            let base = vec![
+                Choice { code: "ja".into(), label: "Ja".into(), dont_know: false, exclusive: false, other: false },
+                Choice { code: "nee".into(), label: "Nee".into(), dont_know: false, exclusive: false, other: false },
+            ];
+            QuestionKind::Choice { style: ChoiceStyle::YesNo, options: with_dont_know(base, &mut problems) }
+        }
+        "scale" => match (&rq.points, rq.from, rq.to) {
+            (Some(points), None, None) => {
+                if points.len() < 2 {
+                    problems.push(Problem::TooFewPoints);
+                }
+                let options = with_dont_know(choices(points, &mut problems), &mut problems);
+                QuestionKind::Choice { style: ChoiceStyle::Scale, options }
+            }
+            (None, Some(from), Some(to)) => {
+                if from >= to {
+                    problems.push(Problem::BadRange { min: from, max: to });
+                }
+                QuestionKind::Rating {
+                    from,
+                    to,
+                    low_label: rq.low_label.clone(),
+                    high_label: rq.high_label.clone(),
+                    dont_know: rq.dont_know.as_deref().map(dont_know_choice),
+                }
+            }
+            (Some(_), _, _) => {
+                problems.push(Problem::FieldNotForType { field: "from/to", kind: "scale met points".into() });
+                QuestionKind::Text { long: false, max_length: 0 }
+            }
+            _ => {
+                problems.push(Problem::NoOptions);
+                QuestionKind::Text { long: false, max_length: 0 }
+            }
+        },
+        "number" => {
+            let (min, max) = (rq.min.unwrap_or(0), rq.max.unwrap_or(1_000_000));
+            if min > max {
+                problems.push(Problem::BadRange { min, max });
+            }
+            let opt_out = rq.opt_out.as_ref().map(|o| OptOut {
+                code: o.code.clone().unwrap_or_else(|| slug(&o.label)),
+                label: o.label.trim().to_string(),
+                value: o.value,
+            });
+            if let Some(o) = &opt_out
+                && (o.label.is_empty() || o.code.is_empty())
+            {
+                problems.push(Problem::EmptyOptionLabel);
+            }
+            QuestionKind::Number { min, max, unit: rq.unit.clone(), opt_out }
+        }
+        _ => {
+            let long = kind == "longtext";
+            let default = if long { DEFAULT_LONG_TEXT } else { DEFAULT_SHORT_TEXT };
+            QuestionKind::Text { long, max_length: rq.max_length.unwrap_or(default) }
+        }
+    };
+    if problems.is_empty() { Ok(result) } else { Err(problems) }
+}

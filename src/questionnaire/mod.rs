@@ -1,0 +1,11 @@
+//! The questionnaire engine: definitions, routing and answer validation. No I/O, no web.
+
+pub mod answers;
+pub mod condition;
+pub mod definition;
+pub mod model;
+pub mod routing;
+
+pub use answers::{Answer, AnswerError, AnswerErrors, Answers, Mode};
+pub use definition::{DefinitionError, DefinitionErrors, Problem, parse};
+pub use model::{Choice, ChoiceStyle, Group, OptOut, Question, QuestionKind, Questionnaire};

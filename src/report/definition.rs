@@ -1,0 +1,196 @@
+//! A report definition (`reports/<survey>.toml`): the outline of the published report, and per
+//! figure which question it shows, how numbers are binned and how the caption names its base.
+//! Nothing about a particular survey lives in code; it all comes from here.
+
+use crate::questionnaire::{QuestionKind, Questionnaire};
+use serde::Deserialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportDefinition {
+    pub survey: String,
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub disclosure: Disclosure,
+    #[serde(default)]
+    pub sections: Vec<Section>,
+}
+
+/// Small numbers that could point at a person are hidden; small bases are flagged.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Disclosure {
+    /// A category with fewer respondents is never printed as a count.
+    pub min_count: u64,
+    /// A breakdown (e.g. per team) with a smaller base is suppressed.
+    pub min_base: u64,
+    /// Percentages on a smaller base are marked as indicative.
+    pub indicative_base: u64,
+}
+
+impl Default for Disclosure {
+    fn default() -> Self {
+        Disclosure { min_count: 5, min_base: 10, indicative_base: 30 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub title: String,
+    /// Numbered sections get "3." before the title; unnumbered ones (e.g. "Tot slot") do not.
+    #[serde(default = "yes")]
+    pub numbered: bool,
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Block {
+    /// Fixed or researcher-written text.
+    Text { text: String },
+    /// The table and sentence of invited and responded per group.
+    Response,
+    /// Bullets generated from the figures.
+    Summary,
+    /// A chart of one closed question.
+    Figure(FigureSpec),
+    /// The researcher's summary of the answers to an open question.
+    OpenAnswers {
+        question: String,
+        #[serde(default)]
+        text: String,
+    },
+    /// The annex of reviewed, anonymised cases from an open question.
+    Casussen { question: String },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FigureSpec {
+    pub question: String,
+    /// Replaces the question text in the caption.
+    pub title: Option<String>,
+    /// The base in the caption, with `{n}` for the number, e.g.
+    /// "% van de {n} respondenten die ooit het maatwerkbudget hebben ingezet".
+    pub caption: Option<String>,
+    /// Bins for a number question; without them every value range is shown as it comes.
+    #[serde(default)]
+    pub bins: Vec<Bin>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Bin {
+    pub label: String,
+    /// This bin holds the opt-out box ("nog nooit").
+    #[serde(default)]
+    pub opt_out: bool,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+impl Bin {
+    pub fn contains(&self, n: i64) -> bool {
+        !self.opt_out && self.from.is_none_or(|f| n >= f) && self.to.is_none_or(|t| n <= t)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ReportDefinitionErrors(pub Vec<String>);
+
+impl fmt::Display for ReportDefinitionErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "de rapportdefinitie bevat {} fout(en):", self.0.len())?;
+        for e in &self.0 {
+            writeln!(f, "  - {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ReportDefinition {
+    /// Parses a definition and checks it against the questionnaire it reports on.
+    pub fn parse(source: &str, questionnaire: &Questionnaire) -> Result<ReportDefinition, ReportDefinitionErrors> {
+        let def: ReportDefinition = toml::from_str(source).map_err(|e| {
+            let line = e.span().map(|s| source[..s.start].matches('\n').count() + 1);
+            ReportDefinitionErrors(vec![match line {
+                Some(line) => format!("regel {line}: {}", e.message().trim()),
+                None => e.message().trim().to_string(),
+            }])
+        })?;
+        let mut errors = Vec::new();
+        if def.survey != questionnaire.id {
+            errors.push(format!(
+                "de rapportdefinitie hoort bij vragenlijst '{}', niet bij '{}'",
+                def.survey, questionnaire.id
+            ));
+        }
+        for (s, section) in def.sections.iter().enumerate() {
+            for block in &section.blocks {
+                let (question, closed_only) = match block {
+                    Block::Figure(spec) => (&spec.question, true),
+                    Block::OpenAnswers { question, .. } | Block::Casussen { question } => (question, false),
+                    _ => continue,
+                };
+                let place = format!("sectie {} ('{}')", s + 1, section.title);
+                let Some(q) = questionnaire.question(question) else {
+                    errors.push(format!("{place}: vraag '{question}' bestaat niet in de vragenlijst"));
+                    continue;
+                };
+                if closed_only && q.is_open_text() {
+                    errors.push(format!("{place}: vraag '{question}' is een open vraag en kan geen figuur krijgen"));
+                }
+                if !closed_only && !q.is_open_text() {
+                    errors.push(format!("{place}: vraag '{question}' is geen open vraag"));
+                }
+                if let Block::Figure(spec) = block {
+                    errors.extend(check_bins(&place, spec, &q.kind));
+                }
+            }
+        }
+        if errors.is_empty() { Ok(def) } else { Err(ReportDefinitionErrors(errors)) }
+    }
+
+    pub fn figures(&self) -> impl Iterator<Item = &FigureSpec> {
+        self.sections.iter().flat_map(|s| &s.blocks).filter_map(|b| match b {
+            Block::Figure(spec) => Some(spec),
+            _ => None,
+        })
+    }
+}
+
+fn check_bins(place: &str, spec: &FigureSpec, kind: &QuestionKind) -> Vec<String> {
+    let mut errors = Vec::new();
+    if spec.bins.is_empty() {
+        return errors;
+    }
+    let QuestionKind::Number { opt_out, .. } = kind else {
+        errors.push(format!("{place}: vraag '{}' is geen getalvraag; 'bins' kan alleen bij getallen", spec.question));
+        return errors;
+    };
+    for bin in &spec.bins {
+        if bin.opt_out && opt_out.is_none() {
+            errors.push(format!("{place}: klasse '{}' verwijst naar een vakje dat vraag '{}' niet heeft", bin.label, spec.question));
+        }
+        if !bin.opt_out && bin.from.is_none() && bin.to.is_none() {
+            errors.push(format!("{place}: klasse '{}' heeft geen 'from' of 'to'", bin.label));
+        }
+        if let (Some(f), Some(t)) = (bin.from, bin.to)
+            && f > t
+        {
+            errors.push(format!("{place}: klasse '{}' loopt van {f} tot {t}", bin.label));
+        }
+    }
+    errors
+}

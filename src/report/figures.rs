@@ -1,0 +1,157 @@
+//! From counts to the numbers printed in a figure: the base, a bar per category and means.
+//!
+//! Bases follow the report's conventions:
+//! - the respondents who were shown the question and answered it (routing narrows it);
+//! - minus those who answered "weet niet" (an option marked `dont_know`), who are counted
+//!   apart, so "% van de 41 respondenten die een antwoord weten op deze vraag";
+//! - a multiple-answer question is a percentage of respondents, so its bars may add up to
+//!   more than 100%.
+//!
+//! Percentages are rounded per category, half away from zero (18.5% prints as 19%), and need
+//! not add up to 100.
+
+use super::definition::{Bin, FigureSpec};
+use super::stats::QuestionCounts;
+use crate::questionnaire::{Question, QuestionKind};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    /// The option code, or the bin label for binned numbers.
+    pub key: String,
+    pub count: u64,
+    pub percent: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub question: String,
+    pub title: String,
+    pub base: u64,
+    /// Respondents who answered "weet niet", left out of the base.
+    pub dont_know: u64,
+    pub multiple: bool,
+    pub bars: Vec<Bar>,
+    /// For numbers: the mean over everyone who answered (an opt-out with a value counts as
+    /// that value), and over those who gave a number.
+    pub mean_all: Option<f64>,
+    pub mean_given: Option<f64>,
+}
+
+/// `count` as a whole percentage of `base`, rounded half away from zero; 0 when the base is 0.
+pub fn percent(count: u64, base: u64) -> i64 {
+    if base == 0 {
+        return 0;
+    }
+    // Integer arithmetic, so 18.5 never becomes 18.4999 and rounds down.
+    ((200 * count as u128 + base as u128) / (2 * base as u128)) as i64
+}
+
+fn bar(label: &str, key: &str, count: u64, base: u64) -> Bar {
+    Bar { label: label.to_string(), key: key.to_string(), count, percent: percent(count, base) }
+}
+
+/// Computes one figure. `spec` may bin a number question; without bins, every number given
+/// becomes a bar of its own.
+pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -> Figure {
+    let title = spec.title.clone().unwrap_or_else(|| question.text.clone());
+    let mut out = Figure {
+        question: question.id.clone(),
+        title,
+        base: counts.answered,
+        dont_know: 0,
+        multiple: false,
+        bars: Vec::new(),
+        mean_all: None,
+        mean_given: None,
+    };
+    match &question.kind {
+        QuestionKind::Choice { options, .. } | QuestionKind::Multiple { options, .. } => {
+            out.multiple = matches!(question.kind, QuestionKind::Multiple { .. });
+            out.dont_know = options.iter().filter(|o| o.dont_know).map(|o| counts.option(&o.code)).sum();
+            out.base = counts.answered.saturating_sub(out.dont_know);
+            out.bars = options
+                .iter()
+                .filter(|o| !o.dont_know)
+                .map(|o| bar(&o.label, &o.code, counts.option(&o.code), out.base))
+                .collect();
+        }
+        QuestionKind::Rating { from, to, dont_know, .. } => {
+            out.dont_know = dont_know.as_ref().map(|d| counts.option(&d.code)).unwrap_or(0);
+            out.base = counts.answered.saturating_sub(out.dont_know);
+            out.bars = (*from..=*to)
+                .map(|n| bar(&n.to_string(), &n.to_string(), counts.numbers.get(&n).copied().unwrap_or(0), out.base))
+                .collect();
+            out.mean_given = mean(counts.numbers.iter().map(|(n, c)| (*n, *c)));
+            out.mean_all = out.mean_given;
+        }
+        QuestionKind::Number { opt_out, .. } => {
+            let opted = opt_out.as_ref().map(|o| counts.option(&o.code)).unwrap_or(0);
+            out.bars = number_bars(spec, opt_out.as_ref().map(|o| o.label.as_str()), opted, counts);
+            out.mean_given = mean(counts.numbers.iter().map(|(n, c)| (*n, *c)));
+            out.mean_all = match opt_out.as_ref().and_then(|o| o.value) {
+                Some(v) => mean(counts.numbers.iter().map(|(n, c)| (*n, *c)).chain([(v, opted)])),
+                None => out.mean_given,
+            };
+        }
+        QuestionKind::Text { .. } => {}
+    }
+    out
+}
+
+fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, counts: &QuestionCounts) -> Vec<Bar> {
+    let base = counts.answered;
+    if spec.bins.is_empty() {
+        let mut bars: Vec<Bar> = Vec::new();
+        if let Some(label) = opt_out_label {
+            bars.push(bar(label, label, opted, base));
+        }
+        bars.extend(counts.numbers.iter().map(|(n, c)| bar(&n.to_string(), &n.to_string(), *c, base)));
+        return bars;
+    }
+    let mut bars: Vec<Bar> = spec
+        .bins
+        .iter()
+        .map(|b: &Bin| {
+            let count = if b.opt_out {
+                opted
+            } else {
+                counts.numbers.iter().filter(|(n, _)| b.contains(**n)).map(|(_, c)| c).sum()
+            };
+            bar(&b.label, &b.label, count, base)
+        })
+        .collect();
+    // Answers that no bin holds are shown, not dropped: the bars must account for the base.
+    let outside: u64 = counts.numbers.iter().filter(|(n, _)| !spec.bins.iter().any(|b| b.contains(**n))).map(|(_, c)| c).sum::<u64>()
+        + if spec.bins.iter().any(|b| b.opt_out) { 0 } else { opted };
+    if outside > 0 {
+        bars.push(bar(OUTSIDE_BINS, OUTSIDE_BINS, outside, base));
+    }
+    bars
+}
+
+/// The label of the bar for numbers that fall in none of the definition's bins.
+pub const OUTSIDE_BINS: &str = "Overig";
+
+fn mean(values: impl Iterator<Item = (i64, u64)>) -> Option<f64> {
+    let (sum, n) = values.fold((0f64, 0u64), |(s, n), (v, c)| (s + v as f64 * c as f64, n + c));
+    (n > 0).then(|| sum / n as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(percent(10, 54), 19); // 18.52
+        assert_eq!(percent(1, 8), 13); // 12.5
+        assert_eq!(percent(2, 44), 5); // 4.545
+        assert_eq!(percent(3, 8), 38); // 37.5
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(0, 7), 0);
+        assert_eq!(percent(7, 7), 100);
+        assert_eq!(percent(5, 0), 0);
+    }
+}

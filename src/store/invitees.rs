@@ -1,0 +1,46 @@
+use super::StoreError;
+use super::surveys::Survey;
+use crate::domain::EmailAddress;
+use chrono::{DateTime, Utc};
+use entity::invitee;
+use sea_orm::{EntityTrait, Set, TransactionSession, TransactionTrait};
+
+pub struct NewInvitee {
+    pub email: EmailAddress,
+    pub name: Option<String>,
+    pub group: String,
+}
+
+/// Adds invitees in one transaction: all of them, or none when any fails.
+pub async fn add_all(
+    db: &impl TransactionTrait,
+    survey: &Survey,
+    invitees: Vec<NewInvitee>,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let mut rows = Vec::with_capacity(invitees.len());
+    for new in invitees {
+        let group = survey.group_by_code(&new.group).ok_or_else(|| StoreError::UnknownGroup {
+            survey: survey.row.slug.clone(),
+            group: new.group.clone(),
+        })?;
+        rows.push(invitee::ActiveModel {
+            survey_id: Set(survey.row.id),
+            group_id: Set(group.id),
+            email: Set(new.email.to_string()),
+            name: Set(new.name),
+            created_at: Set(now),
+            ..Default::default()
+        });
+    }
+    let count = rows.len();
+    let txn = db.begin().await?;
+    // Batches keep each statement under SQLite's bound-parameter limit.
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<_> = rows.by_ref().take(500).collect();
+        invitee::Entity::insert_many(batch).exec(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(count)
+}

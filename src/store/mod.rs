@@ -1,0 +1,24 @@
+//! Queries and mutations per aggregate. Handlers and commands call these; none of them
+//! decides anything about questionnaires or reports.
+
+pub mod invitees;
+pub mod responses;
+pub mod surveys;
+
+use crate::questionnaire::DefinitionErrors;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Definition(#[from] DefinitionErrors),
+    #[error("er bestaat al een vragenlijst met code '{0}'")]
+    SurveyExists(String),
+    #[error("er is geen vragenlijst met code '{0}'")]
+    SurveyNotFound(String),
+    #[error("groep '{group}' bestaat niet in vragenlijst '{survey}'")]
+    UnknownGroup { survey: String, group: String },
+    #[error("de opgeslagen vragenlijst '{0}' is onleesbaar geworden: {1}")]
+    Corrupt(String, String),
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+}

@@ -1,0 +1,101 @@
+use super::StoreError;
+use crate::questionnaire::{self, Questionnaire};
+use chrono::{DateTime, Utc};
+use entity::{invitee_group, survey};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Open,
+    Closed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Open => "open",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        [Status::Draft, Status::Open, Status::Closed].into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+/// A stored survey with its questionnaire read back and its groups.
+#[derive(Debug, Clone)]
+pub struct Survey {
+    pub row: survey::Model,
+    pub questionnaire: Questionnaire,
+    pub groups: Vec<invitee_group::Model>,
+}
+
+impl Survey {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.row.status).unwrap_or(Status::Draft)
+    }
+
+    pub fn group_by_code(&self, code: &str) -> Option<&invitee_group::Model> {
+        self.groups.iter().find(|g| g.code.eq_ignore_ascii_case(code.trim()))
+    }
+}
+
+/// Validates a definition and stores it as a new draft survey with its groups.
+pub async fn create(db: &impl TransactionTrait, source: &str, now: DateTime<Utc>) -> Result<Survey, StoreError> {
+    let questionnaire = questionnaire::parse(source)?;
+    let txn = db.begin().await?;
+    if survey::Entity::find().filter(survey::Column::Slug.eq(&questionnaire.id)).one(&txn).await?.is_some() {
+        return Err(StoreError::SurveyExists(questionnaire.id));
+    }
+    let row = survey::ActiveModel {
+        slug: Set(questionnaire.id.clone()),
+        title: Set(questionnaire.title.clone()),
+        status: Set(Status::Draft.as_str().into()),
+        definition: Set(source.to_string()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mut groups = Vec::new();
+    for (position, group) in questionnaire.groups.iter().enumerate() {
+        groups.push(
+            invitee_group::ActiveModel {
+                survey_id: Set(row.id),
+                code: Set(group.code.clone()),
+                name: Set(group.name.clone()),
+                position: Set(position as i32),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?,
+        );
+    }
+    txn.commit().await?;
+    Ok(Survey { row, questionnaire, groups })
+}
+
+/// Loads a survey by its code. Once opened, the frozen copy is what respondents answer.
+pub async fn load(db: &impl ConnectionTrait, slug: &str) -> Result<Survey, StoreError> {
+    let row = survey::Entity::find()
+        .filter(survey::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::SurveyNotFound(slug.to_string()))?;
+    let source = row.frozen_definition.as_deref().unwrap_or(&row.definition);
+    let questionnaire =
+        questionnaire::parse(source).map_err(|e| StoreError::Corrupt(row.slug.clone(), e.to_string()))?;
+    let groups = invitee_group::Entity::find()
+        .filter(invitee_group::Column::SurveyId.eq(row.id))
+        .order_by_asc(invitee_group::Column::Position)
+        .all(db)
+        .await?;
+    Ok(Survey { row, questionnaire, groups })
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<survey::Model>, StoreError> {
+    Ok(survey::Entity::find().order_by_asc(survey::Column::Id).all(db).await?)
+}

@@ -10,7 +10,10 @@ use crate::store::{self, invitees::NewInvitee, surveys::Survey};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::{invitee, survey};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
 use std::path::Path;
 
 pub struct Outcome {
@@ -54,7 +57,11 @@ pub async fn run_on(db: &DatabaseConnection, bundled: &Bundled) -> anyhow::Resul
     for group in &survey.questionnaire.groups {
         let Some(gp) = plan.groups.get(&group.code) else { continue };
         for person in people.by_ref().take(gp.invited) {
-            new.push(NewInvitee { email: EmailAddress::parse(&person.email)?, name: Some(person.name), group: group.code.clone() });
+            new.push(NewInvitee {
+                email: EmailAddress::parse(&person.email)?,
+                name: Some(person.name),
+                group: group.code.clone(),
+            });
         }
     }
     store::invitees::add_all(db, &survey, new, opened).await?;

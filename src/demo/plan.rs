@@ -70,7 +70,7 @@ impl Rng {
         Rng(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -79,7 +79,7 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
@@ -133,7 +133,13 @@ pub fn generate(questionnaire: &Questionnaire, plan: &Plan) -> Result<Vec<Respon
             .collect();
         let Some(qp) = plan.questions.get(&question.id) else {
             if question.required && !eligible.is_empty() {
-                return Err(plan_error(&question.id, format!("{} respondenten zien deze verplichte vraag, maar het plan noemt haar niet", eligible.len())));
+                return Err(plan_error(
+                    &question.id,
+                    format!(
+                        "{} respondenten zien deze verplichte vraag, maar het plan noemt haar niet",
+                        eligible.len()
+                    ),
+                ));
             }
             continue;
         };
@@ -160,7 +166,13 @@ pub fn generate(questionnaire: &Questionnaire, plan: &Plan) -> Result<Vec<Respon
 
 /// The answers for `n` eligible respondents, in the order they are handed out; `None` leaves
 /// a respondent's answer empty.
-fn answers_for(id: &str, kind: &QuestionKind, qp: &QuestionPlan, n: usize, required: bool) -> Result<Vec<Option<Value>>, PlanError> {
+fn answers_for(
+    id: &str,
+    kind: &QuestionKind,
+    qp: &QuestionPlan,
+    n: usize,
+    required: bool,
+) -> Result<Vec<Option<Value>>, PlanError> {
     let texts_for = |code: &str, k: usize| -> Result<Option<String>, PlanError> {
         match qp.other.get(code) {
             Some(list) if !list.is_empty() => Ok(Some(list[k % list.len()].clone())),
@@ -191,7 +203,8 @@ fn answers_for(id: &str, kind: &QuestionKind, qp: &QuestionPlan, n: usize, requi
             if answering > n {
                 return Err(plan_error(id, format!("{answering} respondenten gepland, maar maar {n} zien de vraag")));
             }
-            let exclusive: usize = options.iter().filter(|o| o.exclusive).map(|o| qp.options.get(&o.code).copied().unwrap_or(0)).sum();
+            let exclusive: usize =
+                options.iter().filter(|o| o.exclusive).map(|o| qp.options.get(&o.code).copied().unwrap_or(0)).sum();
             let rest = answering.saturating_sub(exclusive);
             for o in options.iter().filter(|o| o.exclusive) {
                 out.extend((0..qp.options.get(&o.code).copied().unwrap_or(0)).map(|_| Some(json!([o.code]))));
@@ -203,7 +216,10 @@ fn answers_for(id: &str, kind: &QuestionKind, qp: &QuestionPlan, n: usize, requi
             for o in options.iter().filter(|o| !o.exclusive) {
                 let count = qp.options.get(&o.code).copied().unwrap_or(0);
                 if count > rest {
-                    return Err(plan_error(id, format!("optie '{}' is {count} keer gepland voor {rest} respondenten", o.code)));
+                    return Err(plan_error(
+                        id,
+                        format!("optie '{}' is {count} keer gepland voor {rest} respondenten", o.code),
+                    ));
                 }
                 for _ in 0..count {
                     chosen[at % rest.max(1)].push(o.code.clone());
@@ -211,14 +227,21 @@ fn answers_for(id: &str, kind: &QuestionKind, qp: &QuestionPlan, n: usize, requi
                 }
             }
             if at < rest {
-                return Err(plan_error(id, format!("{rest} respondenten maar samen maar {at} keuzes: iedereen moet iets kiezen")));
+                return Err(plan_error(
+                    id,
+                    format!("{rest} respondenten maar samen maar {at} keuzes: iedereen moet iets kiezen"),
+                ));
             }
             for (k, codes) in chosen.into_iter().enumerate() {
                 let mut other = Map::new();
                 for code in codes.iter().filter(|c| needs_text(c)) {
                     other.insert(code.clone(), json!(texts_for(code, k)?));
                 }
-                out.push(Some(if other.is_empty() { json!(codes) } else { json!({ "options": codes, "other": other }) }));
+                out.push(Some(if other.is_empty() {
+                    json!(codes)
+                } else {
+                    json!({ "options": codes, "other": other })
+                }));
             }
         }
         QuestionKind::Number { opt_out, .. } => {
@@ -245,10 +268,16 @@ fn answers_for(id: &str, kind: &QuestionKind, qp: &QuestionPlan, n: usize, requi
         }
     }
     if out.len() > n {
-        return Err(plan_error(id, format!("{} antwoorden gepland, maar maar {n} respondenten zien de vraag", out.len())));
+        return Err(plan_error(
+            id,
+            format!("{} antwoorden gepland, maar maar {n} respondenten zien de vraag", out.len()),
+        ));
     }
     if required && out.len() < n && !matches!(kind, QuestionKind::Text { .. }) {
-        return Err(plan_error(id, format!("{n} respondenten zien deze verplichte vraag, maar er zijn {} antwoorden gepland", out.len())));
+        return Err(plan_error(
+            id,
+            format!("{n} respondenten zien deze verplichte vraag, maar er zijn {} antwoorden gepland", out.len()),
+        ));
     }
     out.resize(n, None);
     Ok(out)

@@ -14,13 +14,19 @@
 use super::model::{Choice, Question, QuestionKind, Questionnaire};
 use super::routing;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
-    Choice { option: String, other: Option<String> },
-    Choices { options: Vec<String>, other: BTreeMap<String, String> },
+    Choice {
+        option: String,
+        other: Option<String>,
+    },
+    Choices {
+        options: Vec<String>,
+        other: BTreeMap<String, String>,
+    },
     Number(i64),
     /// The box that replaces the number, e.g. "nog nooit".
     OptOut,
@@ -254,7 +260,8 @@ fn parse_one(question: &Question, value: &Value) -> Result<Answer, AnswerProblem
                 }
             }
             // Keep the definition's order, so equal sets compare equal.
-            let options = all.iter().filter(|c| chosen.iter().any(|x| x.code == c.code)).map(|c| c.code.clone()).collect();
+            let options =
+                all.iter().filter(|c| chosen.iter().any(|x| x.code == c.code)).map(|c| c.code.clone()).collect();
             Ok(Answer::Choices { options, other })
         }
         QuestionKind::Number { min, max, opt_out, .. } => {
@@ -322,9 +329,20 @@ impl Answers {
         }
         let mut answers = Answers(answers);
         let shown = routing::shown(questionnaire, &answers);
+        // A question whose visibility hangs on an answer that was refused or is missing is not
+        // judged: the respondent settles that answer first, and "not applicable" would confuse.
+        let mut undecided: HashSet<String> = errors.iter().map(|e| e.question.clone()).collect();
         for (question, shown) in questionnaire.questions.iter().zip(shown) {
             let answered = answers.0.contains_key(&question.id);
-            let failed = errors.iter().any(|e| e.question == question.id);
+            let failed = undecided.contains(&question.id);
+            let depends_on_refused = question
+                .show_if
+                .as_ref()
+                .is_some_and(|c| c.comparisons().iter().any(|(id, _, _)| undecided.contains(*id)));
+            if depends_on_refused {
+                undecided.insert(question.id.clone());
+                continue;
+            }
             if !shown && answered {
                 match mode {
                     Mode::Draft => {
@@ -334,6 +352,7 @@ impl Answers {
                 }
             } else if shown && !answered && !failed && question.required && mode == Mode::Submit {
                 errors.push(error(&question.id, Some(question), AnswerProblem::Required));
+                undecided.insert(question.id.clone());
             }
         }
         if errors.is_empty() {

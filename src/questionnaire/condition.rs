@@ -93,13 +93,9 @@ impl Condition {
     fn collect<'a>(&'a self, out: &mut Vec<(&'a str, Option<Op>, &'a Value)>) {
         match self {
             Condition::Compare { question, op, value } => out.push((question, Some(*op), value)),
-            Condition::In { question, values } => {
-                out.extend(values.iter().map(|v| (question.as_str(), None, v)))
-            }
+            Condition::In { question, values } => out.extend(values.iter().map(|v| (question.as_str(), None, v))),
             Condition::Not(inner) => inner.collect(out),
-            Condition::And(parts) | Condition::Or(parts) => {
-                parts.iter().for_each(|p| p.collect(out))
-            }
+            Condition::And(parts) | Condition::Or(parts) => parts.iter().for_each(|p| p.collect(out)),
         }
     }
 
@@ -198,17 +194,12 @@ fn lex(input: &str) -> Result<Vec<(usize, Token)>, ParseError> {
                     i += 1;
                 }
                 let text: String = chars[start..i].iter().map(|&(_, ch)| ch).collect();
-                let n = text
-                    .parse::<i64>()
-                    .map_err(|_| err(pos, format!("getal '{text}' is te groot")))?;
+                let n = text.parse::<i64>().map_err(|_| err(pos, format!("getal '{text}' is te groot")))?;
                 tokens.push((pos, Token::Number(n)));
             }
             c if c.is_alphanumeric() || c == '_' => {
                 let start = i;
-                while chars
-                    .get(i)
-                    .is_some_and(|&(_, ch)| ch.is_alphanumeric() || ch == '_' || ch == '-' || ch == '.')
-                {
+                while chars.get(i).is_some_and(|&(_, ch)| ch.is_alphanumeric() || ch == '_' || ch == '-' || ch == '.') {
                     i += 1;
                 }
                 let text: String = chars[start..i].iter().map(|&(_, ch)| ch).collect();
@@ -383,7 +374,9 @@ mod tests {
         let c = parse("(Q1 > 0 OR Q2 in [positief, zeer_positief]) AND Q3 = ja").unwrap();
         match c {
             Condition::And(parts) => {
-                assert!(matches!(&parts[0], Condition::Or(inner) if matches!(&inner[1], Condition::In { values, .. } if values.len() == 2)));
+                assert!(
+                    matches!(&parts[0], Condition::Or(inner) if matches!(&inner[1], Condition::In { values, .. } if values.len() == 2))
+                );
             }
             other => panic!("unexpected {other:?}"),
         }

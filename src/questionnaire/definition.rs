@@ -20,25 +20,48 @@ pub enum Problem {
     Syntax(String),
     EmptyField(&'static str),
     NoGroups,
-    BadCode { what: &'static str, code: String },
+    BadCode {
+        what: &'static str,
+        code: String,
+    },
     DuplicateGroup(String),
     NoQuestions,
-    DuplicateQuestion { id: String, first_line: usize },
+    DuplicateQuestion {
+        id: String,
+        first_line: usize,
+    },
     UnknownType(String),
     NoOptions,
     EmptyOptionLabel,
     DuplicateOption(String),
-    FieldNotForType { field: &'static str, kind: String },
-    BadRange { min: i64, max: i64 },
+    FieldNotForType {
+        field: &'static str,
+        kind: String,
+    },
+    BadRange {
+        min: i64,
+        max: i64,
+    },
     TooFewPoints,
     ConditionSyntax(condition::ParseError),
     UnknownQuestion(String),
     ForwardReference(String),
     SelfReference,
     ConditionOnText(String),
-    UnknownOption { question: String, value: String, options: Vec<String> },
-    WrongValueType { question: String, value: String, expected: &'static str },
-    OrderingOnChoice { question: String, op: Op },
+    UnknownOption {
+        question: String,
+        value: String,
+        options: Vec<String>,
+    },
+    WrongValueType {
+        question: String,
+        value: String,
+        expected: &'static str,
+    },
+    OrderingOnChoice {
+        question: String,
+        op: Op,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -49,10 +72,9 @@ impl fmt::Display for Problem {
             Problem::NoGroups => {
                 write!(f, "er is geen groep gedefinieerd; voeg minstens één [[groups]] toe (bijv. een team)")
             }
-            Problem::BadCode { what, code } => write!(
-                f,
-                "{what} '{code}' is ongeldig: gebruik letters, cijfers, '_' of '-', beginnend met een letter"
-            ),
+            Problem::BadCode { what, code } => {
+                write!(f, "{what} '{code}' is ongeldig: gebruik letters, cijfers, '_' of '-', beginnend met een letter")
+            }
             Problem::DuplicateGroup(code) => write!(f, "groep '{code}' komt twee keer voor"),
             Problem::NoQuestions => write!(f, "de vragenlijst bevat geen vragen"),
             Problem::DuplicateQuestion { id, first_line } => {
@@ -82,18 +104,15 @@ impl fmt::Display for Problem {
             Problem::ConditionOnText(id) => {
                 write!(f, "de voorwaarde test open vraag '{id}'; alleen gesloten vragen en getallen kunnen routeren")
             }
-            Problem::UnknownOption { question, value, options } => write!(
-                f,
-                "vraag '{question}' heeft geen antwoord '{value}'; mogelijk zijn: {}",
-                options.join(", ")
-            ),
+            Problem::UnknownOption { question, value, options } => {
+                write!(f, "vraag '{question}' heeft geen antwoord '{value}'; mogelijk zijn: {}", options.join(", "))
+            }
             Problem::WrongValueType { question, value, expected } => {
                 write!(f, "de voorwaarde vergelijkt vraag '{question}' met '{value}', maar verwacht {expected}")
             }
-            Problem::OrderingOnChoice { question, op } => write!(
-                f,
-                "'{op}' werkt alleen op getallen; vergelijk keuzevraag '{question}' met =, != of in [...]"
-            ),
+            Problem::OrderingOnChoice { question, op } => {
+                write!(f, "'{op}' werkt alleen op getallen; vergelijk keuzevraag '{question}' met =, != of in [...]")
+            }
         }
     }
 }
@@ -425,9 +444,13 @@ fn choices(raw: &[RawOption], problems: &mut Vec<Problem>) -> Vec<Choice> {
     let mut out: Vec<Choice> = Vec::new();
     for option in raw {
         let choice = match option {
-            RawOption::Label(label) => {
-                Choice { code: slug(label), label: label.trim().to_string(), dont_know: false, exclusive: false, other: false }
-            }
+            RawOption::Label(label) => Choice {
+                code: slug(label),
+                label: label.trim().to_string(),
+                dont_know: false,
+                exclusive: false,
+                other: false,
+            },
             RawOption::Full(c) => Choice {
                 code: c.code.clone().map(|s| s.trim().to_string()).unwrap_or_else(|| slug(&c.label)),
                 label: c.label.trim().to_string(),

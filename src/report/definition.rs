@@ -181,7 +181,10 @@ fn check_bins(place: &str, spec: &FigureSpec, kind: &QuestionKind) -> Vec<String
     };
     for bin in &spec.bins {
         if bin.opt_out && opt_out.is_none() {
-            errors.push(format!("{place}: klasse '{}' verwijst naar een vakje dat vraag '{}' niet heeft", bin.label, spec.question));
+            errors.push(format!(
+                "{place}: klasse '{}' verwijst naar een vakje dat vraag '{}' niet heeft",
+                bin.label, spec.question
+            ));
         }
         if !bin.opt_out && bin.from.is_none() && bin.to.is_none() {
             errors.push(format!("{place}: klasse '{}' heeft geen 'from' of 'to'", bin.label));

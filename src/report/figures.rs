@@ -122,8 +122,9 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
         })
         .collect();
     // Answers that no bin holds are shown, not dropped: the bars must account for the base.
-    let outside: u64 = counts.numbers.iter().filter(|(n, _)| !spec.bins.iter().any(|b| b.contains(**n))).map(|(_, c)| c).sum::<u64>()
-        + if spec.bins.iter().any(|b| b.opt_out) { 0 } else { opted };
+    let outside: u64 =
+        counts.numbers.iter().filter(|(n, _)| !spec.bins.iter().any(|b| b.contains(**n))).map(|(_, c)| c).sum::<u64>()
+            + if spec.bins.iter().any(|b| b.opt_out) { 0 } else { opted };
     if outside > 0 {
         bars.push(bar(OUTSIDE_BINS, OUTSIDE_BINS, outside, base));
     }
@@ -140,7 +141,95 @@ fn mean(values: impl Iterator<Item = (i64, u64)>) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::percent;
+    use super::*;
+    use crate::questionnaire::parse;
+    use crate::report::definition::FigureSpec;
+    use std::collections::{BTreeMap, HashMap};
+
+    const DEFINITION: &str = r#"
+id = "t"
+title = "T"
+[[groups]]
+code = "A"
+name = "A"
+[[questions]]
+id = "K"
+type = "yesno"
+text = "Ken je het?"
+dont_know = "Weet niet"
+[[questions]]
+id = "M"
+type = "multiple"
+text = "Wat?"
+options = ["Een", "Twee", { label = "Weet niet", dont_know = true }]
+[[questions]]
+id = "N"
+type = "number"
+text = "Hoe vaak?"
+opt_out = { label = "Nog nooit", value = 0 }
+"#;
+
+    fn spec(question: &str, bins: Vec<Bin>) -> FigureSpec {
+        FigureSpec { question: question.into(), title: None, caption: None, bins }
+    }
+
+    fn counts(answered: u64, options: &[(&str, u64)], numbers: &[(i64, u64)]) -> QuestionCounts {
+        QuestionCounts {
+            answered,
+            options: options.iter().map(|(k, v)| (k.to_string(), *v)).collect::<HashMap<_, _>>(),
+            numbers: numbers.iter().copied().collect::<BTreeMap<_, _>>(),
+        }
+    }
+
+    #[test]
+    fn weet_niet_is_left_out_of_the_base() {
+        let q = parse(DEFINITION).unwrap();
+        let f = figure(
+            q.question("K").unwrap(),
+            &spec("K", vec![]),
+            &counts(54, &[("ja", 26), ("nee", 15), ("weet_niet", 13)], &[]),
+        );
+        assert_eq!((f.base, f.dont_know), (41, 13));
+        assert_eq!(f.bars.iter().map(|b| (b.key.as_str(), b.percent)).collect::<Vec<_>>(), [("ja", 63), ("nee", 37)]);
+    }
+
+    #[test]
+    fn multiple_answers_are_percentages_of_respondents() {
+        let q = parse(DEFINITION).unwrap();
+        let f = figure(
+            q.question("M").unwrap(),
+            &spec("M", vec![]),
+            &counts(26, &[("een", 15), ("twee", 10), ("weet_niet", 6)], &[]),
+        );
+        assert!(f.multiple);
+        assert_eq!(f.base, 20);
+        let total: i64 = f.bars.iter().map(|b| b.percent).sum();
+        assert_eq!(total, 125, "bars of a multiple-answer question may add up to more than 100");
+    }
+
+    #[test]
+    fn numbers_are_binned_and_nothing_falls_through() {
+        let q = parse(DEFINITION).unwrap();
+        let bins = vec![
+            Bin { label: "Nog nooit".into(), opt_out: true, from: None, to: None },
+            Bin { label: "1-4".into(), opt_out: false, from: Some(1), to: Some(4) },
+        ];
+        let c = counts(10, &[("nog_nooit", 2)], &[(1, 3), (4, 2), (9, 3)]);
+        let f = figure(q.question("N").unwrap(), &spec("N", bins), &c);
+        let bars: Vec<(&str, u64)> = f.bars.iter().map(|b| (b.label.as_str(), b.count)).collect();
+        assert_eq!(bars, [("Nog nooit", 2), ("1-4", 5), (OUTSIDE_BINS, 3)]);
+        // (3*1 + 2*4 + 3*9) = 38 over 8 numbers; with the two "nog nooit" as 0 over 10.
+        assert_eq!(f.mean_given, Some(38.0 / 8.0));
+        assert_eq!(f.mean_all, Some(3.8));
+    }
+
+    #[test]
+    fn an_empty_base_gives_zero_not_a_division_error() {
+        let q = parse(DEFINITION).unwrap();
+        let f = figure(q.question("K").unwrap(), &spec("K", vec![]), &QuestionCounts::default());
+        assert_eq!(f.base, 0);
+        assert!(f.bars.iter().all(|b| b.percent == 0));
+    }
 
     #[test]
     fn rounds_half_away_from_zero() {

@@ -45,7 +45,10 @@ impl SurveyCounts {
 
 fn responses_of(survey_id: i32, group_id: Option<i32>) -> SelectStatement {
     let mut select = Query::select();
-    select.column(response::Column::Id).from(response::Entity).and_where(Expr::col(response::Column::SurveyId).eq(survey_id));
+    select
+        .column(response::Column::Id)
+        .from(response::Entity)
+        .and_where(Expr::col(response::Column::SurveyId).eq(survey_id));
     if let Some(group) = group_id {
         select.and_where(Expr::col(response::Column::GroupId).eq(group));
     }

@@ -14,7 +14,11 @@ pub fn caption(number: usize, figure: &Figure, template: Option<&str>) -> String
 }
 
 /// Every figure of the report definition, numbered as in the report, with counts and percentages.
-pub fn figures(definition: &ReportDefinition, questionnaire: &Questionnaire, counts: &SurveyCounts) -> Vec<(String, Figure)> {
+pub fn figures(
+    definition: &ReportDefinition,
+    questionnaire: &Questionnaire,
+    counts: &SurveyCounts,
+) -> Vec<(String, Figure)> {
     definition
         .figures()
         .enumerate()
@@ -32,7 +36,8 @@ pub fn response_table(groups: &[GroupResponse]) -> String {
     let _ = writeln!(out, "  {:<34} {:>11} {:>8} {:>5}", "Groep", "Uitgenodigd", "Respons", "%");
     for g in groups {
         let label = format!("{} ({})", g.name, g.code);
-        let _ = writeln!(out, "  {label:<34} {:>11} {:>8} {:>4}%", g.invited, g.responded, rate(g.responded, g.invited));
+        let _ =
+            writeln!(out, "  {label:<34} {:>11} {:>8} {:>4}%", g.invited, g.responded, rate(g.responded, g.invited));
     }
     let (invited, responded) = groups.iter().fold((0, 0), |(i, r), g| (i + g.invited, r + g.responded));
     let _ = writeln!(out, "  {:<34} {invited:>11} {responded:>8} {:>4}%", "Totaal", rate(responded, invited));
@@ -55,7 +60,11 @@ pub fn figures_table(definition: &ReportDefinition, questionnaire: &Questionnair
             let _ = writeln!(out, "  {label:<60} {:>5}  (niet in de basis)", fig.dont_know);
         }
         if let (Some(all), Some(given)) = (fig.mean_all, fig.mean_given) {
-            let _ = writeln!(out, "  gemiddeld {all:.1} over alle {} respondenten, {given:.1} over wie een getal gaf", fig.base);
+            let _ = writeln!(
+                out,
+                "  gemiddeld {all:.1} over alle {} respondenten, {given:.1} over wie een getal gaf",
+                fig.base
+            );
         }
         out.push('\n');
     }

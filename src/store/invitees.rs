@@ -20,10 +20,9 @@ pub async fn add_all(
 ) -> Result<usize, StoreError> {
     let mut rows = Vec::with_capacity(invitees.len());
     for new in invitees {
-        let group = survey.group_by_code(&new.group).ok_or_else(|| StoreError::UnknownGroup {
-            survey: survey.row.slug.clone(),
-            group: new.group.clone(),
-        })?;
+        let group = survey
+            .group_by_code(&new.group)
+            .ok_or_else(|| StoreError::UnknownGroup { survey: survey.row.slug.clone(), group: new.group.clone() })?;
         rows.push(invitee::ActiveModel {
             survey_id: Set(survey.row.id),
             group_id: Set(group.id),

@@ -51,7 +51,8 @@ pub async fn insert_submitted(
     }
     .insert(txn)
     .await?;
-    let all: Vec<answer::ActiveModel> = answers.iter().flat_map(|(q, a)| rows(&survey.questionnaire, response.id, q, a)).collect();
+    let all: Vec<answer::ActiveModel> =
+        answers.iter().flat_map(|(q, a)| rows(&survey.questionnaire, response.id, q, a)).collect();
     let mut all = all.into_iter().peekable();
     while all.peek().is_some() {
         let batch: Vec<_> = all.by_ref().take(150).collect();

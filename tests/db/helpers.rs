@@ -1,0 +1,80 @@
+use peiling::db;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+
+/// Where the PostgreSQL tests create their databases. CI sets `PEILING_REQUIRE_POSTGRES=1`,
+/// which turns "not reachable" from a skip into a failure.
+fn postgres_admin_url() -> String {
+    std::env::var("PEILING_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh, empty database that is removed again by `drop_db` (PostgreSQL) or with its folder (SQLite).
+pub struct TestDb {
+    pub url: String,
+    pub name: String,
+    _dir: Option<tempfile::TempDir>,
+    admin: Option<DatabaseConnection>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+        TestDb { url, name: "sqlite".into(), _dir: Some(dir), admin: None }
+    }
+
+    /// `None` (with a line saying so) when PostgreSQL is not reachable and not required.
+    pub async fn postgres(test: &str) -> Option<TestDb> {
+        let admin_url = postgres_admin_url();
+        let admin = match Database::connect(&admin_url).await {
+            Ok(admin) => admin,
+            Err(e) => {
+                if std::env::var("PEILING_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                    panic!("PostgreSQL is required (PEILING_REQUIRE_POSTGRES=1) but not reachable at {admin_url}: {e}");
+                }
+                eprintln!("SKIPPED {test} on PostgreSQL: not reachable at {admin_url} ({e})");
+                return None;
+            }
+        };
+        let name = format!("peiling_test_{}", random_suffix());
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+        Some(TestDb { url: format!("{base}/{name}"), name, _dir: None, admin: Some(admin) })
+    }
+
+    pub async fn connect(&self) -> DatabaseConnection {
+        db::connect(&self.url).await.unwrap()
+    }
+
+    /// Drops a PostgreSQL test database; pass the connections opened on it so they close first.
+    pub async fn drop_db(self, connections: Vec<DatabaseConnection>) {
+        for c in connections {
+            c.close().await.unwrap();
+        }
+        if let Some(admin) = &self.admin {
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await.unwrap();
+        }
+    }
+}
+
+fn random_suffix() -> String {
+    use rand::RngExt;
+    let mut rng = rand::rng();
+    (0..12).map(|_| char::from(b'a' + rng.random_range(0..26u8))).collect()
+}
+
+/// Runs `body` on SQLite and, if reachable, on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($test:literal, |$db:ident| $body:block) => {{
+        let sqlite = $crate::helpers::TestDb::sqlite().await;
+        {
+            let $db = sqlite.connect().await;
+            $body
+        }
+        if let Some(pg) = $crate::helpers::TestDb::postgres($test).await {
+            let $db = pg.connect().await;
+            $body
+            pg.drop_db(vec![$db]).await;
+        }
+    }};
+}

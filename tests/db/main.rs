@@ -1,0 +1,8 @@
+//! Everything that needs a database, against a fresh SQLite file and, when one is reachable,
+//! a fresh PostgreSQL database per test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod demo;
+mod helpers;
+mod migrations;
+mod store;

@@ -1,0 +1,63 @@
+use crate::helpers::TestDb;
+use migration::{Migrator, MigratorTrait};
+use peiling::db;
+use sea_orm::DatabaseConnection;
+
+const TABLES: [&str; 8] =
+    ["answers", "invitation_tokens", "invitee_groups", "invitees", "mail_outbox", "responses", "surveys", "users"];
+
+async fn tables(db: &DatabaseConnection) -> Vec<String> {
+    let manager = migration::SchemaManager::new(db);
+    let mut present = Vec::new();
+    for table in TABLES {
+        if manager.has_table(table).await.unwrap() {
+            present.push(table.to_string());
+        }
+    }
+    present
+}
+
+async fn up_down_up(test: &TestDb) -> DatabaseConnection {
+    let conn = db::connect_only(&test.url).await.unwrap();
+    assert!(tables(&conn).await.is_empty(), "a fresh database has none of our tables");
+    Migrator::up(&conn, None).await.unwrap();
+    assert_eq!(tables(&conn).await, TABLES, "every table exists after up");
+    Migrator::down(&conn, None).await.unwrap();
+    assert!(tables(&conn).await.is_empty(), "down removes every table");
+    Migrator::up(&conn, None).await.unwrap();
+    assert_eq!(tables(&conn).await, TABLES, "up works again after down");
+    // Running again on an up-to-date schema is a no-op, as on every start.
+    db::connect(&test.url).await.unwrap();
+    conn
+}
+
+#[tokio::test]
+async fn migrations_go_up_down_and_up_on_sqlite() {
+    let test = TestDb::sqlite().await;
+    up_down_up(&test).await;
+}
+
+#[tokio::test]
+async fn migrations_go_up_down_and_up_on_postgres() {
+    let Some(test) = TestDb::postgres("migrations_go_up_down_and_up_on_postgres").await else { return };
+    let conn = up_down_up(&test).await;
+    test.drop_db(vec![conn]).await;
+}
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let test = TestDb::sqlite().await;
+    let conn = test.connect().await;
+    let row = |sql: &str| {
+        let conn = conn.clone();
+        let sql = sql.to_string();
+        async move {
+            let r =
+                conn.query_one_raw(Statement::from_string(conn.get_database_backend(), sql)).await.unwrap().unwrap();
+            r.try_get_by_index::<String>(0).or_else(|_| r.try_get_by_index::<i64>(0).map(|n| n.to_string())).unwrap()
+        }
+    };
+    assert_eq!(row("PRAGMA journal_mode").await, "wal");
+    assert_eq!(row("PRAGMA foreign_keys").await, "1");
+}

@@ -1,0 +1,56 @@
+use crate::on_both;
+use entity::{invitee, invitee_group, survey};
+use peiling::bundled::MAATWERKBUDGET_2021;
+use peiling::domain::EmailAddress;
+use peiling::store::{self, StoreError, invitees::NewInvitee};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+#[tokio::test]
+async fn a_survey_is_stored_with_its_groups_and_read_back() {
+    on_both!("a_survey_is_stored_with_its_groups_and_read_back", |db| {
+        let created = store::surveys::create(&db, MAATWERKBUDGET_2021.definition, chrono::Utc::now()).await.unwrap();
+        assert_eq!(created.status(), store::surveys::Status::Draft);
+        let loaded = store::surveys::load(&db, "maatwerkbudget-2021").await.unwrap();
+        assert_eq!(loaded.questionnaire, created.questionnaire);
+        assert_eq!(loaded.groups.iter().map(|g| g.code.as_str()).collect::<Vec<_>>(), ["SWT", "JLR"]);
+    });
+}
+
+#[tokio::test]
+async fn a_second_survey_with_the_same_code_is_refused() {
+    on_both!("a_second_survey_with_the_same_code_is_refused", |db| {
+        store::surveys::create(&db, MAATWERKBUDGET_2021.definition, chrono::Utc::now()).await.unwrap();
+        let err = store::surveys::create(&db, MAATWERKBUDGET_2021.definition, chrono::Utc::now()).await.unwrap_err();
+        assert!(matches!(err, StoreError::SurveyExists(ref s) if s == "maatwerkbudget-2021"), "{err}");
+        assert_eq!(survey::Entity::find().count(&db).await.unwrap(), 1);
+        assert_eq!(invitee_group::Entity::find().count(&db).await.unwrap(), 2);
+    });
+}
+
+#[tokio::test]
+async fn an_invalid_definition_stores_nothing() {
+    on_both!("an_invalid_definition_stores_nothing", |db| {
+        let broken = MAATWERKBUDGET_2021.definition.replace("show_if = \"Q3 = ja\"", "show_if = \"Q3 = jaa\"");
+        let err = store::surveys::create(&db, &broken, chrono::Utc::now()).await.unwrap_err();
+        assert!(err.to_string().contains("vraag Q4: vraag 'Q3' heeft geen antwoord 'jaa'"), "{err}");
+        assert_eq!(survey::Entity::find().count(&db).await.unwrap(), 0);
+    });
+}
+
+#[tokio::test]
+async fn invitees_with_an_unknown_group_are_all_refused() {
+    on_both!("invitees_with_an_unknown_group_are_all_refused", |db| {
+        let survey = store::surveys::create(&db, MAATWERKBUDGET_2021.definition, chrono::Utc::now()).await.unwrap();
+        let person = |email: &str, group: &str| NewInvitee {
+            email: EmailAddress::parse(email).unwrap(),
+            name: None,
+            group: group.into(),
+        };
+        let batch = vec![person("a@example.org", "SWT"), person("b@example.org", "XYZ")];
+        let err = store::invitees::add_all(&db, &survey, batch, chrono::Utc::now()).await.unwrap_err();
+        assert!(err.to_string().contains("groep 'XYZ' bestaat niet"), "{err}");
+        assert_eq!(invitee::Entity::find().count(&db).await.unwrap(), 0);
+        let ok = vec![person("a@example.org", "swt"), person("b@example.org", "JLR")];
+        assert_eq!(store::invitees::add_all(&db, &survey, ok, chrono::Utc::now()).await.unwrap(), 2);
+    });
+}

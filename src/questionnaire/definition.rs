@@ -323,40 +323,34 @@ fn parse_questions(source: &str, raw: Vec<RawQuestion>, report: &mut Report) -> 
     if raw.is_empty() {
         report.errors.push(DefinitionError { line: None, question: None, problem: Problem::NoQuestions });
     }
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    // Every id with its line and place in the file, also of questions rejected for other reasons,
+    // so that a condition can be told "later" apart from "unknown".
+    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
     let mut questions: Vec<Question> = Vec::new();
-    // Conditions are checked after all ids are known, to tell "later" from "unknown".
+    // Conditions are checked once every id is known; a question rejected for its type still
+    // gets its condition checked.
     let mut pending: Vec<(usize, usize, Condition)> = Vec::new();
 
-    for rq in raw {
+    for (order, rq) in raw.into_iter().enumerate() {
         let line = line_of(source, rq.id.span().start);
         let id = rq.id.get_ref().trim().to_string();
         if !valid_code(&id) || KEYWORDS.iter().any(|k| id.eq_ignore_ascii_case(k)) {
             report.add(line, None, Problem::BadCode { what: "vraagcode", code: id });
             continue;
         }
-        if let Some(&first_line) = seen.get(&id) {
+        if let Some(&(first_line, _)) = seen.get(&id) {
             report.add(line, Some(&id), Problem::DuplicateQuestion { id: id.clone(), first_line });
             continue;
         }
-        seen.insert(id.clone(), line);
+        seen.insert(id.clone(), (line, order));
         if rq.text.trim().is_empty() {
             report.add(line, Some(&id), Problem::EmptyField("text"));
         }
         let show_if = rq.show_if.as_ref().map(|s| (line_of(source, s.span().start), s.get_ref().clone()));
-        let kind = match question_kind(&rq) {
-            Ok(kind) => kind,
-            Err(problems) => {
-                for p in problems {
-                    report.add(line, Some(&id), p);
-                }
-                continue;
-            }
-        };
         let condition = match &show_if {
             Some((cline, text)) => match condition::parse(text) {
                 Ok(c) => {
-                    pending.push((*cline, questions.len(), c.clone()));
+                    pending.push((*cline, order, c.clone()));
                     Some(c)
                 }
                 Err(e) => {
@@ -365,6 +359,15 @@ fn parse_questions(source: &str, raw: Vec<RawQuestion>, report: &mut Report) -> 
                 }
             },
             None => None,
+        };
+        let kind = match question_kind(&rq) {
+            Ok(kind) => kind,
+            Err(problems) => {
+                for p in problems {
+                    report.add(line, Some(&id), p);
+                }
+                continue;
+            }
         };
         let required = rq.required.unwrap_or(!matches!(kind, QuestionKind::Text { .. }));
         questions.push(Question {
@@ -379,36 +382,38 @@ fn parse_questions(source: &str, raw: Vec<RawQuestion>, report: &mut Report) -> 
         });
     }
 
-    for (line, index, condition) in pending {
-        let own = &questions[index];
+    let id_at = |order: usize| seen.iter().find(|(_, (_, o))| *o == order).map(|(id, _)| id.clone());
+    for (line, order, condition) in pending {
+        let own = id_at(order);
         for (target, op, value) in condition.comparisons() {
-            if let Some(problem) = check_reference(&questions, index, seen.contains_key(target), target, op, value) {
-                report.add(line, Some(&own.id), problem);
+            let place = seen.get(target).map(|&(_, o)| o);
+            if let Some(problem) = check_reference(&questions, order, place, target, op, value) {
+                report.add(line, own.as_deref(), problem);
             }
         }
     }
     questions
 }
 
+/// Checks one comparison of the condition of the question at `order` (its place in the file);
+/// `place` is where the question it tests stands, if it exists at all.
 fn check_reference(
     questions: &[Question],
-    index: usize,
-    exists: bool,
+    order: usize,
+    place: Option<usize>,
     target: &str,
     op: Option<Op>,
     value: &Value,
 ) -> Option<Problem> {
-    let Some(position) = questions.iter().position(|q| q.id == target) else {
-        // An id that exists but whose question was rejected is reported at that question.
-        return (!exists).then(|| Problem::UnknownQuestion(target.to_string()));
-    };
-    if position == index {
+    let Some(place) = place else { return Some(Problem::UnknownQuestion(target.to_string())) };
+    if place == order {
         return Some(Problem::SelfReference);
     }
-    if position > index {
+    if place > order {
         return Some(Problem::ForwardReference(target.to_string()));
     }
-    let question = &questions[position];
+    // A question rejected for another reason is reported there; its options are unknown here.
+    let question = questions.iter().find(|q| q.id == target)?;
     let mismatch = |expected| Problem::WrongValueType { question: target.into(), value: value.to_string(), expected };
     match (&question.kind, value) {
         (QuestionKind::Text { .. }, _) => Some(Problem::ConditionOnText(target.into())),

@@ -1,5 +1,6 @@
 use peiling::db;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use std::time::Duration;
 
 /// Where the PostgreSQL tests create their databases. CI sets `PEILING_REQUIRE_POSTGRES=1`,
 /// which turns "not reachable" from a skip into a failure.
@@ -25,7 +26,10 @@ impl TestDb {
     /// `None` (with a line saying so) when PostgreSQL is not reachable and not required.
     pub async fn postgres(test: &str) -> Option<TestDb> {
         let admin_url = postgres_admin_url();
-        let admin = match Database::connect(&admin_url).await {
+        // A short timeout: an absent server should cost seconds, not the pool's default half minute.
+        let mut options = sea_orm::ConnectOptions::new(admin_url.clone());
+        options.connect_timeout(Duration::from_secs(2)).acquire_timeout(Duration::from_secs(3)).sqlx_logging(false);
+        let admin = match Database::connect(options).await {
             Ok(admin) => admin,
             Err(e) => {
                 if std::env::var("PEILING_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {

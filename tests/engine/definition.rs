@@ -292,3 +292,11 @@ fn every_problem_is_reported_at_once_in_line_order() {
     assert!(text.starts_with("de vragenlijst bevat 3 fouten:"), "{text}");
     assert!(text.contains("vraag X") && text.contains("vraag Y"), "{text}");
 }
+
+#[test]
+fn a_forward_reference_is_reported_even_when_its_target_has_errors_of_its_own() {
+    let q = "[[questions]]\nid = \"Q1\"\ntype = \"yesno\"\ntext = \"?\"\nshow_if = \"Q2 = ja\"\n\n[[questions]]\nid = \"Q2\"\ntype = \"multiple\"\ntext = \"?\"\noptions = []\n";
+    let errors = problems(&with_questions(q));
+    let found: Vec<&Problem> = errors.0.iter().map(|e| &e.problem).collect();
+    assert_eq!(found, [&Problem::ForwardReference("Q2".into()), &Problem::NoOptions]);
+}

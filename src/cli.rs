@@ -25,6 +25,26 @@ pub enum Command {
         #[command(subcommand)]
         command: SurveyCommand,
     },
+    /// Write the PDF report of a stored survey.
+    Report {
+        /// The survey's code, e.g. maatwerkbudget-2021.
+        survey: String,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+        /// The report definition; by default the bundled one or reports/<code>.toml.
+        #[arg(long)]
+        definition: Option<PathBuf>,
+    },
+    /// Show the narrative texts of a survey's report, or set one (from --file, or stdin).
+    Narrative {
+        survey: String,
+        /// e.g. open:Q8, figure:Q2 or section:3; without it, every text is listed.
+        key: Option<String>,
+        /// Read the text from this file ("-" for stdin); an empty text removes it.
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
     /// Print the figures of a stored survey as a table.
     Figures {
         /// The survey's code, e.g. maatwerkbudget-2021.

@@ -32,6 +32,9 @@ pub async fn demo(dir: Option<PathBuf>) -> anyhow::Result<()> {
     println!("{} — synthetische demo ({} vragen, {} groepen)\n", q.title, q.questions.len(), q.groups.len());
     println!("Respons\n{}", outcome.response_table);
     print!("{}", outcome.figures_table);
+    let out = PathBuf::from("reports/out").join(format!("{}.pdf", outcome.survey.row.slug));
+    write_pdf(&out, &outcome.report.pdf)?;
+    println!("Rapport: {} ({} pagina's, {} kB)", out.display(), outcome.report.pages, outcome.report.pdf.len() / 1024);
     if keep {
         println!("Database: {}", outcome.database_url);
     } else {
@@ -82,16 +85,69 @@ pub async fn survey_list(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The report definition for a survey: the given file, the bundled one, or reports/<code>.toml.
+fn report_source(slug: &str, file: Option<&Path>) -> anyhow::Result<String> {
+    match file {
+        Some(file) => read(file),
+        None => match bundled::find(slug) {
+            Some(b) => Ok(b.report.to_string()),
+            None => read(&PathBuf::from("reports").join(format!("{slug}.toml"))),
+        },
+    }
+}
+
+pub async fn report(config: &Config, slug: &str, out: &Path, definition: Option<&Path>) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    let source = report_source(slug, definition)?;
+    let generated = crate::report::generate(&db, &survey, &source, chrono::Utc::now().date_naive()).await?;
+    write_pdf(out, &generated.pdf)?;
+    println!("{} ({} pagina's, {} kB)", out.display(), generated.pages, generated.pdf.len() / 1024);
+    Ok(())
+}
+
+fn write_pdf(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("could not create {}", parent.display()))?;
+    }
+    // Write next to the target and rename, so a reader never sees half a PDF.
+    let tmp = out.with_extension("pdf.part");
+    std::fs::write(&tmp, bytes).with_context(|| format!("could not write {}", tmp.display()))?;
+    std::fs::rename(&tmp, out).with_context(|| format!("could not write {}", out.display()))
+}
+
+pub async fn narrative(config: &Config, slug: &str, key: Option<&str>, file: Option<&Path>) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    let Some(key) = key else {
+        let mut texts: Vec<(String, String)> =
+            store::report_texts::all(&db, survey.row.id).await?.into_iter().collect();
+        texts.sort();
+        if texts.is_empty() {
+            println!("nog geen teksten; zet er een met `peiling narrative {slug} open:Q8 --file tekst.txt`");
+        }
+        for (k, t) in texts {
+            println!("[{k}]\n{t}\n");
+        }
+        return Ok(());
+    };
+    let valid = key.starts_with("open:") || key.starts_with("figure:") || key.starts_with("section:");
+    if !valid {
+        bail!("'{key}' is geen geldige sleutel: gebruik open:<vraag>, figure:<vraag> of section:<nummer>");
+    }
+    let text = match file {
+        Some(f) if f.as_os_str() != "-" => read(f)?,
+        _ => std::io::read_to_string(std::io::stdin()).context("could not read the text from stdin")?,
+    };
+    store::report_texts::set(&db, survey.row.id, key, &text, chrono::Utc::now()).await?;
+    println!("tekst '{key}' van '{slug}' {}", if text.trim().is_empty() { "verwijderd" } else { "opgeslagen" });
+    Ok(())
+}
+
 pub async fn figures(config: &Config, slug: &str, report: Option<&Path>) -> anyhow::Result<()> {
     let db = db::connect(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let source = match report {
-        Some(file) => read(file)?,
-        None => match bundled::find(slug) {
-            Some(b) => b.report.to_string(),
-            None => read(&PathBuf::from("reports").join(format!("{slug}.toml")))?,
-        },
-    };
+    let source = report_source(slug, report)?;
     let definition = ReportDefinition::parse(&source, &survey.questionnaire)?;
     let counts = stats::count(&db, survey.row.id, None).await?;
     let groups = stats::response_per_group(&db, survey.row.id).await?;

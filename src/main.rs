@@ -27,5 +27,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             SurveyCommand::List => peiling::commands::survey_list(&config).await,
         },
         Command::Figures { survey, report } => peiling::commands::figures(&config, &survey, report.as_deref()).await,
+        Command::Report { survey, out, definition } => {
+            peiling::commands::report(&config, &survey, &out, definition.as_deref()).await
+        }
+        Command::Narrative { survey, key, file } => {
+            peiling::commands::narrative(&config, &survey, key.as_deref(), file.as_deref()).await
+        }
     }
 }

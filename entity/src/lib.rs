@@ -5,6 +5,7 @@ pub mod invitation_token;
 pub mod invitee;
 pub mod invitee_group;
 pub mod mail_outbox;
+pub mod report_text;
 pub mod response;
 pub mod survey;
 pub mod user;

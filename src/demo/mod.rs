@@ -18,6 +18,7 @@ use std::path::Path;
 
 pub struct Outcome {
     pub survey: Survey,
+    pub report: crate::report::Generated,
     pub database_url: String,
     pub response_table: String,
     pub figures_table: String,
@@ -32,12 +33,11 @@ fn at(date: NaiveDate, hour: u32) -> DateTime<Utc> {
 pub async fn run(dir: &Path, bundled: &Bundled) -> anyhow::Result<Outcome> {
     let database_url = format!("sqlite://{}?mode=rwc", dir.join("peiling.db").display());
     let db = crate::db::connect(&database_url).await?;
-    run_on(&db, bundled).await.map(|(survey, response_table, figures_table)| Outcome {
-        survey,
-        database_url,
-        response_table,
-        figures_table,
-    })
+    let (survey, response_table, figures_table) = run_on(&db, bundled).await?;
+    let plan: plan::Plan = toml::from_str(bundled.demo_plan)?;
+    let date = plan.published.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let report = crate::report::generate(&db, &survey, bundled.report, date).await?;
+    Ok(Outcome { survey, report, database_url, response_table, figures_table })
 }
 
 /// The demo on an existing (empty) database; returns the survey and the two printed tables.
@@ -90,6 +90,10 @@ pub async fn run_on(db: &DatabaseConnection, bundled: &Bundled) -> anyhow::Resul
     row.closes_at = Set(Some(closed));
     row.closed_at = Set(Some(closed));
     let row: survey::Model = row.update(&txn).await?;
+    // The researcher's summaries of open answers, as they would type them after closing.
+    for (key, text) in &plan.narrative {
+        store::report_texts::set(&txn, row.id, key, text, closed).await?;
+    }
     txn.commit().await?;
     let survey = Survey { row, ..survey };
 

@@ -13,6 +13,11 @@ use std::collections::BTreeMap;
 pub struct Plan {
     pub seed: u64,
     pub fieldwork: Option<Fieldwork>,
+    /// The report's date on the cover.
+    pub published: Option<NaiveDate>,
+    /// Narrative texts for the report, by key (`open:Q8`, `figure:Q2`, `section:3`).
+    #[serde(default)]
+    pub narrative: BTreeMap<String, String>,
     pub groups: BTreeMap<String, GroupPlan>,
     #[serde(default)]
     pub questions: BTreeMap<String, QuestionPlan>,

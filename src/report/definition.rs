@@ -15,6 +15,9 @@ pub struct ReportDefinition {
     pub subtitle: String,
     #[serde(default)]
     pub department: String,
+    /// Who answered, in the plural, for generated sentences: "hulpverleners", "bewoners".
+    #[serde(default = "respondenten")]
+    pub population: String,
     #[serde(default)]
     pub disclosure: Disclosure,
     #[serde(default)]
@@ -46,12 +49,19 @@ pub struct Section {
     /// Numbered sections get "3." before the title; unnumbered ones (e.g. "Tot slot") do not.
     #[serde(default = "yes")]
     pub numbered: bool,
+    /// Start the section on a new page (e.g. an annex).
+    #[serde(default)]
+    pub new_page: bool,
     #[serde(default)]
     pub blocks: Vec<Block>,
 }
 
 fn yes() -> bool {
     true
+}
+
+fn respondenten() -> String {
+    "respondenten".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,15 +94,25 @@ pub struct FigureSpec {
     /// The base in the caption, with `{n}` for the number, e.g.
     /// "% van de {n} respondenten die ooit het maatwerkbudget hebben ingezet".
     pub caption: Option<String>,
-    /// Bins for a number question; without them every value range is shown as it comes.
+    /// The paragraph before the chart, with placeholders (see `prose`); a generic sentence
+    /// about the largest category when absent.
+    pub text: Option<String>,
+    /// This figure's bullet in the Samenvatting, with placeholders; generic when absent.
+    pub summary: Option<String>,
+    /// Bins for a number question; without them every number given is a bar of its own.
     #[serde(default)]
     pub bins: Vec<Bin>,
+    /// Adds a table with the percentages per group; groups under `disclosure.min_base` are left out.
+    #[serde(default)]
+    pub by_group: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Bin {
     pub label: String,
+    /// How templates name this bin; by default the label as a code ("1-4 keer": `1_4_keer`).
+    pub key: Option<String>,
     /// This bin holds the opt-out box ("nog nooit").
     #[serde(default)]
     pub opt_out: bool,
@@ -101,6 +121,10 @@ pub struct Bin {
 }
 
 impl Bin {
+    pub fn key(&self) -> String {
+        self.key.clone().unwrap_or_else(|| crate::questionnaire::model::slug(&self.label))
+    }
+
     pub fn contains(&self, n: i64) -> bool {
         !self.opt_out && self.from.is_none_or(|f| n >= f) && self.to.is_none_or(|t| n <= t)
     }
@@ -156,6 +180,15 @@ impl ReportDefinition {
                 }
                 if let Block::Figure(spec) = block {
                     errors.extend(check_bins(&place, spec, &q.kind));
+                    // Render the templates on empty counts: every placeholder and key is checked.
+                    let empty = super::figures::figure(q, spec, &Default::default());
+                    for (what, template) in [("text", &spec.text), ("summary", &spec.summary)] {
+                        if let Some(t) = template
+                            && let Err(e) = super::prose::render(t, &empty, def.disclosure.min_count)
+                        {
+                            errors.push(format!("{place}, figuur van {question}, '{what}': {e}"));
+                        }
+                    }
                 }
             }
         }

@@ -12,6 +12,7 @@
 
 use super::definition::{Bin, FigureSpec};
 use super::stats::QuestionCounts;
+use crate::questionnaire::model::slug;
 use crate::questionnaire::{Question, QuestionKind};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,7 +119,7 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
             } else {
                 counts.numbers.iter().filter(|(n, _)| b.contains(**n)).map(|(_, c)| c).sum()
             };
-            bar(&b.label, &b.label, count, base)
+            bar(&b.label, &b.key(), count, base)
         })
         .collect();
     // Answers that no bin holds are shown, not dropped: the bars must account for the base.
@@ -126,7 +127,7 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
         counts.numbers.iter().filter(|(n, _)| !spec.bins.iter().any(|b| b.contains(**n))).map(|(_, c)| c).sum::<u64>()
             + if spec.bins.iter().any(|b| b.opt_out) { 0 } else { opted };
     if outside > 0 {
-        bars.push(bar(OUTSIDE_BINS, OUTSIDE_BINS, outside, base));
+        bars.push(bar(OUTSIDE_BINS, &slug(OUTSIDE_BINS), outside, base));
     }
     bars
 }
@@ -170,7 +171,15 @@ opt_out = { label = "Nog nooit", value = 0 }
 "#;
 
     fn spec(question: &str, bins: Vec<Bin>) -> FigureSpec {
-        FigureSpec { question: question.into(), title: None, caption: None, bins }
+        FigureSpec {
+            question: question.into(),
+            title: None,
+            caption: None,
+            text: None,
+            summary: None,
+            bins,
+            by_group: false,
+        }
     }
 
     fn counts(answered: u64, options: &[(&str, u64)], numbers: &[(i64, u64)]) -> QuestionCounts {
@@ -211,8 +220,8 @@ opt_out = { label = "Nog nooit", value = 0 }
     fn numbers_are_binned_and_nothing_falls_through() {
         let q = parse(DEFINITION).unwrap();
         let bins = vec![
-            Bin { label: "Nog nooit".into(), opt_out: true, from: None, to: None },
-            Bin { label: "1-4".into(), opt_out: false, from: Some(1), to: Some(4) },
+            Bin { label: "Nog nooit".into(), key: None, opt_out: true, from: None, to: None },
+            Bin { label: "1-4".into(), key: None, opt_out: false, from: Some(1), to: Some(4) },
         ];
         let c = counts(10, &[("nog_nooit", 2)], &[(1, 3), (4, 2), (9, 3)]);
         let f = figure(q.question("N").unwrap(), &spec("N", bins), &c);

@@ -1,9 +1,101 @@
-//! The evaluation report: definitions, counts from the database, and the figures computed
-//! from them.
+//! The evaluation report: definitions, counts from the database, figures, Dutch wording,
+//! charts, layout and the PDF.
 
+pub mod charts;
 pub mod definition;
+pub mod document;
 pub mod figures;
+pub mod fonts;
+pub mod layout;
+pub mod pdf;
+pub mod prose;
 pub mod stats;
+pub mod text_table;
+pub mod wording;
 
 pub use definition::{Block, FigureSpec, ReportDefinition};
-pub mod text_table;
+
+use crate::store::{self, StoreError, surveys::Survey};
+use chrono::{NaiveDate, Utc};
+use definition::ReportDefinitionErrors;
+use sea_orm::{ConnectionTrait, DbErr};
+use std::collections::HashMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{0}")]
+    Definition(#[from] ReportDefinitionErrors),
+    #[error("{0}")]
+    Content(#[from] document::ContentError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
+}
+
+pub struct Generated {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    /// Every page's text in reading order, pages separated by form feeds.
+    pub text: String,
+}
+
+/// Renders the report of a survey with the given report definition: counts in the database,
+/// then pure layout, then the PDF.
+pub async fn generate(
+    db: &impl ConnectionTrait,
+    survey: &Survey,
+    definition_source: &str,
+    date: NaiveDate,
+) -> Result<Generated, ReportError> {
+    let definition = ReportDefinition::parse(definition_source, &survey.questionnaire)?;
+    let id = survey.row.id;
+    let counts = stats::count(db, id, None).await?;
+    let groups = stats::response_per_group(db, id).await?;
+    let mut group_counts = Vec::new();
+    if definition.figures().any(|f| f.by_group) {
+        for (g, row) in groups.iter().zip(&survey.groups) {
+            group_counts.push((g.clone(), stats::count(db, id, Some(row.id)).await?));
+        }
+    }
+    let narrative = store::report_texts::all(db, id).await?;
+    let mut casussen = HashMap::new();
+    for section in &definition.sections {
+        for block in &section.blocks {
+            if let Block::Casussen { question } = block {
+                casussen.insert(question.clone(), store::report_texts::open_answers(db, id, question).await?);
+            }
+        }
+    }
+    let fieldwork =
+        survey.row.opened_at.map(|o| (o.date_naive(), survey.row.closes_at.map_or(o.date_naive(), |c| c.date_naive())));
+    let data = document::ReportData {
+        definition: &definition,
+        questionnaire: &survey.questionnaire,
+        counts: &counts,
+        group_counts: &group_counts,
+        groups: &groups,
+        narrative: &narrative,
+        casussen: &casussen,
+        fieldwork,
+        date,
+    };
+    let fonts = layout::Fonts::load();
+    let content = document::build(&data, &fonts)?;
+    // The cover is page 1 and carries no number; the body starts at page 2.
+    let (body, landed) = layout::paginate(&fonts, &content.charts, &content.blocks, &definition.title, 2);
+    let mut pages = vec![content.cover];
+    pages.extend(body);
+    let landed: Vec<layout::Landed> = landed.into_iter().map(|l| layout::Landed { page: l.page + 1, ..l }).collect();
+    let meta = pdf::Meta {
+        title: definition.title.clone(),
+        subject: definition.subtitle.clone(),
+        author: definition.department.clone(),
+        created: Utc::now(),
+    };
+    let bytes = pdf::write(&pages, &content.charts, &landed, &meta)?;
+    let text = pages.iter().map(layout::Page::text).collect::<Vec<_>>().join("\n\u{c}\n");
+    Ok(Generated { pdf: bytes, pages: pages.len(), text })
+}

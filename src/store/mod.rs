@@ -2,6 +2,7 @@
 //! decides anything about questionnaires or reports.
 
 pub mod invitees;
+pub mod report_texts;
 pub mod responses;
 pub mod surveys;
 

@@ -3,8 +3,17 @@ use migration::{Migrator, MigratorTrait};
 use peiling::db;
 use sea_orm::DatabaseConnection;
 
-const TABLES: [&str; 8] =
-    ["answers", "invitation_tokens", "invitee_groups", "invitees", "mail_outbox", "responses", "surveys", "users"];
+const TABLES: [&str; 9] = [
+    "answers",
+    "invitation_tokens",
+    "invitee_groups",
+    "invitees",
+    "mail_outbox",
+    "report_texts",
+    "responses",
+    "surveys",
+    "users",
+];
 
 async fn tables(db: &DatabaseConnection) -> Vec<String> {
     let manager = migration::SchemaManager::new(db);

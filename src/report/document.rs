@@ -1,0 +1,345 @@
+//! From a report definition and a survey's numbers to the report's content: a cover page and
+//! the blocks of the body, with their charts. Pure: all data comes in through [`ReportData`].
+//!
+//! Narrative keys a researcher can set (`peiling report text SURVEY KEY`):
+//! - `open:<question>`: the summary of the answers to an open question (an `open_answers` block);
+//! - `figure:<question>`: replaces the paragraph generated before that figure;
+//! - `section:<n>`: an extra paragraph at the end of section n (counting every section from 1).
+
+use super::charts::{self, Chart, ChartBar};
+use super::definition::{Block as Def, FigureSpec, ReportDefinition};
+use super::figures::{Figure, figure, percent};
+use super::layout::{self, Align, Block, Column, Fonts, Item, Page, Style};
+use super::prose;
+use super::stats::{GroupResponse, SurveyCounts};
+use super::text_table::caption;
+use super::wording;
+use crate::questionnaire::Questionnaire;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+pub struct ReportData<'a> {
+    pub definition: &'a ReportDefinition,
+    pub questionnaire: &'a Questionnaire,
+    pub counts: &'a SurveyCounts,
+    /// Counts per group, for figures broken down by group, in group order.
+    pub group_counts: &'a [(GroupResponse, SurveyCounts)],
+    pub groups: &'a [GroupResponse],
+    pub narrative: &'a HashMap<String, String>,
+    /// The texts of each casus question, in order.
+    pub casussen: &'a HashMap<String, Vec<String>>,
+    pub fieldwork: Option<(NaiveDate, NaiveDate)>,
+    /// The report's date, for the cover.
+    pub date: NaiveDate,
+}
+
+pub struct Content {
+    pub cover: Page,
+    pub blocks: Vec<Block>,
+    pub charts: Vec<Chart>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("sectie '{section}': {message}")]
+pub struct ContentError {
+    pub section: String,
+    pub message: String,
+}
+
+fn paragraph(text: impl Into<String>) -> Block {
+    Block::Paragraph { text: text.into(), style: layout::BODY }
+}
+
+fn note(text: impl Into<String>) -> Block {
+    Block::Paragraph { text: text.into(), style: layout::NOTE }
+}
+
+pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> {
+    let def = data.definition;
+    let min_count = def.disclosure.min_count;
+    let mut blocks =
+        vec![Block::Heading { level: 1, text: "Inhoudsopgave".into(), toc: false, new_page: false }, Block::Contents];
+    let mut charts = Vec::new();
+    let mut figure_number = 0;
+    let mut section_number = 0;
+
+    // Every figure is computed once; the Samenvatting needs them before their sections.
+    let mut figures: Vec<(&FigureSpec, Figure)> = Vec::new();
+    for spec in def.figures() {
+        if let Some(q) = data.questionnaire.question(&spec.question) {
+            figures.push((spec, figure(q, spec, &data.counts.question(&spec.question))));
+        }
+    }
+
+    for (s, section) in def.sections.iter().enumerate() {
+        let error = |message: String| ContentError { section: section.title.clone(), message };
+        let title = if section.numbered {
+            section_number += 1;
+            format!("{section_number}. {}", section.title)
+        } else {
+            section.title.clone()
+        };
+        blocks.push(Block::Heading { level: 1, text: title, toc: true, new_page: section.new_page });
+        for block in &section.blocks {
+            match block {
+                Def::Text { text } => blocks.push(paragraph(text.trim())),
+                Def::Response => blocks.extend(response(data)),
+                Def::Summary => {
+                    let mut bullets = Vec::new();
+                    for (spec, fig) in &figures {
+                        if fig.base == 0 {
+                            continue;
+                        }
+                        let template = spec.summary.as_deref().unwrap_or(prose::DEFAULT_SUMMARY);
+                        bullets.push(prose::render(template, fig, min_count).map_err(|e| error(e.to_string()))?);
+                    }
+                    if bullets.is_empty() {
+                        blocks.push(paragraph("Er zijn nog geen antwoorden om samen te vatten."));
+                    } else {
+                        blocks.push(Block::Bullets(bullets));
+                    }
+                }
+                Def::Figure(spec) => {
+                    let Some((_, fig)) = figures.iter().find(|(f, _)| std::ptr::eq(*f, spec)) else { continue };
+                    figure_number += 1;
+                    let key = format!("figure:{}", spec.question);
+                    let text = match data.narrative.get(&key) {
+                        Some(own) => own.clone(),
+                        None if fig.base == 0 => "Niemand heeft deze vraag beantwoord.".into(),
+                        None => {
+                            let template = spec.text.as_deref().unwrap_or(prose::DEFAULT_TEXT);
+                            prose::render(template, fig, min_count).map_err(|e| error(e.to_string()))?
+                        }
+                    };
+                    blocks.push(paragraph(text));
+                    let bars: Vec<ChartBar> = fig
+                        .bars
+                        .iter()
+                        .map(|b| ChartBar {
+                            label: b.label.clone(),
+                            value_label: format!("{}%", b.percent),
+                            percent: if fig.base == 0 { 0.0 } else { b.count as f64 * 100.0 / fig.base as f64 },
+                        })
+                        .collect();
+                    charts.push(charts::bar_chart(&bars, layout::CONTENT_WIDTH));
+                    blocks.push(Block::Figure {
+                        caption: caption(figure_number, fig, spec.caption.as_deref()),
+                        chart: charts.len() - 1,
+                    });
+                    if fig.base > 0 && fig.base < def.disclosure.indicative_base {
+                        blocks.push(note(format!(
+                            "Let op: deze figuur berust op {} {} (minder dan {}); de percentages zijn indicatief.",
+                            fig.base, def.population, def.disclosure.indicative_base
+                        )));
+                    }
+                    if spec.by_group {
+                        blocks.extend(breakdown(data, spec, fig));
+                    }
+                }
+                Def::OpenAnswers { question, text } => {
+                    let answered = data.counts.question(question).answered;
+                    let asked = data.questionnaire.question(question).map(|q| q.text.clone()).unwrap_or_default();
+                    let mut lines = vec![match answered {
+                        0 => format!("Niemand heeft een antwoord gegeven op de vraag '{asked}'"),
+                        1 => format!("Eén van de {} heeft een antwoord gegeven op de vraag '{asked}'", def.population),
+                        n => format!(
+                            "{} {} hebben een antwoord gegeven op de vraag '{asked}'",
+                            wording::capitalize(&wording::people(n, min_count)),
+                            def.population
+                        ),
+                    }];
+                    // The question usually ends in '?'; a full stop after the quote closes the sentence.
+                    lines[0].push('.');
+                    let own = data.narrative.get(&format!("open:{question}"));
+                    if let Some(summary) = own.or(Some(text).filter(|t| !t.trim().is_empty())) {
+                        lines.push(summary.trim().to_string());
+                    }
+                    for l in lines {
+                        blocks.push(paragraph(l));
+                    }
+                }
+                Def::Casussen { question } => {
+                    let texts = data.casussen.get(question).map(Vec::as_slice).unwrap_or_default();
+                    if texts.is_empty() {
+                        blocks.push(paragraph("Er zijn geen casussen opgenomen."));
+                    }
+                    for (i, text) in texts.iter().enumerate() {
+                        blocks.push(Block::Heading {
+                            level: 2,
+                            text: format!("Casus {}", i + 1),
+                            toc: false,
+                            new_page: false,
+                        });
+                        blocks.push(paragraph(text.trim()));
+                    }
+                }
+            }
+        }
+        if let Some(extra) = data.narrative.get(&format!("section:{}", s + 1)) {
+            blocks.push(paragraph(extra.trim()));
+        }
+    }
+    Ok(Content { cover: cover(data, fonts), blocks, charts })
+}
+
+/// The response paragraph and table: invited, responded and rate per group and in total.
+fn response(data: &ReportData) -> Vec<Block> {
+    let def = data.definition;
+    let (invited, responded) = data.groups.iter().fold((0, 0), |(i, r), g| (i + g.invited, r + g.responded));
+    let mut text = String::new();
+    if let Some((from, to)) = data.fieldwork {
+        text.push_str(&format!(
+            "In de periode van {} is de vragenlijst per e-mail verstuurd aan {invited} {}. ",
+            wording::period(from, to),
+            def.population
+        ));
+    }
+    let per_group: Vec<String> = data
+        .groups
+        .iter()
+        .map(|g| format!("{} van {} ({}%)", g.responded, g.code, percent(g.responded, g.invited)))
+        .collect();
+    text.push_str(&format!(
+        "In totaal hebben {responded} van de {invited} aangeschreven {} de vragenlijst ingevuld, waarvan {}. \
+         Dit is een gemiddelde respons van {}%.",
+        def.population,
+        wording::list(&per_group),
+        percent(responded, invited)
+    ));
+    let columns = vec![
+        Column { title: "Groep".into(), width: 0.46, align: Align::Left },
+        Column { title: "Aangeschreven".into(), width: 0.18, align: Align::Right },
+        Column { title: "Ingevuld".into(), width: 0.18, align: Align::Right },
+        Column { title: "Respons".into(), width: 0.18, align: Align::Right },
+    ];
+    let mut rows: Vec<Vec<String>> = data
+        .groups
+        .iter()
+        .map(|g| {
+            vec![
+                format!("{} ({})", g.name, g.code),
+                g.invited.to_string(),
+                g.responded.to_string(),
+                format!("{}%", percent(g.responded, g.invited)),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "Totaal".into(),
+        invited.to_string(),
+        responded.to_string(),
+        format!("{}%", percent(responded, invited)),
+    ]);
+    vec![
+        paragraph(text),
+        Block::Paragraph { text: "Tabel 1. Aangeschreven en respons per groep".into(), style: layout::CAPTION },
+        Block::Table { columns, rows, total_row: true },
+    ]
+}
+
+/// A figure's percentages per group; groups whose base is under the threshold are left out.
+fn breakdown(data: &ReportData, spec: &FigureSpec, total: &Figure) -> Vec<Block> {
+    let def = data.definition;
+    let Some(question) = data.questionnaire.question(&spec.question) else { return Vec::new() };
+    let mut shown: Vec<(String, Figure)> = Vec::new();
+    let mut hidden: Vec<String> = Vec::new();
+    for (group, counts) in data.group_counts {
+        let fig = figure(question, spec, &counts.question(&spec.question));
+        if fig.base < def.disclosure.min_base {
+            hidden.push(group.code.clone());
+        } else {
+            shown.push((group.code.clone(), fig));
+        }
+    }
+    let mut out = Vec::new();
+    if !shown.is_empty() {
+        let share = 0.5 / (shown.len() + 1) as f32;
+        let mut columns = vec![Column { title: "Antwoord".into(), width: 0.5, align: Align::Left }];
+        columns.extend(shown.iter().map(|(code, f)| Column {
+            title: format!("{code} (n={})", f.base),
+            width: share,
+            align: Align::Right,
+        }));
+        columns.push(Column { title: format!("Totaal (n={})", total.base), width: share, align: Align::Right });
+        let rows = total
+            .bars
+            .iter()
+            .enumerate()
+            .map(|(i, bar)| {
+                let mut row = vec![bar.label.clone()];
+                row.extend(shown.iter().map(|(_, f)| format!("{}%", f.bars.get(i).map(|b| b.percent).unwrap_or(0))));
+                row.push(format!("{}%", bar.percent));
+                row
+            })
+            .collect();
+        out.push(Block::Table { columns, rows, total_row: false });
+    }
+    if !hidden.is_empty() {
+        out.push(note(format!(
+            "Niet uitgesplitst voor {}: minder dan {} {} beantwoordden deze vraag.",
+            wording::list(&hidden),
+            def.disclosure.min_base,
+            def.population
+        )));
+    }
+    out
+}
+
+/// The cover: the department's band, title, subtitle and month.
+fn cover(data: &ReportData, fonts: &Fonts) -> Page {
+    let def = data.definition;
+    let mut items = Vec::new();
+    let left = layout::MARGIN_LEFT;
+    let band_h = 150.0;
+    items.push(Item::Rect {
+        x: 0.0,
+        y: layout::PAGE_HEIGHT - band_h,
+        w: layout::PAGE_WIDTH,
+        h: band_h,
+        color: layout::ACCENT,
+    });
+    let white = (0xFF, 0xFF, 0xFF);
+    let department = Style { size: 20.0, leading: 24.0, color: white, face: super::fonts::Face::Bold, after: 0.0 };
+    let mut y = layout::PAGE_HEIGHT - 80.0;
+    for line in fonts.wrap(&def.department, &department, layout::CONTENT_WIDTH) {
+        items.push(Item::Text { x: left, y, text: line, face: department.face, size: department.size, color: white });
+        y -= department.leading;
+    }
+    let title = Style { size: 30.0, leading: 36.0, color: layout::ACCENT, face: super::fonts::Face::Bold, after: 0.0 };
+    let subtitle =
+        Style { size: 15.0, leading: 20.0, color: layout::TEXT, face: super::fonts::Face::Regular, after: 0.0 };
+    let mut y = layout::PAGE_HEIGHT - 330.0;
+    for line in fonts.wrap(&def.title, &title, layout::CONTENT_WIDTH) {
+        items.push(Item::Text { x: left, y, text: line, face: title.face, size: title.size, color: title.color });
+        y -= title.leading;
+    }
+    y -= 8.0;
+    for line in fonts.wrap(&def.subtitle, &subtitle, layout::CONTENT_WIDTH) {
+        items.push(Item::Text {
+            x: left,
+            y,
+            text: line,
+            face: subtitle.face,
+            size: subtitle.size,
+            color: subtitle.color,
+        });
+        y -= subtitle.leading;
+    }
+    items.push(Item::Line {
+        x1: left,
+        y1: y - 10.0,
+        x2: left + 120.0,
+        y2: y - 10.0,
+        width: 3.0,
+        color: layout::ACCENT,
+    });
+    items.push(Item::Text {
+        x: left,
+        y: y - 40.0,
+        text: wording::month_year(data.date),
+        face: super::fonts::Face::Regular,
+        size: 13.0,
+        color: layout::MUTED,
+    });
+    Page { items }
+}

@@ -1,0 +1,87 @@
+//! The researcher's narrative text per survey, by key (see `report::document` for the keys).
+
+use super::StoreError;
+use chrono::{DateTime, Utc};
+use entity::{answer, report_text, response};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
+use std::collections::HashMap;
+
+/// Sets (or, with empty text, removes) one narrative text.
+pub async fn set(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+    key: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let existing = report_text::Entity::find()
+        .filter(report_text::Column::SurveyId.eq(survey_id))
+        .filter(report_text::Column::Key.eq(key))
+        .one(db)
+        .await?;
+    let text = text.trim();
+    match (existing, text.is_empty()) {
+        (Some(row), true) => {
+            report_text::Entity::delete_by_id(row.id).exec(db).await?;
+        }
+        (Some(row), false) => {
+            let mut row = row.into_active_model();
+            row.text = Set(text.to_string());
+            row.updated_at = Set(now);
+            row.update(db).await?;
+        }
+        (None, false) => {
+            report_text::ActiveModel {
+                survey_id: Set(survey_id),
+                key: Set(key.to_string()),
+                text: Set(text.to_string()),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+        (None, true) => {}
+    }
+    Ok(())
+}
+
+pub async fn all(db: &impl ConnectionTrait, survey_id: i32) -> Result<HashMap<String, String>, StoreError> {
+    Ok(report_text::Entity::find()
+        .filter(report_text::Column::SurveyId.eq(survey_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.key, r.text))
+        .collect())
+}
+
+/// The text answers to one question, in the order they were submitted.
+pub async fn open_answers(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+    question: &str,
+) -> Result<Vec<String>, StoreError> {
+    let responses = Query::select()
+        .column(response::Column::Id)
+        .from(response::Entity)
+        .and_where(Expr::col(response::Column::SurveyId).eq(survey_id))
+        .to_owned();
+    Ok(answer::Entity::find()
+        .select_only()
+        .column(answer::Column::Text)
+        .filter(answer::Column::Question.eq(question))
+        .filter(answer::Column::Text.is_not_null())
+        .filter(answer::Column::ResponseId.in_subquery(responses))
+        .order_by_asc(answer::Column::ResponseId)
+        .into_tuple::<Option<String>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect())
+}

@@ -45,6 +45,11 @@ pub enum Command {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Performance figures on this machine.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Print the figures of a stored survey as a table.
     Figures {
         /// The survey's code, e.g. maatwerkbudget-2021.
@@ -63,4 +68,21 @@ pub enum SurveyCommand {
     Create { file: PathBuf },
     /// List the stored surveys.
     List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Report generation time and peak memory for several numbers of responses (SQLite).
+    Report {
+        #[arg(long, value_delimiter = ',', default_values_t = vec![54, 10_000, 100_000])]
+        sizes: Vec<usize>,
+    },
+    /// One report run on an existing database (used by `bench report`).
+    #[command(hide = true)]
+    ReportOnce {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long)]
+        survey: String,
+    },
 }

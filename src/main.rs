@@ -1,5 +1,5 @@
 use clap::Parser;
-use peiling::cli::{Cli, Command, SurveyCommand};
+use peiling::cli::{BenchCommand, Cli, Command, SurveyCommand};
 use peiling::config::Config;
 use std::process::ExitCode;
 
@@ -30,6 +30,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report { survey, out, definition } => {
             peiling::commands::report(&config, &survey, &out, definition.as_deref()).await
         }
+        Command::Bench { command } => match command {
+            BenchCommand::Report { sizes } => peiling::bench::report(&sizes).await,
+            BenchCommand::ReportOnce { database_url, survey } => {
+                peiling::bench::report_once(&database_url, &survey).await
+            }
+        },
         Command::Narrative { survey, key, file } => {
             peiling::commands::narrative(&config, &survey, key.as_deref(), file.as_deref()).await
         }

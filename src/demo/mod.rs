@@ -2,6 +2,7 @@
 
 pub mod people;
 pub mod plan;
+pub mod random;
 
 use crate::bundled::Bundled;
 use crate::domain::EmailAddress;

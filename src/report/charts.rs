@@ -6,7 +6,7 @@
 //! PDF layer. The SVG is in points (1 user unit = 1 pt) and its text uses [`fonts::FAMILY`],
 //! so `printpdf::Svg::parse_with_fonts(svg, &fonts::for_svg(), ..)` resolves every `<text>`.
 //!
-//! Layout is computed here with [`fonts::Metrics`] (the same font file the PDF embeds), not
+//! Layout is computed here with [`fonts::Metrics`] (the font file the text is drawn with), not
 //! with plotters' text estimates; plotters only writes the shapes and text elements. Its SVG
 //! backend works in whole units, so all positions are whole points.
 

@@ -343,3 +343,115 @@ fn cover(data: &ReportData, fonts: &Fonts) -> Page {
     });
     Page { items }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::stats::QuestionCounts;
+
+    const QUESTIONS: &str = r#"
+id = "t"
+title = "T"
+[[groups]]
+code = "A"
+name = "Team A"
+[[groups]]
+code = "B"
+name = "Team B"
+[[questions]]
+id = "K"
+type = "yesno"
+text = "Ken je het?"
+"#;
+
+    const REPORT: &str = r#"
+survey = "t"
+title = "Test"
+[[sections]]
+title = "Kennis"
+[[sections.blocks]]
+kind = "figure"
+question = "K"
+by_group = true
+"#;
+
+    fn counts(ja: u64, nee: u64) -> SurveyCounts {
+        let q = QuestionCounts {
+            answered: ja + nee,
+            options: [("ja".to_string(), ja), ("nee".to_string(), nee)].into_iter().collect(),
+            numbers: Default::default(),
+        };
+        SurveyCounts { responses: ja + nee, questions: [("K".to_string(), q)].into_iter().collect() }
+    }
+
+    fn group(code: &str, responded: u64) -> GroupResponse {
+        GroupResponse { code: code.into(), name: format!("Team {code}"), invited: 40, responded }
+    }
+
+    fn text_of(blocks: &[Block]) -> String {
+        blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph { text, .. } => text.clone(),
+                Block::Table { columns, rows, .. } => {
+                    let head: Vec<&str> = columns.iter().map(|c| c.title.as_str()).collect();
+                    format!("{} | {:?}", head.join(" | "), rows)
+                }
+                Block::Figure { caption, .. } => caption.clone(),
+                _ => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_group_below_the_minimum_base_is_not_broken_down() {
+        let q = crate::questionnaire::parse(QUESTIONS).unwrap();
+        let def = ReportDefinition::parse(REPORT, &q).unwrap();
+        let total = counts(20, 8);
+        let groups = [group("A", 24), group("B", 4)];
+        let per_group = [(groups[0].clone(), counts(18, 6)), (groups[1].clone(), counts(2, 2))];
+        let data = ReportData {
+            definition: &def,
+            questionnaire: &q,
+            counts: &total,
+            group_counts: &per_group,
+            groups: &groups,
+            narrative: &HashMap::new(),
+            casussen: &HashMap::new(),
+            fieldwork: None,
+            date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        };
+        let content = build(&data, &Fonts::load()).unwrap();
+        let text = text_of(&content.blocks);
+        assert!(text.contains("Antwoord | A (n=24) | Totaal (n=28)"), "{text}");
+        assert!(!text.contains("B (n="), "group B (base 4) must not be shown: {text}");
+        assert!(
+            text.contains("Niet uitgesplitst voor B: minder dan 10 respondenten beantwoordden deze vraag."),
+            "{text}"
+        );
+        assert!(text.contains("de percentages zijn indicatief"), "a base of 28 is under 30: {text}");
+        assert_eq!(content.charts.len(), 1);
+    }
+
+    #[test]
+    fn an_unanswered_figure_says_so_instead_of_dividing_by_zero() {
+        let q = crate::questionnaire::parse(QUESTIONS).unwrap();
+        let def = ReportDefinition::parse(&REPORT.replace("by_group = true", ""), &q).unwrap();
+        let none = SurveyCounts::default();
+        let data = ReportData {
+            definition: &def,
+            questionnaire: &q,
+            counts: &none,
+            group_counts: &[],
+            groups: &[],
+            narrative: &HashMap::new(),
+            casussen: &HashMap::new(),
+            fieldwork: None,
+            date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        };
+        let text = text_of(&build(&data, &Fonts::load()).unwrap().blocks);
+        assert!(text.contains("Niemand heeft deze vraag beantwoord."), "{text}");
+        assert!(text.contains("(% van de 0 respondenten)"), "{text}");
+    }
+}

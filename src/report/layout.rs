@@ -329,9 +329,16 @@ impl<'a> Layout<'a> {
             Block::Paragraph { text, style } => self.paragraph(text, style, MARGIN_LEFT, CONTENT_WIDTH),
             Block::Bullets(items) => {
                 let indent = 14.0;
-                for item in items {
+                let height = |item: &String| {
+                    self.fonts.wrap(item, &BODY, CONTENT_WIDTH - indent).len() as f32 * BODY.leading + 3.0
+                };
+                for (n, item) in items.iter().enumerate() {
                     let lines = self.fonts.wrap(item, &BODY, CONTENT_WIDTH - indent);
                     self.ensure(lines.len().min(2) as f32 * BODY.leading);
+                    // The last bullet never goes to a new page alone.
+                    if n + 2 == items.len() {
+                        self.ensure(height(item) + height(&items[n + 1]));
+                    }
                     for (i, l) in lines.into_iter().enumerate() {
                         self.ensure(BODY.leading);
                         if i == 0 {

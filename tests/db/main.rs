@@ -5,4 +5,5 @@
 mod demo;
 mod helpers;
 mod migrations;
+mod report;
 mod store;

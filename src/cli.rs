@@ -50,6 +50,11 @@ pub enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+    /// Invitee lists.
+    Invitees {
+        #[command(subcommand)]
+        command: InviteesCommand,
+    },
     /// Print the figures of a stored survey as a table.
     Figures {
         /// The survey's code, e.g. maatwerkbudget-2021.
@@ -85,4 +90,10 @@ pub enum BenchCommand {
         #[arg(long)]
         survey: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteesCommand {
+    /// Import a CSV file (email;team[;naam], UTF-8, as Excel's "CSV UTF-8"): all rows or none.
+    Import { survey: String, file: PathBuf },
 }

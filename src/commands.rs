@@ -155,3 +155,14 @@ pub async fn figures(config: &Config, slug: &str, report: Option<&Path>) -> anyh
     print!("{}", text_table::figures_table(&definition, &survey.questionnaire, &counts));
     Ok(())
 }
+
+pub async fn invitees_import(config: &Config, slug: &str, file: &Path) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+    let db = db::connect(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    let count = crate::invitations::import_file(&db, &survey, &bytes)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    println!("{count} genodigden geïmporteerd in '{slug}'");
+    Ok(())
+}

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod invitations;
 pub mod questionnaire;
 pub mod report;
 pub mod store;

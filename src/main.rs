@@ -1,5 +1,5 @@
 use clap::Parser;
-use peiling::cli::{BenchCommand, Cli, Command, SurveyCommand};
+use peiling::cli::{BenchCommand, Cli, Command, InviteesCommand, SurveyCommand};
 use peiling::config::Config;
 use std::process::ExitCode;
 
@@ -29,6 +29,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Figures { survey, report } => peiling::commands::figures(&config, &survey, report.as_deref()).await,
         Command::Report { survey, out, definition } => {
             peiling::commands::report(&config, &survey, &out, definition.as_deref()).await
+        }
+        Command::Invitees { command: InviteesCommand::Import { survey, file } } => {
+            peiling::commands::invitees_import(&config, &survey, &file).await
         }
         Command::Bench { command } => match command {
             BenchCommand::Report { sizes } => peiling::bench::report(&sizes).await,

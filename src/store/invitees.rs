@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::invitee;
 use sea_orm::{EntityTrait, Set, TransactionSession, TransactionTrait};
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewInvitee {
     pub email: EmailAddress,
     pub name: Option<String>,
@@ -42,4 +43,22 @@ pub async fn add_all(
     }
     txn.commit().await?;
     Ok(count)
+}
+
+/// The addresses already invited to a survey, in lower case, for duplicate checks on import.
+pub async fn existing_emails(
+    db: &impl sea_orm::ConnectionTrait,
+    survey_id: i32,
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    Ok(invitee::Entity::find()
+        .select_only()
+        .column(invitee::Column::Email)
+        .filter(invitee::Column::SurveyId.eq(survey_id))
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| e.to_lowercase())
+        .collect())
 }

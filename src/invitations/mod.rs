@@ -1,0 +1,24 @@
+//! Inviting people: reading invitee lists, personal links, and the mailing.
+
+pub mod import;
+
+use crate::store::{StoreError, invitees, surveys::Survey};
+use sea_orm::DatabaseConnection;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{0}")]
+    Rows(#[from] import::ImportErrors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Imports an invitee list into a survey: every row, or none.
+pub async fn import_file(db: &DatabaseConnection, survey: &Survey, bytes: &[u8]) -> Result<usize, ImportError> {
+    let existing = invitees::existing_emails(db, survey.row.id).await?;
+    let teams: Vec<String> = survey.groups.iter().map(|g| g.code.clone()).collect();
+    let rows = import::parse(bytes, &teams, &existing)?;
+    // The unique index on (survey, email) still guards against a concurrent import of the same
+    // address: then the whole transaction rolls back.
+    Ok(invitees::add_all(db, survey, rows, chrono::Utc::now()).await?)
+}

@@ -1,0 +1,4 @@
+//! Email: composing invitations and reminders, and the transports that deliver them.
+
+pub mod compose;
+pub mod transport;

@@ -59,7 +59,8 @@ pub async fn report(sizes: &[usize]) -> anyhow::Result<()> {
         let db = crate::db::connect(&url).await?;
         let slug = if n == 54 {
             // The demo's own 54 respondents, so the smallest size is the reference report.
-            let (survey, _, _) = crate::demo::run_on(&db, &MAATWERKBUDGET_2021).await?;
+            let memory = crate::mail::transport::Memory::default();
+            let (survey, _, _) = crate::demo::run_on(&db, &MAATWERKBUDGET_2021, &memory, "http://127.0.0.1").await?;
             survey.row.slug
         } else {
             let survey = store::surveys::create(&db, MAATWERKBUDGET_2021.definition, Utc::now()).await?;

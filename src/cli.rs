@@ -50,6 +50,11 @@ pub enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+    /// The mail outbox.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Invitee lists.
     Invitees {
         #[command(subcommand)]
@@ -73,6 +78,26 @@ pub enum SurveyCommand {
     Create { file: PathBuf },
     /// List the stored surveys.
     List,
+    /// Open a draft: freeze the questionnaire and queue an invitation for every invitee.
+    Open {
+        survey: String,
+        /// The last day on which answers are accepted (YYYY-MM-DD); the survey closes at its end.
+        #[arg(long)]
+        closes: chrono::NaiveDate,
+        /// Send the queued messages right away (otherwise `peiling mail send`).
+        #[arg(long)]
+        send: bool,
+    },
+    /// Queue a reminder for every invitee who has not answered yet.
+    Remind {
+        survey: String,
+        #[arg(long)]
+        send: bool,
+    },
+    /// Close an open survey: links then say it is closed.
+    Close { survey: String },
+    /// Response per group and the mailing's status.
+    Progress { survey: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,4 +121,10 @@ pub enum BenchCommand {
 pub enum InviteesCommand {
     /// Import a CSV file (email;team[;naam], UTF-8, as Excel's "CSV UTF-8"): all rows or none.
     Import { survey: String, file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Send every message that is due, with a progress bar (safe to run in several processes).
+    Send,
 }

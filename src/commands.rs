@@ -27,9 +27,15 @@ pub async fn demo(dir: Option<PathBuf>) -> anyhow::Result<()> {
             temp.path().to_path_buf()
         }
     };
-    let outcome = demo::run(&folder, &bundled::MAATWERKBUDGET_2021).await?;
+    let config = Config::from_env();
+    let mailer = config.mailer()?;
+    let outcome = demo::run(&folder, &bundled::MAATWERKBUDGET_2021, mailer.as_ref(), &config.base_url).await?;
     let q = &outcome.survey.questionnaire;
     println!("{} — synthetische demo ({} vragen, {} groepen)\n", q.title, q.questions.len(), q.groups.len());
+    match &config.smtp_url {
+        Some(_) => println!("{} uitnodigingen verstuurd via SMTP\n", outcome.mail_sent),
+        None => println!("{} uitnodigingen als .eml-bestand in {}\n", outcome.mail_sent, config.outbox_dir.display()),
+    }
     println!("Respons\n{}", outcome.response_table);
     print!("{}", outcome.figures_table);
     let out = PathBuf::from("reports/out").join(format!("{}.pdf", outcome.survey.row.slug));
@@ -164,5 +170,79 @@ pub async fn invitees_import(config: &Config, slug: &str, file: &Path) -> anyhow
         .await
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     println!("{count} genodigden geïmporteerd in '{slug}'");
+    Ok(())
+}
+
+/// The end of the closing day, Dutch time being close enough to UTC+1/+2 that a day's end in
+/// UTC never cuts an evening short.
+fn end_of(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc()
+}
+
+pub async fn survey_open(config: &Config, slug: &str, closes: chrono::NaiveDate, send: bool) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    let queued = crate::invitations::lifecycle::open(&db, &survey, end_of(closes), chrono::Utc::now()).await?;
+    println!("'{slug}' is open tot en met {}; {queued} uitnodigingen klaargezet", crate::report::wording::date(closes));
+    if send { send_all(config, &db).await } else { Ok(()) }
+}
+
+pub async fn survey_remind(config: &Config, slug: &str, send: bool) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    let queued = crate::invitations::lifecycle::remind(&db, &survey, chrono::Utc::now()).await?;
+    println!("{queued} herinneringen klaargezet voor wie nog niet heeft geantwoord");
+    if send { send_all(config, &db).await } else { Ok(()) }
+}
+
+pub async fn survey_close(config: &Config, slug: &str) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    crate::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await?;
+    println!("'{slug}' is gesloten");
+    Ok(())
+}
+
+pub async fn survey_progress(config: &Config, slug: &str) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    let groups = stats::response_per_group(&db, survey.row.id).await?;
+    println!("{} ({})\n\nRespons\n{}", survey.row.title, survey.row.status, text_table::response_table(&groups));
+    let mail = crate::mail::outbox::status_counts(&db, survey.row.id).await?;
+    let line: Vec<String> = mail.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    println!("E-mail: {}", line.join(", "));
+    Ok(())
+}
+
+pub async fn mail_send(config: &Config) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    send_all(config, &db).await
+}
+
+async fn send_all(config: &Config, db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+    let mailer = config.mailer()?;
+    let composer = crate::mail::compose::Composer::new(&config.mail_from)?;
+    let delivery = crate::mail::outbox::Delivery {
+        mailer: mailer.as_ref(),
+        composer: &composer,
+        base_url: &config.base_url,
+        worker: format!("{}-{}", std::process::id(), chrono::Utc::now().timestamp_millis()),
+    };
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let round = crate::mail::outbox::drain(db, &delivery, 50, &|r| {
+        bar.set_message(format!("{} verstuurd, {} later opnieuw, {} mislukt", r.sent, r.retrying, r.failed));
+        bar.tick();
+    })
+    .await?;
+    bar.finish_and_clear();
+    let target = match &config.smtp_url {
+        Some(_) => "via SMTP".to_string(),
+        None => format!("naar {}", config.outbox_dir.display()),
+    };
+    println!("{} berichten verstuurd {target}; {} later opnieuw, {} mislukt", round.sent, round.retrying, round.failed);
     Ok(())
 }

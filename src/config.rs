@@ -12,6 +12,10 @@ pub struct Config {
     pub base_url: String,
     /// `PEILING_OUTBOX_DIR`: where messages go as .eml files when no SMTP server is set.
     pub outbox_dir: PathBuf,
+    /// `PEILING_SMTP_URL`: e.g. `smtps://user:password@mail.example.org`; unset means the outbox folder.
+    pub smtp_url: Option<String>,
+    /// `PEILING_MAIL_FROM`: the sender of invitations.
+    pub mail_from: String,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -27,6 +31,19 @@ impl Config {
                 .trim_end_matches('/')
                 .to_string(),
             outbox_dir: var("PEILING_OUTBOX_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("outbox")),
+            smtp_url: var("PEILING_SMTP_URL"),
+            mail_from: var("PEILING_MAIL_FROM").unwrap_or_else(|| "Onderzoek <onderzoek@example.org>".to_string()),
         }
+    }
+
+    /// The transport this configuration asks for.
+    pub fn mailer(&self) -> anyhow::Result<Box<dyn crate::mail::transport::Mailer>> {
+        Ok(match &self.smtp_url {
+            Some(url) => Box::new(
+                crate::mail::transport::Smtp::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("PEILING_SMTP_URL is not usable: {e}"))?,
+            ),
+            None => Box::new(crate::mail::transport::Folder::new(&self.outbox_dir)?),
+        })
     }
 }

@@ -1,5 +1,5 @@
 use clap::Parser;
-use peiling::cli::{BenchCommand, Cli, Command, InviteesCommand, SurveyCommand};
+use peiling::cli::{BenchCommand, Cli, Command, InviteesCommand, MailCommand, SurveyCommand};
 use peiling::config::Config;
 use std::process::ExitCode;
 
@@ -25,11 +25,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             SurveyCommand::Check { file } => peiling::commands::survey_check(&file),
             SurveyCommand::Create { file } => peiling::commands::survey_create(&config, &file).await,
             SurveyCommand::List => peiling::commands::survey_list(&config).await,
+            SurveyCommand::Open { survey, closes, send } => {
+                peiling::commands::survey_open(&config, &survey, closes, send).await
+            }
+            SurveyCommand::Remind { survey, send } => peiling::commands::survey_remind(&config, &survey, send).await,
+            SurveyCommand::Close { survey } => peiling::commands::survey_close(&config, &survey).await,
+            SurveyCommand::Progress { survey } => peiling::commands::survey_progress(&config, &survey).await,
         },
         Command::Figures { survey, report } => peiling::commands::figures(&config, &survey, report.as_deref()).await,
         Command::Report { survey, out, definition } => {
             peiling::commands::report(&config, &survey, &out, definition.as_deref()).await
         }
+        Command::Mail { command: MailCommand::Send } => peiling::commands::mail_send(&config).await,
         Command::Invitees { command: InviteesCommand::Import { survey, file } } => {
             peiling::commands::invitees_import(&config, &survey, &file).await
         }

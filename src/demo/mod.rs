@@ -6,6 +6,10 @@ pub mod random;
 
 use crate::bundled::Bundled;
 use crate::domain::EmailAddress;
+use crate::invitations::lifecycle;
+use crate::mail::compose::Composer;
+use crate::mail::outbox::{self, Delivery};
+use crate::mail::transport::Mailer;
 use crate::report::{ReportDefinition, stats, text_table};
 use crate::store::{self, invitees::NewInvitee, surveys::Survey};
 use anyhow::Context;
@@ -19,6 +23,8 @@ use std::path::Path;
 
 pub struct Outcome {
     pub survey: Survey,
+    /// Messages the outbox marked sent.
+    pub mail_sent: u64,
     pub report: crate::report::Generated,
     pub database_url: String,
     pub response_table: String,
@@ -31,18 +37,25 @@ fn at(date: NaiveDate, hour: u32) -> DateTime<Utc> {
 
 /// Creates the bundled survey in a new SQLite database under `dir`, invites the plan's people,
 /// stores their responses and computes the figures.
-pub async fn run(dir: &Path, bundled: &Bundled) -> anyhow::Result<Outcome> {
+pub async fn run(dir: &Path, bundled: &Bundled, mailer: &dyn Mailer, base_url: &str) -> anyhow::Result<Outcome> {
     let database_url = format!("sqlite://{}?mode=rwc", dir.join("peiling.db").display());
     let db = crate::db::connect(&database_url).await?;
-    let (survey, response_table, figures_table) = run_on(&db, bundled).await?;
+    let (survey, response_table, figures_table) = run_on(&db, bundled, mailer, base_url).await?;
     let plan: plan::Plan = toml::from_str(bundled.demo_plan)?;
     let date = plan.published.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let report = crate::report::generate(&db, &survey, bundled.report, date).await?;
-    Ok(Outcome { survey, report, database_url, response_table, figures_table })
+    let mail_sent = outbox::status_counts(&db, survey.row.id).await?.get(outbox::SENT).copied().unwrap_or(0);
+    Ok(Outcome { survey, mail_sent, report, database_url, response_table, figures_table })
 }
 
 /// The demo on an existing (empty) database; returns the survey and the two printed tables.
-pub async fn run_on(db: &DatabaseConnection, bundled: &Bundled) -> anyhow::Result<(Survey, String, String)> {
+/// Messages go to `mailer`, with links starting at `base_url`.
+pub async fn run_on(
+    db: &DatabaseConnection,
+    bundled: &Bundled,
+    mailer: &dyn Mailer,
+    base_url: &str,
+) -> anyhow::Result<(Survey, String, String)> {
     let plan: plan::Plan = toml::from_str(bundled.demo_plan).context("the bundled demo plan does not parse")?;
     let fieldwork = plan.fieldwork.context("the demo plan needs a fieldwork period")?;
     let (opened, closed) = (at(fieldwork.opens, 8), at(fieldwork.closes, 23));
@@ -67,6 +80,17 @@ pub async fn run_on(db: &DatabaseConnection, bundled: &Bundled) -> anyhow::Resul
     }
     store::invitees::add_all(db, &survey, new, opened).await?;
 
+    // Opening queues the invitations; the outbox worker sends them as in production.
+    let survey = store::surveys::load(db, &survey.row.slug).await?;
+    lifecycle::open(db, &survey, closed, opened).await?;
+    // The demo's sender is the survey's own department and contact address (at example.org).
+    let q = &survey.questionnaire;
+    let composer = Composer::new(&format!("\"{}\" <{}>", q.organisation.replace(['"', '\\'], ""), q.contact))?;
+    let delivery = Delivery { mailer, composer: &composer, base_url, worker: "demo".into() };
+    let round = outbox::drain(db, &delivery, 50, &|_| {}).await?;
+    anyhow::ensure!(round.sent as usize == total, "only {} of {total} invitations went out", round.sent);
+    let survey = store::surveys::load(db, &survey.row.slug).await?;
+
     let txn = db.begin().await?;
     for respondent in &respondents {
         let group = survey.group_by_code(&respondent.group).context("a respondent's group vanished")?;
@@ -86,9 +110,6 @@ pub async fn run_on(db: &DatabaseConnection, bundled: &Bundled) -> anyhow::Resul
     }
     let mut row = survey.row.clone().into_active_model();
     row.status = Set(store::surveys::Status::Closed.as_str().into());
-    row.frozen_definition = Set(Some(bundled.definition.to_string()));
-    row.opened_at = Set(Some(opened));
-    row.closes_at = Set(Some(closed));
     row.closed_at = Set(Some(closed));
     let row: survey::Model = row.update(&txn).await?;
     // The researcher's summaries of open answers, as they would type them after closing.

@@ -1,6 +1,7 @@
 //! Inviting people: reading invitee lists, personal links, and the mailing.
 
 pub mod import;
+pub mod lifecycle;
 
 use crate::store::{StoreError, invitees, surveys::Survey};
 use sea_orm::DatabaseConnection;

@@ -1,4 +1,5 @@
 //! Email: composing invitations and reminders, and the transports that deliver them.
 
 pub mod compose;
+pub mod outbox;
 pub mod transport;

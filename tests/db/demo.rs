@@ -13,7 +13,14 @@ fn percents(figure: &Figure) -> Vec<i64> {
 #[tokio::test]
 async fn the_demo_reproduces_every_published_figure() {
     on_both!("the_demo_reproduces_every_published_figure", |db| {
-        let (survey, _, printed) = peiling::demo::run_on(&db, &MAATWERKBUDGET_2021).await.unwrap();
+        let (survey, _, printed) = peiling::demo::run_on(
+            &db,
+            &MAATWERKBUDGET_2021,
+            &peiling::mail::transport::Memory::default(),
+            "http://peiling.test",
+        )
+        .await
+        .unwrap();
 
         let groups = stats::response_per_group(&db, survey.row.id).await.unwrap();
         let per_group: Vec<(&str, u64, u64)> =

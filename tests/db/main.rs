@@ -4,6 +4,7 @@
 
 mod demo;
 mod helpers;
+mod mailing;
 mod migrations;
 mod report;
 mod store;

@@ -1,0 +1,309 @@
+//! The mail outbox: rows written in the same transaction as the change that needs them
+//! (opening a survey, a reminder round), and a worker that claims, sends and marks them.
+//!
+//! Claiming: PostgreSQL picks due rows with `FOR UPDATE SKIP LOCKED`, so several peiling
+//! processes never claim the same row; SQLite runs one `UPDATE ... RETURNING`, which its single
+//! writer makes atomic. A claim is a lease (`claimed_until`): a worker that dies mid-batch leaves
+//! its rows to be claimed again when the lease runs out, so nothing is lost.
+//!
+//! Sending twice: each row is marked sent right after its own SMTP transaction. A worker killed
+//! between the server accepting a message and that mark sends that one message again after the
+//! lease: at most one duplicate per killed worker, never more. The token for the link is
+//! minted at send time and only its hash is stored, so no secret ever sits in the outbox.
+
+use super::compose::{Composer, Kind, Letter};
+use super::transport::{Mailer, SendError};
+use crate::domain::Token;
+use crate::report::wording;
+use crate::store::surveys::Survey;
+use chrono::{DateTime, Duration, Utc};
+use entity::{invitation_token, invitee, mail_outbox};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Set, Statement, Value,
+};
+use std::collections::BTreeMap;
+
+pub const QUEUED: &str = "queued";
+pub const SENDING: &str = "sending";
+pub const SENT: &str = "sent";
+pub const RETRYING: &str = "retrying";
+pub const FAILED: &str = "failed";
+
+/// After this many temporary failures a message is given up as failed.
+pub const MAX_ATTEMPTS: i32 = 8;
+
+/// How long a claim holds before another worker may take the row over.
+pub const LEASE: Duration = Duration::seconds(120);
+
+/// Wait before attempt `n + 1`: 30 s, 1, 2, 4 ... minutes, at most 2 hours.
+pub fn backoff(attempts: i32) -> Duration {
+    let seconds = 30i64.saturating_mul(1i64 << attempts.clamp(0, 12) as u32);
+    Duration::seconds(seconds.min(2 * 3600))
+}
+
+fn sql(db: &impl ConnectionTrait, postgres: &str) -> Statement {
+    let backend = db.get_database_backend();
+    // Written with $n placeholders; SQLite gets ?n, which binds the same positions.
+    let text = if backend == DbBackend::Sqlite { postgres.replace('$', "?") } else { postgres.to_string() };
+    Statement::from_string(backend, text)
+}
+
+fn with_values(statement: Statement, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(statement.db_backend, statement.sql, values)
+}
+
+/// Queues one message of `kind` for every invitee of the survey that `filter` selects, in one
+/// statement. Returns how many were queued.
+async fn enqueue(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+    kind: Kind,
+    only_unanswered: bool,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let filter = if only_unanswered { " AND submitted_at IS NULL" } else { "" };
+    let statement = sql(
+        db,
+        &format!(
+            "INSERT INTO mail_outbox (survey_id, invitee_id, kind, recipient, status, attempts, next_attempt_at, created_at) \
+             SELECT survey_id, id, $1, email, $2, 0, $3, $3 FROM invitees WHERE survey_id = $4{filter}"
+        ),
+    );
+    let result = db
+        .execute_raw(with_values(statement, vec![kind.as_str().into(), QUEUED.into(), now.into(), survey_id.into()]))
+        .await?;
+    Ok(result.rows_affected())
+}
+
+pub async fn enqueue_invitations(db: &impl ConnectionTrait, survey_id: i32, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    enqueue(db, survey_id, Kind::Invitation, false, now).await
+}
+
+/// Reminders go only to invitees who have not submitted.
+pub async fn enqueue_reminders(db: &impl ConnectionTrait, survey_id: i32, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    enqueue(db, survey_id, Kind::Reminder, true, now).await
+}
+
+/// Claims up to `batch` due messages for `worker`.
+pub async fn claim(
+    db: &DatabaseConnection,
+    worker: &str,
+    batch: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<mail_outbox::Model>, DbErr> {
+    let lock = if db.get_database_backend() == DbBackend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+    let statement = sql(
+        db,
+        &format!(
+            "UPDATE mail_outbox SET status = $1, claimed_by = $2, claimed_until = $3 \
+             WHERE id IN (SELECT id FROM mail_outbox \
+                          WHERE (status IN ($4, $5) AND next_attempt_at <= $6) OR (status = $1 AND claimed_until < $6) \
+                          ORDER BY id LIMIT $7{lock}) \
+             RETURNING id"
+        ),
+    );
+    let values: Vec<Value> = vec![
+        SENDING.into(),
+        worker.into(),
+        (now + LEASE).into(),
+        QUEUED.into(),
+        RETRYING.into(),
+        now.into(),
+        (batch as i64).into(),
+    ];
+    let rows = db.query_all_raw(with_values(statement, values)).await?;
+    let ids: Vec<i32> = rows.iter().filter_map(|r| r.try_get_by_index::<i32>(0).ok()).collect();
+    let mut claimed = mail_outbox::Entity::find().filter(mail_outbox::Column::Id.is_in(ids)).all(db).await?;
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
+}
+
+/// Marks a claimed message, but only while `worker` still holds it: a worker whose lease ran
+/// out and was taken over must not overwrite the new owner's outcome.
+async fn mark(
+    db: &DatabaseConnection,
+    id: i32,
+    worker: &str,
+    outcome: &Result<(), SendError>,
+    attempts: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let (status, next, error, sent, attempts) = match outcome {
+        Ok(()) => (SENT, now, None, Some(now), attempts + 1),
+        Err(SendError::Permanent(e)) => (FAILED, now, Some(e.clone()), None, attempts + 1),
+        Err(SendError::Temporary(e)) if attempts + 1 >= MAX_ATTEMPTS => {
+            (FAILED, now, Some(e.clone()), None, attempts + 1)
+        }
+        Err(SendError::Temporary(e)) => (RETRYING, now + backoff(attempts), Some(e.clone()), None, attempts + 1),
+    };
+    let statement = sql(
+        db,
+        "UPDATE mail_outbox SET status = $1, next_attempt_at = $2, last_error = $3, sent_at = $4, attempts = $5, \
+         claimed_by = NULL, claimed_until = NULL WHERE id = $6 AND claimed_by = $7",
+    );
+    let values: Vec<Value> =
+        vec![status.into(), next.into(), error.into(), sent.into(), attempts.into(), id.into(), worker.into()];
+    db.execute_raw(with_values(statement, values)).await?;
+    Ok(())
+}
+
+/// What a worker needs besides the database.
+pub struct Delivery<'a> {
+    pub mailer: &'a dyn Mailer,
+    pub composer: &'a Composer,
+    /// Personal links are `{base_url}/s/{token}`.
+    pub base_url: &'a str,
+    pub worker: String,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    pub sent: u64,
+    pub retrying: u64,
+    pub failed: u64,
+}
+
+fn letter(survey: &Survey, name: Option<String>, link: String) -> Letter {
+    let q = &survey.questionnaire;
+    Letter {
+        title: q.title.clone(),
+        intro: q.intro.trim().to_string(),
+        organisation: q.organisation.clone(),
+        contact: q.contact.clone(),
+        minutes: q.minutes,
+        closes: survey.row.closes_at.map(|c| wording::date(c.date_naive())),
+        name,
+        link,
+    }
+}
+
+/// Claims one batch and sends it. Returns what happened, or `None` when nothing was due.
+pub async fn deliver_batch(
+    db: &DatabaseConnection,
+    delivery: &Delivery<'_>,
+    surveys: &mut BTreeMap<i32, Survey>,
+    batch: u64,
+) -> Result<Option<Round>, DbErr> {
+    let claimed = claim(db, &delivery.worker, batch, Utc::now()).await?;
+    if claimed.is_empty() {
+        return Ok(None);
+    }
+    let mut round = Round::default();
+    for message in claimed {
+        let outcome = send_one(db, delivery, surveys, &message).await?;
+        match &outcome {
+            Ok(()) => round.sent += 1,
+            Err(SendError::Permanent(_)) => round.failed += 1,
+            Err(SendError::Temporary(_)) if message.attempts + 1 >= MAX_ATTEMPTS => round.failed += 1,
+            Err(SendError::Temporary(_)) => round.retrying += 1,
+        }
+        mark(db, message.id, &delivery.worker, &outcome, message.attempts, Utc::now()).await?;
+    }
+    Ok(Some(round))
+}
+
+async fn send_one(
+    db: &DatabaseConnection,
+    delivery: &Delivery<'_>,
+    surveys: &mut BTreeMap<i32, Survey>,
+    message: &mail_outbox::Model,
+) -> Result<Result<(), SendError>, DbErr> {
+    let Some(invitee_id) = message.invitee_id else {
+        return Ok(Err(SendError::Permanent("de genodigde bestaat niet meer".into())));
+    };
+    let Some(person) = invitee::Entity::find_by_id(invitee_id).one(db).await? else {
+        return Ok(Err(SendError::Permanent("de genodigde bestaat niet meer".into())));
+    };
+    // Each survey is read once per drain, not once per message.
+    if let std::collections::btree_map::Entry::Vacant(slot) = surveys.entry(message.survey_id) {
+        let slug: Option<String> = entity::survey::Entity::find_by_id(message.survey_id)
+            .select_only()
+            .column(entity::survey::Column::Slug)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let Some(slug) = slug else { return Ok(Err(SendError::Permanent("de vragenlijst bestaat niet meer".into()))) };
+        match crate::store::surveys::load(db, &slug).await {
+            Ok(survey) => {
+                slot.insert(survey);
+            }
+            Err(e) => return Ok(Err(SendError::Temporary(e.to_string()))),
+        }
+    }
+    let Some(survey) = surveys.get(&message.survey_id) else {
+        return Ok(Err(SendError::Temporary("vragenlijst niet geladen".into())));
+    };
+    let token = match Token::generate() {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(SendError::Temporary(format!("geen willekeurige bytes: {e}")))),
+    };
+    invitation_token::ActiveModel {
+        invitee_id: Set(invitee_id),
+        token_hash: Set(token.hash()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let kind = Kind::parse(&message.kind).unwrap_or(Kind::Invitation);
+    let link = format!("{}/s/{}", delivery.base_url, token.as_str());
+    let composed = delivery.composer.compose(kind, &message.recipient, &letter(survey, person.name, link));
+    Ok(match composed {
+        Ok(m) => delivery.mailer.send(m).await,
+        Err(e) => Err(SendError::Permanent(e.to_string())),
+    })
+}
+
+/// Sends until nothing is due; `progress` hears after every batch how many are done.
+pub async fn drain(
+    db: &DatabaseConnection,
+    delivery: &Delivery<'_>,
+    batch: u64,
+    progress: &dyn Fn(Round),
+) -> Result<Round, DbErr> {
+    let mut surveys = BTreeMap::new();
+    let mut total = Round::default();
+    while let Some(round) = deliver_batch(db, delivery, &mut surveys, batch).await? {
+        total.sent += round.sent;
+        total.retrying += round.retrying;
+        total.failed += round.failed;
+        progress(total);
+    }
+    Ok(total)
+}
+
+/// Messages per status for a survey: queued, sending, sent, retrying, failed.
+pub async fn status_counts(db: &impl ConnectionTrait, survey_id: i32) -> Result<BTreeMap<String, u64>, DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let rows: Vec<(String, i64)> = mail_outbox::Entity::find()
+        .select_only()
+        .column(mail_outbox::Column::Status)
+        .column_as(Expr::col(mail_outbox::Column::Id).count(), "n")
+        .filter(mail_outbox::Column::SurveyId.eq(survey_id))
+        .group_by(mail_outbox::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: BTreeMap<String, u64> =
+        [QUEUED, SENDING, SENT, RETRYING, FAILED].iter().map(|s| (s.to_string(), 0)).collect();
+    for (status, n) in rows {
+        out.insert(status, n as u64);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use chrono::Duration;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(0), Duration::seconds(30));
+        assert_eq!(backoff(1), Duration::seconds(60));
+        assert_eq!(backoff(3), Duration::seconds(240));
+        assert_eq!(backoff(20), Duration::hours(2));
+        assert_eq!(backoff(-1), Duration::seconds(30));
+    }
+}

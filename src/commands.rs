@@ -227,6 +227,7 @@ async fn send_all(config: &Config, db: &sea_orm::DatabaseConnection) -> anyhow::
         composer: &composer,
         base_url: &config.base_url,
         worker: format!("{}-{}", std::process::id(), chrono::Utc::now().timestamp_millis()),
+        lease: config.mail_lease,
     };
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(

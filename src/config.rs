@@ -16,6 +16,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `PEILING_MAIL_FROM`: the sender of invitations.
     pub mail_from: String,
+    /// `PEILING_MAIL_LEASE_SECONDS`: how long a worker's claim on a message holds (default 120).
+    pub mail_lease: chrono::Duration,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -33,6 +35,10 @@ impl Config {
             outbox_dir: var("PEILING_OUTBOX_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("outbox")),
             smtp_url: var("PEILING_SMTP_URL"),
             mail_from: var("PEILING_MAIL_FROM").unwrap_or_else(|| "Onderzoek <onderzoek@example.org>".to_string()),
+            mail_lease: var("PEILING_MAIL_LEASE_SECONDS")
+                .and_then(|s| s.parse::<i64>().ok())
+                .filter(|s| *s > 0)
+                .map_or(crate::mail::outbox::LEASE, chrono::Duration::seconds),
         }
     }
 

@@ -86,7 +86,7 @@ pub async fn run_on(
     // The demo's sender is the survey's own department and contact address (at example.org).
     let q = &survey.questionnaire;
     let composer = Composer::new(&format!("\"{}\" <{}>", q.organisation.replace(['"', '\\'], ""), q.contact))?;
-    let delivery = Delivery { mailer, composer: &composer, base_url, worker: "demo".into() };
+    let delivery = Delivery { mailer, composer: &composer, base_url, worker: "demo".into(), lease: outbox::LEASE };
     let round = outbox::drain(db, &delivery, 50, &|_| {}).await?;
     anyhow::ensure!(round.sent as usize == total, "only {} of {total} invitations went out", round.sent);
     let survey = store::surveys::load(db, &survey.row.slug).await?;

@@ -2,4 +2,5 @@
 
 pub mod compose;
 pub mod outbox;
+pub mod sink;
 pub mod transport;

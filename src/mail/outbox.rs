@@ -33,7 +33,8 @@ pub const FAILED: &str = "failed";
 /// After this many temporary failures a message is given up as failed.
 pub const MAX_ATTEMPTS: i32 = 8;
 
-/// How long a claim holds before another worker may take the row over.
+/// How long a claim holds before another worker may take the row over, unless configured
+/// (`PEILING_MAIL_LEASE_SECONDS`).
 pub const LEASE: Duration = Duration::seconds(120);
 
 /// Wait before attempt `n + 1`: 30 s, 1, 2, 4 ... minutes, at most 2 hours.
@@ -85,12 +86,13 @@ pub async fn enqueue_reminders(db: &impl ConnectionTrait, survey_id: i32, now: D
     enqueue(db, survey_id, Kind::Reminder, true, now).await
 }
 
-/// Claims up to `batch` due messages for `worker`.
+/// Claims up to `batch` due messages for `worker`, for `lease`.
 pub async fn claim(
     db: &DatabaseConnection,
     worker: &str,
     batch: u64,
     now: DateTime<Utc>,
+    lease: Duration,
 ) -> Result<Vec<mail_outbox::Model>, DbErr> {
     let lock = if db.get_database_backend() == DbBackend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
     let statement = sql(
@@ -106,7 +108,7 @@ pub async fn claim(
     let values: Vec<Value> = vec![
         SENDING.into(),
         worker.into(),
-        (now + LEASE).into(),
+        (now + lease).into(),
         QUEUED.into(),
         RETRYING.into(),
         now.into(),
@@ -155,6 +157,7 @@ pub struct Delivery<'a> {
     /// Personal links are `{base_url}/s/{token}`.
     pub base_url: &'a str,
     pub worker: String,
+    pub lease: Duration,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -185,7 +188,7 @@ pub async fn deliver_batch(
     surveys: &mut BTreeMap<i32, Survey>,
     batch: u64,
 ) -> Result<Option<Round>, DbErr> {
-    let claimed = claim(db, &delivery.worker, batch, Utc::now()).await?;
+    let claimed = claim(db, &delivery.worker, batch, Utc::now(), delivery.lease).await?;
     if claimed.is_empty() {
         return Ok(None);
     }

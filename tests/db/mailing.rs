@@ -49,8 +49,13 @@ async fn opening_queues_one_invitation_each_and_the_worker_sends_them_once() {
 
         let memory = Memory::default();
         let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
-        let delivery =
-            Delivery { mailer: &memory, composer: &composer, base_url: "http://peiling.test", worker: "w1".into() };
+        let delivery = Delivery {
+            mailer: &memory,
+            composer: &composer,
+            base_url: "http://peiling.test",
+            worker: "w1".into(),
+            lease: outbox::LEASE,
+        };
         let round = outbox::drain(&db, &delivery, 10, &|_| {}).await.unwrap();
         assert_eq!((round.sent, round.retrying, round.failed), (25, 0, 0));
         // Draining again sends nothing: every row is marked sent.
@@ -114,8 +119,13 @@ async fn temporary_failures_are_retried_later_and_permanent_ones_recorded() {
         lifecycle::open(&db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
         let picky = Picky { flaky: Mutex::new(2), delivered: Memory::default() };
         let composer = Composer::new("onderzoek@example.org").unwrap();
-        let delivery =
-            Delivery { mailer: &picky, composer: &composer, base_url: "http://peiling.test", worker: "w1".into() };
+        let delivery = Delivery {
+            mailer: &picky,
+            composer: &composer,
+            base_url: "http://peiling.test",
+            worker: "w1".into(),
+            lease: outbox::LEASE,
+        };
         let round = outbox::drain(&db, &delivery, 100, &|_| {}).await.unwrap();
         assert_eq!((round.sent, round.retrying, round.failed), (3, 2, 1));
         let failed = mail_outbox::Entity::find()
@@ -128,7 +138,7 @@ async fn temporary_failures_are_retried_later_and_permanent_ones_recorded() {
         assert!(failed.last_error.unwrap().contains("550 5.1.1"));
         // The retries are not due yet; once due (backoff passed) they go out. Nothing is lost.
         let later = chrono::Utc::now() + chrono::Duration::minutes(5);
-        let claimed = outbox::claim(&db, "w2", 100, later).await.unwrap();
+        let claimed = outbox::claim(&db, "w2", 100, later, outbox::LEASE).await.unwrap();
         assert_eq!(claimed.len(), 2);
         assert!(claimed.iter().all(|m| m.attempts == 1 && m.last_error.as_deref().unwrap_or("").contains("421")));
     });
@@ -141,10 +151,13 @@ async fn a_dead_workers_claim_is_taken_over_after_its_lease() {
         let now = chrono::Utc::now();
         lifecycle::open(&db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
         // Worker 1 claims everything and dies before sending.
-        assert_eq!(outbox::claim(&db, "dead", 100, now).await.unwrap().len(), 4);
-        assert!(outbox::claim(&db, "w2", 100, now).await.unwrap().is_empty(), "claimed rows are not handed out twice");
+        assert_eq!(outbox::claim(&db, "dead", 100, now, outbox::LEASE).await.unwrap().len(), 4);
+        assert!(
+            outbox::claim(&db, "w2", 100, now, outbox::LEASE).await.unwrap().is_empty(),
+            "claimed rows are not handed out twice"
+        );
         let after_lease = now + outbox::LEASE + chrono::Duration::seconds(1);
-        let taken = outbox::claim(&db, "w2", 100, after_lease).await.unwrap();
+        let taken = outbox::claim(&db, "w2", 100, after_lease, outbox::LEASE).await.unwrap();
         assert_eq!(taken.len(), 4);
         assert!(taken.iter().all(|m| m.claimed_by.as_deref() == Some("w2")));
     });

@@ -7,4 +7,5 @@ mod helpers;
 mod mailing;
 mod migrations;
 mod report;
+mod smtp;
 mod store;

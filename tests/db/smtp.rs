@@ -1,0 +1,179 @@
+//! The mailing over real SMTP, to a loopback server that can refuse, drop and stall.
+
+use crate::on_both;
+use entity::invitation_token;
+use peiling::bundled::MAATWERKBUDGET_2021;
+use peiling::domain::{EmailAddress, Token};
+use peiling::invitations::lifecycle;
+use peiling::mail::compose::Composer;
+use peiling::mail::outbox::{self, Delivery};
+use peiling::mail::sink::{Faults, Sink};
+use peiling::mail::transport::Smtp;
+use peiling::store::{self, invitees::NewInvitee};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use std::collections::HashMap;
+use std::time::Duration;
+
+async fn open_survey(db: &DatabaseConnection, n: usize) -> store::surveys::Survey {
+    let survey = store::surveys::create(db, MAATWERKBUDGET_2021.definition, chrono::Utc::now()).await.unwrap();
+    let people = (0..n)
+        .map(|i| NewInvitee {
+            email: EmailAddress::parse(&format!("p{i}@example.org")).unwrap(),
+            name: Some(format!("Persoon {i}")),
+            group: ["SWT", "JLR"][i % 2].into(),
+        })
+        .collect();
+    store::invitees::add_all(db, &survey, people, chrono::Utc::now()).await.unwrap();
+    let survey = store::surveys::load(db, "maatwerkbudget-2021").await.unwrap();
+    let now = chrono::Utc::now();
+    lifecycle::open(db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+    survey
+}
+
+fn per_recipient(sink: &Sink) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for r in sink.received() {
+        for to in r.to {
+            *counts.entry(to).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// Makes every retry due now, as if the backoff had passed.
+async fn time_passes(db: &DatabaseConnection) {
+    let sql = "UPDATE mail_outbox SET next_attempt_at = created_at WHERE status = 'retrying'";
+    db.execute_unprepared(sql).await.unwrap();
+}
+
+async fn send(db: &DatabaseConnection, sink: &Sink, worker: &str) -> outbox::Round {
+    let smtp = Smtp::from_url(&sink.url()).unwrap();
+    let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
+    let delivery = Delivery {
+        mailer: &smtp,
+        composer: &composer,
+        base_url: "http://peiling.test",
+        worker: worker.into(),
+        lease: outbox::LEASE,
+    };
+    outbox::drain(db, &delivery, 10, &|_| {}).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_mailing_over_smtp_delivers_one_valid_message_per_invitee() {
+    on_both!("a_mailing_over_smtp_delivers_one_valid_message_per_invitee", |db| {
+        open_survey(&db, 20).await;
+        let sink = Sink::start(Faults::default()).await.unwrap();
+        let round = send(&db, &sink, "w1").await;
+        assert_eq!(round.sent, 20);
+        let received = sink.received();
+        assert_eq!(received.len(), 20);
+        assert!(per_recipient(&sink).values().all(|&n| n == 1));
+        for r in &received {
+            assert_eq!(r.from, "onderzoek@example.org");
+            let mail = mailparse::parse_mail(r.data.as_bytes()).expect("valid MIME");
+            assert_eq!(mail.ctype.mimetype, "multipart/alternative");
+            let kinds: Vec<String> = mail.subparts.iter().map(|p| p.ctype.mimetype.clone()).collect();
+            assert_eq!(kinds, ["text/plain", "text/html"]);
+            let to = mail.headers.iter().find(|h| h.get_key() == "To").unwrap().get_value();
+            assert_eq!(to, r.to[0], "the header and the envelope name the same person");
+            let text = mail.subparts[0].get_body().unwrap();
+            let start = text.find("http://peiling.test/s/").expect("a personal link") + "http://peiling.test/s/".len();
+            let token = Token::parse(&text[start..start + 43]).expect("a well-formed token");
+            let known = invitation_token::Entity::find()
+                .filter(invitation_token::Column::TokenHash.eq(token.hash()))
+                .count(&db)
+                .await
+                .unwrap();
+            assert_eq!(known, 1, "the link works: its token hash is stored");
+            let name = text.lines().next().unwrap();
+            assert!(name.starts_with("Beste Persoon "), "{name}");
+        }
+    });
+}
+
+#[tokio::test]
+async fn refused_recipients_fail_and_a_dropped_connection_loses_nothing() {
+    on_both!("refused_recipients_fail_and_a_dropped_connection_loses_nothing", |db| {
+        open_survey(&db, 12).await;
+        let faults = Faults {
+            refuse: ["p3@example.org".to_string()].into(),
+            drop_after: Some(5),
+            temporary_failures: 1,
+            ..Default::default()
+        };
+        let sink = Sink::start(faults).await.unwrap();
+        let first = send(&db, &sink, "w1").await;
+        assert_eq!(first.failed, 1, "550 for p3 is permanent");
+        assert_eq!(first.retrying, 2, "the 451 and the dropped connection are retried later");
+        assert_eq!(first.sent, 9);
+        let failed = entity::mail_outbox::Entity::find()
+            .filter(entity::mail_outbox::Column::Status.eq("failed"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(failed.recipient, "p3@example.org");
+        assert!(failed.last_error.unwrap().contains("mailbox unavailable"), "the server's reply is kept");
+
+        time_passes(&db).await;
+        let second = send(&db, &sink, "w1").await;
+        assert_eq!((second.sent, second.retrying, second.failed), (2, 0, 0));
+        let counts = per_recipient(&sink);
+        assert_eq!(counts.len(), 11, "everyone but the refused address got the invitation");
+        assert!(counts.values().all(|&n| n == 1), "nobody got it twice: {counts:?}");
+    });
+}
+
+#[tokio::test]
+async fn two_workers_on_one_database_never_send_the_same_message() {
+    on_both!("two_workers_on_one_database_never_send_the_same_message", |db| {
+        open_survey(&db, 60).await;
+        let sink = Sink::start(Faults { delay: Some(Duration::from_millis(2)), ..Default::default() }).await.unwrap();
+        let (a, b) = tokio::join!(send(&db, &sink, "w1"), send(&db, &sink, "w2"));
+        assert_eq!(a.sent + b.sent, 60);
+        assert!(a.sent > 0 && b.sent > 0, "both workers took part: {} and {}", a.sent, b.sent);
+        let counts = per_recipient(&sink);
+        assert_eq!(counts.len(), 60);
+        assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+    });
+}
+
+#[tokio::test]
+async fn a_killed_mailing_resumes_after_restart_with_at_most_one_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("kill.db").display());
+    let db = peiling::db::connect(&url).await.unwrap();
+    open_survey(&db, 40).await;
+    let sink = Sink::start(Faults { delay: Some(Duration::from_millis(25)), ..Default::default() }).await.unwrap();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_peiling"))
+            .args(["mail", "send"])
+            .env("DATABASE_URL", &url)
+            .env("PEILING_SMTP_URL", sink.url())
+            .env("PEILING_MAIL_LEASE_SECONDS", "1")
+            .env("PEILING_BASE_URL", "http://peiling.test")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = run();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while sink.received().len() < 10 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    first.kill().unwrap(); // SIGKILL: no chance to clean up
+    first.wait().unwrap();
+    let at_kill = sink.received().len();
+    assert!(at_kill < 40, "the kill came mid-mailing ({at_kill} sent)");
+    tokio::time::sleep(Duration::from_millis(1100)).await; // the dead worker's lease runs out
+    // Wait off the runtime's thread: the sink answers on it.
+    let mut second = run();
+    let status = tokio::task::spawn_blocking(move || second.wait()).await.unwrap().unwrap();
+    assert!(status.success());
+    let counts = per_recipient(&sink);
+    assert_eq!(counts.len(), 40, "every invitee got the invitation");
+    let duplicates: usize = counts.values().map(|n| n - 1).sum();
+    assert!(duplicates <= 1, "{duplicates} duplicates");
+}

@@ -93,12 +93,13 @@ pub async fn survey_list(config: &Config) -> anyhow::Result<()> {
 
 /// The report definition for a survey: the given file, the bundled one, or reports/<code>.toml.
 fn report_source(slug: &str, file: Option<&Path>) -> anyhow::Result<String> {
-    match file {
-        Some(file) => read(file),
-        None => match bundled::find(slug) {
-            Some(b) => Ok(b.report.to_string()),
-            None => read(&PathBuf::from("reports").join(format!("{slug}.toml"))),
-        },
+    let local = PathBuf::from("reports").join(format!("{slug}.toml"));
+    match (file, bundled::find(slug)) {
+        (Some(file), _) => read(file),
+        // An edited copy in ./reports wins over the one built into the binary.
+        (None, _) if local.exists() => read(&local),
+        (None, Some(b)) => Ok(b.report.to_string()),
+        (None, None) => read(&local),
     }
 }
 

@@ -153,7 +153,7 @@ fn error(question_id: &str, question: Option<&Question>, problem: AnswerProblem)
 fn is_empty(value: &Value) -> bool {
     match value {
         Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
+        Value::String(s) => clean_text(s).is_empty(),
         Value::Array(a) => a.is_empty(),
         _ => false,
     }

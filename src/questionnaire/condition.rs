@@ -187,7 +187,10 @@ fn lex(input: &str) -> Result<Vec<(usize, Token)>, ParseError> {
                 i += 1;
                 tokens.push((pos, Token::Quoted(text)));
             }
-            c if c.is_ascii_digit() || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) => {
+            // An option code may start with a digit ("1_4_keer"): only a run of digits alone is a number.
+            c if (c.is_ascii_digit() || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())))
+                && !starts_word(&chars[i..]) =>
+            {
                 let start = i;
                 i += 1;
                 while chars.get(i).is_some_and(|&(_, ch)| ch.is_ascii_digit()) {
@@ -209,6 +212,13 @@ fn lex(input: &str) -> Result<Vec<(usize, Token)>, ParseError> {
         }
     }
     Ok(tokens)
+}
+
+/// Whether the characters from here form a word that begins with digits, like `1_4_keer`.
+fn starts_word(rest: &[(usize, char)]) -> bool {
+    let sign = usize::from(rest.first().is_some_and(|&(_, c)| c == '-'));
+    let digits = rest.iter().skip(sign).take_while(|&&(_, c)| c.is_ascii_digit()).count();
+    rest.get(sign + digits).is_some_and(|&(_, c)| c.is_alphabetic() || c == '_')
 }
 
 struct Parser {

@@ -10,6 +10,9 @@ use std::collections::HashMap;
 use std::fmt;
 use toml::Spanned;
 
+/// A numbered scale has at most this many points (0-100 is the widest).
+pub const MAX_SCALE_POINTS: i64 = 101;
+
 /// Open text answers longer than this are refused unless the definition allows more.
 pub const DEFAULT_SHORT_TEXT: usize = 300;
 pub const DEFAULT_LONG_TEXT: usize = 10_000;
@@ -43,6 +46,14 @@ pub enum Problem {
         max: i64,
     },
     TooFewPoints,
+    /// A numbered scale with more points than a chart or a respondent can take.
+    ScaleTooWide {
+        from: i64,
+        to: i64,
+    },
+    /// `min_choices`/`max_choices` that no answer can satisfy.
+    ChoiceLimits(String),
+    MissingField(&'static str),
     ConditionSyntax(condition::ParseError),
     UnknownQuestion(String),
     ForwardReference(String),
@@ -94,6 +105,12 @@ impl fmt::Display for Problem {
                 write!(f, "het bereik klopt niet: het minimum ({min}) moet kleiner zijn dan het maximum ({max})")
             }
             Problem::TooFewPoints => write!(f, "een schaal heeft minstens twee punten nodig"),
+            Problem::ScaleTooWide { from, to } => write!(
+                f,
+                "een schaal van {from} tot {to} is te breed; gebruik hoogstens {MAX_SCALE_POINTS} punten, of een getalvraag"
+            ),
+            Problem::ChoiceLimits(why) => write!(f, "min_choices/max_choices: {why}"),
+            Problem::MissingField(field) => write!(f, "'{field}' ontbreekt"),
             Problem::ConditionSyntax(e) => write!(f, "de voorwaarde 'show_if' is onleesbaar: {e}"),
             Problem::UnknownQuestion(id) => write!(f, "de voorwaarde verwijst naar vraag '{id}', die niet bestaat"),
             Problem::ForwardReference(id) => write!(
@@ -477,7 +494,10 @@ fn choices(raw: &[RawOption], problems: &mut Vec<Problem>) -> Vec<Choice> {
     out
 }
 
-fn dont_know_choice(label: &str) -> Choice {
+fn dont_know_choice(label: &str, problems: &mut Vec<Problem>) -> Choice {
+    if slug(label).is_empty() {
+        problems.push(Problem::BadCode { what: "'weet niet'-tekst", code: label.to_string() });
+    }
     Choice { code: slug(label), label: label.trim().to_string(), dont_know: true, exclusive: true, other: false }
 }
 
@@ -517,7 +537,7 @@ fn question_kind(rq: &RawQuestion) -> Result<QuestionKind, Vec<Problem>> {
     }
     let with_dont_know = |mut options: Vec<Choice>, problems: &mut Vec<Problem>| {
         if let Some(label) = &rq.dont_know {
-            let choice = dont_know_choice(label);
+            let choice = dont_know_choice(label, problems);
             if options.iter().any(|c| c.code == choice.code) {
                 problems.push(Problem::DuplicateOption(choice.code));
             } else {
@@ -536,10 +556,17 @@ fn question_kind(rq: &RawQuestion) -> Result<QuestionKind, Vec<Problem>> {
             if kind == "single" {
                 QuestionKind::Choice { style: ChoiceStyle::Single, options }
             } else {
-                if let (Some(min), Some(max)) = (rq.min_choices, rq.max_choices)
-                    && min > max
-                {
-                    problems.push(Problem::BadRange { min: min as i64, max: max as i64 });
+                let choosable = options.iter().filter(|o| !o.exclusive).count();
+                match (rq.min_choices, rq.max_choices) {
+                    (Some(0), _) => problems.push(Problem::ChoiceLimits("min_choices moet minstens 1 zijn".into())),
+                    (_, Some(0)) => problems.push(Problem::ChoiceLimits("max_choices moet minstens 1 zijn".into())),
+                    (Some(min), Some(max)) if min > max => {
+                        problems.push(Problem::BadRange { min: min as i64, max: max as i64 })
+                    }
+                    (Some(min), _) if min > choosable => problems.push(Problem::ChoiceLimits(format!(
+                        "minstens {min} keuzes gevraagd, maar er zijn er maar {choosable} die samen gekozen kunnen worden"
+                    ))),
+                    _ => {}
                 }
                 QuestionKind::Multiple { options, min: rq.min_choices, max: rq.max_choices }
             }
@@ -562,17 +589,27 @@ fn question_kind(rq: &RawQuestion) -> Result<QuestionKind, Vec<Problem>> {
             (None, Some(from), Some(to)) => {
                 if from >= to {
                     problems.push(Problem::BadRange { min: from, max: to });
+                } else if to.saturating_sub(from) >= MAX_SCALE_POINTS {
+                    problems.push(Problem::ScaleTooWide { from, to });
                 }
                 QuestionKind::Rating {
                     from,
                     to,
                     low_label: rq.low_label.clone(),
                     high_label: rq.high_label.clone(),
-                    dont_know: rq.dont_know.as_deref().map(dont_know_choice),
+                    dont_know: rq.dont_know.as_deref().map(|d| dont_know_choice(d, &mut problems)),
                 }
             }
             (Some(_), _, _) => {
                 problems.push(Problem::FieldNotForType { field: "from/to", kind: "scale met points".into() });
+                QuestionKind::Text { long: false, max_length: 0 }
+            }
+            (None, Some(_), None) => {
+                problems.push(Problem::MissingField("to"));
+                QuestionKind::Text { long: false, max_length: 0 }
+            }
+            (None, None, Some(_)) => {
+                problems.push(Problem::MissingField("from"));
                 QuestionKind::Text { long: false, max_length: 0 }
             }
             _ => {

@@ -1,4 +1,4 @@
-//! Bar charts for the report, drawn with plotters into SVG (written by the chart task).
+//! Bar charts for the report, drawn with plotters into SVG.
 //!
 //! A chart is a list of horizontal bars on a 0–100 scale: category labels in a column on the
 //! left (wrapped onto at most three lines), bars starting at one x, and the value label just

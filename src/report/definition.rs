@@ -180,11 +180,19 @@ impl ReportDefinition {
                 }
                 if let Block::Figure(spec) = block {
                     errors.extend(check_bins(&place, spec, &q.kind));
-                    // Render the templates on empty counts: every placeholder and key is checked.
-                    let empty = super::figures::figure(q, spec, &Default::default());
+                    // Render the templates on empty counts: every placeholder and key is checked,
+                    // except the keys of unbinned numbers, which are the numbers people give.
+                    let unbinned = matches!(q.kind, QuestionKind::Number { .. }) && spec.bins.is_empty();
+                    let mut empty = super::figures::figure(q, spec, &Default::default());
+                    let outside = crate::questionnaire::model::slug(super::figures::OUTSIDE_BINS);
+                    if !empty.bars.iter().any(|b| b.key == outside) {
+                        let label = super::figures::OUTSIDE_BINS.to_string();
+                        empty.bars.push(super::figures::Bar { label, key: outside, count: 0, percent: 0 });
+                    }
                     for (what, template) in [("text", &spec.text), ("summary", &spec.summary)] {
                         if let Some(t) = template
                             && let Err(e) = super::prose::render(t, &empty, def.disclosure.min_count)
+                            && !(unbinned && matches!(e, super::prose::TemplateError::UnknownKey(..)))
                         {
                             errors.push(format!("{place}, figuur van {question}, '{what}': {e}"));
                         }
@@ -212,7 +220,27 @@ fn check_bins(place: &str, spec: &FigureSpec, kind: &QuestionKind) -> Vec<String
         errors.push(format!("{place}: vraag '{}' is geen getalvraag; 'bins' kan alleen bij getallen", spec.question));
         return errors;
     };
-    for bin in &spec.bins {
+    let mut keys: Vec<String> = Vec::new();
+    for (i, bin) in spec.bins.iter().enumerate() {
+        if keys.contains(&bin.key()) {
+            errors.push(format!("{place}: klasse '{}' komt twee keer voor", bin.label));
+        }
+        keys.push(bin.key());
+        if bin.opt_out && (bin.from.is_some() || bin.to.is_some()) {
+            errors.push(format!("{place}: klasse '{}' is het vakje en kan geen 'from' of 'to' hebben", bin.label));
+        }
+        for other in &spec.bins[..i] {
+            let overlap = !bin.opt_out
+                && !other.opt_out
+                && bin.from.unwrap_or(i64::MIN) <= other.to.unwrap_or(i64::MAX)
+                && other.from.unwrap_or(i64::MIN) <= bin.to.unwrap_or(i64::MAX);
+            if overlap {
+                errors.push(format!(
+                    "{place}: klassen '{}' en '{}' overlappen; elk getal hoort in één klasse",
+                    other.label, bin.label
+                ));
+            }
+        }
         if bin.opt_out && opt_out.is_none() {
             errors.push(format!(
                 "{place}: klasse '{}' verwijst naar een vakje dat vraag '{}' niet heeft",

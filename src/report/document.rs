@@ -1,7 +1,7 @@
 //! From a report definition and a survey's numbers to the report's content: a cover page and
 //! the blocks of the body, with their charts. Pure: all data comes in through [`ReportData`].
 //!
-//! Narrative keys a researcher can set (`peiling report text SURVEY KEY`):
+//! Narrative keys a researcher can set (`peiling narrative SURVEY KEY`):
 //! - `open:<question>`: the summary of the answers to an open question (an `open_answers` block);
 //! - `figure:<question>`: replaces the paragraph generated before that figure;
 //! - `section:<n>`: an extra paragraph at the end of section n (counting every section from 1).
@@ -133,7 +133,7 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                         )));
                     }
                     if spec.by_group {
-                        blocks.extend(breakdown(data, spec, fig));
+                        blocks.extend(breakdown(data, spec, fig, fonts));
                     }
                 }
                 Def::OpenAnswers { question, text } => {
@@ -141,6 +141,9 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                     let asked = data.questionnaire.question(question).map(|q| q.text.clone()).unwrap_or_default();
                     let mut lines = vec![match answered {
                         0 => format!("Niemand heeft een antwoord gegeven op de vraag '{asked}'"),
+                        1 if min_count > 1 => {
+                            format!("Een paar {} hebben een antwoord gegeven op de vraag '{asked}'", def.population)
+                        }
                         1 => format!("Eén van de {} heeft een antwoord gegeven op de vraag '{asked}'", def.population),
                         n => format!(
                             "{} {} hebben een antwoord gegeven op de vraag '{asked}'",
@@ -237,49 +240,92 @@ fn response(data: &ReportData) -> Vec<Block> {
     ]
 }
 
-/// A figure's percentages per group; groups whose base is under the threshold are left out.
-fn breakdown(data: &ReportData, spec: &FigureSpec, total: &Figure) -> Vec<Block> {
+/// A figure's percentages per group. Groups whose base is under `min_base` are left out, and
+/// so is the next smallest group for as long as the left-out groups together are under
+/// `min_base`: otherwise their numbers would follow from the total minus the groups shown.
+fn breakdown(data: &ReportData, spec: &FigureSpec, total: &Figure, fonts: &Fonts) -> Vec<Block> {
     let def = data.definition;
     let Some(question) = data.questionnaire.question(&spec.question) else { return Vec::new() };
-    let mut shown: Vec<(String, Figure)> = Vec::new();
-    let mut hidden: Vec<String> = Vec::new();
-    for (group, counts) in data.group_counts {
-        let fig = figure(question, spec, &counts.question(&spec.question));
-        if fig.base < def.disclosure.min_base {
-            hidden.push(group.code.clone());
-        } else {
-            shown.push((group.code.clone(), fig));
+    let mut shown: Vec<(String, Figure)> = data
+        .group_counts
+        .iter()
+        .map(|(group, counts)| (group.code.clone(), figure(question, spec, &counts.question(&spec.question))))
+        .collect();
+    let mut hidden: Vec<(String, u64)> = Vec::new();
+    shown.retain(|(code, fig)| {
+        let keep = fig.base >= def.disclosure.min_base;
+        if !keep {
+            hidden.push((code.clone(), fig.base));
         }
+        keep
+    });
+    while !hidden.is_empty()
+        && hidden.iter().map(|(_, n)| n).sum::<u64>() < def.disclosure.min_base
+        && !shown.is_empty()
+    {
+        let smallest = shown.iter().enumerate().min_by_key(|(_, (_, f))| f.base).map_or(0, |(i, _)| i);
+        let (code, fig) = shown.remove(smallest);
+        hidden.push((code, fig.base));
     }
     let mut out = Vec::new();
-    if !shown.is_empty() {
-        let share = 0.5 / (shown.len() + 1) as f32;
-        let mut columns = vec![Column { title: "Antwoord".into(), width: 0.5, align: Align::Left }];
-        columns.extend(shown.iter().map(|(code, f)| Column {
-            title: format!("{code} (n={})", f.base),
-            width: share,
-            align: Align::Right,
-        }));
-        columns.push(Column { title: format!("Totaal (n={})", total.base), width: share, align: Align::Right });
+    // As many group columns as fit beside the answer labels; more groups get more tables.
+    let style = layout::TABLE_HEAD;
+    let column_w = |code: &str, n: u64| {
+        let words = [format!("{code}*"), format!("(n={n})"), "100%".to_string()];
+        let longest = words.iter().map(|w| fonts.width(w, &style)).fold(0.0, f32::max);
+        (longest + 12.0) / layout::CONTENT_WIDTH
+    };
+    let total_w = column_w("Totaal", total.base);
+    let mut chunks: Vec<Vec<&(String, Figure)>> = vec![Vec::new()];
+    let mut used = 0.4 + total_w;
+    for entry in &shown {
+        let w = column_w(&entry.0, entry.1.base);
+        if used + w > 1.0 && chunks.last().is_some_and(|c| !c.is_empty()) {
+            chunks.push(Vec::new());
+            used = 0.4 + total_w;
+        }
+        used += w;
+        if let Some(last) = chunks.last_mut() {
+            last.push(entry);
+        }
+    }
+    let mut indicative = false;
+    for chunk in chunks.into_iter().filter(|c| !c.is_empty()) {
+        let widths: Vec<f32> = chunk.iter().map(|(code, f)| column_w(code, f.base)).collect();
+        let label_w = 1.0 - widths.iter().sum::<f32>() - total_w;
+        let mut columns = vec![Column { title: "Antwoord".into(), width: label_w, align: Align::Left }];
+        for ((code, f), w) in chunk.iter().zip(&widths) {
+            let star = if f.base < def.disclosure.indicative_base { "*" } else { "" };
+            indicative |= !star.is_empty();
+            columns.push(Column { title: format!("{code}{star} (n={})", f.base), width: *w, align: Align::Right });
+        }
+        columns.push(Column { title: format!("Totaal (n={})", total.base), width: total_w, align: Align::Right });
         let rows = total
             .bars
             .iter()
-            .enumerate()
-            .map(|(i, bar)| {
+            .map(|bar| {
                 let mut row = vec![bar.label.clone()];
-                row.extend(shown.iter().map(|(_, f)| format!("{}%", f.bars.get(i).map(|b| b.percent).unwrap_or(0))));
+                // Match categories by key: unbinned numbers give each group its own bars.
+                row.extend(chunk.iter().map(|(_, f)| {
+                    let pct = f.bars.iter().find(|b| b.key == bar.key).map_or(0, |b| b.percent);
+                    format!("{pct}%")
+                }));
                 row.push(format!("{}%", bar.percent));
                 row
             })
             .collect();
         out.push(Block::Table { columns, rows, total_row: false });
     }
+    if indicative {
+        out.push(note(format!("* Minder dan {} {}: indicatief.", def.disclosure.indicative_base, def.population)));
+    }
     if !hidden.is_empty() {
+        let codes: Vec<String> = hidden.into_iter().map(|(c, _)| c).collect();
         out.push(note(format!(
-            "Niet uitgesplitst voor {}: minder dan {} {} beantwoordden deze vraag.",
-            wording::list(&hidden),
-            def.disclosure.min_base,
-            def.population
+            "Niet uitgesplitst voor {}: te weinig {} (minder dan {}) om uitkomsten te tonen die niet naar personen te herleiden zijn.",
+            wording::list(&codes),
+            def.population,
+            def.disclosure.min_base
         )));
     }
     out
@@ -424,14 +470,41 @@ by_group = true
         };
         let content = build(&data, &Fonts::load()).unwrap();
         let text = text_of(&content.blocks);
-        assert!(text.contains("Antwoord | A (n=24) | Totaal (n=28)"), "{text}");
-        assert!(!text.contains("B (n="), "group B (base 4) must not be shown: {text}");
-        assert!(
-            text.contains("Niet uitgesplitst voor B: minder dan 10 respondenten beantwoordden deze vraag."),
-            "{text}"
-        );
+        // B (4) is under 10; A alone beside the total would give B away, so A goes too.
+        assert!(!text.contains("(n=24)") && !text.contains("B (n="), "{text}");
+        assert!(text.contains("Niet uitgesplitst voor B en A: te weinig respondenten (minder dan 10)"), "{text}");
         assert!(text.contains("de percentages zijn indicatief"), "a base of 28 is under 30: {text}");
         assert_eq!(content.charts.len(), 1);
+    }
+
+    #[test]
+    fn with_three_groups_the_smallest_shown_group_covers_the_hidden_one() {
+        let q =
+            crate::questionnaire::parse(&format!("{QUESTIONS}[[groups]]\ncode = \"C\"\nname = \"Team C\"\n")).unwrap();
+        let def = ReportDefinition::parse(REPORT, &q).unwrap();
+        let total = counts(30, 18);
+        let groups = [group("A", 24), group("B", 4), group("C", 20)];
+        let per_group = [
+            (groups[0].clone(), counts(18, 6)),
+            (groups[1].clone(), counts(2, 2)),
+            (groups[2].clone(), counts(10, 10)),
+        ];
+        let data = ReportData {
+            definition: &def,
+            questionnaire: &q,
+            counts: &total,
+            group_counts: &per_group,
+            groups: &groups,
+            narrative: &HashMap::new(),
+            casussen: &HashMap::new(),
+            fieldwork: None,
+            date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        };
+        let text = text_of(&build(&data, &Fonts::load()).unwrap().blocks);
+        assert!(text.contains("Antwoord | A* (n=24) | Totaal (n=48)"), "{text}");
+        assert!(text.contains("Niet uitgesplitst voor B en C"), "{text}");
+        assert!(text.contains("* Minder dan 30 respondenten: indicatief."), "{text}");
+        assert!(text.contains(r#"["Ja", "75%", "63%"]"#), "rows are matched by category: {text}");
     }
 
     #[test]

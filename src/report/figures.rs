@@ -105,9 +105,13 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
     if spec.bins.is_empty() {
         let mut bars: Vec<Bar> = Vec::new();
         if let Some(label) = opt_out_label {
-            bars.push(bar(label, label, opted, base));
+            bars.push(bar(label, &slug(label), opted, base));
         }
-        bars.extend(counts.numbers.iter().map(|(n, c)| bar(&n.to_string(), &n.to_string(), *c, base)));
+        if counts.numbers.len() <= MAX_UNBINNED {
+            bars.extend(counts.numbers.iter().map(|(n, c)| bar(&n.to_string(), &n.to_string(), *c, base)));
+        } else {
+            bars.extend(automatic_bins(counts, base));
+        }
         return bars;
     }
     let mut bars: Vec<Bar> = spec
@@ -123,11 +127,39 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
         })
         .collect();
     // Answers that no bin holds are shown, not dropped: the bars must account for the base.
+    if !spec.bins.iter().any(|b| b.opt_out)
+        && let Some(label) = opt_out_label.filter(|_| opted > 0)
+    {
+        bars.push(bar(label, &slug(label), opted, base));
+    }
     let outside: u64 =
-        counts.numbers.iter().filter(|(n, _)| !spec.bins.iter().any(|b| b.contains(**n))).map(|(_, c)| c).sum::<u64>()
-            + if spec.bins.iter().any(|b| b.opt_out) { 0 } else { opted };
+        counts.numbers.iter().filter(|(n, _)| !spec.bins.iter().any(|b| b.contains(**n))).map(|(_, c)| c).sum();
     if outside > 0 {
         bars.push(bar(OUTSIDE_BINS, &slug(OUTSIDE_BINS), outside, base));
+    }
+    bars
+}
+
+/// More distinct numbers than this, without bins in the definition, are grouped automatically.
+pub const MAX_UNBINNED: usize = 15;
+
+/// Ten ranges of equal width over the numbers given, so a chart never gets a bar per value.
+fn automatic_bins(counts: &QuestionCounts, base: u64) -> Vec<Bar> {
+    let (Some((&lo, _)), Some((&hi, _))) = (counts.numbers.first_key_value(), counts.numbers.last_key_value()) else {
+        return Vec::new();
+    };
+    let width = (hi.saturating_sub(lo) / 10).saturating_add(1).max(1);
+    let mut bars = Vec::new();
+    let mut from = lo;
+    while from <= hi {
+        let to = from.saturating_add(width - 1);
+        let count = counts.numbers.range(from..=to).map(|(_, c)| c).sum();
+        let label = format!("{from}-{to}");
+        bars.push(bar(&label, &slug(&label), count, base));
+        if to >= hi {
+            break;
+        }
+        from = to + 1;
     }
     bars
 }
@@ -230,6 +262,20 @@ opt_out = { label = "Nog nooit", value = 0 }
         // (3*1 + 2*4 + 3*9) = 38 over 8 numbers; with the two "nog nooit" as 0 over 10.
         assert_eq!(f.mean_given, Some(38.0 / 8.0));
         assert_eq!(f.mean_all, Some(3.8));
+    }
+
+    #[test]
+    fn many_distinct_numbers_are_grouped_and_an_opt_out_keeps_its_own_bar() {
+        let q = parse(DEFINITION).unwrap();
+        let numbers: Vec<(i64, u64)> = (1..=200).map(|n| (n, 1)).collect();
+        let c = counts(203, &[("nog_nooit", 3)], &numbers);
+        let f = figure(q.question("N").unwrap(), &spec("N", vec![]), &c);
+        assert!(f.bars.len() <= 11, "{} bars", f.bars.len());
+        assert_eq!(f.bars[0].label, "Nog nooit");
+        assert_eq!(f.bars.iter().map(|b| b.count).sum::<u64>(), 203);
+        let bins = vec![Bin { label: "1-4".into(), key: None, opt_out: false, from: Some(1), to: Some(4) }];
+        let f = figure(q.question("N").unwrap(), &spec("N", bins), &c);
+        assert!(f.bars.iter().any(|b| b.label == "Nog nooit" && b.count == 3), "not hidden in 'Overig'");
     }
 
     #[test]

@@ -382,7 +382,8 @@ impl<'a> Layout<'a> {
                     let indent = if level <= 1 { 0.0 } else { 16.0 };
                     let number = number.to_string();
                     let number_w = self.fonts.width(&number, &style);
-                    let room = CONTENT_WIDTH - indent - number_w - 24.0;
+                    // The same room whatever the number, so both passes wrap titles alike.
+                    let room = CONTENT_WIDTH - indent - self.fonts.width("8888", &style) - 24.0;
                     let lines = self.fonts.wrap(&text, &style, room);
                     self.ensure(lines.len() as f32 * style.leading);
                     let last = lines.len().saturating_sub(1);
@@ -444,8 +445,22 @@ impl<'a> Layout<'a> {
         let widths: Vec<f32> = columns.iter().map(|c| c.width * CONTENT_WIDTH).collect();
         let pad = 4.0;
         let row_height = |lines: usize| lines.max(1) as f32 * TABLE.leading + 2.0 * pad;
+        // A row must fit on a page beside the header: longer cells end in an ellipsis.
+        let max_lines = ((CONTENT_HEIGHT - 6.0 * TABLE.leading) / TABLE.leading).floor().max(1.0) as usize;
         let cells = |row: &[String], style: &Style| -> Vec<Vec<String>> {
-            row.iter().zip(&widths).map(|(cell, w)| self.fonts.wrap(cell, style, w - 2.0 * pad)).collect()
+            row.iter()
+                .zip(&widths)
+                .map(|(cell, w)| {
+                    let mut lines = self.fonts.wrap(cell, style, w - 2.0 * pad);
+                    if lines.len() > max_lines {
+                        lines.truncate(max_lines);
+                        if let Some(last) = lines.last_mut() {
+                            last.push_str(" …");
+                        }
+                    }
+                    lines
+                })
+                .collect()
         };
         let header: Vec<String> = columns.iter().map(|c| c.title.clone()).collect();
         let header_cells = cells(&header, &TABLE_HEAD);

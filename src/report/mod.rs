@@ -16,16 +16,16 @@ pub mod wording;
 pub use definition::{Block, FigureSpec, ReportDefinition};
 
 use crate::store::{self, StoreError, surveys::Survey};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use definition::ReportDefinitionErrors;
 use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("{0}")]
+    #[error(transparent)]
     Definition(#[from] ReportDefinitionErrors),
-    #[error("{0}")]
+    #[error(transparent)]
     Content(#[from] document::ContentError),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -93,7 +93,8 @@ pub async fn generate(
         title: definition.title.clone(),
         subject: definition.subtitle.clone(),
         author: definition.department.clone(),
-        created: Utc::now(),
+        // The report's own date, so the same data give the same file.
+        created: date.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc(),
     };
     let bytes = pdf::write(&pages, &content.charts, &landed, &meta)?;
     let text = pages.iter().map(layout::Page::text).collect::<Vec<_>>().join("\n\u{c}\n");

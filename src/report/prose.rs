@@ -29,14 +29,34 @@ pub enum TemplateError {
     UnknownKey(String, String),
 }
 
+/// The largest category; the first of equals, so ties follow the definition's order.
+fn top(figure: &Figure) -> Option<&super::figures::Bar> {
+    figure.bars.iter().fold(None, |best: Option<&super::figures::Bar>, b| match best {
+        Some(x) if x.count >= b.count => Some(x),
+        _ => Some(b),
+    })
+}
+
+/// A label inside a sentence: lower case, except words written in capitals (JLR, SUN).
+fn in_sentence(label: &str) -> String {
+    label
+        .split(' ')
+        .map(|word| {
+            let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+                word.to_string()
+            } else {
+                word.to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn keys_of(figure: &Figure, key: &str) -> Result<u64, TemplateError> {
     let mut total = 0;
     for part in key.split('+').map(str::trim) {
-        let bar = if part == "top" {
-            figure.bars.iter().max_by_key(|b| b.count)
-        } else {
-            figure.bars.iter().find(|b| b.key == part)
-        };
+        let bar = if part == "top" { top(figure) } else { figure.bars.iter().find(|b| b.key == part) };
         match bar {
             Some(b) => total += b.count,
             None if part == "top" => {}
@@ -74,13 +94,10 @@ fn fill(token: &str, figure: &Figure, min_count: u64) -> Result<String, Template
         ("q", key @ Some(_)) => wording::share(count(key)?, figure.base, min_count),
         ("Q", key @ Some(_)) => wording::capitalize(&wording::share(count(key)?, figure.base, min_count)),
         ("label", Some(key)) => {
-            let bar = if key == "top" {
-                figure.bars.iter().max_by_key(|b| b.count)
-            } else {
-                figure.bars.iter().find(|b| b.key == key)
-            };
+            let bar = if key == "top" { top(figure) } else { figure.bars.iter().find(|b| b.key == key) };
             match bar {
-                Some(b) => b.label.to_lowercase(),
+                Some(b) => in_sentence(&b.label),
+                None if key == "top" => String::new(),
                 None => return Err(TemplateError::UnknownKey(key.into(), String::new())),
             }
         }
@@ -170,6 +187,15 @@ mod tests {
         assert!(matches!(render("{foo}", &f, 5), Err(TemplateError::Unknown(_))));
         assert!(matches!(render("{q:ja", &f, 5), Err(TemplateError::Unclosed(_))));
         assert!(matches!(render("{pct}", &f, 5), Err(TemplateError::Unknown(_))));
+    }
+
+    #[test]
+    fn ties_go_to_the_first_category_and_acronyms_keep_their_capitals() {
+        let mut f = figure();
+        f.bars[0].count = 23; // zeer positief now ties with positief
+        assert_eq!(render("{label:top}", &f, 5).unwrap(), "zeer positief");
+        f.bars[0].label = "Fondsen zoals de SUN".into();
+        assert_eq!(render("{label:zeer_positief}", &f, 5).unwrap(), "fondsen zoals de SUN");
     }
 
     #[test]

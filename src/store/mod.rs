@@ -10,7 +10,7 @@ use crate::questionnaire::DefinitionErrors;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{0}")]
+    #[error(transparent)]
     Definition(#[from] DefinitionErrors),
     #[error("er bestaat al een vragenlijst met code '{0}'")]
     SurveyExists(String),

@@ -300,3 +300,41 @@ fn a_forward_reference_is_reported_even_when_its_target_has_errors_of_its_own() 
     let found: Vec<&Problem> = errors.0.iter().map(|e| &e.problem).collect();
     assert_eq!(found, [&Problem::ForwardReference("Q2".into()), &Problem::NoOptions]);
 }
+
+#[test]
+fn choice_limits_that_no_answer_can_meet() {
+    let q = |limits: &str| {
+        with_questions(&format!(
+            "[[questions]]\nid = \"M\"\ntype = \"multiple\"\ntext = \"?\"\noptions = [\"Een\", \"Twee\"]\ndont_know = \"Weet niet\"\n{limits}\n"
+        ))
+    };
+    let (problem, _, _, text) = single(&q("min_choices = 3"));
+    assert!(matches!(problem, Problem::ChoiceLimits(_)));
+    assert!(text.contains("maar er zijn er maar 2"), "{text}");
+    assert!(matches!(single(&q("max_choices = 0")).0, Problem::ChoiceLimits(_)));
+    assert!(matches!(single(&q("min_choices = 0")).0, Problem::ChoiceLimits(_)));
+    assert_eq!(single(&q("min_choices = 2\nmax_choices = 1")).0, Problem::BadRange { min: 2, max: 1 });
+    parse(&q("min_choices = 2\nmax_choices = 2")).unwrap();
+}
+
+#[test]
+fn scales_must_be_readable() {
+    let q =
+        |body: &str| with_questions(&format!("[[questions]]\nid = \"S\"\ntype = \"scale\"\ntext = \"?\"\n{body}\n"));
+    let (problem, _, _, text) = single(&q("from = 0\nto = 200000"));
+    assert_eq!(problem, Problem::ScaleTooWide { from: 0, to: 200000 });
+    assert!(text.contains("te breed"), "{text}");
+    parse(&q("from = 0\nto = 100")).unwrap();
+    assert_eq!(single(&q("from = 1")).0, Problem::MissingField("to"));
+    assert_eq!(single(&q("to = 10")).0, Problem::MissingField("from"));
+    assert!(matches!(single(&q("from = 1\nto = 10\ndont_know = \"!!\"")).0, Problem::BadCode { .. }));
+}
+
+#[test]
+fn option_codes_may_start_with_a_digit_in_conditions() {
+    let source = with_questions(
+        "[[questions]]\nid = \"F\"\ntype = \"single\"\ntext = \"Hoe vaak?\"\noptions = [\"1-4 keer\", \"5 of meer\"]\n\n\
+         [[questions]]\nid = \"W\"\ntype = \"text\"\ntext = \"Waarom?\"\nshow_if = \"F = 1_4_keer\"\n",
+    );
+    parse(&source).expect("1_4_keer is an option code, not the number 1 followed by a word");
+}

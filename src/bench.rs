@@ -86,3 +86,48 @@ pub async fn report(sizes: &[usize]) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Queueing and sending `n` invitations on a fresh SQLite database, to a loopback SMTP sink.
+pub async fn mail(n: usize) -> anyhow::Result<()> {
+    use crate::domain::EmailAddress;
+    use crate::mail::{compose::Composer, outbox, sink, transport::Smtp};
+    use crate::store::invitees::NewInvitee;
+    let dir = tempfile::Builder::new().prefix("peiling-bench-").tempdir()?;
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
+    let db = crate::db::connect(&url).await?;
+    let survey = store::surveys::create(&db, MAATWERKBUDGET_2021.definition, Utc::now()).await?;
+    let people = (0..n)
+        .map(|i| {
+            Ok(NewInvitee {
+                email: EmailAddress::parse(&format!("persoon{i}@example.org"))?,
+                name: Some(format!("Persoon {i}")),
+                group: survey.groups[i % survey.groups.len()].code.clone(),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    store::invitees::add_all(&db, &survey, people, Utc::now()).await?;
+    let survey = store::surveys::load(&db, &survey.row.slug).await?;
+
+    let start = Instant::now();
+    crate::invitations::lifecycle::open(&db, &survey, Utc::now() + chrono::Duration::days(14), Utc::now()).await?;
+    let queueing = start.elapsed().as_secs_f64();
+
+    let sink = sink::Sink::start(sink::Faults::default()).await?;
+    let smtp = Smtp::from_url(&sink.url()).map_err(anyhow::Error::msg)?;
+    let composer = Composer::new("Onderzoek <onderzoek@example.org>")?;
+    let delivery = outbox::Delivery {
+        mailer: &smtp,
+        composer: &composer,
+        base_url: "http://127.0.0.1:8080",
+        worker: "bench".into(),
+        lease: outbox::LEASE,
+    };
+    let start = Instant::now();
+    let round = outbox::drain(&db, &delivery, 100, &|_| {}).await?;
+    let sending = start.elapsed().as_secs_f64();
+    anyhow::ensure!(sink.received().len() == n && round.sent as usize == n, "not every message arrived");
+    println!("mail, SQLite, loopback SMTP, {} cores", std::thread::available_parallelism().map_or(1, |c| c.get()));
+    println!("{:>10} {:>14} {:>12} {:>16}", "invitees", "queueing (s)", "sending (s)", "messages per s");
+    println!("{n:>10} {queueing:>14.2} {sending:>12.2} {:>16.0}", n as f64 / sending);
+    Ok(())
+}

@@ -107,6 +107,11 @@ pub enum BenchCommand {
         #[arg(long, value_delimiter = ',', default_values_t = vec![54, 10_000, 100_000])]
         sizes: Vec<usize>,
     },
+    /// Queueing and sending invitations to a loopback SMTP server (SQLite).
+    Mail {
+        #[arg(long, default_value_t = 10_000)]
+        invitees: usize,
+    },
     /// One report run on an existing database (used by `bench report`).
     #[command(hide = true)]
     ReportOnce {

@@ -42,6 +42,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench { command } => match command {
             BenchCommand::Report { sizes } => peiling::bench::report(&sizes).await,
+            BenchCommand::Mail { invitees } => peiling::bench::mail(invitees).await,
             BenchCommand::ReportOnce { database_url, survey } => {
                 peiling::bench::report_once(&database_url, &survey).await
             }

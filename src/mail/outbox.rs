@@ -7,8 +7,9 @@
 //! its rows to be claimed again when the lease runs out, so nothing is lost.
 //!
 //! Sending twice: each row is marked sent right after its own SMTP transaction. A worker killed
-//! between the server accepting a message and that mark sends that one message again after the
-//! lease: at most one duplicate per killed worker, never more. The token for the link is
+//! between the server accepting a message and that mark sends that message again after the
+//! lease. A worker has at most `SEND_CONCURRENCY` messages in flight, so a killed worker causes
+//! at most that many duplicates (16), and a clean stop none. The token for the link is
 //! minted at send time and only its hash is stored, so no secret ever sits in the outbox.
 
 use super::compose::{Composer, Kind, Letter};
@@ -18,6 +19,7 @@ use crate::report::wording;
 use crate::store::surveys::Survey;
 use chrono::{DateTime, Duration, Utc};
 use entity::{invitation_token, invitee, mail_outbox};
+use futures_util::StreamExt;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
     QuerySelect, Set, Statement, Value,
@@ -29,6 +31,10 @@ pub const SENDING: &str = "sending";
 pub const SENT: &str = "sent";
 pub const RETRYING: &str = "retrying";
 pub const FAILED: &str = "failed";
+
+/// Messages one worker has in flight at once, over that many pooled SMTP connections. Each
+/// SMTP exchange waits on the network; overlapping them is what makes hundreds per second.
+pub const SEND_CONCURRENCY: usize = 16;
 
 /// After this many temporary failures a message is given up as failed.
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -192,24 +198,58 @@ pub async fn deliver_batch(
     if claimed.is_empty() {
         return Ok(None);
     }
+    // Surveys are read once per batch, before the concurrent sends share them.
+    for message in &claimed {
+        load_survey(db, surveys, message.survey_id).await?;
+    }
+    let surveys: &BTreeMap<i32, Survey> = surveys;
+    let outcomes: Vec<Result<Result<(), SendError>, DbErr>> = futures_util::stream::iter(claimed.iter())
+        .map(|message| async move {
+            let outcome = send_one(db, delivery, surveys, message).await?;
+            // Marked right after its own SMTP transaction: the window for a duplicate is one
+            // message per concurrent send.
+            mark(db, message.id, &delivery.worker, &outcome, message.attempts, Utc::now()).await?;
+            Ok(outcome)
+        })
+        .buffer_unordered(SEND_CONCURRENCY)
+        .collect()
+        .await;
     let mut round = Round::default();
-    for message in claimed {
-        let outcome = send_one(db, delivery, surveys, &message).await?;
-        match &outcome {
+    for (outcome, message) in outcomes.into_iter().zip(&claimed) {
+        match outcome? {
             Ok(()) => round.sent += 1,
             Err(SendError::Permanent(_)) => round.failed += 1,
+            // Order is lost in buffer_unordered, but attempts are alike within a claim.
             Err(SendError::Temporary(_)) if message.attempts + 1 >= MAX_ATTEMPTS => round.failed += 1,
             Err(SendError::Temporary(_)) => round.retrying += 1,
         }
-        mark(db, message.id, &delivery.worker, &outcome, message.attempts, Utc::now()).await?;
     }
     Ok(Some(round))
+}
+
+/// Reads a survey into the cache unless it is there; a survey that cannot be read is left out,
+/// and its messages fail or retry in `send_one`.
+async fn load_survey(db: &DatabaseConnection, surveys: &mut BTreeMap<i32, Survey>, id: i32) -> Result<(), DbErr> {
+    if let std::collections::btree_map::Entry::Vacant(slot) = surveys.entry(id) {
+        let slug: Option<String> = entity::survey::Entity::find_by_id(id)
+            .select_only()
+            .column(entity::survey::Column::Slug)
+            .into_tuple()
+            .one(db)
+            .await?;
+        if let Some(slug) = slug
+            && let Ok(survey) = crate::store::surveys::load(db, &slug).await
+        {
+            slot.insert(survey);
+        }
+    }
+    Ok(())
 }
 
 async fn send_one(
     db: &DatabaseConnection,
     delivery: &Delivery<'_>,
-    surveys: &mut BTreeMap<i32, Survey>,
+    surveys: &BTreeMap<i32, Survey>,
     message: &mail_outbox::Model,
 ) -> Result<Result<(), SendError>, DbErr> {
     let Some(invitee_id) = message.invitee_id else {
@@ -218,24 +258,8 @@ async fn send_one(
     let Some(person) = invitee::Entity::find_by_id(invitee_id).one(db).await? else {
         return Ok(Err(SendError::Permanent("de genodigde bestaat niet meer".into())));
     };
-    // Each survey is read once per drain, not once per message.
-    if let std::collections::btree_map::Entry::Vacant(slot) = surveys.entry(message.survey_id) {
-        let slug: Option<String> = entity::survey::Entity::find_by_id(message.survey_id)
-            .select_only()
-            .column(entity::survey::Column::Slug)
-            .into_tuple()
-            .one(db)
-            .await?;
-        let Some(slug) = slug else { return Ok(Err(SendError::Permanent("de vragenlijst bestaat niet meer".into()))) };
-        match crate::store::surveys::load(db, &slug).await {
-            Ok(survey) => {
-                slot.insert(survey);
-            }
-            Err(e) => return Ok(Err(SendError::Temporary(e.to_string()))),
-        }
-    }
     let Some(survey) = surveys.get(&message.survey_id) else {
-        return Ok(Err(SendError::Temporary("vragenlijst niet geladen".into())));
+        return Ok(Err(SendError::Temporary("de vragenlijst kon niet worden gelezen".into())));
     };
     let token = match Token::generate() {
         Ok(t) => t,

@@ -85,6 +85,8 @@ fn address(arg: &str) -> String {
 }
 
 async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
+    // SMTP is a conversation of small packets: without this, delayed ACKs stall every reply.
+    stream.set_nodelay(true)?;
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
     write.write_all(b"220 peiling-sink ESMTP\r\n").await?;

@@ -28,7 +28,9 @@ impl Smtp {
     /// `smtp://mail.example.org:587?tls=required` (STARTTLS), or `smtp://127.0.0.1:2525` (plain,
     /// for a local relay).
     pub fn from_url(url: &str) -> Result<Smtp, String> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| e.to_string())?.build();
+        let pool = lettre::transport::smtp::PoolConfig::new().max_size(super::outbox::SEND_CONCURRENCY as u32);
+        let transport =
+            AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| e.to_string())?.pool_config(pool).build();
         Ok(Smtp(transport))
     }
 }

@@ -450,18 +450,19 @@ by_group = true
             .join("\n")
     }
 
-    #[test]
-    fn a_group_below_the_minimum_base_is_not_broken_down() {
-        let q = crate::questionnaire::parse(QUESTIONS).unwrap();
-        let def = ReportDefinition::parse(REPORT, &q).unwrap();
-        let total = counts(20, 8);
-        let groups = [group("A", 24), group("B", 4)];
-        let per_group = [(groups[0].clone(), counts(18, 6)), (groups[1].clone(), counts(2, 2))];
+    /// The report's text for these counts, with the groups taken from the per-group counts.
+    fn render(
+        def: &ReportDefinition,
+        q: &Questionnaire,
+        total: &SurveyCounts,
+        per_group: &[(GroupResponse, SurveyCounts)],
+    ) -> (String, usize) {
+        let groups: Vec<GroupResponse> = per_group.iter().map(|(g, _)| g.clone()).collect();
         let data = ReportData {
-            definition: &def,
-            questionnaire: &q,
-            counts: &total,
-            group_counts: &per_group,
+            definition: def,
+            questionnaire: q,
+            counts: total,
+            group_counts: per_group,
             groups: &groups,
             narrative: &HashMap::new(),
             casussen: &HashMap::new(),
@@ -469,12 +470,21 @@ by_group = true
             date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
         };
         let content = build(&data, &Fonts::load()).unwrap();
-        let text = text_of(&content.blocks);
+        (text_of(&content.blocks), content.charts.len())
+    }
+
+    #[test]
+    fn a_group_below_the_minimum_base_is_not_broken_down() {
+        let q = crate::questionnaire::parse(QUESTIONS).unwrap();
+        let def = ReportDefinition::parse(REPORT, &q).unwrap();
+        let total = counts(20, 8);
+        let per_group = [(group("A", 24), counts(18, 6)), (group("B", 4), counts(2, 2))];
+        let (text, charts) = render(&def, &q, &total, &per_group);
         // B (4) is under 10; A alone beside the total would give B away, so A goes too.
         assert!(!text.contains("(n=24)") && !text.contains("B (n="), "{text}");
         assert!(text.contains("Niet uitgesplitst voor B en A: te weinig respondenten (minder dan 10)"), "{text}");
         assert!(text.contains("de percentages zijn indicatief"), "a base of 28 is under 30: {text}");
-        assert_eq!(content.charts.len(), 1);
+        assert_eq!(charts, 1);
     }
 
     #[test]
@@ -483,24 +493,9 @@ by_group = true
             crate::questionnaire::parse(&format!("{QUESTIONS}[[groups]]\ncode = \"C\"\nname = \"Team C\"\n")).unwrap();
         let def = ReportDefinition::parse(REPORT, &q).unwrap();
         let total = counts(30, 18);
-        let groups = [group("A", 24), group("B", 4), group("C", 20)];
-        let per_group = [
-            (groups[0].clone(), counts(18, 6)),
-            (groups[1].clone(), counts(2, 2)),
-            (groups[2].clone(), counts(10, 10)),
-        ];
-        let data = ReportData {
-            definition: &def,
-            questionnaire: &q,
-            counts: &total,
-            group_counts: &per_group,
-            groups: &groups,
-            narrative: &HashMap::new(),
-            casussen: &HashMap::new(),
-            fieldwork: None,
-            date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-        };
-        let text = text_of(&build(&data, &Fonts::load()).unwrap().blocks);
+        let per_group =
+            [(group("A", 24), counts(18, 6)), (group("B", 4), counts(2, 2)), (group("C", 20), counts(10, 10))];
+        let (text, _) = render(&def, &q, &total, &per_group);
         assert!(text.contains("Antwoord | A* (n=24) | Totaal (n=48)"), "{text}");
         assert!(text.contains("Niet uitgesplitst voor B en C"), "{text}");
         assert!(text.contains("* Minder dan 30 respondenten: indicatief."), "{text}");
@@ -511,19 +506,7 @@ by_group = true
     fn an_unanswered_figure_says_so_instead_of_dividing_by_zero() {
         let q = crate::questionnaire::parse(QUESTIONS).unwrap();
         let def = ReportDefinition::parse(&REPORT.replace("by_group = true", ""), &q).unwrap();
-        let none = SurveyCounts::default();
-        let data = ReportData {
-            definition: &def,
-            questionnaire: &q,
-            counts: &none,
-            group_counts: &[],
-            groups: &[],
-            narrative: &HashMap::new(),
-            casussen: &HashMap::new(),
-            fieldwork: None,
-            date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-        };
-        let text = text_of(&build(&data, &Fonts::load()).unwrap().blocks);
+        let (text, _) = render(&def, &q, &SurveyCounts::default(), &[]);
         assert!(text.contains("Niemand heeft deze vraag beantwoord."), "{text}");
         assert!(text.contains("(% van de 0 respondenten)"), "{text}");
     }

@@ -82,3 +82,20 @@ macro_rules! on_both {
         }
     }};
 }
+
+/// The bundled survey as a draft with `n` invitees `{prefix}{i}@example.org`, alternately in
+/// its first and second group.
+pub async fn survey_with_invitees(db: &DatabaseConnection, prefix: &str, n: usize) -> peiling::store::surveys::Survey {
+    use peiling::store::{self, invitees::NewInvitee};
+    let survey =
+        store::surveys::create(db, peiling::bundled::MAATWERKBUDGET_2021.definition, chrono::Utc::now()).await.unwrap();
+    let people = (0..n)
+        .map(|i| NewInvitee {
+            email: peiling::domain::EmailAddress::parse(&format!("{prefix}{i}@example.org")).unwrap(),
+            name: Some(format!("Persoon {i}")),
+            group: survey.groups[i % 2].code.clone(),
+        })
+        .collect();
+    store::invitees::add_all(db, &survey, people, chrono::Utc::now()).await.unwrap();
+    store::surveys::load(db, &survey.row.slug).await.unwrap()
+}

@@ -3,27 +3,17 @@
 
 use crate::on_both;
 use entity::{invitation_token, mail_outbox};
-use peiling::bundled::MAATWERKBUDGET_2021;
-use peiling::domain::{EmailAddress, Token};
+use peiling::domain::Token;
 use peiling::invitations::lifecycle;
 use peiling::mail::compose::Composer;
 use peiling::mail::outbox::{self, Delivery};
 use peiling::mail::transport::{Mailer, Memory, SendError};
-use peiling::store::{self, invitees::NewInvitee};
+use peiling::store;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use std::sync::Mutex;
 
 async fn survey_with(db: &DatabaseConnection, n: usize) -> store::surveys::Survey {
-    let survey = store::surveys::create(db, MAATWERKBUDGET_2021.definition, chrono::Utc::now()).await.unwrap();
-    let people = (0..n)
-        .map(|i| NewInvitee {
-            email: EmailAddress::parse(&format!("persoon{i}@example.org")).unwrap(),
-            name: Some(format!("Persoon {i}")),
-            group: if i % 2 == 0 { "SWT".into() } else { "JLR".into() },
-        })
-        .collect();
-    store::invitees::add_all(db, &survey, people, chrono::Utc::now()).await.unwrap();
-    store::surveys::load(db, "maatwerkbudget-2021").await.unwrap()
+    crate::helpers::survey_with_invitees(db, "persoon", n).await
 }
 
 fn link_token(raw: &str) -> Token {

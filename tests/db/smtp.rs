@@ -2,29 +2,19 @@
 
 use crate::on_both;
 use entity::invitation_token;
-use peiling::bundled::MAATWERKBUDGET_2021;
-use peiling::domain::{EmailAddress, Token};
+use peiling::domain::Token;
 use peiling::invitations::lifecycle;
 use peiling::mail::compose::Composer;
 use peiling::mail::outbox::{self, Delivery};
 use peiling::mail::sink::{Faults, Sink};
 use peiling::mail::transport::Smtp;
-use peiling::store::{self, invitees::NewInvitee};
+use peiling::store;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use std::collections::HashMap;
 use std::time::Duration;
 
 async fn open_survey(db: &DatabaseConnection, n: usize) -> store::surveys::Survey {
-    let survey = store::surveys::create(db, MAATWERKBUDGET_2021.definition, chrono::Utc::now()).await.unwrap();
-    let people = (0..n)
-        .map(|i| NewInvitee {
-            email: EmailAddress::parse(&format!("p{i}@example.org")).unwrap(),
-            name: Some(format!("Persoon {i}")),
-            group: ["SWT", "JLR"][i % 2].into(),
-        })
-        .collect();
-    store::invitees::add_all(db, &survey, people, chrono::Utc::now()).await.unwrap();
-    let survey = store::surveys::load(db, "maatwerkbudget-2021").await.unwrap();
+    let survey = crate::helpers::survey_with_invitees(db, "p", n).await;
     let now = chrono::Utc::now();
     lifecycle::open(db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
     survey

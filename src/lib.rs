@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod invitations;
+pub mod lines;
 pub mod mail;
 pub mod questionnaire;
 pub mod report;

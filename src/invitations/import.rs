@@ -81,7 +81,7 @@ pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Resu
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = crate::lines::line_at(bytes, e.valid_up_to());
             return fail(line, RowProblem::NotUtf8);
         }
     };
@@ -103,7 +103,7 @@ pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Resu
         while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
             at += 1;
         }
-        bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1
+        crate::lines::line_at(bytes, at)
     };
     let mut records = reader.records();
     let (header, header_line) = loop {

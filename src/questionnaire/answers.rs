@@ -108,10 +108,7 @@ impl fmt::Display for AnswerErrors {
 }
 
 fn message(question: Option<&Question>, problem: &AnswerProblem) -> String {
-    let opt_out = question.and_then(|q| match &q.kind {
-        QuestionKind::Number { opt_out: Some(o), .. } => Some(o.label.to_lowercase()),
-        _ => None,
-    });
+    let opt_out = question.and_then(Question::opt_out).map(|o| o.label.to_lowercase());
     match problem {
         AnswerProblem::UnknownQuestion => "Deze vraag bestaat niet in deze vragenlijst.".into(),
         AnswerProblem::WrongType(expected) => format!("Dit antwoord past niet bij de vraag: verwacht {expected}."),
@@ -384,10 +381,7 @@ impl Answers {
     pub fn to_json(&self, questionnaire: &Questionnaire) -> Map<String, Value> {
         let mut out = Map::new();
         for (id, answer) in &self.0 {
-            let opt_out = questionnaire.question(id).and_then(|q| match &q.kind {
-                QuestionKind::Number { opt_out: Some(o), .. } => Some(o.code.clone()),
-                _ => None,
-            });
+            let opt_out = questionnaire.question(id).and_then(Question::opt_out).map(|o| o.code.clone());
             let value = match answer {
                 Answer::Choice { option, other: None } => json!(option),
                 Answer::Choice { option, other: Some(text) } => json!({ "option": option, "other": text }),

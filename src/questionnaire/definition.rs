@@ -250,7 +250,7 @@ struct RawOptOut {
 }
 
 fn line_of(source: &str, offset: usize) -> usize {
-    source.as_bytes()[..offset.min(source.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    crate::lines::line_at(source.as_bytes(), offset)
 }
 
 fn valid_code(code: &str) -> bool {

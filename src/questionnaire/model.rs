@@ -102,6 +102,14 @@ impl Question {
         self.options().iter().find(|c| c.code == code)
     }
 
+    /// The box that replaces the number of a number question ("nog nooit"), if it has one.
+    pub fn opt_out(&self) -> Option<&OptOut> {
+        match &self.kind {
+            QuestionKind::Number { opt_out, .. } => opt_out.as_ref(),
+            _ => None,
+        }
+    }
+
     pub fn is_open_text(&self) -> bool {
         matches!(self.kind, QuestionKind::Text { .. })
     }

@@ -6,7 +6,7 @@
 
 use super::answers::{Answer, Answers};
 use super::condition::{Op, Value};
-use super::model::{Question, QuestionKind, Questionnaire};
+use super::model::{Question, Questionnaire};
 use std::collections::BTreeMap;
 
 /// For each question of `questionnaire`, in order, whether it is shown.
@@ -53,7 +53,7 @@ fn compare(question: &Question, answer: &Answer, op: Op, value: &Value) -> bool 
             Value::Word(_) => op == Op::Ne,
         },
         Answer::OptOut => {
-            let QuestionKind::Number { opt_out: Some(opt_out), .. } = &question.kind else { return false };
+            let Some(opt_out) = question.opt_out() else { return false };
             match value {
                 Value::Word(w) => match op {
                     Op::Eq => opt_out.code == *w,

@@ -147,7 +147,7 @@ impl ReportDefinition {
     /// Parses a definition and checks it against the questionnaire it reports on.
     pub fn parse(source: &str, questionnaire: &Questionnaire) -> Result<ReportDefinition, ReportDefinitionErrors> {
         let def: ReportDefinition = toml::from_str(source).map_err(|e| {
-            let line = e.span().map(|s| source[..s.start].matches('\n').count() + 1);
+            let line = e.span().map(|s| crate::lines::line_at(source.as_bytes(), s.start));
             ReportDefinitionErrors(vec![match line {
                 Some(line) => format!("regel {line}: {}", e.message().trim()),
                 None => e.message().trim().to_string(),

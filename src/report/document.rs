@@ -188,7 +188,7 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
 /// The response paragraph and table: invited, responded and rate per group and in total.
 fn response(data: &ReportData) -> Vec<Block> {
     let def = data.definition;
-    let (invited, responded) = data.groups.iter().fold((0, 0), |(i, r), g| (i + g.invited, r + g.responded));
+    let (invited, responded) = super::stats::totals(data.groups);
     let mut text = String::new();
     if let Some((from, to)) = data.fieldwork {
         text.push_str(&format!(

@@ -31,6 +31,11 @@ pub struct GroupResponse {
     pub responded: u64,
 }
 
+/// Invited and responded over all groups.
+pub fn totals(groups: &[GroupResponse]) -> (u64, u64) {
+    groups.iter().fold((0, 0), |(i, r), g| (i + g.invited, r + g.responded))
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SurveyCounts {
     pub responses: u64,

@@ -39,7 +39,7 @@ pub fn response_table(groups: &[GroupResponse]) -> String {
         let _ =
             writeln!(out, "  {label:<34} {:>11} {:>8} {:>4}%", g.invited, g.responded, rate(g.responded, g.invited));
     }
-    let (invited, responded) = groups.iter().fold((0, 0), |(i, r), g| (i + g.invited, r + g.responded));
+    let (invited, responded) = super::stats::totals(groups);
     let _ = writeln!(out, "  {:<34} {invited:>11} {responded:>8} {:>4}%", "Totaal", rate(responded, invited));
     out
 }

@@ -1,6 +1,6 @@
 use super::StoreError;
 use super::surveys::Survey;
-use crate::questionnaire::{Answer, Answers, QuestionKind, Questionnaire};
+use crate::questionnaire::{Answer, Answers, Questionnaire};
 use chrono::{DateTime, Utc};
 use entity::{answer, response};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
@@ -24,10 +24,7 @@ fn rows(questionnaire: &Questionnaire, response_id: i32, question: &str, answer:
         Answer::Number(n) => vec![row(None, Some(*n), None)],
         // The opt-out is stored under its own code; its numeric meaning stays in the definition.
         Answer::OptOut => {
-            let code = questionnaire.question(question).and_then(|q| match &q.kind {
-                QuestionKind::Number { opt_out: Some(o), .. } => Some(o.code.clone()),
-                _ => None,
-            });
+            let code = questionnaire.question(question).and_then(|q| q.opt_out()).map(|o| o.code.clone());
             vec![row(code, None, None)]
         }
         Answer::Text(t) => vec![row(None, None, Some(t.clone()))],

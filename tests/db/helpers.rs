@@ -99,3 +99,10 @@ pub async fn survey_with_invitees(db: &DatabaseConnection, prefix: &str, n: usiz
     store::invitees::add_all(db, &survey, people, chrono::Utc::now()).await.unwrap();
     store::surveys::load(db, &survey.row.slug).await.unwrap()
 }
+
+/// The demo's survey, invitations (kept in memory) and responses on `db`.
+pub async fn run_demo(db: &DatabaseConnection) -> peiling::store::surveys::Survey {
+    let memory = peiling::mail::transport::Memory::default();
+    let bundled = &peiling::bundled::MAATWERKBUDGET_2021;
+    peiling::demo::run_on(db, bundled, &memory, "http://peiling.test").await.unwrap().0
+}

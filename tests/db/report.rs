@@ -26,14 +26,7 @@ fn pdftotext(pdf: &[u8]) -> Option<String> {
 async fn demo_report() -> (peiling::report::Generated, sea_orm::DatabaseConnection, peiling::store::surveys::Survey) {
     let test = TestDb::sqlite().await;
     let db = test.connect().await;
-    let (survey, _, _) = peiling::demo::run_on(
-        &db,
-        &MAATWERKBUDGET_2021,
-        &peiling::mail::transport::Memory::default(),
-        "http://peiling.test",
-    )
-    .await
-    .unwrap();
+    let survey = crate::helpers::run_demo(&db).await;
     let date = chrono::NaiveDate::from_ymd_opt(2021, 6, 15).unwrap();
     let generated = peiling::report::generate(&db, &survey, MAATWERKBUDGET_2021.report, date).await.unwrap();
     std::mem::forget(test); // keep the folder while `db` lives

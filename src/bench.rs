@@ -21,7 +21,15 @@ async fn fill(db: &DatabaseConnection, survey: &Survey, n: usize) -> anyhow::Res
         for i in done..(done + 5_000).min(n) {
             let answers = random::respondent(&survey.questionnaire, &mut rng, i < 13)?;
             let group = &survey.groups[i % survey.groups.len()];
-            store::responses::insert_submitted(&txn, survey, group.id, &answers, Utc::now()).await?;
+            store::responses::insert_submitted(
+                &txn,
+                survey.row.id,
+                &survey.questionnaire,
+                group.id,
+                &answers,
+                Utc::now(),
+            )
+            .await?;
         }
         txn.commit().await?;
         done = (done + 5_000).min(n);

@@ -18,6 +18,15 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Serve the questionnaire to respondents and the API, and send mail in the background.
+    Serve {
+        /// Address to listen on (default: PEILING_LISTEN or 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Do not run the background work (mail, scheduled reminders, closing) in this process.
+        #[arg(long)]
+        no_worker: bool,
+    },
     /// Bring the database schema up to date (every other command does this too).
     Migrate,
     /// Questionnaire definitions and stored surveys.

@@ -49,6 +49,25 @@ pub async fn demo(dir: Option<PathBuf>) -> anyhow::Result<()> {
     Ok(())
 }
 
+pub async fn serve(config: &Config, listen: Option<String>, worker: bool) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    let address = listen.unwrap_or_else(|| config.listen.clone());
+    let listener = std::net::TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
+    let app = crate::web::Application::build(listener, db.clone(), &config.base_url)?;
+    tracing::info!(address = %address, database = %db::redact(&config.database_url), "peiling serves");
+    println!("peiling luistert op http://{address} (links: {}/s/...)", config.base_url);
+    if worker {
+        let (config, db) = (config.clone(), db.clone());
+        tokio::spawn(async move {
+            if let Err(e) = crate::workers::run(config, db).await {
+                tracing::error!(error = %e, "the background worker stopped");
+            }
+        });
+    }
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
 pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     db::connect(&config.database_url).await?;
     println!("database schema is up to date ({})", db::redact(&config.database_url));

@@ -16,6 +16,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `PEILING_MAIL_FROM`: the sender of invitations.
     pub mail_from: String,
+    /// `PEILING_LISTEN`: the address `peiling serve` listens on (default 127.0.0.1:8080).
+    pub listen: String,
     /// `PEILING_MAIL_LEASE_SECONDS`: how long a worker's claim on a message holds (default 120).
     pub mail_lease: chrono::Duration,
 }
@@ -35,6 +37,7 @@ impl Config {
             outbox_dir: var("PEILING_OUTBOX_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("outbox")),
             smtp_url: var("PEILING_SMTP_URL"),
             mail_from: var("PEILING_MAIL_FROM").unwrap_or_else(|| "Onderzoek <onderzoek@example.org>".to_string()),
+            listen: var("PEILING_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".to_string()),
             mail_lease: var("PEILING_MAIL_LEASE_SECONDS")
                 .and_then(|s| s.parse::<i64>().ok())
                 .filter(|s| *s > 0)

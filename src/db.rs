@@ -3,7 +3,7 @@
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
 use std::time::Duration;
 
 /// Connects and runs pending migrations, so every command works on a fresh database.
@@ -28,6 +28,14 @@ pub async fn connect_only(url: &str) -> anyhow::Result<DatabaseConnection> {
         });
     }
     Database::connect(options).await.with_context(|| format!("could not open the database at {}", redact(url)))
+}
+
+/// A statement written with `$n` placeholders for either backend: SQLite gets `?n`, which
+/// binds the same positions.
+pub fn statement(db: &impl ConnectionTrait, postgres: &str, values: Vec<Value>) -> Statement {
+    let backend = db.get_database_backend();
+    let text = if backend == DbBackend::Sqlite { postgres.replace('$', "?") } else { postgres.to_string() };
+    Statement::from_sql_and_values(backend, text, values)
 }
 
 pub fn is_postgres(db: &DatabaseConnection) -> bool {

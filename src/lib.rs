@@ -13,5 +13,8 @@ pub mod lines;
 pub mod mail;
 pub mod questionnaire;
 pub mod report;
+pub mod respondent;
 pub mod store;
 pub mod telemetry;
+pub mod web;
+pub mod workers;

@@ -20,6 +20,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env();
     match cli.command {
         Command::Demo { dir } => peiling::commands::demo(dir).await,
+        Command::Serve { listen, no_worker } => peiling::commands::serve(&config, listen, !no_worker).await,
         Command::Migrate => peiling::commands::migrate(&config).await,
         Command::Survey { command } => match command {
             SurveyCommand::Check { file } => peiling::commands::survey_check(&file),

@@ -1,6 +1,7 @@
 //! sea-orm models of peiling's tables. Plain data only: queries live in the app's `store`.
 
 pub mod answer;
+pub mod api_token;
 pub mod invitation_token;
 pub mod invitee;
 pub mod invitee_group;

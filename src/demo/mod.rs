@@ -106,7 +106,15 @@ pub async fn run_on(
         let mut invitee = invitee.into_active_model();
         invitee.submitted_at = Set(Some(closed));
         invitee.update(&txn).await?;
-        store::responses::insert_submitted(&txn, &survey, group.id, &respondent.answers, closed).await?;
+        store::responses::insert_submitted(
+            &txn,
+            survey.row.id,
+            &survey.questionnaire,
+            group.id,
+            &respondent.answers,
+            closed,
+        )
+        .await?;
     }
     let mut row = survey.row.clone().into_active_model();
     row.status = Set(store::surveys::Status::Closed.as_str().into());

@@ -2,13 +2,14 @@
 //! transaction), then closed (links answer that the survey is closed).
 
 use super::super::mail::outbox;
+use crate::db::statement;
 use crate::report::wording;
 use crate::store::surveys::{Status, Survey};
 use chrono::{DateTime, Utc};
 use entity::{invitee, survey};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +22,10 @@ pub enum LifecycleError {
     NoInvitees(String),
     #[error("de sluitingsdatum {0} ligt niet in de toekomst")]
     ClosesInPast(String),
+    #[error("de herinnering op {0} ligt niet in de toekomst")]
+    ReminderInPast(String),
+    #[error("de herinnering op {0} valt niet voor de sluitingsdatum")]
+    ReminderAfterClose(String),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -78,15 +83,80 @@ pub async fn remind(db: &DatabaseConnection, survey: &Survey, now: DateTime<Utc>
         return Err(LifecycleError::NotOpen(survey.row.slug.clone()));
     }
     let txn = db.begin().await?;
-    let queued = outbox::enqueue_reminders(&txn, survey.row.id, now).await?;
-    invitee::Entity::update_many()
-        .col_expr(invitee::Column::LastRemindedAt, sea_orm::sea_query::Expr::value(now))
-        .filter(invitee::Column::SurveyId.eq(survey.row.id))
-        .filter(invitee::Column::SubmittedAt.is_null())
-        .exec(&txn)
-        .await?;
+    let queued = queue_reminders(&txn, survey.row.id, now).await?;
     txn.commit().await?;
     Ok(queued)
+}
+
+async fn queue_reminders(txn: &impl ConnectionTrait, survey_id: i32, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let queued = outbox::enqueue_reminders(txn, survey_id, now).await?;
+    invitee::Entity::update_many()
+        .col_expr(invitee::Column::LastRemindedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(invitee::Column::SurveyId.eq(survey_id))
+        .filter(invitee::Column::SubmittedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(queued)
+}
+
+/// Sets the moment a reminder goes out by itself (`None` cancels it). It must fall while
+/// the survey is open.
+pub async fn schedule_reminder(
+    db: &DatabaseConnection,
+    survey: &Survey,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), LifecycleError> {
+    if survey.status() == Status::Closed {
+        return Err(LifecycleError::NotOpen(survey.row.slug.clone()));
+    }
+    if let Some(at) = at {
+        if at <= now {
+            return Err(LifecycleError::ReminderInPast(wording::date(at.date_naive())));
+        }
+        if survey.row.closes_at.is_some_and(|c| at >= c) {
+            return Err(LifecycleError::ReminderAfterClose(wording::date(at.date_naive())));
+        }
+    }
+    survey::Entity::update_many()
+        .col_expr(survey::Column::RemindAt, sea_orm::sea_query::Expr::value(at))
+        .filter(survey::Column::Id.eq(survey.row.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Queues the scheduled reminders whose moment has come. Taking the schedule and queueing
+/// the messages commit together, so with several processes each reminder goes out once, and
+/// a crash in between leaves it scheduled.
+pub async fn send_due_reminders(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let txn = db.begin().await?;
+    let due = txn
+        .query_all_raw(statement(
+            &txn,
+            "UPDATE surveys SET remind_at = NULL WHERE status = $1 AND remind_at <= $2 RETURNING id",
+            vec![Status::Open.as_str().into(), now.into()],
+        ))
+        .await?;
+    let mut queued = 0;
+    for row in due {
+        let id: i32 = row.try_get_by_index(0)?;
+        queued += queue_reminders(&txn, id, now).await?;
+    }
+    txn.commit().await?;
+    Ok(queued)
+}
+
+/// Closes every open survey whose closing moment has passed; returns how many.
+pub async fn close_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let result = db
+        .execute_raw(statement(
+            db,
+            "UPDATE surveys SET status = $1, closed_at = closes_at WHERE status = $2 AND closes_at <= $3",
+            vec![Status::Closed.as_str().into(), Status::Open.as_str().into(), now.into()],
+        ))
+        .await?;
+    Ok(result.rows_affected())
 }
 
 pub async fn close(db: &DatabaseConnection, survey: &Survey, now: DateTime<Utc>) -> Result<(), LifecycleError> {

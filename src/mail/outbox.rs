@@ -203,9 +203,11 @@ pub async fn deliver_batch(
         load_survey(db, surveys, message.survey_id).await?;
     }
     let surveys: &BTreeMap<i32, Survey> = surveys;
-    let outcomes: Vec<Result<Result<(), SendError>, DbErr>> = futures_util::stream::iter(claimed.iter())
+    let outcomes: Vec<Result<Result<(), SendError>, DbErr>> = futures_util::stream::iter(claimed.iter().cloned())
+        // Owned messages keep the future Send for `tokio::spawn` (borrowed ones trip a
+        // higher-ranked lifetime limit of the compiler).
         .map(|message| async move {
-            let outcome = send_one(db, delivery, surveys, message).await?;
+            let outcome = send_one(db, delivery, surveys, &message).await?;
             // Marked right after its own SMTP transaction: the window for a duplicate is one
             // message per concurrent send.
             mark(db, message.id, &delivery.worker, &outcome, message.attempts, Utc::now()).await?;
@@ -287,7 +289,7 @@ pub async fn drain(
     db: &DatabaseConnection,
     delivery: &Delivery<'_>,
     batch: u64,
-    progress: &dyn Fn(Round),
+    progress: &(dyn Fn(Round) + Sync),
 ) -> Result<Round, DbErr> {
     let mut surveys = BTreeMap::new();
     let mut total = Round::default();

@@ -1,5 +1,4 @@
 use super::StoreError;
-use super::surveys::Survey;
 use crate::questionnaire::{Answer, Answers, Questionnaire};
 use chrono::{DateTime, Utc};
 use entity::{answer, response};
@@ -35,13 +34,14 @@ fn rows(questionnaire: &Questionnaire, response_id: i32, question: &str, answer:
 /// the invitee as done and storing the response commit together.
 pub async fn insert_submitted(
     txn: &impl ConnectionTrait,
-    survey: &Survey,
+    survey_id: i32,
+    questionnaire: &Questionnaire,
     group_id: i32,
     answers: &Answers,
     now: DateTime<Utc>,
 ) -> Result<i32, StoreError> {
     let response = response::ActiveModel {
-        survey_id: Set(survey.row.id),
+        survey_id: Set(survey_id),
         group_id: Set(group_id),
         submitted_at: Set(now),
         ..Default::default()
@@ -49,7 +49,7 @@ pub async fn insert_submitted(
     .insert(txn)
     .await?;
     let all: Vec<answer::ActiveModel> =
-        answers.iter().flat_map(|(q, a)| rows(&survey.questionnaire, response.id, q, a)).collect();
+        answers.iter().flat_map(|(q, a)| rows(questionnaire, response.id, q, a)).collect();
     let mut all = all.into_iter().peekable();
     while all.peek().is_some() {
         let batch: Vec<_> = all.by_ref().take(150).collect();

@@ -106,3 +106,58 @@ pub async fn run_demo(db: &DatabaseConnection) -> peiling::store::surveys::Surve
     let bundled = &peiling::bundled::MAATWERKBUDGET_2021;
     peiling::demo::run_on(db, bundled, &memory, "http://peiling.test").await.unwrap().0
 }
+
+/// The bundled survey opened for `n` invitees, with the personal tokens their invitations
+/// carried (read from the messages, as a respondent would).
+pub async fn open_with_tokens(db: &DatabaseConnection, n: usize) -> (peiling::store::surveys::Survey, Vec<String>) {
+    use peiling::mail::{compose::Composer, outbox, transport::Memory};
+    let survey = survey_with_invitees(db, "respondent", n).await;
+    let now = chrono::Utc::now();
+    peiling::invitations::lifecycle::open(db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+    let memory = Memory::default();
+    let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
+    let delivery = outbox::Delivery {
+        mailer: &memory,
+        composer: &composer,
+        base_url: "http://peiling.test",
+        worker: "test".into(),
+        lease: outbox::LEASE,
+    };
+    outbox::drain(db, &delivery, 100, &|_| {}).await.unwrap();
+    let tokens = memory
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let text = String::from_utf8_lossy(&m.formatted()).to_string();
+            let start = text.find("http://peiling.test/s/").expect("a personal link") + "http://peiling.test/s/".len();
+            text[start..start + 43].to_string()
+        })
+        .collect();
+    (peiling::store::surveys::load(db, &survey.row.slug).await.unwrap(), tokens)
+}
+
+/// The web application on a random loopback port, against `db`.
+pub struct TestApp {
+    pub address: String,
+}
+
+impl TestApp {
+    pub async fn spawn(db: &DatabaseConnection) -> TestApp {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let app = peiling::web::Application::build(listener, db.clone(), "http://peiling.test").unwrap();
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.server());
+        TestApp { address }
+    }
+
+    /// A client that keeps cookies like a browser and does not follow redirects, so tests see them.
+    pub fn browser() -> reqwest::Client {
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+}

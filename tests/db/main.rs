@@ -9,3 +9,5 @@ mod migrations;
 mod report;
 mod smtp;
 mod store;
+mod web_api;
+mod web_form;

@@ -3,7 +3,8 @@ use migration::{Migrator, MigratorTrait};
 use peiling::db;
 use sea_orm::DatabaseConnection;
 
-const TABLES: [&str; 9] = [
+const TABLES: [&str; 10] = [
+    "api_tokens",
     "answers",
     "invitation_tokens",
     "invitee_groups",

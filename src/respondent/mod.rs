@@ -1,0 +1,6 @@
+//! Answering by personal link: the form's screens, its fields, and the respondent's saved
+//! progress and single submission. The web layer only translates HTTP to these calls.
+
+pub mod form;
+pub mod screens;
+pub mod session;

@@ -1,0 +1,193 @@
+//! A respondent's link: who it belongs to, where they are, their saved answers, and the one
+//! submission. Everything is read from the database on every request, so any number of
+//! peiling processes can serve the same respondent.
+
+use super::screens::{Screen, screens};
+use crate::db::statement;
+use crate::domain::Token;
+use crate::questionnaire::{self, Answers, Questionnaire};
+use crate::store::StoreError;
+use crate::store::responses::insert_submitted;
+use crate::store::surveys::Status;
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Map;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// A questionnaire as respondents answer it. Once a survey is open its definition is frozen,
+/// so a parsed copy can be kept for the life of the process.
+#[derive(Debug)]
+pub struct Form {
+    pub survey_id: i32,
+    pub questionnaire: Questionnaire,
+    pub screens: Vec<Screen>,
+}
+
+#[derive(Default)]
+pub struct FormCache(Mutex<HashMap<i32, Arc<Form>>>);
+
+impl FormCache {
+    async fn get(&self, db: &impl ConnectionTrait, survey_id: i32) -> Result<Arc<Form>, StoreError> {
+        if let Some(form) = self.0.lock().ok().and_then(|m| m.get(&survey_id).cloned()) {
+            return Ok(form);
+        }
+        let row = db
+            .query_one_raw(statement(
+                db,
+                "SELECT slug, COALESCE(frozen_definition, definition) FROM surveys WHERE id = $1",
+                vec![survey_id.into()],
+            ))
+            .await?
+            .ok_or_else(|| StoreError::SurveyNotFound(survey_id.to_string()))?;
+        let slug: String = row.try_get_by_index(0)?;
+        let source: String = row.try_get_by_index(1)?;
+        let questionnaire = questionnaire::parse(&source).map_err(|e| StoreError::Corrupt(slug, e.to_string()))?;
+        let form = Arc::new(Form { survey_id, screens: screens(&questionnaire), questionnaire });
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(survey_id, form.clone());
+        }
+        Ok(form)
+    }
+}
+
+/// Saved progress: the raw answers so far and the screen to come back to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Draft {
+    #[serde(default)]
+    pub answers: Map<String, serde_json::Value>,
+    /// The screen (0-based, in `Form::screens`) the respondent saved last.
+    #[serde(default)]
+    pub screen: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// May answer.
+    Open,
+    /// Has submitted; the link shows the thank-you page.
+    Submitted,
+    /// The survey was closed or its closing moment has passed.
+    Closed,
+}
+
+pub struct Respondent {
+    pub invitee_id: i32,
+    pub group_id: i32,
+    pub form: Arc<Form>,
+    pub draft: Draft,
+    pub standing: Standing,
+    /// When the survey closes (or closed).
+    pub closes_at: Option<DateTime<Utc>>,
+}
+
+impl Respondent {
+    /// The saved answers, read leniently: answers that no longer fit are left out rather than
+    /// locking the respondent out of their own form.
+    pub fn answers(&self) -> Answers {
+        let q = &self.form.questionnaire;
+        match Answers::parse(q, &self.draft.answers, questionnaire::Mode::Draft) {
+            Ok(answers) => answers,
+            Err(errors) => {
+                let mut raw = self.draft.answers.clone();
+                for e in &errors.0 {
+                    raw.remove(&e.question);
+                }
+                Answers::parse(q, &raw, questionnaire::Mode::Draft).unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// Finds the respondent a token belongs to; `None` for any token that is not one of ours.
+pub async fn find(
+    db: &DatabaseConnection,
+    forms: &FormCache,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Respondent>, StoreError> {
+    let Some(token) = Token::parse(token) else { return Ok(None) };
+    let row = db
+        .query_one_raw(statement(
+            db,
+            "SELECT i.id, i.group_id, i.draft, i.submitted_at, s.id, s.status, s.closes_at \
+             FROM invitation_tokens t JOIN invitees i ON i.id = t.invitee_id JOIN surveys s ON s.id = i.survey_id \
+             WHERE t.token_hash = $1",
+            vec![token.hash().into()],
+        ))
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let invitee_id: i32 = row.try_get_by_index(0)?;
+    let group_id: i32 = row.try_get_by_index(1)?;
+    let draft: Option<String> = row.try_get_by_index(2)?;
+    let submitted_at: Option<DateTime<Utc>> = row.try_get_by_index(3)?;
+    let survey_id: i32 = row.try_get_by_index(4)?;
+    let status: String = row.try_get_by_index(5)?;
+    let closes_at: Option<DateTime<Utc>> = row.try_get_by_index(6)?;
+    let form = forms.get(db, survey_id).await?;
+    let open = Status::parse(&status) == Some(Status::Open) && closes_at.is_none_or(|c| now < c);
+    let standing = match (submitted_at, open) {
+        (Some(_), _) => Standing::Submitted,
+        (None, true) => Standing::Open,
+        (None, false) => Standing::Closed,
+    };
+    let draft = draft.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
+    Ok(Some(Respondent { invitee_id, group_id, form, draft, standing, closes_at }))
+}
+
+/// Saves progress. Returns false when the respondent has submitted in the meantime (another
+/// tab), in which case nothing changes.
+pub async fn save_draft(
+    db: &impl ConnectionTrait,
+    invitee_id: i32,
+    draft: &Draft,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let text = serde_json::to_string(draft).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let values: Vec<Value> = vec![text.into(), now.into(), invitee_id.into()];
+    let result = db
+        .execute_raw(statement(
+            db,
+            "UPDATE invitees SET draft = $1, draft_saved_at = $2 WHERE id = $3 AND submitted_at IS NULL",
+            values,
+        ))
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submitted {
+    /// This call stored the response.
+    Stored,
+    /// An earlier call did; nothing was stored now.
+    Already,
+}
+
+/// Stores the response exactly once: the invitee is marked done and the response inserted in
+/// one transaction, and only the call that flips `submitted_at` from empty gets to insert.
+/// The draft is wiped in the same statement, so nothing ties the answers to the person.
+pub async fn submit(
+    db: &DatabaseConnection,
+    respondent: &Respondent,
+    answers: &Answers,
+    now: DateTime<Utc>,
+) -> Result<Submitted, StoreError> {
+    let txn = db.begin().await?;
+    let flipped = txn
+        .execute_raw(statement(
+            &txn,
+            "UPDATE invitees SET submitted_at = $1, draft = NULL, draft_saved_at = NULL \
+             WHERE id = $2 AND submitted_at IS NULL",
+            vec![now.into(), respondent.invitee_id.into()],
+        ))
+        .await?;
+    if flipped.rows_affected() != 1 {
+        txn.rollback().await?;
+        return Ok(Submitted::Already);
+    }
+    let form = &respondent.form;
+    insert_submitted(&txn, form.survey_id, &form.questionnaire, respondent.group_id, answers, now).await?;
+    txn.commit().await?;
+    Ok(Submitted::Stored)
+}

@@ -1,0 +1,98 @@
+//! The HTTP face of peiling (actix-web): handlers only translate between HTTP and the domain
+//! modules. `Application` binds a listener, so tests can run it on a random port.
+
+mod csrf;
+mod errors;
+mod headers;
+mod respondent_api;
+mod respondent_pages;
+pub mod views;
+
+use crate::respondent::session::FormCache;
+use actix_web::dev::Server;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use sea_orm::DatabaseConnection;
+use std::net::TcpListener;
+
+pub use errors::{ApiError, PageError};
+
+/// The largest request body accepted; a longer one gets 413 before it is read.
+pub const MAX_BODY: usize = 256 * 1024;
+
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub forms: FormCache,
+    /// Cookies get `Secure` when respondents reach us over HTTPS.
+    pub secure_cookies: bool,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Builds the server on `listener`; it starts serving when `run_until_stopped` is awaited
+    /// (or the `Server` is spawned).
+    pub fn build(listener: TcpListener, db: DatabaseConnection, base_url: &str) -> anyhow::Result<Application> {
+        let port = listener.local_addr()?.port();
+        // Fail at start, not at the first respondent, if a template does not compile.
+        views::shared()?;
+        let state = web::Data::new(AppState {
+            db,
+            forms: FormCache::default(),
+            secure_cookies: base_url.starts_with("https://"),
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(MAX_BODY))
+                .wrap(headers::security())
+                .configure(routes)
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn server(self) -> Server {
+        self.server
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/static/peiling.css", web::get().to(stylesheet))
+        .service(
+            web::scope("/api/v1/r/{token}")
+                .route("", web::get().to(respondent_api::show))
+                .route("", web::put().to(respondent_api::save))
+                .route("/submit", web::post().to(respondent_api::submit)),
+        )
+        .service(
+            web::scope("/s/{token}")
+                .route("", web::get().to(respondent_pages::start))
+                .route("/controle", web::get().to(respondent_pages::review))
+                .route("/versturen", web::post().to(respondent_pages::submit))
+                .route("/{screen}", web::get().to(respondent_pages::screen))
+                .route("/{screen}", web::post().to(respondent_pages::save)),
+        )
+        .default_service(web::to(errors::not_found));
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(views::STYLESHEET)
+}
+
+/// The shared state as the domain modules want it.
+pub type State = web::Data<AppState>;

@@ -1,0 +1,130 @@
+//! The JSON twin of the form at `/api/v1/r/{token}`: the questions that apply now, saving a
+//! draft, and the one submission, with the same validation and routing as the pages.
+
+use super::State;
+use super::errors::ApiError;
+use crate::questionnaire::{AnswerErrors, Answers, Mode, routing};
+use crate::respondent::session::{self, Draft, Respondent, Standing, Submitted};
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::web::{Bytes, Path};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+async fn respondent(state: &State, token: &str) -> Result<Respondent, ApiError> {
+    session::find(&state.db, &state.forms, token, Utc::now()).await?.ok_or_else(ApiError::not_found)
+}
+
+fn status_word(standing: Standing) -> &'static str {
+    match standing {
+        Standing::Open => "open",
+        Standing::Submitted => "submitted",
+        Standing::Closed => "closed",
+    }
+}
+
+fn closed(r: &Respondent) -> ApiError {
+    let contact = &r.form.questionnaire.contact;
+    ApiError::new(StatusCode::GONE, "closed", format!("Deze vragenlijst is gesloten. Vragen? Mail naar {contact}."))
+}
+
+fn answer_errors(errors: &AnswerErrors) -> ApiError {
+    let details: Vec<Value> =
+        errors.0.iter().map(|e| json!({ "question": e.question, "code": e.code(), "message": e.message })).collect();
+    let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_answers", errors.to_string());
+    error.details = Some(Value::Array(details));
+    error
+}
+
+/// The state of a link: the questions that apply to the answers so far, and those answers.
+fn view(r: &Respondent, answers: &Answers) -> Value {
+    let q = &r.form.questionnaire;
+    let questions: Vec<&crate::questionnaire::Question> =
+        if r.standing == Standing::Open { routing::visible(q, answers) } else { Vec::new() };
+    json!({
+        "survey": {
+            "id": q.id,
+            "title": q.title,
+            "organisation": q.organisation,
+            "contact": q.contact,
+            "closes_at": r.closes_at,
+        },
+        "status": status_word(r.standing),
+        "questions": questions,
+        "answers": answers.to_json(q),
+        "complete": Answers::parse(q, &answers.to_json(q), Mode::Submit).is_ok(),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Body {
+    #[serde(default)]
+    answers: Option<Map<String, Value>>,
+}
+
+fn read_body(body: &Bytes) -> Result<Body, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Body { answers: None });
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::bad_json(&e))
+}
+
+pub async fn show(state: State, token: Path<String>) -> Result<HttpResponse, ApiError> {
+    let r = respondent(&state, &token).await?;
+    if r.standing == Standing::Closed {
+        return Err(closed(&r));
+    }
+    let answers = if r.standing == Standing::Open { r.answers() } else { Answers::default() };
+    Ok(HttpResponse::Ok().json(view(&r, &answers)))
+}
+
+/// Replaces the saved answers. Answers to questions the routing now skips are dropped and
+/// reported as `dropped`.
+pub async fn save(state: State, token: Path<String>, body: Bytes) -> Result<HttpResponse, ApiError> {
+    let mut r = respondent(&state, &token).await?;
+    match r.standing {
+        Standing::Closed => return Err(closed(&r)),
+        Standing::Submitted => return Err(already()),
+        Standing::Open => {}
+    }
+    let raw = read_body(&body)?.answers.unwrap_or_default();
+    let q = &r.form.questionnaire;
+    let answers = Answers::parse(q, &raw, Mode::Draft).map_err(|e| answer_errors(&e))?;
+    let kept = answers.to_json(q);
+    let dropped: Vec<&String> = raw.keys().filter(|k| !kept.contains_key(*k) && !raw[*k].is_null()).collect();
+    let dropped = json!(dropped);
+    r.draft = Draft { answers: kept, screen: r.draft.screen };
+    if !session::save_draft(&state.db, r.invitee_id, &r.draft, Utc::now()).await? {
+        return Err(already());
+    }
+    let mut body = view(&r, &answers);
+    body["dropped"] = dropped;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+fn already() -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "already_submitted", "Deze vragenlijst is al verstuurd.")
+}
+
+/// Submits the saved answers, or the answers in the body when it has them. Exactly one call
+/// per link stores a response (201); any later one gets 409.
+pub async fn submit(state: State, token: Path<String>, body: Bytes) -> Result<HttpResponse, ApiError> {
+    let r = respondent(&state, &token).await?;
+    match r.standing {
+        Standing::Closed => return Err(closed(&r)),
+        Standing::Submitted => return Err(already()),
+        Standing::Open => {}
+    }
+    let q = &r.form.questionnaire;
+    let raw = match read_body(&body)?.answers {
+        Some(raw) => raw,
+        None => r.draft.answers.clone(),
+    };
+    let answers = Answers::parse(q, &raw, Mode::Submit).map_err(|e| answer_errors(&e))?;
+    match session::submit(&state.db, &r, &answers, Utc::now()).await? {
+        Submitted::Stored => Ok(HttpResponse::Created().json(json!({ "status": "submitted" }))),
+        Submitted::Already => Err(already()),
+    }
+}

@@ -1,0 +1,188 @@
+//! The respondent's pages: tera templates compiled into the binary, and the view models
+//! that turn questions and answers into what the templates show.
+
+use crate::questionnaire::{Answer, Question, QuestionKind};
+use crate::respondent::form::{Filled, opt_out_field, other_field};
+use serde::Serialize;
+use std::sync::OnceLock;
+use tera::{Context, Tera};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/form/base.html")),
+    ("start.html", include_str!("../../templates/form/start.html")),
+    ("question.html", include_str!("../../templates/form/question.html")),
+    ("screen.html", include_str!("../../templates/form/screen.html")),
+    ("review.html", include_str!("../../templates/form/review.html")),
+    ("thanks.html", include_str!("../../templates/form/thanks.html")),
+    ("closed.html", include_str!("../../templates/form/closed.html")),
+    ("message.html", include_str!("../../templates/form/message.html")),
+];
+
+pub const STYLESHEET: &str = include_str!("../../assets/web/peiling.css");
+
+pub fn templates() -> Result<Tera, tera::Error> {
+    let mut tera = Tera::default();
+    tera.add_raw_templates(TEMPLATES.iter().copied())?;
+    // Every template is HTML; escaping everything the respondent typed is the default.
+    tera.autoescape_on(vec![".html"]);
+    Ok(tera)
+}
+
+static TEMPLATES_ONCE: OnceLock<Result<Tera, String>> = OnceLock::new();
+
+/// The compiled templates, built on first use.
+pub fn shared() -> Result<&'static Tera, anyhow::Error> {
+    TEMPLATES_ONCE
+        .get_or_init(|| templates().map_err(|e| format!("{e:?}")))
+        .as_ref()
+        .map_err(|e| anyhow::anyhow!("the page templates do not compile: {e}"))
+}
+
+pub fn render(name: &str, context: &Context) -> String {
+    shared().and_then(|tera| tera.render(name, context).map_err(anyhow::Error::from)).unwrap_or_else(|e| {
+        tracing::error!(template = name, error = ?e, "template failed");
+        "<!DOCTYPE html><html lang=\"nl\"><title>Fout</title><h1>Er ging iets mis</h1></html>".to_string()
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct OtherView {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OptionView {
+    pub code: String,
+    pub label: String,
+    pub input_id: String,
+    pub checked: bool,
+    pub dont_know: bool,
+    pub other: Option<OtherView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OptOutView {
+    pub name: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuestionView {
+    pub id: String,
+    pub text: String,
+    pub help: Option<String>,
+    pub required: bool,
+    /// radio, checkbox, rating, number, text or textarea.
+    pub control: &'static str,
+    pub options: Vec<OptionView>,
+    pub typed: String,
+    pub unit: Option<String>,
+    pub max_length: usize,
+    pub opt_out: Option<OptOutView>,
+    pub low_label: Option<String>,
+    pub high_label: Option<String>,
+    pub first_point: String,
+    pub last_point: String,
+    pub error: Option<String>,
+}
+
+/// Field ids must be valid and unique in the page, whatever the option codes look like.
+fn input_id(question: &str, index: usize) -> String {
+    format!("veld-{question}-{index}")
+}
+
+pub fn question_view(question: &Question, filled: &Filled, error: Option<String>) -> QuestionView {
+    let option = |index: usize, code: &str, label: &str, dont_know: bool, other: bool| OptionView {
+        code: code.to_string(),
+        label: label.to_string(),
+        input_id: input_id(&question.id, index),
+        checked: filled.chosen.contains(code) || (!dont_know && filled.typed.trim() == code),
+        dont_know,
+        other: other.then(|| OtherView {
+            name: other_field(&question.id, code),
+            value: filled.other.get(code).cloned().unwrap_or_default(),
+        }),
+    };
+    let mut view = QuestionView {
+        id: question.id.clone(),
+        text: question.text.clone(),
+        help: question.help.clone(),
+        required: question.required,
+        control: "text",
+        options: Vec::new(),
+        typed: filled.typed.clone(),
+        unit: None,
+        max_length: 500,
+        opt_out: None,
+        low_label: None,
+        high_label: None,
+        first_point: String::new(),
+        last_point: String::new(),
+        error,
+    };
+    match &question.kind {
+        QuestionKind::Choice { options, .. } | QuestionKind::Multiple { options, .. } => {
+            view.control = if matches!(question.kind, QuestionKind::Multiple { .. }) { "checkbox" } else { "radio" };
+            view.options =
+                options.iter().enumerate().map(|(i, c)| option(i, &c.code, &c.label, c.dont_know, c.other)).collect();
+        }
+        QuestionKind::Rating { from, to, low_label, high_label, dont_know } => {
+            view.control = "rating";
+            view.options = (*from..=*to)
+                .enumerate()
+                .map(|(i, n)| option(i, &n.to_string(), &n.to_string(), false, false))
+                .collect();
+            if let Some(d) = dont_know {
+                view.options.push(option(view.options.len(), &d.code, &d.label, true, false));
+            }
+            view.low_label = low_label.clone();
+            view.high_label = high_label.clone();
+            view.first_point = from.to_string();
+            view.last_point = to.to_string();
+        }
+        QuestionKind::Number { unit, opt_out, .. } => {
+            view.control = "number";
+            view.unit = unit.clone();
+            view.opt_out = opt_out.as_ref().map(|o| OptOutView {
+                name: opt_out_field(&question.id),
+                label: o.label.clone(),
+                checked: filled.opt_out,
+            });
+        }
+        QuestionKind::Text { long, max_length } => {
+            view.control = if *long { "textarea" } else { "text" };
+            view.max_length = *max_length;
+        }
+    }
+    view
+}
+
+/// An answer as the review page shows it.
+pub fn answer_text(question: &Question, answer: &Answer) -> String {
+    let label = |code: &str| question.option(code).map_or_else(|| code.to_string(), |c| c.label.clone());
+    match answer {
+        Answer::Choice { option, other: None } => label(option),
+        Answer::Choice { option, other: Some(text) } => format!("{}: {text}", label(option)),
+        Answer::Choices { options, other } => options
+            .iter()
+            .map(|o| match other.get(o) {
+                Some(text) => format!("{}: {text}", label(o)),
+                None => label(o),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Answer::Number(n) => match &question.kind {
+            QuestionKind::Number { unit: Some(unit), .. } => format!("{n} {unit}"),
+            _ => n.to_string(),
+        },
+        Answer::OptOut => question.opt_out().map_or_else(String::new, |o| o.label.clone()),
+        Answer::Text(t) => t.clone(),
+    }
+}
+
+/// Text that may hold blank lines becomes paragraphs.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
+}

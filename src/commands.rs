@@ -36,6 +36,10 @@ pub async fn demo(dir: Option<PathBuf>) -> anyhow::Result<()> {
         Some(_) => println!("{} uitnodigingen verstuurd via SMTP\n", outcome.mail_sent),
         None => println!("{} uitnodigingen als .eml-bestand in {}\n", outcome.mail_sent, config.outbox_dir.display()),
     }
+    println!(
+        "{} respondenten vulden de vragenlijst in via hun persoonlijke link (JSON-API van een tijdelijke server op 127.0.0.1)\n",
+        outcome.answered
+    );
     println!("Respons\n{}", outcome.response_table);
     print!("{}", outcome.figures_table);
     let out = PathBuf::from("reports/out").join(format!("{}.pdf", outcome.survey.row.slug));

@@ -3,6 +3,7 @@
 pub mod people;
 pub mod plan;
 pub mod random;
+pub mod respond;
 
 use crate::bundled::Bundled;
 use crate::domain::EmailAddress;
@@ -19,12 +20,15 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
+use std::collections::HashMap;
 use std::path::Path;
 
 pub struct Outcome {
     pub survey: Survey,
     /// Messages the outbox marked sent.
     pub mail_sent: u64,
+    /// Responses submitted through the HTTP API.
+    pub answered: u64,
     pub report: crate::report::Generated,
     pub database_url: String,
     pub response_table: String,
@@ -45,7 +49,8 @@ pub async fn run(dir: &Path, bundled: &Bundled, mailer: &dyn Mailer, base_url: &
     let date = plan.published.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let report = crate::report::generate(&db, &survey, bundled.report, date).await?;
     let mail_sent = outbox::status_counts(&db, survey.row.id).await?.get(outbox::SENT).copied().unwrap_or(0);
-    Ok(Outcome { survey, mail_sent, report, database_url, response_table, figures_table })
+    let (_, answered) = stats::totals(&stats::response_per_group(&db, survey.row.id).await?);
+    Ok(Outcome { survey, mail_sent, answered, report, database_url, response_table, figures_table })
 }
 
 /// The demo on an existing (empty) database; returns the survey and the two printed tables.
@@ -86,36 +91,34 @@ pub async fn run_on(
     // The demo's sender is the survey's own department and contact address (at example.org).
     let q = &survey.questionnaire;
     let composer = Composer::new(&format!("\"{}\" <{}>", q.organisation.replace(['"', '\\'], ""), q.contact))?;
-    let delivery = Delivery { mailer, composer: &composer, base_url, worker: "demo".into(), lease: outbox::LEASE };
+    let recording = respond::Recording::new(mailer, base_url);
+    let delivery =
+        Delivery { mailer: &recording, composer: &composer, base_url, worker: "demo".into(), lease: outbox::LEASE };
     let round = outbox::drain(db, &delivery, 50, &|_| {}).await?;
     anyhow::ensure!(round.sent as usize == total, "only {} of {total} invitations went out", round.sent);
     let survey = store::surveys::load(db, &survey.row.slug).await?;
 
-    let txn = db.begin().await?;
-    for respondent in &respondents {
-        let group = survey.group_by_code(&respondent.group).context("a respondent's group vanished")?;
-        // Mark one not-yet-responded invitee of the same group as done, as a submission would.
-        let invitee = invitee::Entity::find()
-            .filter(invitee::Column::SurveyId.eq(survey.row.id))
-            .filter(invitee::Column::GroupId.eq(group.id))
-            .filter(invitee::Column::SubmittedAt.is_null())
-            .order_by_asc(invitee::Column::Id)
-            .one(&txn)
-            .await?
-            .context("more respondents than invitees in a group")?;
-        let mut invitee = invitee.into_active_model();
-        invitee.submitted_at = Set(Some(closed));
-        invitee.update(&txn).await?;
-        store::responses::insert_submitted(
-            &txn,
-            survey.row.id,
-            &survey.questionnaire,
-            group.id,
-            &respondent.answers,
-            closed,
-        )
+    // Each respondent answers through the link of an invitee of their group.
+    let links = recording.links.into_inner().map_err(|_| anyhow::anyhow!("the link record was poisoned"))?;
+    let mut tokens: HashMap<String, Vec<String>> = HashMap::new();
+    let invited = invitee::Entity::find()
+        .filter(invitee::Column::SurveyId.eq(survey.row.id))
+        .order_by_desc(invitee::Column::Id)
+        .all(db)
         .await?;
+    for person in invited {
+        let group = survey.groups.iter().find(|g| g.id == person.group_id).context("an invitee without group")?;
+        if let Some(token) = links.get(&person.email.to_lowercase()) {
+            tokens.entry(group.code.clone()).or_default().push(token.clone());
+        }
     }
+    let answers: Vec<(String, crate::questionnaire::Answers)> =
+        respondents.iter().map(|r| (r.group.clone(), r.answers.clone())).collect();
+    // The server's clock stands in the fieldwork period, an hour before it closed.
+    let moment = closed - chrono::Duration::hours(1);
+    respond::answer_over_http(db, &survey, &answers, tokens, std::sync::Arc::new(move || moment)).await?;
+
+    let txn = db.begin().await?;
     let mut row = survey.row.clone().into_active_model();
     row.status = Set(store::surveys::Status::Closed.as_str().into());
     row.closed_at = Set(Some(closed));

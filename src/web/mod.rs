@@ -11,8 +11,10 @@ pub mod views;
 use crate::respondent::session::FormCache;
 use actix_web::dev::Server;
 use actix_web::{App, HttpResponse, HttpServer, web};
+use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use std::net::TcpListener;
+use std::sync::Arc;
 
 pub use errors::{ApiError, PageError};
 
@@ -24,6 +26,21 @@ pub struct AppState {
     pub forms: FormCache,
     /// Cookies get `Secure` when respondents reach us over HTTPS.
     pub secure_cookies: bool,
+    pub clock: Clock,
+}
+
+/// Where handlers read the time: the system clock in production; the demo replays a
+/// fieldwork period from the past.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(Utc::now)
+}
+
+impl AppState {
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
 }
 
 pub struct Application {
@@ -35,6 +52,15 @@ impl Application {
     /// Builds the server on `listener`; it starts serving when `run_until_stopped` is awaited
     /// (or the `Server` is spawned).
     pub fn build(listener: TcpListener, db: DatabaseConnection, base_url: &str) -> anyhow::Result<Application> {
+        Application::build_with_clock(listener, db, base_url, system_clock())
+    }
+
+    pub fn build_with_clock(
+        listener: TcpListener,
+        db: DatabaseConnection,
+        base_url: &str,
+        clock: Clock,
+    ) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
         // Fail at start, not at the first respondent, if a template does not compile.
         views::shared()?;
@@ -42,6 +68,7 @@ impl Application {
             db,
             forms: FormCache::default(),
             secure_cookies: base_url.starts_with("https://"),
+            clock,
         });
         let server = HttpServer::new(move || {
             App::new()

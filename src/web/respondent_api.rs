@@ -8,12 +8,11 @@ use crate::respondent::session::{self, Draft, Respondent, Standing, Submitted};
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::{Bytes, Path};
-use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 async fn respondent(state: &State, token: &str) -> Result<Respondent, ApiError> {
-    session::find(&state.db, &state.forms, token, Utc::now()).await?.ok_or_else(ApiError::not_found)
+    session::find(&state.db, &state.forms, token, state.now()).await?.ok_or_else(ApiError::not_found)
 }
 
 fn status_word(standing: Standing) -> &'static str {
@@ -96,7 +95,7 @@ pub async fn save(state: State, token: Path<String>, body: Bytes) -> Result<Http
     let dropped: Vec<&String> = raw.keys().filter(|k| !kept.contains_key(*k) && !raw[*k].is_null()).collect();
     let dropped = json!(dropped);
     r.draft = Draft { answers: kept, screen: r.draft.screen };
-    if !session::save_draft(&state.db, r.invitee_id, &r.draft, Utc::now()).await? {
+    if !session::save_draft(&state.db, r.invitee_id, &r.draft, state.now()).await? {
         return Err(already());
     }
     let mut body = view(&r, &answers);
@@ -123,7 +122,7 @@ pub async fn submit(state: State, token: Path<String>, body: Bytes) -> Result<Ht
         None => r.draft.answers.clone(),
     };
     let answers = Answers::parse(q, &raw, Mode::Submit).map_err(|e| answer_errors(&e))?;
-    match session::submit(&state.db, &r, &answers, Utc::now()).await? {
+    match session::submit(&state.db, &r, &answers, state.now()).await? {
         Submitted::Stored => Ok(HttpResponse::Created().json(json!({ "status": "submitted" }))),
         Submitted::Already => Err(already()),
     }

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use tera::Context;
 
 async fn respondent(state: &State, token: &str) -> Result<Respondent, PageError> {
-    session::find(&state.db, &state.forms, token, Utc::now()).await?.ok_or(PageError::NotFound)
+    session::find(&state.db, &state.forms, token, state.now()).await?.ok_or(PageError::NotFound)
 }
 
 fn see_other(location: String) -> HttpResponse {
@@ -262,7 +262,7 @@ pub async fn save(
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
     }
     r.draft = Draft { answers: answers.to_json(q), screen: Some(screen) };
-    if !session::save_draft(&state.db, r.invitee_id, &r.draft, Utc::now()).await? {
+    if !session::save_draft(&state.db, r.invitee_id, &r.draft, state.now()).await? {
         return Ok(see_other(format!("/s/{token}")));
     }
     let shown = shown_screens(q, &r.form.screens, &answers);
@@ -377,7 +377,7 @@ pub async fn submit(
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
         }
     };
-    match session::submit(&state.db, &r, &answers, Utc::now()).await? {
+    match session::submit(&state.db, &r, &answers, state.now()).await? {
         Submitted::Stored | Submitted::Already => Ok(see_other(format!("/s/{token}"))),
     }
 }

@@ -27,6 +27,16 @@ pub enum Command {
         #[arg(long)]
         no_worker: bool,
     },
+    /// Accounts of researchers and readers.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API tokens for scripts (`Authorization: Bearer ...`).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Bring the database schema up to date (every other command does this too).
     Migrate,
     /// Questionnaire definitions and stored surveys.
@@ -93,20 +103,53 @@ pub enum SurveyCommand {
         /// The last day on which answers are accepted (YYYY-MM-DD); the survey closes at its end.
         #[arg(long)]
         closes: chrono::NaiveDate,
-        /// Send the queued messages right away (otherwise `peiling mail send`).
+        /// Send the queued messages right away (otherwise `peiling mail send` or `peiling serve`).
         #[arg(long)]
         send: bool,
+        /// Also schedule a reminder on this day (YYYY-MM-DD, 08:00 UTC), sent by `peiling serve`.
+        #[arg(long)]
+        remind_on: Option<chrono::NaiveDate>,
     },
-    /// Queue a reminder for every invitee who has not answered yet.
+    /// Queue a reminder for every invitee who has not answered yet, or schedule one.
     Remind {
         survey: String,
         #[arg(long)]
         send: bool,
+        /// Schedule the reminder for this day (08:00 UTC) instead of queueing it now.
+        #[arg(long, conflicts_with_all = ["send", "cancel"])]
+        on: Option<chrono::NaiveDate>,
+        /// Cancel the scheduled reminder.
+        #[arg(long, conflicts_with = "send")]
+        cancel: bool,
     },
     /// Close an open survey: links then say it is closed.
     Close { survey: String },
     /// Response per group and the mailing's status.
     Progress { survey: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password comes from PEILING_PASSWORD or, without it, from stdin.
+    Add {
+        email: String,
+        /// researcher (everything) or reader (published reports only).
+        #[arg(long, default_value = "researcher")]
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for an account and print it (it is shown only this once).
+    Create {
+        email: String,
+        /// What the token is for, e.g. the script that uses it.
+        #[arg(long, default_value = "api")]
+        label: String,
+    },
+    /// Revoke a token by its number (printed when it was created).
+    Revoke { id: i32 },
 }
 
 #[derive(Debug, Subcommand)]

@@ -197,18 +197,98 @@ pub async fn invitees_import(config: &Config, slug: &str, file: &Path) -> anyhow
     Ok(())
 }
 
-/// The end of the closing day, Dutch time being close enough to UTC+1/+2 that a day's end in
-/// UTC never cuts an evening short.
-fn end_of(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    day.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc()
-}
-
-pub async fn survey_open(config: &Config, slug: &str, closes: chrono::NaiveDate, send: bool) -> anyhow::Result<()> {
+pub async fn survey_open(
+    config: &Config,
+    slug: &str,
+    closes: chrono::NaiveDate,
+    send: bool,
+    remind_on: Option<chrono::NaiveDate>,
+) -> anyhow::Result<()> {
+    use crate::invitations::lifecycle;
     let db = db::connect(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let queued = crate::invitations::lifecycle::open(&db, &survey, end_of(closes), chrono::Utc::now()).await?;
+    let now = chrono::Utc::now();
+    let closes_at = lifecycle::end_of(closes);
+    // Checked before opening, so a bad reminder day does not leave a half-done command.
+    if let Some(day) = remind_on {
+        let at = lifecycle::morning_of(day);
+        if at <= now {
+            bail!(lifecycle::LifecycleError::ReminderInPast(crate::report::wording::date(day)));
+        }
+        if at >= closes_at {
+            bail!(lifecycle::LifecycleError::ReminderAfterClose(crate::report::wording::date(day)));
+        }
+    }
+    let queued = lifecycle::open(&db, &survey, closes_at, now).await?;
     println!("'{slug}' is open tot en met {}; {queued} uitnodigingen klaargezet", crate::report::wording::date(closes));
+    if let Some(day) = remind_on {
+        survey_schedule_on(&db, slug, Some(day)).await?;
+    }
     if send { send_all(config, &db).await } else { Ok(()) }
+}
+
+async fn survey_schedule_on(
+    db: &sea_orm::DatabaseConnection,
+    slug: &str,
+    on: Option<chrono::NaiveDate>,
+) -> anyhow::Result<()> {
+    use crate::invitations::lifecycle;
+    let survey = store::surveys::load(db, slug).await?;
+    lifecycle::schedule_reminder(db, &survey, on.map(lifecycle::morning_of), chrono::Utc::now()).await?;
+    match on {
+        Some(day) => println!(
+            "herinnering gepland op {} (08:00 UTC) voor wie dan nog niet heeft geantwoord; `peiling serve` verstuurt hem",
+            crate::report::wording::date(day)
+        ),
+        None => println!("geplande herinnering voor '{slug}' geannuleerd"),
+    }
+    Ok(())
+}
+
+pub async fn survey_schedule_reminder(
+    config: &Config,
+    slug: &str,
+    on: Option<chrono::NaiveDate>,
+) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    survey_schedule_on(&db, slug, on).await
+}
+
+pub async fn user_add(config: &Config, email: &str, role: &str) -> anyhow::Result<()> {
+    use crate::accounts::{self, Role};
+    let email = crate::domain::EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
+    let role = Role::parse(role).with_context(|| format!("onbekende rol '{role}': kies researcher of reader"))?;
+    let password = match std::env::var("PEILING_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).context("could not read the password from stdin")?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let db = db::connect(&config.database_url).await?;
+    let user = accounts::add_user(&db, &email, &password, role, chrono::Utc::now()).await?;
+    println!("account {} aangemaakt ({})", user.email, role.as_str());
+    Ok(())
+}
+
+pub async fn token_create(config: &Config, email: &str, label: &str) -> anyhow::Result<()> {
+    let email = crate::domain::EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
+    let db = db::connect(&config.database_url).await?;
+    let (row, token) = crate::accounts::create_token(&db, &email, label, chrono::Utc::now()).await?;
+    eprintln!("API-sleutel {} voor {} (bewaar hem nu: hij wordt niet opnieuw getoond):", row.id, email.as_str());
+    println!("{}", token.as_str());
+    Ok(())
+}
+
+pub async fn token_revoke(config: &Config, id: i32) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    if crate::accounts::revoke_token(&db, id, chrono::Utc::now()).await? {
+        println!("API-sleutel {id} ingetrokken");
+        Ok(())
+    } else {
+        bail!("er is geen actieve API-sleutel met nummer {id}")
+    }
 }
 
 pub async fn survey_remind(config: &Config, slug: &str, send: bool) -> anyhow::Result<()> {

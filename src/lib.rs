@@ -1,5 +1,6 @@
 //! peiling: surveys of municipal staff, from invitation to the council's PDF report.
 
+pub mod accounts;
 pub mod bench;
 pub mod bundled;
 pub mod cli;

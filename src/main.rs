@@ -1,5 +1,7 @@
 use clap::Parser;
-use peiling::cli::{BenchCommand, Cli, Command, InviteesCommand, MailCommand, SurveyCommand};
+use peiling::cli::{
+    BenchCommand, Cli, Command, InviteesCommand, MailCommand, SurveyCommand, TokenCommand, UserCommand,
+};
 use peiling::config::Config;
 use std::process::ExitCode;
 
@@ -21,15 +23,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Demo { dir } => peiling::commands::demo(dir).await,
         Command::Serve { listen, no_worker } => peiling::commands::serve(&config, listen, !no_worker).await,
+        Command::User { command: UserCommand::Add { email, role } } => {
+            peiling::commands::user_add(&config, &email, &role).await
+        }
+        Command::Token { command } => match command {
+            TokenCommand::Create { email, label } => peiling::commands::token_create(&config, &email, &label).await,
+            TokenCommand::Revoke { id } => peiling::commands::token_revoke(&config, id).await,
+        },
         Command::Migrate => peiling::commands::migrate(&config).await,
         Command::Survey { command } => match command {
             SurveyCommand::Check { file } => peiling::commands::survey_check(&file),
             SurveyCommand::Create { file } => peiling::commands::survey_create(&config, &file).await,
             SurveyCommand::List => peiling::commands::survey_list(&config).await,
-            SurveyCommand::Open { survey, closes, send } => {
-                peiling::commands::survey_open(&config, &survey, closes, send).await
+            SurveyCommand::Open { survey, closes, send, remind_on } => {
+                peiling::commands::survey_open(&config, &survey, closes, send, remind_on).await
             }
-            SurveyCommand::Remind { survey, send } => peiling::commands::survey_remind(&config, &survey, send).await,
+            SurveyCommand::Remind { survey, send, on, cancel } => match (on, cancel) {
+                (None, false) => peiling::commands::survey_remind(&config, &survey, send).await,
+                (on, _) => peiling::commands::survey_schedule_reminder(&config, &survey, on).await,
+            },
             SurveyCommand::Close { survey } => peiling::commands::survey_close(&config, &survey).await,
             SurveyCommand::Progress { survey } => peiling::commands::survey_progress(&config, &survey).await,
         },

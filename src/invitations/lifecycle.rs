@@ -30,6 +30,16 @@ pub enum LifecycleError {
     Db(#[from] DbErr),
 }
 
+/// The end of a closing day: answers are accepted all of that day.
+pub fn end_of(day: chrono::NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc()
+}
+
+/// A scheduled reminder goes out at the start of a working morning (08:00 UTC).
+pub fn morning_of(day: chrono::NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(8, 0, 0).unwrap_or_default().and_utc()
+}
+
 fn status_word(s: Status) -> &'static str {
     match s {
         Status::Draft => "een concept",

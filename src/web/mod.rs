@@ -4,6 +4,7 @@
 mod csrf;
 mod errors;
 mod headers;
+mod researcher_api;
 mod respondent_api;
 mod respondent_pages;
 pub mod views;
@@ -97,6 +98,16 @@ impl Application {
 
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/peiling.css", web::get().to(stylesheet))
+        .route("/api/v1/surveys", web::get().to(researcher_api::list))
+        .service(
+            web::scope("/api/v1/surveys/{survey}")
+                .route("/progress", web::get().to(researcher_api::progress))
+                .route("/invitees", web::post().to(researcher_api::import))
+                .route("/open", web::post().to(researcher_api::open))
+                .route("/remind", web::post().to(researcher_api::remind))
+                .route("/reminder", web::put().to(researcher_api::schedule))
+                .route("/close", web::post().to(researcher_api::close)),
+        )
         .service(
             web::scope("/api/v1/r/{token}")
                 .route("", web::get().to(respondent_api::show))

@@ -11,3 +11,4 @@ mod smtp;
 mod store;
 mod web_api;
 mod web_form;
+mod web_researcher;

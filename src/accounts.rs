@@ -1,0 +1,158 @@
+//! Researcher and reader accounts: argon2id password hashes, and API tokens for scripts,
+//! stored as SHA-256 hashes and revocable.
+
+use crate::domain::{EmailAddress, Token};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Utc};
+use entity::{api_token, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+
+pub const MIN_PASSWORD: usize = 12;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Everything: surveys, invitees, mailings, reports.
+    Researcher,
+    /// Published reports only.
+    Reader,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Researcher => "researcher",
+            Role::Reader => "reader",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        [Role::Researcher, Role::Reader].into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("er is al een account voor {0}")]
+    Exists(String),
+    #[error("er is geen account voor {0}")]
+    Unknown(String),
+    #[error("een wachtwoord moet minstens {MIN_PASSWORD} tekens hebben")]
+    WeakPassword,
+    #[error("het wachtwoord kon niet worden versleuteld: {0}")]
+    Hash(String),
+    #[error("geen willekeurige bytes van het besturingssysteem: {0}")]
+    Random(String),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+fn salt() -> Result<SaltString, AccountError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| AccountError::Random(e.to_string()))?;
+    SaltString::encode_b64(&bytes).map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(AccountError::WeakPassword);
+    }
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt()?)
+        .map_err(|e| AccountError::Hash(e.to_string()))?
+        .to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+pub async fn add_user(
+    db: &impl ConnectionTrait,
+    email: &EmailAddress,
+    password: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AccountError> {
+    if find_user(db, email).await?.is_some() {
+        return Err(AccountError::Exists(email.as_str().to_string()));
+    }
+    Ok(user::ActiveModel {
+        email: Set(email.as_str().to_string()),
+        password_hash: Set(hash_password(password)?),
+        role: Set(role.as_str().to_string()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn find_user(db: &impl ConnectionTrait, email: &EmailAddress) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await
+}
+
+/// Creates an API token for a user; the token is shown once and only its hash is kept.
+pub async fn create_token(
+    db: &impl ConnectionTrait,
+    email: &EmailAddress,
+    label: &str,
+    now: DateTime<Utc>,
+) -> Result<(api_token::Model, Token), AccountError> {
+    let user = find_user(db, email).await?.ok_or_else(|| AccountError::Unknown(email.as_str().to_string()))?;
+    let token = Token::generate().map_err(|e| AccountError::Random(e.to_string()))?;
+    let row = api_token::ActiveModel {
+        user_id: Set(user.id),
+        token_hash: Set(token.hash()),
+        label: Set(label.to_string()),
+        created_at: Set(now),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok((row, token))
+}
+
+/// Revokes a token by its number; returns whether one was still active.
+pub async fn revoke_token(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let result = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(Some(now)))
+        .filter(api_token::Column::Id.eq(id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// The user an API token acts for, if it is one of ours and not revoked. The lookup is by
+/// hash, so the database never compares secrets.
+pub async fn user_for_token(db: &impl ConnectionTrait, text: &str) -> Result<Option<(user::Model, Role)>, DbErr> {
+    let Some(token) = Token::parse(text) else { return Ok(None) };
+    let Some(row) = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(token.hash()))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(user) = user::Entity::find_by_id(row.user_id).one(db).await? else { return Ok(None) };
+    let role = Role::parse(&user.role).unwrap_or(Role::Reader);
+    Ok(Some((user, role)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_argon2id_hashes_that_verify() {
+        let hash = hash_password("lang genoeg wachtwoord").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("lang genoeg wachtwoord", &hash));
+        assert!(!verify_password("lang genoeg wachtwoorD", &hash));
+        assert!(!verify_password("x", "not a hash"));
+        assert!(matches!(hash_password("kort"), Err(AccountError::WeakPassword)));
+    }
+}

@@ -1,0 +1,215 @@
+//! The researcher's API under `/api/v1/surveys`: invitee import, opening, reminders (now or
+//! scheduled), closing and progress. Every call needs `Authorization: Bearer <API token>` of
+//! a researcher (`peiling token create`).
+
+use super::State;
+use super::errors::ApiError;
+use crate::accounts::{self, Role};
+use crate::invitations::lifecycle::{self, LifecycleError, end_of, morning_of};
+use crate::invitations::{self, ImportError};
+use crate::mail::outbox;
+use crate::report::stats;
+use crate::store::{self, StoreError, surveys::Survey};
+use actix_web::http::StatusCode;
+use actix_web::web::{Bytes, Path};
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The researcher a request acts for: 401 without a valid token, 403 for a reader.
+async fn researcher(state: &State, request: &HttpRequest) -> Result<entity::user::Model, ApiError> {
+    let header = request.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let token = header.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
+    match accounts::user_for_token(&state.db, token).await? {
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Geef een geldige API-sleutel mee: Authorization: Bearer <sleutel> (peiling token create).",
+        )),
+        Some((_, Role::Reader)) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Dit account mag alleen gepubliceerde rapporten lezen.",
+        )),
+        Some((user, Role::Researcher)) => Ok(user),
+    }
+}
+
+async fn survey(state: &State, slug: &str) -> Result<Survey, ApiError> {
+    store::surveys::load(&state.db, slug).await.map_err(|e| match e {
+        StoreError::SurveyNotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string()),
+        other => ApiError::from(other),
+    })
+}
+
+impl From<LifecycleError> for ApiError {
+    fn from(e: LifecycleError) -> ApiError {
+        let (status, code) = match &e {
+            LifecycleError::NotDraft(..) | LifecycleError::NotOpen(_) | LifecycleError::NoInvitees(_) => {
+                (StatusCode::CONFLICT, "wrong_status")
+            }
+            LifecycleError::ClosesInPast(_)
+            | LifecycleError::ReminderInPast(_)
+            | LifecycleError::ReminderAfterClose(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_date"),
+            LifecycleError::Db(_) => return ApiError::from(StoreError::Db(sea_orm::DbErr::Custom(e.to_string()))),
+        };
+        ApiError::new(status, code, e.to_string())
+    }
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad_json(&e))
+}
+
+async fn progress_of(state: &State, survey: &Survey) -> Result<Value, ApiError> {
+    let groups = stats::response_per_group(&state.db, survey.row.id).await?;
+    let (invited, responded) = stats::totals(&groups);
+    let rate = |r: u64, i: u64| if i == 0 { Value::Null } else { json!(crate::report::figures::percent(r, i)) };
+    let mail = outbox::status_counts(&state.db, survey.row.id).await?;
+    Ok(json!({
+        "id": survey.row.slug,
+        "title": survey.row.title,
+        "status": survey.row.status,
+        "closes_at": survey.row.closes_at,
+        "remind_at": survey.row.remind_at,
+        "groups": groups.iter().map(|g| json!({
+            "code": g.code, "name": g.name, "invited": g.invited, "responded": g.responded,
+            "rate": rate(g.responded, g.invited),
+        })).collect::<Vec<_>>(),
+        "total": { "invited": invited, "responded": responded, "rate": rate(responded, invited) },
+        "mail": mail,
+    }))
+}
+
+pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    researcher(&state, &request).await?;
+    let mut out = Vec::new();
+    for row in store::surveys::list(&state.db).await? {
+        let groups = stats::response_per_group(&state.db, row.id).await?;
+        let (invited, responded) = stats::totals(&groups);
+        out.push(json!({
+            "id": row.slug, "title": row.title, "status": row.status, "closes_at": row.closes_at,
+            "invited": invited, "responded": responded,
+        }));
+    }
+    Ok(HttpResponse::Ok().json(json!({ "surveys": out })))
+}
+
+pub async fn progress(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
+    researcher(&state, &request).await?;
+    let survey = survey(&state, &slug).await?;
+    Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
+}
+
+/// Imports a CSV invitee list (the request body): every row or none; 422 lists each bad row.
+pub async fn import(
+    state: State,
+    request: HttpRequest,
+    slug: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    researcher(&state, &request).await?;
+    let survey = survey(&state, &slug).await?;
+    match invitations::import_file(&state.db, &survey, &body).await {
+        Ok(imported) => Ok(HttpResponse::Created().json(json!({ "imported": imported }))),
+        Err(ImportError::Rows(rows)) => {
+            let details: Vec<Value> = rows
+                .0
+                .iter()
+                .map(|r| {
+                    let text = r.to_string();
+                    let message = text.split_once(": ").map_or(text.as_str(), |(_, m)| m).to_string();
+                    json!({ "line": r.line, "message": message })
+                })
+                .collect();
+            let mut error = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_rows",
+                format!("Er is niets geïmporteerd: {} fout(en) in het bestand.", rows.0.len()),
+            );
+            error.details = Some(Value::Array(details));
+            Err(error)
+        }
+        Err(ImportError::Store(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenBody {
+    /// The last day answers are accepted.
+    closes: NaiveDate,
+    /// A day on which a reminder goes out by itself, optional.
+    #[serde(default)]
+    remind_on: Option<NaiveDate>,
+}
+
+/// Opens a draft: the questionnaire is frozen and the invitations are queued; the background
+/// worker of `peiling serve` sends them.
+pub async fn open(
+    state: State,
+    request: HttpRequest,
+    slug: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    researcher(&state, &request).await?;
+    let body: OpenBody = read_json(&body)?;
+    let survey = survey(&state, &slug).await?;
+    let now = state.now();
+    let closes = end_of(body.closes);
+    if let Some(day) = body.remind_on {
+        let at = morning_of(day);
+        if at <= now {
+            return Err(LifecycleError::ReminderInPast(crate::report::wording::date(day)).into());
+        }
+        if at >= closes {
+            return Err(LifecycleError::ReminderAfterClose(crate::report::wording::date(day)).into());
+        }
+    }
+    let queued = lifecycle::open(&state.db, &survey, closes, now).await?;
+    if let Some(day) = body.remind_on {
+        let survey = self::survey(&state, &slug).await?;
+        lifecycle::schedule_reminder(&state.db, &survey, Some(morning_of(day)), now).await?;
+    }
+    let survey = self::survey(&state, &slug).await?;
+    let mut out = progress_of(&state, &survey).await?;
+    out["queued"] = json!(queued);
+    Ok(HttpResponse::Ok().json(out))
+}
+
+pub async fn remind(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
+    researcher(&state, &request).await?;
+    let survey = survey(&state, &slug).await?;
+    let queued = lifecycle::remind(&state.db, &survey, state.now()).await?;
+    Ok(HttpResponse::Ok().json(json!({ "queued": queued })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScheduleBody {
+    /// The day the reminder goes out; `null` cancels it.
+    on: Option<NaiveDate>,
+}
+
+pub async fn schedule(
+    state: State,
+    request: HttpRequest,
+    slug: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    researcher(&state, &request).await?;
+    let body: ScheduleBody = read_json(&body)?;
+    let survey = survey(&state, &slug).await?;
+    lifecycle::schedule_reminder(&state.db, &survey, body.on.map(morning_of), state.now()).await?;
+    let survey = self::survey(&state, &slug).await?;
+    Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
+}
+
+pub async fn close(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
+    researcher(&state, &request).await?;
+    let survey = survey(&state, &slug).await?;
+    lifecycle::close(&state.db, &survey, state.now()).await?;
+    let survey = self::survey(&state, &slug).await?;
+    Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
+}

@@ -1,0 +1,141 @@
+//! The researcher's API: token checks, invitee import, opening, reminders now and scheduled,
+//! closing and progress, over HTTP against a fresh database.
+
+use crate::helpers::TestApp;
+use crate::on_both;
+use peiling::accounts::{self, Role};
+use peiling::domain::EmailAddress;
+use peiling::invitations::lifecycle;
+use reqwest::StatusCode;
+use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
+
+async fn token(db: &DatabaseConnection, email: &str, role: Role) -> String {
+    let email = EmailAddress::parse(email).unwrap();
+    accounts::add_user(db, &email, "een lang wachtwoord", role, chrono::Utc::now()).await.unwrap();
+    accounts::create_token(db, &email, "test", chrono::Utc::now()).await.unwrap().1.as_str().to_string()
+}
+
+#[tokio::test]
+async fn a_researcher_imports_opens_reminds_schedules_and_closes_over_the_api() {
+    on_both!("a_researcher_imports_opens_reminds_schedules_and_closes_over_the_api", |db| {
+        peiling::store::surveys::create(&db, peiling::bundled::MAATWERKBUDGET_2021.definition, chrono::Utc::now())
+            .await
+            .unwrap();
+        let researcher = token(&db, "onderzoeker@example.org", Role::Researcher).await;
+        let reader = token(&db, "raadslid@example.org", Role::Reader).await;
+        let app = TestApp::spawn(&db).await;
+        let c = TestApp::browser();
+        let base = app.url("/api/v1/surveys/maatwerkbudget-2021");
+
+        let anonymous = c.get(format!("{base}/progress")).send().await.unwrap();
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
+        let wrong = c.get(format!("{base}/progress")).bearer_auth("A".repeat(43)).send().await.unwrap();
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        let read_only = c
+            .post(format!("{base}/open"))
+            .bearer_auth(&reader)
+            .json(&json!({"closes": "2099-01-01"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(read_only.status(), StatusCode::FORBIDDEN, "a reader cannot open a survey");
+
+        let bad_csv = "email;team\nanna@example.org;SWT\nbert@;JLR\ncees@example.org;XYZ\nanna@example.org;JLR\n";
+        let refused = c.post(format!("{base}/invitees")).bearer_auth(&researcher).body(bad_csv).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let refused: Value = refused.json().await.unwrap();
+        let lines: Vec<u64> =
+            refused["details"].as_array().unwrap().iter().map(|d| d["line"].as_u64().unwrap()).collect();
+        assert_eq!(lines, [3, 4, 5]);
+        let progress: Value =
+            c.get(format!("{base}/progress")).bearer_auth(&researcher).send().await.unwrap().json().await.unwrap();
+        assert_eq!(progress["total"]["invited"], 0, "a file with a bad row imports nothing");
+
+        let good = "email;team;naam\nanna@example.org;SWT;Anna\nbert@example.org;JLR;Bert\ncees@example.org;SWT;\ndirk@example.org;JLR;Dirk\n";
+        let imported = c.post(format!("{base}/invitees")).bearer_auth(&researcher).body(good).send().await.unwrap();
+        assert_eq!(imported.status(), StatusCode::CREATED);
+        assert_eq!(imported.json::<Value>().await.unwrap()["imported"], 4);
+
+        let past = c
+            .post(format!("{base}/open"))
+            .bearer_auth(&researcher)
+            .json(&json!({"closes": "2020-01-01"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(past.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();
+        let closes = tomorrow + chrono::Duration::days(13);
+        let opened = c
+            .post(format!("{base}/open"))
+            .bearer_auth(&researcher)
+            .json(&json!({ "closes": closes, "remind_on": tomorrow }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(opened.status(), StatusCode::OK);
+        let opened: Value = opened.json().await.unwrap();
+        assert_eq!(opened["queued"], 4);
+        assert_eq!(opened["status"], "open");
+        assert_eq!(opened["mail"]["queued"], 4);
+        assert_eq!(opened["groups"][0]["invited"], 2);
+        assert!(opened["remind_at"].as_str().unwrap().starts_with(&tomorrow.to_string()));
+        let again = c
+            .post(format!("{base}/open"))
+            .bearer_auth(&researcher)
+            .json(&json!({"closes": closes}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+
+        // The scheduled reminder goes out once, whichever process gets there first.
+        let at = lifecycle::morning_of(tomorrow) + chrono::Duration::minutes(1);
+        assert_eq!(lifecycle::send_due_reminders(&db, at - chrono::Duration::hours(1)).await.unwrap(), 0, "not yet");
+        assert_eq!(lifecycle::send_due_reminders(&db, at).await.unwrap(), 4);
+        assert_eq!(lifecycle::send_due_reminders(&db, at).await.unwrap(), 0);
+
+        let reminded = c.post(format!("{base}/remind")).bearer_auth(&researcher).send().await.unwrap();
+        assert_eq!(reminded.json::<Value>().await.unwrap()["queued"], 4);
+        let rescheduled = c
+            .put(format!("{base}/reminder"))
+            .bearer_auth(&researcher)
+            .json(&json!({ "on": closes + chrono::Duration::days(1) }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rescheduled.status(), StatusCode::UNPROCESSABLE_ENTITY, "a reminder after closing is refused");
+
+        let list: Value =
+            c.get(app.url("/api/v1/surveys")).bearer_auth(&researcher).send().await.unwrap().json().await.unwrap();
+        assert_eq!(list["surveys"][0]["invited"], 4);
+
+        let closed = c.post(format!("{base}/close")).bearer_auth(&researcher).send().await.unwrap();
+        assert_eq!(closed.json::<Value>().await.unwrap()["status"], "closed");
+        let late = c.post(format!("{base}/remind")).bearer_auth(&researcher).send().await.unwrap();
+        assert_eq!(late.status(), StatusCode::CONFLICT);
+        let missing =
+            c.get(app.url("/api/v1/surveys/bestaat-niet/progress")).bearer_auth(&researcher).send().await.unwrap();
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+        // A revoked token stops working at once.
+        assert!(accounts::revoke_token(&db, 1, chrono::Utc::now()).await.unwrap());
+        let revoked = c.get(format!("{base}/progress")).bearer_auth(&researcher).send().await.unwrap();
+        assert_eq!(revoked.status(), StatusCode::UNAUTHORIZED);
+    });
+}
+
+#[tokio::test]
+async fn surveys_past_their_closing_moment_are_closed_by_the_worker_round() {
+    on_both!("surveys_past_their_closing_moment_are_closed_by_the_worker_round", |db| {
+        let (survey, _) = crate::helpers::open_with_tokens(&db, 2).await;
+        let closes = survey.row.closes_at.unwrap();
+        assert_eq!(lifecycle::close_expired(&db, closes - chrono::Duration::seconds(1)).await.unwrap(), 0);
+        assert_eq!(lifecycle::close_expired(&db, closes).await.unwrap(), 1);
+        let reloaded = peiling::store::surveys::load(&db, &survey.row.slug).await.unwrap();
+        assert_eq!(reloaded.row.status, "closed");
+        assert_eq!(reloaded.row.closed_at, Some(closes));
+    });
+}

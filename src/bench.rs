@@ -139,3 +139,219 @@ pub async fn mail(n: usize) -> anyhow::Result<()> {
     println!("{n:>10} {queueing:>14.2} {sending:>12.2} {:>16.0}", n as f64 / sending);
     Ok(())
 }
+
+/// wrk's script: every request submits the answers of one link; each thread takes every
+/// `threads`-th token so no two requests share a link.
+const SUBMIT_LUA: &str = r#"
+local counter = 0
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+function init(args)
+  tokens = {}
+  for line in io.lines(os.getenv("PEILING_BENCH_TOKENS")) do tokens[#tokens + 1] = line end
+  step = tonumber(os.getenv("PEILING_BENCH_THREADS"))
+  body = io.open(os.getenv("PEILING_BENCH_BODY")):read("*a")
+  i = id + 1
+end
+function request()
+  local token = tokens[i] or "exhausted"
+  i = i + step
+  return wrk.format("POST", "/api/v1/r/" .. token .. "/submit", { ["Content-Type"] = "application/json" }, body)
+end
+"#;
+
+/// A PostgreSQL database for one benchmark run, dropped afterwards.
+struct PgBench {
+    admin: DatabaseConnection,
+    name: String,
+    url: String,
+}
+
+async fn pg_bench(admin_url: &str) -> anyhow::Result<PgBench> {
+    use sea_orm::ConnectionTrait;
+    let admin = crate::db::connect_only(admin_url).await?;
+    let name = format!("peiling_bench_{}", std::process::id());
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await?;
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).context("a PostgreSQL URL ends in /database")?;
+    Ok(PgBench { admin, url: format!("{base}/{name}"), name })
+}
+
+/// Opens the bundled survey for `n` invitees and issues a link to each (as the outbox would,
+/// without composing mail). Returns the tokens.
+async fn open_with_links(db: &DatabaseConnection, n: usize) -> anyhow::Result<Vec<String>> {
+    use crate::domain::{EmailAddress, Token};
+    use crate::store::invitees::NewInvitee;
+    use sea_orm::{EntityTrait, QueryFilter, QuerySelect, Set};
+    let survey = store::surveys::create(db, MAATWERKBUDGET_2021.definition, Utc::now()).await?;
+    let people = (0..n)
+        .map(|i| {
+            Ok(NewInvitee {
+                email: EmailAddress::parse(&format!("persoon{i}@example.org"))?,
+                name: None,
+                group: survey.groups[i % survey.groups.len()].code.clone(),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    store::invitees::add_all(db, &survey, people, Utc::now()).await?;
+    let survey = store::surveys::load(db, &survey.row.slug).await?;
+    crate::invitations::lifecycle::open(db, &survey, Utc::now() + chrono::Duration::days(14), Utc::now()).await?;
+    use sea_orm::ColumnTrait;
+    let ids: Vec<i32> = entity::invitee::Entity::find()
+        .select_only()
+        .column(entity::invitee::Column::Id)
+        .filter(entity::invitee::Column::SurveyId.eq(survey.row.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut tokens = Vec::with_capacity(ids.len());
+    let txn = db.begin().await?;
+    for chunk in ids.chunks(1_000) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        for &id in chunk {
+            let token = Token::generate().map_err(|e| anyhow::anyhow!("no random bytes: {e}"))?;
+            rows.push(entity::invitation_token::ActiveModel {
+                invitee_id: Set(id),
+                token_hash: Set(token.hash()),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            });
+            tokens.push(token.as_str().to_string());
+        }
+        entity::invitation_token::Entity::insert_many(rows).exec(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(tokens)
+}
+
+/// Figures read from wrk's report.
+#[derive(Debug, Default)]
+struct WrkFigures {
+    requests_per_s: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+fn millis(text: &str) -> Option<f64> {
+    let (number, factor) = if let Some(v) = text.strip_suffix("ms") {
+        (v, 1.0)
+    } else if let Some(v) = text.strip_suffix("us") {
+        (v, 0.001)
+    } else if let Some(v) = text.strip_suffix('s') {
+        (v, 1000.0)
+    } else {
+        (text, 1.0)
+    };
+    number.parse::<f64>().ok().map(|n| n * factor)
+}
+
+fn parse_wrk(output: &str) -> WrkFigures {
+    let mut f = WrkFigures::default();
+    for line in output.lines().map(str::trim) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["Requests/sec:", v] => f.requests_per_s = v.parse().unwrap_or(0.0),
+            ["50%", v] => f.p50_ms = millis(v).unwrap_or(0.0),
+            ["99%", v] => f.p99_ms = millis(v).unwrap_or(0.0),
+            ["Non-2xx", "or", "3xx", "responses:", v] => f.errors += v.parse().unwrap_or(0),
+            ["Socket", "errors:", rest @ ..] => {
+                f.errors += rest.iter().filter_map(|w| w.trim_end_matches(',').parse::<u64>().ok()).sum::<u64>()
+            }
+            _ => {}
+        }
+    }
+    f
+}
+
+/// Form submissions per second over HTTP on loopback: `peiling serve` in a child process,
+/// wrk as the load generator with keep-alive connections, each request the submission of
+/// another link. Run on SQLite and, when `postgres` is given, on PostgreSQL.
+pub async fn submit(seconds: u64, connections: usize, postgres: Option<&str>) -> anyhow::Result<()> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "form submissions over HTTP (loopback, wrk, {connections} keep-alive connections, {seconds} s), {cores} cores"
+    );
+    println!(
+        "{:>10} {:>12} {:>14} {:>10} {:>10} {:>8}",
+        "database", "stored", "submissions/s", "p50 (ms)", "p99 (ms)", "errors"
+    );
+    let mut targets: Vec<(&str, Option<&str>)> = vec![("SQLite", None)];
+    if let Some(url) = postgres {
+        targets.push(("PostgreSQL", Some(url)));
+    }
+    for (name, admin) in targets {
+        let dir = tempfile::Builder::new().prefix("peiling-bench-").tempdir()?;
+        let pg = match admin {
+            Some(url) => Some(pg_bench(url).await?),
+            None => None,
+        };
+        let url = match &pg {
+            Some(pg) => pg.url.clone(),
+            None => format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display()),
+        };
+        let db = crate::db::connect(&url).await?;
+        // Enough links that wrk never runs out: twice the target rate for the whole run.
+        let links = (seconds as usize * 5_000).max(10_000);
+        let tokens = open_with_links(&db, links).await?;
+        let tokens_file = dir.path().join("tokens.txt");
+        std::fs::write(&tokens_file, tokens.join("\n"))?;
+        let survey = store::surveys::load(&db, "maatwerkbudget-2021").await?;
+        let mut rng = Rng::new(7);
+        let answers = random::respondent(&survey.questionnaire, &mut rng, false)?;
+        let body_file = dir.path().join("body.json");
+        std::fs::write(
+            &body_file,
+            serde_json::json!({ "answers": answers.to_json(&survey.questionnaire) }).to_string(),
+        )?;
+        let script = dir.path().join("submit.lua");
+        std::fs::write(&script, SUBMIT_LUA)?;
+
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let exe = std::env::current_exe().context("cannot find the peiling binary")?;
+        let mut server = std::process::Command::new(&exe)
+            .args(["serve", "--no-worker", "--listen", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()?;
+        let ready = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            anyhow::ensure!(ready.elapsed().as_secs() < 30, "peiling serve did not start");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let threads = cores.max(1);
+        let output = std::process::Command::new("wrk")
+            .args([&format!("-t{threads}"), &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", "-s"])
+            .arg(&script)
+            .arg(format!("http://127.0.0.1:{port}"))
+            .env("PEILING_BENCH_TOKENS", &tokens_file)
+            .env("PEILING_BENCH_THREADS", threads.to_string())
+            .env("PEILING_BENCH_BODY", &body_file)
+            .output();
+        let _ = server.kill();
+        let _ = server.wait();
+        let output = output.context("wrk is needed for this benchmark (Debian: apt-get install wrk)")?;
+        let text = String::from_utf8_lossy(&output.stdout).to_string();
+        anyhow::ensure!(output.status.success(), "wrk failed: {text}{}", String::from_utf8_lossy(&output.stderr));
+        let figures = parse_wrk(&text);
+        let (_, stored) =
+            crate::report::stats::totals(&crate::report::stats::response_per_group(&db, survey.row.id).await?);
+        println!(
+            "{name:>10} {stored:>12} {:>14.0} {:>10.2} {:>10.2} {:>8}",
+            stored as f64 / seconds as f64,
+            figures.p50_ms,
+            figures.p99_ms,
+            figures.errors
+        );
+        db.close().await?;
+        if let Some(pg) = pg {
+            use sea_orm::ConnectionTrait;
+            pg.admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", pg.name)).await?;
+        }
+        let _ = figures.requests_per_s;
+    }
+    Ok(())
+}

@@ -164,6 +164,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         invitees: usize,
     },
+    /// Form submissions per second over HTTP (wrk against `peiling serve`), SQLite and
+    /// optionally PostgreSQL. Build with --release for meaningful figures.
+    Submit {
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+        /// A PostgreSQL URL whose server may get a scratch database for the run.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// One report run on an existing database (used by `bench report`).
     #[command(hide = true)]
     ReportOnce {

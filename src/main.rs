@@ -56,6 +56,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { command } => match command {
             BenchCommand::Report { sizes } => peiling::bench::report(&sizes).await,
             BenchCommand::Mail { invitees } => peiling::bench::mail(invitees).await,
+            BenchCommand::Submit { seconds, connections, postgres } => {
+                peiling::bench::submit(seconds, connections, postgres.as_deref()).await
+            }
             BenchCommand::ReportOnce { database_url, survey } => {
                 peiling::bench::report_once(&database_url, &survey).await
             }

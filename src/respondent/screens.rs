@@ -52,6 +52,22 @@ pub fn shown_screens(questionnaire: &Questionnaire, screens: &[Screen], answers:
         .collect()
 }
 
+/// The screens a respondent can still expect: those shown now, plus those whose condition
+/// waits for an answer not given yet. Counting these keeps "stap 3 van 10" from growing as
+/// the respondent answers.
+pub fn expected_screens(questionnaire: &Questionnaire, screens: &[Screen], answers: &Answers) -> Vec<usize> {
+    let shown = routing::shown(questionnaire, answers);
+    let open = |position: usize| {
+        let question = &questionnaire.questions[position];
+        shown.get(position).copied().unwrap_or(false)
+            || question
+                .show_if
+                .as_ref()
+                .is_some_and(|c| c.comparisons().iter().any(|(id, _, _)| answers.get(id).is_none()))
+    };
+    screens.iter().enumerate().filter(|(_, s)| s.questions.iter().any(|&p| open(p))).map(|(i, _)| i).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +122,9 @@ text = "E?"
         assert_eq!(cut, vec![("Eén", vec![0, 1]), ("Eén", vec![2]), ("Twee", vec![3]), ("E?", vec![4])]);
         let none = Answers::default();
         assert_eq!(shown_screens(&q, &s, &none), vec![0, 3]);
+        assert_eq!(expected_screens(&q, &s, &none), vec![0, 1, 2, 3], "c and d wait for a");
+        let raw = serde_json::json!({ "a": "nee" });
+        let no = Answers::parse(&q, raw.as_object().unwrap(), crate::questionnaire::Mode::Draft).unwrap();
+        assert_eq!(expected_screens(&q, &s, &no), vec![0, 3]);
     }
 }

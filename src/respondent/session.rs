@@ -80,6 +80,8 @@ pub struct Respondent {
     pub standing: Standing,
     /// When the survey closes (or closed).
     pub closes_at: Option<DateTime<Utc>>,
+    /// When a researcher closed it, if they did.
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 impl Respondent {
@@ -111,7 +113,7 @@ pub async fn find(
     let row = db
         .query_one_raw(statement(
             db,
-            "SELECT i.id, i.group_id, i.draft, i.submitted_at, s.id, s.status, s.closes_at \
+            "SELECT i.id, i.group_id, i.draft, i.submitted_at, s.id, s.status, s.closes_at, s.closed_at \
              FROM invitation_tokens t JOIN invitees i ON i.id = t.invitee_id JOIN surveys s ON s.id = i.survey_id \
              WHERE t.token_hash = $1",
             vec![token.hash().into()],
@@ -125,6 +127,7 @@ pub async fn find(
     let survey_id: i32 = row.try_get_by_index(4)?;
     let status: String = row.try_get_by_index(5)?;
     let closes_at: Option<DateTime<Utc>> = row.try_get_by_index(6)?;
+    let closed_at: Option<DateTime<Utc>> = row.try_get_by_index(7)?;
     let form = forms.get(db, survey_id).await?;
     let open = Status::parse(&status) == Some(Status::Open) && closes_at.is_none_or(|c| now < c);
     let standing = match (submitted_at, open) {
@@ -133,7 +136,7 @@ pub async fn find(
         (None, false) => Standing::Closed,
     };
     let draft = draft.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
-    Ok(Some(Respondent { invitee_id, group_id, form, draft, standing, closes_at }))
+    Ok(Some(Respondent { invitee_id, group_id, form, draft, standing, closes_at, closed_at }))
 }
 
 /// Saves progress. Returns false when the respondent has submitted in the meantime (another

@@ -6,7 +6,7 @@ use super::{State, csrf, views};
 use crate::questionnaire::{Answers, Mode, Questionnaire};
 use crate::report::wording;
 use crate::respondent::form::{self, Filled};
-use crate::respondent::screens::shown_screens;
+use crate::respondent::screens::{expected_screens, shown_screens};
 use crate::respondent::session::{self, Draft, Respondent, Standing, Submitted};
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
@@ -53,7 +53,10 @@ fn finished(respondent: &Respondent) -> Option<HttpResponse> {
             context.insert("title", &q.title);
             context.insert(
                 "closed_on",
-                &respondent.closes_at.filter(|c| *c <= Utc::now()).map(|c| wording::date(c.date_naive())),
+                &respondent
+                    .closed_at
+                    .or(respondent.closes_at.filter(|c| *c <= Utc::now()))
+                    .map(|c| wording::date(c.date_naive())),
             );
             Some(html(StatusCode::GONE, views::render("closed.html", &context)))
         }
@@ -146,14 +149,15 @@ fn screen_page(
             v.error.as_ref().map(|m| ErrorView { id: v.id.clone(), text: v.text.clone(), message: m.clone() })
         })
         .collect();
-    let step = shown.iter().position(|&s| s == screen).map_or(1, |i| i + 1);
+    let expected = expected_screens(q, &r.form.screens, &answers);
+    let step = expected.iter().position(|&s| s == screen).map_or(1, |i| i + 1);
     let mut context = base_context(r, &spec.title);
     if !error_list.is_empty() {
         context.insert("page_title", &format!("Fout: {} - {}", spec.title, q.title));
     }
     context.insert("screen_title", &spec.title);
     context.insert("step", &step);
-    context.insert("steps", &(shown.len() + 1));
+    context.insert("steps", &(expected.len().max(shown.len()) + 1));
     context.insert("questions", &questions);
     context.insert("errors", &error_list);
     context.insert("csrf", csrf_value);
@@ -294,25 +298,25 @@ fn review_page(r: &Respondent, token: &str, csrf_value: &str) -> (String, bool) 
     let answers = r.answers();
     let visible = crate::questionnaire::routing::shown(q, &answers);
     let shown = shown_screens(q, &r.form.screens, &answers);
-    let screens: Vec<ReviewScreen> = shown
-        .iter()
-        .map(|&s| ReviewScreen {
-            title: r.form.screens[s].title.clone(),
-            href: screen_href(token, s),
-            answers: r.form.screens[s]
-                .questions
-                .iter()
-                .filter(|&&p| visible[p])
-                .map(|&p| {
-                    let question = &q.questions[p];
-                    ReviewAnswer {
-                        text: question.text.clone(),
-                        answer: answers.get(&question.id).map(|a| views::answer_text(question, a)),
-                    }
-                })
-                .collect(),
-        })
-        .collect();
+    // Screens cut from one page (a follow-up waits for its trigger) are one section here.
+    let mut screens: Vec<ReviewScreen> = Vec::new();
+    for &s in &shown {
+        let answered = r.form.screens[s].questions.iter().filter(|&&p| visible[p]).map(|&p| {
+            let question = &q.questions[p];
+            ReviewAnswer {
+                text: question.text.clone(),
+                answer: answers.get(&question.id).map(|a| views::answer_text(question, a)),
+            }
+        });
+        match screens.last_mut() {
+            Some(last) if last.title == r.form.screens[s].title => last.answers.extend(answered),
+            _ => screens.push(ReviewScreen {
+                title: r.form.screens[s].title.clone(),
+                href: screen_href(token, s),
+                answers: answered.collect(),
+            }),
+        }
+    }
     let errors: Vec<ReviewError> = match Answers::parse(q, &answers.to_json(q), Mode::Submit) {
         Ok(_) => Vec::new(),
         Err(found) => found
@@ -322,7 +326,10 @@ fn review_page(r: &Respondent, token: &str, csrf_value: &str) -> (String, bool) 
                 let screen =
                     r.form.screens.iter().position(|s| s.questions.iter().any(|&p| q.questions[p].id == e.question));
                 ReviewError {
-                    href: screen.map_or_else(|| format!("/s/{token}"), |s| screen_href(token, s)),
+                    href: screen.map_or_else(
+                        || format!("/s/{token}"),
+                        |s| format!("{}#vraag-{}", screen_href(token, s), e.question),
+                    ),
                     text: q.question(&e.question).map_or_else(|| e.question.clone(), |x| x.text.clone()),
                     message: e.message.clone(),
                 }

@@ -269,7 +269,7 @@ fn parse_wrk(output: &str) -> WrkFigures {
 /// Form submissions per second over HTTP on loopback: `peiling serve` in a child process,
 /// wrk as the load generator with keep-alive connections, each request the submission of
 /// another link. Run on SQLite and, when `postgres` is given, on PostgreSQL.
-pub async fn submit(seconds: u64, connections: usize, postgres: Option<&str>) -> anyhow::Result<()> {
+pub async fn submit(seconds: u64, connections: usize, postgres: Option<&str>, skip_sqlite: bool) -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
         "form submissions over HTTP (loopback, wrk, {connections} keep-alive connections, {seconds} s), {cores} cores"
@@ -278,7 +278,7 @@ pub async fn submit(seconds: u64, connections: usize, postgres: Option<&str>) ->
         "{:>10} {:>12} {:>14} {:>10} {:>10} {:>8}",
         "database", "stored", "submissions/s", "p50 (ms)", "p99 (ms)", "errors"
     );
-    let mut targets: Vec<(&str, Option<&str>)> = vec![("SQLite", None)];
+    let mut targets: Vec<(&str, Option<&str>)> = if skip_sqlite { Vec::new() } else { vec![("SQLite", None)] };
     if let Some(url) = postgres {
         targets.push(("PostgreSQL", Some(url)));
     }
@@ -294,7 +294,7 @@ pub async fn submit(seconds: u64, connections: usize, postgres: Option<&str>) ->
         };
         let db = crate::db::connect(&url).await?;
         // Enough links that wrk never runs out: twice the target rate for the whole run.
-        let links = (seconds as usize * 5_000).max(10_000);
+        let links = (seconds as usize * 8_000).max(10_000);
         let tokens = open_with_links(&db, links).await?;
         let tokens_file = dir.path().join("tokens.txt");
         std::fs::write(&tokens_file, tokens.join("\n"))?;

@@ -174,6 +174,9 @@ pub enum BenchCommand {
         /// A PostgreSQL URL whose server may get a scratch database for the run.
         #[arg(long)]
         postgres: Option<String>,
+        /// Only measure PostgreSQL.
+        #[arg(long, requires = "postgres")]
+        skip_sqlite: bool,
     },
     /// One report run on an existing database (used by `bench report`).
     #[command(hide = true)]

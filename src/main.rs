@@ -56,8 +56,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { command } => match command {
             BenchCommand::Report { sizes } => peiling::bench::report(&sizes).await,
             BenchCommand::Mail { invitees } => peiling::bench::mail(invitees).await,
-            BenchCommand::Submit { seconds, connections, postgres } => {
-                peiling::bench::submit(seconds, connections, postgres.as_deref()).await
+            BenchCommand::Submit { seconds, connections, postgres, skip_sqlite } => {
+                peiling::bench::submit(seconds, connections, postgres.as_deref(), skip_sqlite).await
             }
             BenchCommand::ReportOnce { database_url, survey } => {
                 peiling::bench::report_once(&database_url, &survey).await

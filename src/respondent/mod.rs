@@ -4,3 +4,4 @@
 pub mod form;
 pub mod screens;
 pub mod session;
+pub mod submitter;

@@ -7,10 +7,9 @@ use crate::db::statement;
 use crate::domain::Token;
 use crate::questionnaire::{self, Answers, Questionnaire};
 use crate::store::StoreError;
-use crate::store::responses::insert_submitted;
 use crate::store::surveys::Status;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
 use serde::{Deserialize, Serialize};
 use serde_json::Map;
 use std::collections::HashMap;
@@ -165,32 +164,4 @@ pub enum Submitted {
     Stored,
     /// An earlier call did; nothing was stored now.
     Already,
-}
-
-/// Stores the response exactly once: the invitee is marked done and the response inserted in
-/// one transaction, and only the call that flips `submitted_at` from empty gets to insert.
-/// The draft is wiped in the same statement, so nothing ties the answers to the person.
-pub async fn submit(
-    db: &DatabaseConnection,
-    respondent: &Respondent,
-    answers: &Answers,
-    now: DateTime<Utc>,
-) -> Result<Submitted, StoreError> {
-    let txn = db.begin().await?;
-    let flipped = txn
-        .execute_raw(statement(
-            &txn,
-            "UPDATE invitees SET submitted_at = $1, draft = NULL, draft_saved_at = NULL \
-             WHERE id = $2 AND submitted_at IS NULL",
-            vec![now.into(), respondent.invitee_id.into()],
-        ))
-        .await?;
-    if flipped.rows_affected() != 1 {
-        txn.rollback().await?;
-        return Ok(Submitted::Already);
-    }
-    let form = &respondent.form;
-    insert_submitted(&txn, form.survey_id, &form.questionnaire, respondent.group_id, answers, now).await?;
-    txn.commit().await?;
-    Ok(Submitted::Stored)
 }

@@ -2,7 +2,7 @@ use super::StoreError;
 use crate::questionnaire::{Answer, Answers, Questionnaire};
 use chrono::{DateTime, Utc};
 use entity::{answer, response};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 
 /// The rows that store one answer: one per chosen option of a multiple-answer question, so
 /// that counting respondents per option is a GROUP BY.
@@ -30,6 +30,38 @@ fn rows(questionnaire: &Questionnaire, response_id: i32, question: &str, answer:
     }
 }
 
+/// The answer rows of one response.
+pub fn answer_rows(questionnaire: &Questionnaire, response_id: i32, answers: &Answers) -> Vec<answer::ActiveModel> {
+    answers.iter().flat_map(|(q, a)| rows(questionnaire, response_id, q, a)).collect()
+}
+
+/// Inserts answer rows in statements of a size every backend accepts.
+pub async fn insert_answers(txn: &impl ConnectionTrait, all: Vec<answer::ActiveModel>) -> Result<(), StoreError> {
+    let mut all = all.into_iter().peekable();
+    while all.peek().is_some() {
+        let batch: Vec<_> = all.by_ref().take(500).collect();
+        answer::Entity::insert_many(batch).exec(txn).await?;
+    }
+    Ok(())
+}
+
+/// Inserts the response row (no answers yet) and returns its id.
+pub async fn insert_response(
+    txn: &impl ConnectionTrait,
+    survey_id: i32,
+    group_id: i32,
+    now: DateTime<Utc>,
+) -> Result<i32, StoreError> {
+    let row = response::ActiveModel {
+        survey_id: Set(survey_id),
+        group_id: Set(group_id),
+        submitted_at: Set(now),
+        ..Default::default()
+    };
+    // `exec` gives the new id in one statement; `ActiveModel::insert` may read the row back.
+    Ok(response::Entity::insert(row).exec(txn).await?.last_insert_id)
+}
+
 /// Stores a submitted response and its answers. The caller owns the transaction, so marking
 /// the invitee as done and storing the response commit together.
 pub async fn insert_submitted(
@@ -40,20 +72,7 @@ pub async fn insert_submitted(
     answers: &Answers,
     now: DateTime<Utc>,
 ) -> Result<i32, StoreError> {
-    let response = response::ActiveModel {
-        survey_id: Set(survey_id),
-        group_id: Set(group_id),
-        submitted_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    let all: Vec<answer::ActiveModel> =
-        answers.iter().flat_map(|(q, a)| rows(questionnaire, response.id, q, a)).collect();
-    let mut all = all.into_iter().peekable();
-    while all.peek().is_some() {
-        let batch: Vec<_> = all.by_ref().take(150).collect();
-        answer::Entity::insert_many(batch).exec(txn).await?;
-    }
-    Ok(response.id)
+    let id = insert_response(txn, survey_id, group_id, now).await?;
+    insert_answers(txn, answer_rows(questionnaire, id, answers)).await?;
+    Ok(id)
 }

@@ -10,6 +10,7 @@ mod respondent_pages;
 pub mod views;
 
 use crate::respondent::session::FormCache;
+use crate::respondent::submitter::Submitter;
 use actix_web::dev::Server;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use chrono::{DateTime, Utc};
@@ -25,6 +26,7 @@ pub const MAX_BODY: usize = 256 * 1024;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub forms: FormCache,
+    pub submitter: Submitter,
     /// Cookies get `Secure` when respondents reach us over HTTPS.
     pub secure_cookies: bool,
     pub clock: Clock,
@@ -66,6 +68,7 @@ impl Application {
         // Fail at start, not at the first respondent, if a template does not compile.
         views::shared()?;
         let state = web::Data::new(AppState {
+            submitter: Submitter::start(db.clone()),
             db,
             forms: FormCache::default(),
             secure_cookies: base_url.starts_with("https://"),

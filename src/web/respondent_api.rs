@@ -122,7 +122,7 @@ pub async fn submit(state: State, token: Path<String>, body: Bytes) -> Result<Ht
         None => r.draft.answers.clone(),
     };
     let answers = Answers::parse(q, &raw, Mode::Submit).map_err(|e| answer_errors(&e))?;
-    match session::submit(&state.db, &r, &answers, state.now()).await? {
+    match state.submitter.submit(&r, answers, state.now()).await? {
         Submitted::Stored => Ok(HttpResponse::Created().json(json!({ "status": "submitted" }))),
         Submitted::Already => Err(already()),
     }

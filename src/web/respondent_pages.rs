@@ -384,7 +384,7 @@ pub async fn submit(
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
         }
     };
-    match session::submit(&state.db, &r, &answers, state.now()).await? {
+    match state.submitter.submit(&r, answers, state.now()).await? {
         Submitted::Stored | Submitted::Already => Ok(see_other(format!("/s/{token}"))),
     }
 }

@@ -27,6 +27,27 @@ pub enum Command {
         #[arg(long)]
         no_worker: bool,
     },
+    /// Anonymise text from stdin (prints the result), or measure the anonymiser on an annotated set.
+    Anonymise {
+        /// Print recall per category and over-redaction for this annotated set (TOML).
+        #[arg(long, value_name = "FILE")]
+        eval: Option<PathBuf>,
+    },
+    /// Review the casussen of a closed survey: list them, or decide on one.
+    Casussen {
+        survey: String,
+        /// The casus to show or change (1-based, as listed).
+        number: Option<usize>,
+        /// Include it in the report.
+        #[arg(long, requires = "number", conflicts_with = "niet_opnemen")]
+        opnemen: bool,
+        /// Leave it out of the report.
+        #[arg(long, requires = "number")]
+        niet_opnemen: bool,
+        /// Replace the anonymised text with the contents of this file.
+        #[arg(long, requires = "number", value_name = "FILE")]
+        tekst: Option<PathBuf>,
+    },
     /// Accounts of researchers and readers.
     User {
         #[command(subcommand)]

@@ -72,6 +72,75 @@ pub async fn serve(config: &Config, listen: Option<String>, worker: bool) -> any
     Ok(())
 }
 
+pub fn anonymise(eval: Option<&Path>) -> anyhow::Result<()> {
+    use crate::anonymise::{Anonymiser, eval};
+    let anonymiser = Anonymiser::new();
+    match eval {
+        Some(file) => {
+            let set: eval::TestSet =
+                toml::from_str(&read(file)?).with_context(|| format!("{} does not parse", file.display()))?;
+            let result = eval::evaluate(&anonymiser, &set);
+            println!("{} casussen\n{}", set.casus.len(), result.table());
+            if !result.problems.is_empty() {
+                bail!("the annotated set has problems:\n{}", result.problems.join("\n"));
+            }
+        }
+        None => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+            print!("{}", anonymiser.redact(&text).text);
+        }
+    }
+    Ok(())
+}
+
+pub async fn casussen(
+    config: &Config,
+    slug: &str,
+    number: Option<usize>,
+    decision: Option<crate::review::Decision>,
+    text: Option<&Path>,
+) -> anyhow::Result<()> {
+    use crate::review;
+    let db = db::connect(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    if survey.status() != store::surveys::Status::Closed {
+        bail!("casussen worden beoordeeld nadat '{slug}' is gesloten (peiling survey close {slug})");
+    }
+    let definition = ReportDefinition::parse(&report_source(slug, None)?, &survey.questionnaire)?;
+    let anonymiser = review::anonymiser_for(&db, survey.row.id).await?;
+    let now = chrono::Utc::now();
+    review::prepare(&db, survey.row.id, &review::casus_questions(&definition), &anonymiser, now).await?;
+    let edited = text.map(read).transpose()?;
+    let items = match number {
+        Some(n) if decision.is_some() || edited.is_some() => {
+            vec![review::update(&db, survey.row.id, n, edited, decision, &anonymiser, now).await?]
+        }
+        Some(n) => review::list(&db, survey.row.id, &anonymiser)
+            .await?
+            .into_iter()
+            .nth(n.wrapping_sub(1))
+            .map(|i| vec![i])
+            .with_context(|| format!("er is geen casus {n}"))?,
+        None => review::list(&db, survey.row.id, &anonymiser).await?,
+    };
+    for item in items {
+        let word = match item.decision {
+            review::Decision::Pending => "nog niet beoordeeld",
+            review::Decision::Include => "opnemen",
+            review::Decision::Exclude => "niet opnemen",
+        };
+        println!("Casus {} ({}, {word}{})", item.number, item.question, if item.edited { ", bewerkt" } else { "" });
+        println!("  origineel:      {}", item.original.trim());
+        println!("  geanonimiseerd: {}", item.anonymised);
+        for w in &item.warnings {
+            println!("  let op, nog herkenbaar? {w}");
+        }
+        println!();
+    }
+    Ok(())
+}
+
 pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     db::connect(&config.database_url).await?;
     println!("database schema is up to date ({})", db::redact(&config.database_url));
@@ -114,16 +183,8 @@ pub async fn survey_list(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The report definition for a survey: the given file, the bundled one, or reports/<code>.toml.
 fn report_source(slug: &str, file: Option<&Path>) -> anyhow::Result<String> {
-    let local = PathBuf::from("reports").join(format!("{slug}.toml"));
-    match (file, bundled::find(slug)) {
-        (Some(file), _) => read(file),
-        // An edited copy in ./reports wins over the one built into the binary.
-        (None, _) if local.exists() => read(&local),
-        (None, Some(b)) => Ok(b.report.to_string()),
-        (None, None) => read(&local),
-    }
+    bundled::report_source(slug, file)
 }
 
 pub async fn report(config: &Config, slug: &str, out: &Path, definition: Option<&Path>) -> anyhow::Result<()> {

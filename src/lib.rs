@@ -1,6 +1,7 @@
 //! peiling: surveys of municipal staff, from invitation to the council's PDF report.
 
 pub mod accounts;
+pub mod anonymise;
 pub mod bench;
 pub mod bundled;
 pub mod cli;
@@ -15,6 +16,7 @@ pub mod mail;
 pub mod questionnaire;
 pub mod report;
 pub mod respondent;
+pub mod review;
 pub mod store;
 pub mod telemetry;
 pub mod web;

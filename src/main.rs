@@ -30,6 +30,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             TokenCommand::Create { email, label } => peiling::commands::token_create(&config, &email, &label).await,
             TokenCommand::Revoke { id } => peiling::commands::token_revoke(&config, id).await,
         },
+        Command::Anonymise { eval } => peiling::commands::anonymise(eval.as_deref()),
+        Command::Casussen { survey, number, opnemen, niet_opnemen, tekst } => {
+            let decision = match (opnemen, niet_opnemen) {
+                (true, _) => Some(peiling::review::Decision::Include),
+                (_, true) => Some(peiling::review::Decision::Exclude),
+                _ => None,
+            };
+            peiling::commands::casussen(&config, &survey, number, decision, tekst.as_deref()).await
+        }
         Command::Migrate => peiling::commands::migrate(&config).await,
         Command::Survey { command } => match command {
             SurveyCommand::Check { file } => peiling::commands::survey_check(&file),

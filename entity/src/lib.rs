@@ -9,4 +9,5 @@ pub mod mail_outbox;
 pub mod report_text;
 pub mod response;
 pub mod survey;
+pub mod text_review;
 pub mod user;

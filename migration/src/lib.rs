@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_report_texts;
 mod m20261123_000003_schedule_and_api_tokens;
+mod m20261123_000004_text_reviews;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_report_texts::Migration),
             Box::new(m20261123_000003_schedule_and_api_tokens::Migration),
+            Box::new(m20261123_000004_text_reviews::Migration),
         ]
     }
 }

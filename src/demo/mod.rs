@@ -130,6 +130,14 @@ pub async fn run_on(
     txn.commit().await?;
     let survey = Survey { row, ..survey };
 
+    // The casussen are anonymised for review; the researcher reads each one and includes it.
+    let anonymiser = crate::review::anonymiser_for(db, survey.row.id).await?;
+    crate::review::prepare(db, survey.row.id, &crate::review::casus_questions(&report), &anonymiser, closed).await?;
+    for item in crate::review::list(db, survey.row.id, &anonymiser).await? {
+        let include = Some(crate::review::Decision::Include);
+        crate::review::update(db, survey.row.id, item.number, None, include, &anonymiser, closed).await?;
+    }
+
     let counts = stats::count(db, survey.row.id, None).await?;
     let groups = stats::response_per_group(db, survey.row.id).await?;
     Ok((

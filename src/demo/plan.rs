@@ -55,6 +55,10 @@ pub struct QuestionPlan {
     pub answers: Option<usize>,
     #[serde(default)]
     pub texts: Vec<String>,
+    /// Personal details written into `texts` on purpose, so the demo shows the anonymiser at
+    /// work; the tests check that none of them reaches the report.
+    #[serde(default)]
+    pub planted: Vec<String>,
     /// Texts for "anders, namelijk" options, per option code.
     #[serde(default)]
     pub other: BTreeMap<String, Vec<String>>,
@@ -115,9 +119,12 @@ pub fn generate(questionnaire: &Questionnaire, plan: &Plan) -> Result<Vec<Respon
             return Err(plan_error("-", format!("groep '{code}' staat niet in de vragenlijst")));
         }
     }
-    for id in plan.questions.keys() {
+    for (id, q) in &plan.questions {
         if questionnaire.question(id).is_none() {
             return Err(plan_error(id, "deze vraag staat niet in de vragenlijst".into()));
+        }
+        if let Some(missing) = q.planted.iter().find(|p| !q.texts.iter().any(|t| t.contains(p.as_str()))) {
+            return Err(plan_error(id, format!("'{missing}' staat in planted maar in geen van de teksten")));
         }
     }
     let mut groups: Vec<String> = Vec::new();

@@ -65,7 +65,7 @@ pub async fn generate(
     for section in &definition.sections {
         for block in &section.blocks {
             if let Block::Casussen { question } = block {
-                casussen.insert(question.clone(), store::report_texts::open_answers(db, id, question).await?);
+                casussen.insert(question.clone(), crate::review::included(db, id, question).await?);
             }
         }
     }

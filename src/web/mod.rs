@@ -109,7 +109,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/open", web::post().to(researcher_api::open))
                 .route("/remind", web::post().to(researcher_api::remind))
                 .route("/reminder", web::put().to(researcher_api::schedule))
-                .route("/close", web::post().to(researcher_api::close)),
+                .route("/close", web::post().to(researcher_api::close))
+                .route("/casussen", web::get().to(researcher_api::casussen))
+                .route("/casussen/{n}", web::get().to(researcher_api::casus))
+                .route("/casussen/{n}", web::put().to(researcher_api::review_casus)),
         )
         .service(
             web::scope("/api/v1/r/{token}")

@@ -9,6 +9,7 @@ use crate::invitations::lifecycle::{self, LifecycleError, end_of, morning_of};
 use crate::invitations::{self, ImportError};
 use crate::mail::outbox;
 use crate::report::stats;
+use crate::review;
 use crate::store::{self, StoreError, surveys::Survey};
 use actix_web::http::StatusCode;
 use actix_web::web::{Bytes, Path};
@@ -212,4 +213,91 @@ pub async fn close(state: State, request: HttpRequest, slug: Path<String>) -> Re
     lifecycle::close(&state.db, &survey, state.now()).await?;
     let survey = self::survey(&state, &slug).await?;
     Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
+}
+
+/// The casussen of a closed survey with their review, anonymised on first request.
+async fn reviewed(
+    state: &State,
+    survey: &Survey,
+) -> Result<(crate::anonymise::Anonymiser, Vec<review::Item>), ApiError> {
+    if survey.status() != crate::store::surveys::Status::Closed {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "wrong_status",
+            "Casussen worden beoordeeld nadat de vragenlijst is gesloten.",
+        ));
+    }
+    let source = crate::bundled::report_source(&survey.row.slug, None)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_report_definition", e.to_string()))?;
+    let definition = crate::report::ReportDefinition::parse(&source, &survey.questionnaire)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_report_definition", e.to_string()))?;
+    let anonymiser = review::anonymiser_for(&state.db, survey.row.id).await?;
+    let questions = review::casus_questions(&definition);
+    review::prepare(&state.db, survey.row.id, &questions, &anonymiser, state.now()).await?;
+    let items = review::list(&state.db, survey.row.id, &anonymiser).await?;
+    Ok((anonymiser, items))
+}
+
+pub async fn casussen(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
+    researcher(&state, &request).await?;
+    let survey = survey(&state, &slug).await?;
+    let (_, items) = reviewed(&state, &survey).await?;
+    Ok(HttpResponse::Ok().json(json!({ "casussen": items })))
+}
+
+fn item(items: Vec<review::Item>, number: usize) -> Result<review::Item, ApiError> {
+    items
+        .into_iter()
+        .nth(number.wrapping_sub(1))
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("Er is geen casus {number}.")))
+}
+
+pub async fn casus(state: State, request: HttpRequest, path: Path<(String, usize)>) -> Result<HttpResponse, ApiError> {
+    researcher(&state, &request).await?;
+    let (slug, number) = path.into_inner();
+    let survey = survey(&state, &slug).await?;
+    let (_, items) = reviewed(&state, &survey).await?;
+    Ok(HttpResponse::Ok().json(item(items, number)?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewBody {
+    /// The anonymised text as the researcher edited it.
+    #[serde(default)]
+    anonymised: Option<String>,
+    /// "opnemen" / "include", "niet opnemen" / "exclude", or "pending".
+    #[serde(default)]
+    decision: Option<String>,
+}
+
+pub async fn review_casus(
+    state: State,
+    request: HttpRequest,
+    path: Path<(String, usize)>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    researcher(&state, &request).await?;
+    let (slug, number) = path.into_inner();
+    let body: ReviewBody = read_json(&body)?;
+    let decision = match body.decision.as_deref() {
+        None => None,
+        Some(text) => Some(review::Decision::parse(text).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_decision",
+                format!("'{text}' is geen beslissing; kies 'opnemen' of 'niet opnemen'."),
+            )
+        })?),
+    };
+    let survey = survey(&state, &slug).await?;
+    let (anonymiser, items) = reviewed(&state, &survey).await?;
+    item(items, number)?;
+    let updated = review::update(&state.db, survey.row.id, number, body.anonymised, decision, &anonymiser, state.now())
+        .await
+        .map_err(|e| match e {
+            review::ReviewError::Store(e) => ApiError::from(e),
+            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_review", other.to_string()),
+        })?;
+    Ok(HttpResponse::Ok().json(updated))
 }

@@ -3,7 +3,7 @@ use migration::{Migrator, MigratorTrait};
 use peiling::db;
 use sea_orm::DatabaseConnection;
 
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 11] = [
     "api_tokens",
     "answers",
     "invitation_tokens",
@@ -13,6 +13,7 @@ const TABLES: [&str; 10] = [
     "report_texts",
     "responses",
     "surveys",
+    "text_reviews",
     "users",
 ];
 

@@ -107,6 +107,53 @@ async fn the_extracted_pdf_shows_every_figure_the_response_and_true_page_numbers
     }
 }
 
+/// The personal details the demo plan wrote into its casussen on purpose.
+fn planted() -> Vec<String> {
+    let plan: toml::Value = toml::from_str(MAATWERKBUDGET_2021.demo_plan).unwrap();
+    let planted: Vec<String> = plan["questions"]
+        .as_table()
+        .unwrap()
+        .values()
+        .filter_map(|q| q.get("planted")?.as_array().cloned())
+        .flatten()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert!(planted.len() >= 10, "the demo plants personal details in its casussen");
+    planted
+}
+
+#[tokio::test]
+async fn no_planted_personal_detail_reaches_the_pdf_and_only_included_casussen_are_printed() {
+    let (generated, db, survey) = demo_report().await;
+    let pdf_text = pdftotext(&generated.pdf);
+    for detail in planted() {
+        assert!(!generated.text.contains(&detail), "'{detail}' is in the report text");
+        if let Some(text) = &pdf_text {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(!flat.contains(&detail), "'{detail}' is in the PDF");
+        }
+    }
+    assert!(generated.text.contains("[naam]") && generated.text.contains("[telefoonnummer]"));
+
+    // Leaving casus 1 out and editing casus 2 shows in the next render, renumbered.
+    let anonymiser = peiling::review::anonymiser_for(&db, survey.row.id).await.unwrap();
+    let items = peiling::review::list(&db, survey.row.id, &anonymiser).await.unwrap();
+    assert_eq!(items.len(), 13);
+    assert!(items.iter().all(|i| i.decision == peiling::review::Decision::Include));
+    let now = chrono::Utc::now();
+    peiling::review::update(&db, survey.row.id, 1, None, Some(peiling::review::Decision::Exclude), &anonymiser, now)
+        .await
+        .unwrap();
+    let edited = "Een cliënt met een huurachterstand; het budget dekte die (tekst ingekort door de onderzoeker).";
+    peiling::review::update(&db, survey.row.id, 2, Some(edited.to_string()), None, &anonymiser, now).await.unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2021, 6, 15).unwrap();
+    let again = peiling::report::generate(&db, &survey, MAATWERKBUDGET_2021.report, date).await.unwrap();
+    let flat = again.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&format!("Casus 1 {edited}")), "the edited casus is now casus 1");
+    assert!(!flat.contains("Casus 13"), "twelve casussen are left");
+    assert!(!flat.contains(&items[0].anonymised.split_whitespace().collect::<Vec<_>>().join(" ")));
+}
+
 #[tokio::test]
 async fn a_narrative_text_is_used_in_the_next_render() {
     let (_, db, survey) = demo_report().await;

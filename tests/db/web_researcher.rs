@@ -139,3 +139,86 @@ async fn surveys_past_their_closing_moment_are_closed_by_the_worker_round() {
         assert_eq!(reloaded.row.closed_at, Some(closes));
     });
 }
+
+#[tokio::test]
+async fn casussen_are_reviewed_over_the_api_after_closing() {
+    on_both!("casussen_are_reviewed_over_the_api_after_closing", |db| {
+        let survey = crate::helpers::run_demo(&db).await;
+        let researcher = token(&db, "onderzoeker@example.org", Role::Researcher).await;
+        let app = TestApp::spawn(&db).await;
+        let c = TestApp::browser();
+        let base = app.url(&format!("/api/v1/surveys/{}/casussen", survey.row.slug));
+
+        let list: Value = c.get(&base).bearer_auth(&researcher).send().await.unwrap().json().await.unwrap();
+        let items = list["casussen"].as_array().unwrap();
+        assert_eq!(items.len(), 13);
+        let sanne = items.iter().find(|i| i["original"].as_str().unwrap().contains("Sanne Verhoeven")).unwrap();
+        assert!(!sanne["anonymised"].as_str().unwrap().contains("Verhoeven"), "{sanne}");
+        assert_eq!(items[0]["number"], 1);
+
+        let out = c
+            .put(format!("{base}/1"))
+            .bearer_auth(&researcher)
+            .json(&json!({"decision": "niet opnemen"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(out.status(), StatusCode::OK);
+        assert_eq!(out.json::<Value>().await.unwrap()["decision"], "exclude");
+        let edited = c
+            .put(format!("{base}/2"))
+            .bearer_auth(&researcher)
+            .json(&json!({"anonymised": "Een cliënt, meneer Jansen, kreeg hulp bij de huur."}))
+            .send()
+            .await
+            .unwrap();
+        let edited: Value = edited.json().await.unwrap();
+        assert_eq!(edited["edited"], true);
+        assert!(
+            edited["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("Jansen")),
+            "a name typed back in is pointed out: {edited}"
+        );
+        let one: Value =
+            c.get(format!("{base}/2")).bearer_auth(&researcher).send().await.unwrap().json().await.unwrap();
+        assert_eq!(one["anonymised"], "Een cliënt, meneer Jansen, kreeg hulp bij de huur.", "edits are stored");
+
+        let missing = c
+            .put(format!("{base}/99"))
+            .bearer_auth(&researcher)
+            .json(&json!({"decision": "opnemen"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+        let bad = c
+            .put(format!("{base}/3"))
+            .bearer_auth(&researcher)
+            .json(&json!({"decision": "misschien"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let empty = c
+            .put(format!("{base}/3"))
+            .bearer_auth(&researcher)
+            .json(&json!({"anonymised": "  "}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let anonymous = c.get(&base).send().await.unwrap();
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    });
+}
+
+#[tokio::test]
+async fn casussen_wait_until_the_survey_is_closed() {
+    on_both!("casussen_wait_until_the_survey_is_closed", |db| {
+        let (survey, _) = crate::helpers::open_with_tokens(&db, 1).await;
+        let researcher = token(&db, "onderzoeker@example.org", Role::Researcher).await;
+        let app = TestApp::spawn(&db).await;
+        let url = app.url(&format!("/api/v1/surveys/{}/casussen", survey.row.slug));
+        let early = TestApp::browser().get(url).bearer_auth(&researcher).send().await.unwrap();
+        assert_eq!(early.status(), StatusCode::CONFLICT);
+    });
+}

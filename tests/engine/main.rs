@@ -1,6 +1,7 @@
 //! The questionnaire engine on its own: no database, no web.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod anonymise;
 mod answers;
 mod definition;
 mod routing;

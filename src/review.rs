@@ -1,0 +1,230 @@
+//! The researcher's review of casussen before they are printed: each casus text is anonymised
+//! automatically, the researcher compares it with the original, edits the anonymised text if
+//! needed and decides "opnemen" or "niet opnemen". Only included texts reach the annex,
+//! numbered in the order of the responses. The original is never printed.
+
+use crate::anonymise::{Anonymiser, Found};
+use crate::report::ReportDefinition;
+use crate::report::definition::Block;
+use crate::store::StoreError;
+use chrono::{DateTime, Utc};
+use entity::{answer, invitee, response, text_review};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Pending,
+    Include,
+    Exclude,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Pending => "pending",
+            Decision::Include => "include",
+            Decision::Exclude => "exclude",
+        }
+    }
+
+    /// Reads the stored word and the Dutch words a researcher types.
+    pub fn parse(text: &str) -> Option<Decision> {
+        match text.trim().to_lowercase().as_str() {
+            "pending" | "open" | "nog niet beoordeeld" => Some(Decision::Pending),
+            "include" | "opnemen" => Some(Decision::Include),
+            "exclude" | "niet opnemen" | "niet_opnemen" => Some(Decision::Exclude),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Item {
+    /// 1-based, in the order of the responses.
+    pub number: usize,
+    #[serde(skip)]
+    review_id: i32,
+    pub question: String,
+    pub original: String,
+    pub anonymised: String,
+    pub edited: bool,
+    pub decision: Decision,
+    /// Details the anonymiser still finds in the anonymised text (after an edit).
+    pub warnings: Vec<String>,
+}
+
+/// The questions whose texts the report prints as casussen.
+pub fn casus_questions(report: &ReportDefinition) -> Vec<String> {
+    let mut out = Vec::new();
+    for section in &report.sections {
+        for block in &section.blocks {
+            if let Block::Casussen { question } = block
+                && !out.contains(question)
+            {
+                out.push(question.clone());
+            }
+        }
+    }
+    out
+}
+
+/// An anonymiser that also knows the names of this survey's invitees.
+pub async fn anonymiser_for(db: &impl ConnectionTrait, survey_id: i32) -> Result<Anonymiser, StoreError> {
+    let names: Vec<Option<String>> = invitee::Entity::find()
+        .select_only()
+        .column(invitee::Column::Name)
+        .filter(invitee::Column::SurveyId.eq(survey_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let names: Vec<String> = names.into_iter().flatten().collect();
+    Ok(Anonymiser::new().with_known_names(names.iter().map(String::as_str)))
+}
+
+fn answers_of(survey_id: i32, questions: &[String]) -> sea_orm::Select<answer::Entity> {
+    let responses = Query::select()
+        .column(response::Column::Id)
+        .from(response::Entity)
+        .and_where(Expr::col(response::Column::SurveyId).eq(survey_id))
+        .to_owned();
+    answer::Entity::find()
+        .filter(answer::Column::Question.is_in(questions.iter().cloned()))
+        .filter(answer::Column::Text.is_not_null())
+        .filter(answer::Column::ResponseId.in_subquery(responses))
+        .order_by_asc(answer::Column::ResponseId)
+        .order_by_asc(answer::Column::Id)
+}
+
+/// Anonymises every casus text that has no review yet. Returns how many were added.
+pub async fn prepare(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+    questions: &[String],
+    anonymiser: &Anonymiser,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let done: Vec<i32> = text_review::Entity::find()
+        .select_only()
+        .column(text_review::Column::AnswerId)
+        .filter(text_review::Column::SurveyId.eq(survey_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut added = 0;
+    for a in answers_of(survey_id, questions).all(db).await? {
+        let Some(original) = a.text.as_deref().filter(|t| !t.trim().is_empty()) else { continue };
+        if done.contains(&a.id) {
+            continue;
+        }
+        text_review::ActiveModel {
+            survey_id: Set(survey_id),
+            answer_id: Set(a.id),
+            question: Set(a.question.clone()),
+            anonymised: Set(anonymiser.redact(original.trim()).text),
+            edited: Set(false),
+            decision: Set(Decision::Pending.as_str().into()),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+fn warnings(anonymiser: &Anonymiser, text: &str) -> Vec<String> {
+    let found: Vec<Found> = anonymiser.find(text);
+    found.iter().map(|f| format!("{}: '{}'", f.category.code(), &text[f.start..f.end])).collect()
+}
+
+/// Every reviewed text of a survey, numbered in response order.
+pub async fn list(db: &impl ConnectionTrait, survey_id: i32, anonymiser: &Anonymiser) -> Result<Vec<Item>, StoreError> {
+    let reviews = text_review::Entity::find().filter(text_review::Column::SurveyId.eq(survey_id)).all(db).await?;
+    let by_answer: HashMap<i32, text_review::Model> = reviews.into_iter().map(|r| (r.answer_id, r)).collect();
+    let questions: Vec<String> = {
+        let mut q: Vec<String> = by_answer.values().map(|r| r.question.clone()).collect();
+        q.sort();
+        q.dedup();
+        q
+    };
+    let mut items = Vec::new();
+    for a in answers_of(survey_id, &questions).all(db).await? {
+        let Some(review) = by_answer.get(&a.id) else { continue };
+        items.push(Item {
+            number: items.len() + 1,
+            review_id: review.id,
+            question: review.question.clone(),
+            original: a.text.clone().unwrap_or_default(),
+            anonymised: review.anonymised.clone(),
+            edited: review.edited,
+            decision: Decision::parse(&review.decision).unwrap_or(Decision::Pending),
+            warnings: if review.edited { warnings(anonymiser, &review.anonymised) } else { Vec::new() },
+        });
+    }
+    Ok(items)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("er is geen casus {0}")]
+    NoSuchItem(usize),
+    #[error("een geanonimiseerde tekst mag niet leeg zijn; kies 'niet opnemen' om een casus weg te laten")]
+    Empty,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for ReviewError {
+    fn from(e: sea_orm::DbErr) -> ReviewError {
+        ReviewError::Store(StoreError::Db(e))
+    }
+}
+
+/// Stores the researcher's edit and/or decision for casus `number`.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+    number: usize,
+    anonymised: Option<String>,
+    decision: Option<Decision>,
+    anonymiser: &Anonymiser,
+    now: DateTime<Utc>,
+) -> Result<Item, ReviewError> {
+    let items = list(db, survey_id, anonymiser).await?;
+    let item = items.get(number.wrapping_sub(1)).ok_or(ReviewError::NoSuchItem(number))?;
+    let review =
+        text_review::Entity::find_by_id(item.review_id).one(db).await?.ok_or(ReviewError::NoSuchItem(number))?;
+    let mut row = review.into_active_model();
+    if let Some(text) = anonymised {
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            return Err(ReviewError::Empty);
+        }
+        row.anonymised = Set(text);
+        row.edited = Set(true);
+    }
+    if let Some(decision) = decision {
+        row.decision = Set(decision.as_str().into());
+    }
+    row.updated_at = Set(now);
+    row.update(db).await?;
+    let items = list(db, survey_id, anonymiser).await?;
+    items.into_iter().nth(number - 1).ok_or(ReviewError::NoSuchItem(number))
+}
+
+/// The included texts of one question, as the annex prints them.
+pub async fn included(db: &impl ConnectionTrait, survey_id: i32, question: &str) -> Result<Vec<String>, StoreError> {
+    let items = list(db, survey_id, &Anonymiser::new()).await?;
+    Ok(items
+        .into_iter()
+        .filter(|i| i.question == question && i.decision == Decision::Include)
+        .map(|i| i.anonymised)
+        .collect())
+}

@@ -110,7 +110,7 @@ pub async fn casussen(
     let definition = ReportDefinition::parse(&report_source(slug, None)?, &survey.questionnaire)?;
     let anonymiser = review::anonymiser_for(&db, survey.row.id).await?;
     let now = chrono::Utc::now();
-    review::prepare(&db, survey.row.id, &review::casus_questions(&definition), &anonymiser, now).await?;
+    review::prepare(&db, survey.row.id, &review::printed_questions(&definition), &anonymiser, now).await?;
     let edited = text.map(read).transpose()?;
     let items = match number {
         Some(n) if decision.is_some() || edited.is_some() => {

@@ -1,7 +1,8 @@
-//! The researcher's review of casussen before they are printed: each casus text is anonymised
-//! automatically, the researcher compares it with the original, edits the anonymised text if
-//! needed and decides "opnemen" or "niet opnemen". Only included texts reach the annex,
-//! numbered in the order of the responses. The original is never printed.
+//! The researcher's review of the free texts a report prints (casussen, quoted open answers):
+//! each text is anonymised automatically, the researcher compares it with the original, edits
+//! the anonymised text if needed and decides "opnemen" or "niet opnemen". Only included texts
+//! reach the report, casussen numbered in the order of the responses. The original is never
+//! printed.
 
 use crate::anonymise::{Anonymiser, Found};
 use crate::report::ReportDefinition;
@@ -59,14 +60,17 @@ pub struct Item {
     pub warnings: Vec<String>,
 }
 
-/// The questions whose texts the report prints as casussen.
-pub fn casus_questions(report: &ReportDefinition) -> Vec<String> {
+/// The questions whose texts the report prints: casussen and quoted open answers.
+pub fn printed_questions(report: &ReportDefinition) -> Vec<String> {
     let mut out = Vec::new();
     for section in &report.sections {
         for block in &section.blocks {
-            if let Block::Casussen { question } = block
-                && !out.contains(question)
-            {
+            let question = match block {
+                Block::Casussen { question } => question,
+                Block::OpenAnswers { question, quotes, .. } if *quotes > 0 => question,
+                _ => continue,
+            };
+            if !out.contains(question) {
                 out.push(question.clone());
             }
         }

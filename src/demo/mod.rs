@@ -132,7 +132,7 @@ pub async fn run_on(
 
     // The casussen are anonymised for review; the researcher reads each one and includes it.
     let anonymiser = crate::review::anonymiser_for(db, survey.row.id).await?;
-    crate::review::prepare(db, survey.row.id, &crate::review::casus_questions(&report), &anonymiser, closed).await?;
+    crate::review::prepare(db, survey.row.id, &crate::review::printed_questions(&report), &anonymiser, closed).await?;
     for item in crate::review::list(db, survey.row.id, &anonymiser).await? {
         let include = Some(crate::review::Decision::Include);
         crate::review::update(db, survey.row.id, item.number, None, include, &anonymiser, closed).await?;

@@ -80,6 +80,9 @@ pub enum Block {
         question: String,
         #[serde(default)]
         text: String,
+        /// Print up to this many answers as quotes, once reviewed and included.
+        #[serde(default)]
+        quotes: usize,
     },
     /// The annex of reviewed, anonymised cases from an open question.
     Casussen { question: String },

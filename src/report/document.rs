@@ -28,6 +28,8 @@ pub struct ReportData<'a> {
     pub narrative: &'a HashMap<String, String>,
     /// The texts of each casus question, in order.
     pub casussen: &'a HashMap<String, Vec<String>>,
+    /// The reviewed and included answers of open questions that the report quotes.
+    pub quotes: &'a HashMap<String, Vec<String>>,
     pub fieldwork: Option<(NaiveDate, NaiveDate)>,
     /// The report's date, for the cover.
     pub date: NaiveDate,
@@ -136,7 +138,7 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                         blocks.extend(breakdown(data, spec, fig, fonts));
                     }
                 }
-                Def::OpenAnswers { question, text } => {
+                Def::OpenAnswers { question, text, quotes } => {
                     let answered = data.counts.question(question).answered;
                     let asked = data.questionnaire.question(question).map(|q| q.text.clone()).unwrap_or_default();
                     let mut lines = vec![match answered {
@@ -159,6 +161,10 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                     }
                     for l in lines {
                         blocks.push(paragraph(l));
+                    }
+                    let quoted = data.quotes.get(question).map(Vec::as_slice).unwrap_or_default();
+                    for q in quoted.iter().take(*quotes) {
+                        blocks.push(paragraph(format!("“{}”", q.trim())));
                     }
                 }
                 Def::Casussen { question } => {
@@ -466,6 +472,7 @@ by_group = true
             groups: &groups,
             narrative: &HashMap::new(),
             casussen: &HashMap::new(),
+            quotes: &HashMap::new(),
             fieldwork: None,
             date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
         };

@@ -62,10 +62,17 @@ pub async fn generate(
     }
     let narrative = store::report_texts::all(db, id).await?;
     let mut casussen = HashMap::new();
+    let mut quotes = HashMap::new();
     for section in &definition.sections {
         for block in &section.blocks {
-            if let Block::Casussen { question } = block {
-                casussen.insert(question.clone(), crate::review::included(db, id, question).await?);
+            match block {
+                Block::Casussen { question } => {
+                    casussen.insert(question.clone(), crate::review::included(db, id, question).await?);
+                }
+                Block::OpenAnswers { question, quotes: n, .. } if *n > 0 => {
+                    quotes.insert(question.clone(), crate::review::included(db, id, question).await?);
+                }
+                _ => {}
             }
         }
     }
@@ -79,6 +86,7 @@ pub async fn generate(
         groups: &groups,
         narrative: &narrative,
         casussen: &casussen,
+        quotes: &quotes,
         fieldwork,
         date,
     };

@@ -232,7 +232,7 @@ async fn reviewed(
     let definition = crate::report::ReportDefinition::parse(&source, &survey.questionnaire)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_report_definition", e.to_string()))?;
     let anonymiser = review::anonymiser_for(&state.db, survey.row.id).await?;
-    let questions = review::casus_questions(&definition);
+    let questions = review::printed_questions(&definition);
     review::prepare(&state.db, survey.row.id, &questions, &anonymiser, state.now()).await?;
     let items = review::list(&state.db, survey.row.id, &anonymiser).await?;
     Ok((anonymiser, items))

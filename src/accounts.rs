@@ -5,7 +5,7 @@ use crate::domain::{EmailAddress, Token};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Utc};
-use entity::{api_token, user};
+use entity::{api_token, session, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
 pub const MIN_PASSWORD: usize = 12;
@@ -82,6 +82,8 @@ pub async fn add_user(
         password_hash: Set(hash_password(password)?),
         role: Set(role.as_str().to_string()),
         created_at: Set(now),
+        failed_logins: Set(0),
+        locked_until: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -140,6 +142,125 @@ pub async fn user_for_token(db: &impl ConnectionTrait, text: &str) -> Result<Opt
     let Some(user) = user::Entity::find_by_id(row.user_id).one(db).await? else { return Ok(None) };
     let role = Role::parse(&user.role).unwrap_or(Role::Reader);
     Ok(Some((user, role)))
+}
+
+/// Failed logins that lock an account, and for how long.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+pub const LOCK_MINUTES: i64 = 15;
+/// A session lasts a working day.
+pub const SESSION_HOURS: i64 = 10;
+
+/// A signed-in browser.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: user::Model,
+    pub role: Role,
+    /// The value the session's forms carry against cross-site posts.
+    pub csrf: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// Wrong address or password, or a locked account: the person is told the same in each case.
+    #[error("onbekend e-mailadres of verkeerd wachtwoord")]
+    Refused,
+    #[error(transparent)]
+    Account(#[from] AccountError),
+}
+
+impl From<DbErr> for LoginError {
+    fn from(e: DbErr) -> LoginError {
+        LoginError::Account(AccountError::Db(e))
+    }
+}
+
+/// A hash to verify against when the address is unknown, so that an unknown address takes as
+/// long as a wrong password and timing tells nothing.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("geen echt wachtwoord hier").unwrap_or_default());
+
+fn random_text() -> Result<String, AccountError> {
+    Token::generate().map(|t| t.as_str().to_string()).map_err(|e| AccountError::Random(e.to_string()))
+}
+
+/// Checks a password and opens a session. Five failures lock the account for 15 minutes; the
+/// lock and the failures are in the database, so every process sees them.
+pub async fn login(
+    db: &impl ConnectionTrait,
+    email: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<(Token, SignedIn), LoginError> {
+    let user = match EmailAddress::parse(email) {
+        Ok(email) => find_user(db, &email).await?,
+        Err(_) => None,
+    };
+    let Some(user) = user else {
+        verify_password(password, &DUMMY_HASH);
+        return Err(LoginError::Refused);
+    };
+    if user.locked_until.is_some_and(|until| until > now) {
+        verify_password(password, &DUMMY_HASH);
+        return Err(LoginError::Refused);
+    }
+    if !verify_password(password, &user.password_hash) {
+        let failed = user.failed_logins + 1;
+        let (failed, locked) = if failed >= MAX_FAILED_LOGINS {
+            (0, Some(now + chrono::Duration::minutes(LOCK_MINUTES)))
+        } else {
+            (failed, None)
+        };
+        user::Entity::update_many()
+            .col_expr(user::Column::FailedLogins, sea_orm::sea_query::Expr::value(failed))
+            .col_expr(user::Column::LockedUntil, sea_orm::sea_query::Expr::value(locked))
+            .filter(user::Column::Id.eq(user.id))
+            .exec(db)
+            .await?;
+        return Err(LoginError::Refused);
+    }
+    user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, sea_orm::sea_query::Expr::value(0))
+        .col_expr(user::Column::LockedUntil, sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(user::Column::Id.eq(user.id))
+        .exec(db)
+        .await?;
+    let token = Token::generate().map_err(|e| AccountError::Random(e.to_string()))?;
+    let csrf = random_text()?;
+    session::ActiveModel {
+        token_hash: Set(token.hash()),
+        user_id: Set(user.id),
+        csrf: Set(csrf.clone()),
+        created_at: Set(now),
+        expires_at: Set(now + chrono::Duration::hours(SESSION_HOURS)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let role = Role::parse(&user.role).unwrap_or(Role::Reader);
+    Ok((token, SignedIn { user, role, csrf }))
+}
+
+/// The signed-in user of a session cookie, if it is valid and not expired.
+pub async fn signed_in(db: &impl ConnectionTrait, cookie: &str, now: DateTime<Utc>) -> Result<Option<SignedIn>, DbErr> {
+    let Some(token) = Token::parse(cookie) else { return Ok(None) };
+    let Some(row) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(token.hash()))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(user) = user::Entity::find_by_id(row.user_id).one(db).await? else { return Ok(None) };
+    let role = Role::parse(&user.role).unwrap_or(Role::Reader);
+    Ok(Some(SignedIn { user, role, csrf: row.csrf }))
+}
+
+pub async fn logout(db: &impl ConnectionTrait, cookie: &str) -> Result<(), DbErr> {
+    if let Some(token) = Token::parse(cookie) {
+        session::Entity::delete_many().filter(session::Column::TokenHash.eq(token.hash())).exec(db).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -100,6 +100,17 @@ pub enum Command {
         #[command(subcommand)]
         command: InviteesCommand,
     },
+    /// Export a closed survey's responses: CSV (Dutch Excel), XLSX with a code book, or SPSS syntax.
+    Export {
+        /// The survey's code, e.g. maatwerkbudget-2021.
+        survey: String,
+        /// csv, xlsx, or spss (the .sps reads the CSV next to it, which is written too if missing).
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Where to write it; by default <survey>.csv, .xlsx or .sps in the current folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print the figures of a stored survey as a table.
     Figures {
         /// The survey's code, e.g. maatwerkbudget-2021.
@@ -219,4 +230,21 @@ pub enum InviteesCommand {
 pub enum MailCommand {
     /// Send every message that is due, with a progress bar (safe to run in several processes).
     Send,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Spss,
+}
+
+impl From<ExportFormat> for crate::export::Format {
+    fn from(format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Csv => crate::export::Format::Csv,
+            ExportFormat::Xlsx => crate::export::Format::Xlsx,
+            ExportFormat::Spss => crate::export::Format::Spss,
+        }
+    }
 }

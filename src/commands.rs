@@ -412,3 +412,94 @@ async fn send_all(config: &Config, db: &sea_orm::DatabaseConnection) -> anyhow::
     println!("{} berichten verstuurd {target}; {} later opnieuw, {} mislukt", round.sent, round.retrying, round.failed);
     Ok(())
 }
+
+/// `part` beside `out`: written first and renamed, so a reader never sees half an export.
+fn part_file(out: &Path) -> PathBuf {
+    let mut name = out.as_os_str().to_owned();
+    name.push(".part");
+    PathBuf::from(name)
+}
+
+fn create_parent(out: &Path) -> anyhow::Result<()> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("could not create {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+async fn export_csv(
+    db: &sea_orm::DatabaseConnection,
+    survey: &store::surveys::Survey,
+    out: &Path,
+) -> anyhow::Result<u64> {
+    create_parent(out)?;
+    let tmp = part_file(out);
+    let file = std::fs::File::create(&tmp).with_context(|| format!("could not write {}", tmp.display()))?;
+    let mut writer = std::io::BufWriter::new(file);
+    let written = crate::export::csv(db, survey, &mut writer).await;
+    let flushed = std::io::Write::flush(&mut writer);
+    let count = match (written, flushed) {
+        (Ok(count), Ok(())) => count,
+        (Err(e), _) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e.into());
+        }
+        (_, Err(e)) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(anyhow::Error::new(e).context(format!("could not write {}", tmp.display())));
+        }
+    };
+    std::fs::rename(&tmp, out).with_context(|| format!("could not write {}", out.display()))?;
+    Ok(count)
+}
+
+fn write_export(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    create_parent(out)?;
+    let tmp = part_file(out);
+    std::fs::write(&tmp, bytes).with_context(|| format!("could not write {}", tmp.display()))?;
+    std::fs::rename(&tmp, out).with_context(|| format!("could not write {}", out.display()))
+}
+
+/// `peiling export`: the CSV, XLSX or SPSS syntax of a closed survey, by default as
+/// `<survey>.csv|.xlsx|.sps` in the current folder. The SPSS syntax reads the CSV with the same
+/// name next to it, which is written too when it is not there yet.
+pub async fn export(
+    config: &Config,
+    slug: &str,
+    format: crate::export::Format,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
+    use crate::export::{self, Format};
+    let db = db::connect(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    export::ensure_closed(&survey)?;
+    let out = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format.file_name(&survey)));
+    match format {
+        Format::Csv => {
+            let count = export_csv(&db, &survey, &out).await?;
+            println!("{} geschreven ({count} responsen)", out.display());
+        }
+        Format::Xlsx => {
+            let bytes = export::xlsx(&db, &survey).await?;
+            write_export(&out, &bytes)?;
+            println!("{} geschreven ({} kB, bladen Data en Codeboek)", out.display(), bytes.len().div_ceil(1024));
+        }
+        Format::Spss => {
+            if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+                bail!("{} is de naam van het CSV-bestand; geef de syntax een naam op .sps", out.display());
+            }
+            let csv_path = out.with_extension("csv");
+            let csv_name = csv_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let csv_note = if csv_path.exists() {
+                format!("leest het bestaande {} (niet overschreven)", csv_path.display())
+            } else {
+                let count = export_csv(&db, &survey, &csv_path).await?;
+                format!("{} bestond nog niet en is ook geschreven ({count} responsen)", csv_path.display())
+            };
+            let syntax = export::spss(&db, &survey, &csv_name).await?;
+            write_export(&out, syntax.as_bytes())?;
+            println!("{} geschreven; {csv_note}", out.display());
+        }
+    }
+    Ok(())
+}

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod invitations;
 pub mod lines;
 pub mod mail;

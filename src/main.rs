@@ -54,6 +54,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             SurveyCommand::Close { survey } => peiling::commands::survey_close(&config, &survey).await,
             SurveyCommand::Progress { survey } => peiling::commands::survey_progress(&config, &survey).await,
         },
+        Command::Export { survey, format, out } => {
+            peiling::commands::export(&config, &survey, format.into(), out.as_deref()).await
+        }
         Command::Figures { survey, report } => peiling::commands::figures(&config, &survey, report.as_deref()).await,
         Command::Report { survey, out, definition } => {
             peiling::commands::report(&config, &survey, &out, definition.as_deref()).await

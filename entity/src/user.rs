@@ -11,6 +11,9 @@ pub struct Model {
     pub password_hash: String,
     pub role: String,
     pub created_at: DateTimeUtc,
+    /// Failed logins since the last success; five lock the account for a while.
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -6,6 +6,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_report_texts;
 mod m20261123_000003_schedule_and_api_tokens;
 mod m20261123_000004_text_reviews;
+mod m20261123_000005_sessions_and_publications;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_report_texts::Migration),
             Box::new(m20261123_000003_schedule_and_api_tokens::Migration),
             Box::new(m20261123_000004_text_reviews::Migration),
+            Box::new(m20261123_000005_sessions_and_publications::Migration),
         ]
     }
 }

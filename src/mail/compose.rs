@@ -87,6 +87,12 @@ impl Composer {
         })
     }
 
+    /// The subject and plain-text body, as the researcher previews them.
+    pub fn preview(&self, kind: Kind, letter: &Letter) -> Result<(String, String), ComposeError> {
+        let context = Context::from_serialize(letter).map_err(|e| ComposeError::Template(e.to_string()))?;
+        Ok((self.render(kind, "subject.txt", &context)?.trim().to_string(), self.render(kind, "body.txt", &context)?))
+    }
+
     pub fn compose(&self, kind: Kind, to: &str, letter: &Letter) -> Result<Message, ComposeError> {
         let context = Context::from_serialize(letter).map_err(|e| ComposeError::Template(e.to_string()))?;
         let subject = self.render(kind, "subject.txt", &context)?;

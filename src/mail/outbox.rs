@@ -173,7 +173,8 @@ pub struct Round {
     pub failed: u64,
 }
 
-fn letter(survey: &Survey, name: Option<String>, link: String) -> Letter {
+/// The letter of a survey's invitation or reminder to one person.
+pub fn letter(survey: &Survey, name: Option<String>, link: String) -> Letter {
     let q = &survey.questionnaire;
     Letter {
         title: q.title.clone(),

@@ -39,6 +39,8 @@ pub struct ChartBar {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
     pub svg: String,
+    /// The bars as text (label, value), for a data table beside the picture.
+    pub data: Vec<(String, String)>,
     pub width_pt: f32,
     pub height_pt: f32,
 }
@@ -82,8 +84,9 @@ pub fn bar_chart(bars: &[ChartBar], width_pt: f32) -> Chart {
     ensure_font_registered();
     let width_pt = if width_pt.is_finite() { width_pt.clamp(1.0, 100_000.0) } else { 1.0 };
     let layout = Layout::new(bars, width_pt, metrics());
+    let data: Vec<(String, String)> = bars.iter().map(|b| (b.label.clone(), b.value_label.clone())).collect();
     match render(&layout) {
-        Ok(svg) => layout.chart(svg),
+        Ok(svg) => Chart { data, ..layout.chart(svg) },
         Err(err) => {
             // The string backend does not fail in practice; fall back to an empty chart.
             tracing::warn!(error = %err, "drawing bar chart failed");
@@ -278,7 +281,7 @@ impl Layout {
     }
 
     fn chart(&self, svg: String) -> Chart {
-        Chart { svg, width_pt: self.width as f32, height_pt: self.height as f32 }
+        Chart { svg, data: Vec::new(), width_pt: self.width as f32, height_pt: self.height as f32 }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod definition;
 pub mod document;
 pub mod figures;
 pub mod fonts;
+pub mod html;
 pub mod layout;
 pub mod pdf;
 pub mod prose;
@@ -40,6 +41,10 @@ pub struct Generated {
     pub pages: usize,
     /// Every page's text in reading order, pages separated by form feeds.
     pub text: String,
+    /// The same report as an accessible HTML `<article>`.
+    pub html: String,
+    /// The summary bullets.
+    pub summary: Vec<String>,
 }
 
 /// Renders the report of a survey with the given report definition: counts in the database,
@@ -106,5 +111,14 @@ pub async fn generate(
     };
     let bytes = pdf::write(&pages, &content.charts, &landed, &meta)?;
     let text = pages.iter().map(layout::Page::text).collect::<Vec<_>>().join("\n\u{c}\n");
-    Ok(Generated { pdf: bytes, pages: pages.len(), text })
+    let date_text = wording::date(date);
+    let cover = html::Cover {
+        title: &definition.title,
+        subtitle: &definition.subtitle,
+        department: &definition.department,
+        date: &date_text,
+    };
+    let html = html::render(&cover, &content.blocks, &content.charts);
+    let summary = html::summary(&content.blocks);
+    Ok(Generated { pdf: bytes, pages: pages.len(), text, html, summary })
 }

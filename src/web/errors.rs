@@ -16,6 +16,11 @@ pub enum PageError {
     Expired { back: String },
     #[error("the request could not be read: {0}")]
     BadRequest(String),
+    /// Not signed in: to the login page, and back to `back` afterwards.
+    #[error("sign in first")]
+    SignIn { back: String },
+    #[error("not allowed for this account")]
+    Forbidden,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -39,12 +44,24 @@ impl ResponseError for PageError {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Expired { .. } => StatusCode::FORBIDDEN,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PageError::SignIn { .. } => StatusCode::SEE_OTHER,
+            PageError::Forbidden => StatusCode::FORBIDDEN,
             PageError::Store(_) | PageError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let PageError::SignIn { back } = self {
+            let target = format!("/inloggen?terug={}", url_escape(back));
+            return HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, target)).finish();
+        }
         let body = match self {
+            PageError::SignIn { .. } => String::new(),
+            PageError::Forbidden => message_page(
+                "Geen toegang",
+                &["Dit account mag deze pagina niet gebruiken. Gepubliceerde rapporten staan in de leeskamer."],
+                Some(("/rapporten", "Naar de rapporten")),
+            ),
             // The same page for a mistyped, an unknown and a never-issued link: nothing tells
             // whether a token exists.
             PageError::NotFound => message_page(
@@ -82,6 +99,16 @@ impl ResponseError for PageError {
         }
         response.content_type("text/html; charset=utf-8").body(body)
     }
+}
+
+/// Percent-encodes a path for use in a query value.
+pub fn url_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 fn unavailable() -> String {

@@ -1,5 +1,7 @@
 //! Headers on every response. The CSP allows no script and no inline style, so anything a
 //! respondent typed can never run; no-referrer keeps personal links out of other sites' logs.
+//! Images may be data: URIs: the reading room embeds each report's charts (SVG as an image
+//! cannot run script).
 
 use actix_web::middleware::DefaultHeaders;
 
@@ -7,7 +9,7 @@ pub fn security() -> DefaultHeaders {
     DefaultHeaders::new()
         .add((
             "Content-Security-Policy",
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
              frame-ancestors 'none'; base-uri 'none'",
         ))
         .add(("X-Content-Type-Options", "nosniff"))

@@ -1,10 +1,12 @@
 //! The HTTP face of peiling (actix-web): handlers only translate between HTTP and the domain
 //! modules. `Application` binds a listener, so tests can run it on a random port.
 
+mod auth;
 mod csrf;
 mod errors;
 mod headers;
 mod researcher_api;
+mod researcher_pages;
 mod respondent_api;
 mod respondent_pages;
 pub mod views;
@@ -128,7 +130,38 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/{screen}", web::get().to(respondent_pages::screen))
                 .route("/{screen}", web::post().to(respondent_pages::save)),
         )
+        .route("/", web::get().to(home))
+        .route("/inloggen", web::get().to(researcher_pages::login_page))
+        .route("/inloggen", web::post().to(researcher_pages::login))
+        .route("/uitloggen", web::post().to(researcher_pages::logout))
+        .route("/onderzoek", web::get().to(researcher_pages::list))
+        .route("/onderzoek/nieuw", web::get().to(researcher_pages::new_form))
+        .route("/onderzoek/nieuw", web::post().to(researcher_pages::create))
+        .service(
+            web::scope("/onderzoek/{survey}")
+                .route("", web::get().to(researcher_pages::show))
+                .route("/genodigden", web::post().to(researcher_pages::import))
+                .route("/openen", web::post().to(researcher_pages::open))
+                .route("/herinneren", web::post().to(researcher_pages::remind))
+                .route("/sluiten", web::post().to(researcher_pages::close))
+                .route("/voorbeeld", web::get().to(researcher_pages::preview))
+                .route("/e-mails", web::get().to(researcher_pages::emails))
+                .route("/casussen", web::get().to(researcher_pages::review_list))
+                .route("/casussen/{n}", web::post().to(researcher_pages::review_save))
+                .route("/teksten", web::get().to(researcher_pages::texts))
+                .route("/teksten", web::post().to(researcher_pages::save_text))
+                .route("/rapport.pdf", web::get().to(researcher_pages::report_pdf))
+                .route("/publiceren", web::post().to(researcher_pages::publish)),
+        )
+        .route("/rapporten", web::get().to(researcher_pages::reports))
+        .route("/rapporten/{id}", web::get().to(researcher_pages::report))
+        .route("/rapporten/{id}/rapport.pdf", web::get().to(researcher_pages::report_file))
         .default_service(web::to(errors::not_found));
+}
+
+/// The front door: researchers to their surveys, everyone else to the login.
+async fn home() -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, "/onderzoek")).finish()
 }
 
 async fn stylesheet() -> HttpResponse {

@@ -16,6 +16,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("thanks.html", include_str!("../../templates/form/thanks.html")),
     ("closed.html", include_str!("../../templates/form/closed.html")),
     ("message.html", include_str!("../../templates/form/message.html")),
+    ("r/base.html", include_str!("../../templates/researcher/base.html")),
+    ("r/login.html", include_str!("../../templates/researcher/login.html")),
+    ("r/list.html", include_str!("../../templates/researcher/list.html")),
+    ("r/new.html", include_str!("../../templates/researcher/new.html")),
+    ("r/survey.html", include_str!("../../templates/researcher/survey.html")),
+    ("r/preview.html", include_str!("../../templates/researcher/preview.html")),
+    ("r/emails.html", include_str!("../../templates/researcher/emails.html")),
+    ("r/review.html", include_str!("../../templates/researcher/review.html")),
+    ("r/texts.html", include_str!("../../templates/researcher/texts.html")),
+    ("r/reports.html", include_str!("../../templates/researcher/reports.html")),
+    ("r/report.html", include_str!("../../templates/researcher/report.html")),
+    ("r/message.html", include_str!("../../templates/researcher/message.html")),
 ];
 
 pub const STYLESHEET: &str = include_str!("../../assets/web/peiling.css");

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Browser test of the respondent form: a fresh SQLite database with the bundled survey and three
-# invitees, the invitations sent to an outbox folder, `peiling serve` on a free port, then
-# form.test.mjs walks through the form in headless Chromium on a 360 px phone viewport and runs
-# axe-core on every page.
+# Browser test of the respondent form and the researcher app: a fresh SQLite database with the
+# bundled survey, three invitees, a researcher and a reader account, the invitations sent to an
+# outbox folder, `peiling serve` on a free port, then form.test.mjs walks through the form in
+# headless Chromium on a 360 px phone viewport (and closes the survey), and researcher.test.mjs
+# walks a researcher from login to a published report (desktop and phone); both run axe-core on
+# every page.
 #
 # Builds nothing: run `cargo build` first (or set PEILING_BIN), and `npm ci` in tests/browser.
 #   PEILING_BIN     the peiling binary (default: target/debug/peiling in the repository)
@@ -13,6 +15,11 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 SURVEY=maatwerkbudget-2021
+# Test accounts, only ever in the throw-away database below.
+RESEARCHER_EMAIL=onderzoeker@example.org
+RESEARCHER_PASSWORD='proef-onderzoeker-2026'
+READER_EMAIL=raadslid@example.org
+READER_PASSWORD='proef-leeskamer-2026'
 
 PEILING_BIN="${PEILING_BIN:-$ROOT/target/debug/peiling}"
 case "$PEILING_BIN" in /*) ;; *) PEILING_BIN="$ROOT/$PEILING_BIN" ;; esac
@@ -72,6 +79,9 @@ printf 'email;team\nanna@example.org;SWT\nbram@example.org;JLR\ncees@example.org
 "$PEILING_BIN" invitees import "$SURVEY" "$WORK/invitees.csv"
 "$PEILING_BIN" survey open "$SURVEY" --closes "$(date -d '+30 days' +%F)" --send
 
+PEILING_PASSWORD="$RESEARCHER_PASSWORD" "$PEILING_BIN" user add "$RESEARCHER_EMAIL" --role researcher
+PEILING_PASSWORD="$READER_PASSWORD" "$PEILING_BIN" user add "$READER_EMAIL" --role reader
+
 node "$HERE/links.mjs" "$PEILING_OUTBOX_DIR" "$PEILING_BASE_URL" >"$WORK/links.txt"
 if [ "$(wc -l <"$WORK/links.txt")" -ne 3 ]; then
   echo "browser test: expected 3 personal links in $PEILING_OUTBOX_DIR, found:" >&2
@@ -103,4 +113,8 @@ fi
 echo "browser test: screenshots go to $SCREENSHOT_DIR"
 BASE_URL="$PEILING_BASE_URL" LINKS_FILE="$WORK/links.txt" PEILING_BIN="$PEILING_BIN" SURVEY="$SURVEY" \
   node "$HERE/form.test.mjs"
+BASE_URL="$PEILING_BASE_URL" SURVEY="$SURVEY" \
+  RESEARCHER_EMAIL="$RESEARCHER_EMAIL" RESEARCHER_PASSWORD="$RESEARCHER_PASSWORD" \
+  READER_EMAIL="$READER_EMAIL" READER_PASSWORD="$READER_PASSWORD" \
+  node "$HERE/researcher.test.mjs"
 echo "browser test: passed; screenshots in $SCREENSHOT_DIR"

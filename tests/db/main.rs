@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod demo;
+mod export;
 mod helpers;
 mod mailing;
 mod migrations;
@@ -11,4 +12,5 @@ mod smtp;
 mod store;
 mod web_api;
 mod web_form;
+mod web_pages;
 mod web_researcher;

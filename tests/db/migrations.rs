@@ -3,15 +3,17 @@ use migration::{Migrator, MigratorTrait};
 use peiling::db;
 use sea_orm::DatabaseConnection;
 
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 13] = [
     "api_tokens",
     "answers",
     "invitation_tokens",
     "invitee_groups",
     "invitees",
     "mail_outbox",
+    "publications",
     "report_texts",
     "responses",
+    "sessions",
     "surveys",
     "text_reviews",
     "users",

@@ -1,0 +1,73 @@
+//! Exports of a closed survey's data for the research department: CSV (Dutch Excel), XLSX with
+//! a code book, and SPSS syntax that reads the CSV.
+//!
+//! One row per response, in the order responses came in, numbered 1..n. A response carries its
+//! team and the day it was submitted, never anything about the invitee: responses are not linked
+//! to invitees and the export never reads the invitee table. The columns follow the
+//! questionnaire (see [`columns`]); all three formats use the same columns and the same cell
+//! values, read from the database in chunks so that 100,000 responses take bounded memory.
+
+mod columns;
+mod csv;
+mod rows;
+mod spss;
+mod xlsx;
+
+pub use self::csv::{csv, csv_in_chunks};
+pub use columns::{Column, ColumnKind, columns};
+pub use rows::{Cell, neutralise};
+pub use spss::spss;
+pub use xlsx::xlsx;
+
+use crate::store::surveys::{Status, Survey};
+
+/// Responses read per round trip to the database.
+pub const CHUNK: u64 = 5_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("exporteren kan pas als de vragenlijst gesloten is")]
+    NotClosed,
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+    #[error("het exportbestand kon niet worden geschreven: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("het Excel-bestand kon niet worden gemaakt: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
+/// The export formats, with what a download needs to know about each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Spss,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Spss => "sps",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Spss => "text/plain; charset=utf-8",
+        }
+    }
+
+    /// `<survey>.csv`, `<survey>.xlsx` or `<survey>.sps`.
+    pub fn file_name(self, survey: &Survey) -> String {
+        format!("{}.{}", survey.row.slug, self.extension())
+    }
+}
+
+/// Exports exist only for closed surveys: while a survey is open its data still change.
+pub fn ensure_closed(survey: &Survey) -> Result<(), ExportError> {
+    if survey.status() == Status::Closed { Ok(()) } else { Err(ExportError::NotClosed) }
+}

@@ -1,0 +1,55 @@
+//! Signing in to the researcher pages and the reading room: a session cookie (HttpOnly,
+//! SameSite=Lax, Secure over HTTPS) whose hash is looked up in the database, and the session's
+//! CSRF value on every form.
+
+use super::errors::PageError;
+use super::{State, csrf};
+use crate::accounts::{self, Role, SignedIn};
+use actix_web::HttpRequest;
+use actix_web::cookie::{Cookie, SameSite};
+
+pub const COOKIE: &str = "peiling_sessie";
+
+pub fn session_cookie(value: &str, secure: bool) -> Cookie<'static> {
+    Cookie::build(COOKIE, value.to_string())
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::hours(accounts::SESSION_HOURS))
+        .finish()
+}
+
+pub fn removal_cookie(secure: bool) -> Cookie<'static> {
+    let mut cookie = session_cookie("", secure);
+    cookie.make_removal();
+    cookie
+}
+
+pub async fn current(state: &State, request: &HttpRequest) -> Result<Option<SignedIn>, PageError> {
+    let Some(cookie) = request.cookie(COOKIE) else { return Ok(None) };
+    Ok(accounts::signed_in(&state.db, cookie.value(), state.now()).await?)
+}
+
+/// The signed-in user, who must have `role` (a researcher may read too). Not signed in: to the
+/// login page and back; signed in without the role: 403.
+pub async fn require(state: &State, request: &HttpRequest, role: Role) -> Result<SignedIn, PageError> {
+    let Some(user) = current(state, request).await? else {
+        let back = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
+        return Err(PageError::SignIn { back });
+    };
+    match (role, user.role) {
+        (Role::Reader, _) | (Role::Researcher, Role::Researcher) => Ok(user),
+        (Role::Researcher, Role::Reader) => Err(PageError::Forbidden),
+    }
+}
+
+/// A form post of a signed-in user must carry the session's CSRF value.
+pub fn check(user: &SignedIn, fields: &[(String, String)]) -> Result<(), PageError> {
+    let sent = fields.iter().find(|(n, _)| n == csrf::FIELD).map_or("", |(_, v)| v.as_str());
+    if !sent.is_empty() && csrf::constant_time_eq(sent.as_bytes(), user.csrf.as_bytes()) {
+        Ok(())
+    } else {
+        Err(PageError::Expired { back: "/onderzoek".into() })
+    }
+}

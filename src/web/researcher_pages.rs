@@ -1,0 +1,726 @@
+//! The researcher's pages (`/onderzoek`), the login and the council's reading room
+//! (`/rapporten`). Server-rendered, no script; every form carries the session's CSRF value.
+
+use super::auth::{self, removal_cookie, session_cookie};
+use super::errors::PageError;
+use super::{State, csrf, views};
+use crate::accounts::{self, LoginError, Role, SignedIn};
+use crate::invitations::{self, ImportError, lifecycle};
+use crate::mail::compose::{Composer, Kind};
+use crate::report::{ReportDefinition, stats, wording};
+use crate::review::{self, Decision};
+use crate::store::surveys::{Status, Survey};
+use crate::store::{self, StoreError};
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::web::{Bytes, Path, Query};
+use actix_web::{HttpRequest, HttpResponse};
+use entity::publication;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tera::Context;
+
+fn html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((LOCATION, location.to_string())).finish()
+}
+
+fn context(user: Option<&SignedIn>, title: &str) -> Context {
+    let mut c = Context::new();
+    c.insert("page_title", title);
+    if let Some(u) = user {
+        c.insert("user", &json!({ "email": u.user.email, "csrf": u.csrf, "researcher": u.role == Role::Researcher }));
+    }
+    c
+}
+
+fn fields(body: &Bytes) -> Result<Vec<(String, String)>, PageError> {
+    serde_urlencoded::from_bytes(body).map_err(|e| PageError::BadRequest(e.to_string()))
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
+}
+
+async fn survey(state: &State, slug: &str) -> Result<Survey, PageError> {
+    store::surveys::load(&state.db, slug).await.map_err(|e| match e {
+        StoreError::SurveyNotFound(_) => PageError::NotFound,
+        other => PageError::Store(other),
+    })
+}
+
+// ---- signing in ----
+
+#[derive(Deserialize)]
+pub struct Back {
+    terug: Option<String>,
+}
+
+/// Only paths on this site, so a crafted link cannot send someone elsewhere after login.
+fn safe_back(back: &str) -> String {
+    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') {
+        back.to_string()
+    } else {
+        String::new()
+    }
+}
+
+const LOGIN_COOKIE: &str = "peiling_inlog";
+
+pub async fn login_page(state: State, request: HttpRequest, back: Query<Back>) -> Result<HttpResponse, PageError> {
+    let (value, cookie) = login_csrf(&request, state.secure_cookies);
+    let mut c = context(None, "Inloggen");
+    c.insert("csrf", &value);
+    c.insert("back", &safe_back(back.terug.as_deref().unwrap_or("")));
+    c.insert("email", "");
+    let mut response = html(StatusCode::OK, views::render("r/login.html", &c));
+    if let Some(cookie) = cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    Ok(response)
+}
+
+/// The login form's own CSRF value: there is no session yet, so a cookie of its own.
+fn login_csrf(request: &HttpRequest, secure: bool) -> (String, Option<actix_web::cookie::Cookie<'static>>) {
+    if let Some(existing) = request.cookie(LOGIN_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() == 43) {
+        return (existing, None);
+    }
+    // Without the OS random source the value stays empty, and an empty value never matches.
+    let value = crate::domain::Token::generate().map(|t| t.as_str().to_string()).unwrap_or_default();
+    let cookie = actix_web::cookie::Cookie::build(LOGIN_COOKIE, value.clone())
+        .path("/inloggen")
+        .http_only(true)
+        .secure(secure)
+        .same_site(actix_web::cookie::SameSite::Strict)
+        .finish();
+    (value, Some(cookie))
+}
+
+pub async fn login(state: State, request: HttpRequest, body: Bytes) -> Result<HttpResponse, PageError> {
+    let fields = fields(&body)?;
+    let sent = field(&fields, "csrf");
+    let cookie = request.cookie(LOGIN_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
+    if sent.is_empty() || !csrf::constant_time_eq(sent.as_bytes(), cookie.as_bytes()) {
+        return Err(PageError::Expired { back: "/inloggen".into() });
+    }
+    let email = field(&fields, "email").trim().to_string();
+    match accounts::login(&state.db, &email, field(&fields, "wachtwoord"), state.now()).await {
+        Ok((token, user)) => {
+            let back = safe_back(field(&fields, "terug"));
+            let target = match (back.is_empty(), user.role) {
+                (false, _) => back,
+                (true, Role::Researcher) => "/onderzoek".to_string(),
+                (true, Role::Reader) => "/rapporten".to_string(),
+            };
+            let mut response = see_other(&target);
+            let _ = response.add_cookie(&session_cookie(token.as_str(), state.secure_cookies));
+            Ok(response)
+        }
+        Err(LoginError::Refused) => {
+            let mut c = context(None, "Inloggen");
+            c.insert("csrf", &cookie);
+            c.insert("back", &safe_back(field(&fields, "terug")));
+            c.insert("email", &email);
+            c.insert(
+                "problems",
+                &["Onbekend e-mailadres of verkeerd wachtwoord. Na vijf mislukte pogingen kun je een kwartier niet inloggen."],
+            );
+            Ok(html(StatusCode::UNAUTHORIZED, views::render("r/login.html", &c)))
+        }
+        Err(LoginError::Account(e)) => Err(PageError::Store(StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))),
+    }
+}
+
+pub async fn logout(state: State, request: HttpRequest, body: Bytes) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Reader).await?;
+    auth::check(&user, &fields(&body)?)?;
+    if let Some(cookie) = request.cookie(auth::COOKIE) {
+        accounts::logout(&state.db, cookie.value()).await?;
+    }
+    let mut response = see_other("/inloggen");
+    let _ = response.add_cookie(&removal_cookie(state.secure_cookies));
+    Ok(response)
+}
+
+// ---- surveys ----
+
+#[derive(Serialize)]
+struct SurveyRow {
+    slug: String,
+    title: String,
+    status: &'static str,
+    invited: u64,
+    responded: u64,
+    rate: Option<i64>,
+}
+
+fn status_text(status: &str) -> &'static str {
+    match Status::parse(status) {
+        Some(Status::Draft) => "concept",
+        Some(Status::Open) => "open",
+        Some(Status::Closed) => "gesloten",
+        None => "onbekend",
+    }
+}
+
+pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let mut rows = Vec::new();
+    for s in store::surveys::list(&state.db).await? {
+        let (invited, responded) = stats::totals(&stats::response_per_group(&state.db, s.id).await?);
+        rows.push(SurveyRow {
+            rate: (invited > 0).then(|| crate::report::figures::percent(responded, invited)),
+            slug: s.slug,
+            title: s.title,
+            status: status_text(&s.status),
+            invited,
+            responded,
+        });
+    }
+    let mut c = context(Some(&user), "Vragenlijsten");
+    c.insert("surveys", &rows);
+    Ok(html(StatusCode::OK, views::render("r/list.html", &c)))
+}
+
+fn new_page(user: &SignedIn, source: &str, choice: &str, problems: &[String]) -> String {
+    let mut c = context(Some(user), "Nieuwe vragenlijst");
+    let bundled: Vec<serde_json::Value> = crate::bundled::ALL
+        .iter()
+        .filter_map(|b| crate::questionnaire::parse(b.definition).ok().map(|q| json!({ "id": q.id, "title": q.title })))
+        .collect();
+    c.insert("bundled", &bundled);
+    c.insert("bundled_choice", choice);
+    c.insert("source", source);
+    c.insert("problems", problems);
+    c.insert("problems_title", "De definitie is niet opgeslagen");
+    views::render("r/new.html", &c)
+}
+
+pub async fn new_form(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    Ok(html(StatusCode::OK, new_page(&user, "", "", &[])))
+}
+
+pub async fn create(state: State, request: HttpRequest, body: Bytes) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let fields = fields(&body)?;
+    auth::check(&user, &fields)?;
+    let choice = field(&fields, "bron");
+    let source = match crate::bundled::find(choice) {
+        Some(b) if choice != "eigen" => b.definition.to_string(),
+        _ => field(&fields, "definitie").to_string(),
+    };
+    match store::surveys::create(&state.db, &source, state.now()).await {
+        Ok(s) => Ok(see_other(&format!("/onderzoek/{}", s.row.slug))),
+        Err(StoreError::Definition(errors)) => {
+            let problems: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, new_page(&user, &source, choice, &problems)))
+        }
+        Err(e @ StoreError::SurveyExists(_)) => {
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, new_page(&user, &source, choice, &[e.to_string()])))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Buckets of 5% for the bar widths (classes w0 .. w20): the CSP allows no inline styles.
+fn rate_step(rate: Option<i64>) -> i64 {
+    rate.map_or(0, |r| (r.clamp(0, 100) + 2) / 5)
+}
+
+async fn dashboard(
+    state: &State,
+    user: &SignedIn,
+    survey: &Survey,
+    notice: Option<String>,
+    problems: Vec<String>,
+    csv: &str,
+) -> Result<String, PageError> {
+    let groups = stats::response_per_group(&state.db, survey.row.id).await?;
+    let (invited, responded) = stats::totals(&groups);
+    let rate = |r: u64, i: u64| (i > 0).then(|| crate::report::figures::percent(r, i));
+    let group_rows: Vec<serde_json::Value> = groups
+        .iter()
+        .map(|g| {
+            let r = rate(g.responded, g.invited);
+            json!({ "code": g.code, "name": g.name, "invited": g.invited, "responded": g.responded, "rate": r, "rate_step": rate_step(r) })
+        })
+        .collect();
+    let total_rate = rate(responded, invited);
+    let mail = crate::mail::outbox::status_counts(&state.db, survey.row.id).await?;
+    let mail_words = [
+        ("queued", "klaar om te versturen"),
+        ("sending", "bezig"),
+        ("sent", "verstuurd"),
+        ("retrying", "later opnieuw"),
+        ("failed", "mislukt"),
+    ];
+    let mail_rows: Vec<(String, u64)> =
+        mail_words.iter().map(|(k, w)| (w.to_string(), mail.get(*k).copied().unwrap_or(0))).collect();
+    let publications = publication::Entity::find()
+        .filter(publication::Column::SurveyId.eq(survey.row.id))
+        .order_by_asc(publication::Column::Version)
+        .all(&state.db)
+        .await?;
+    let date = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| wording::date(d.date_naive()));
+    let mut c = context(Some(user), &survey.row.title);
+    c.insert(
+        "survey",
+        &json!({
+            "slug": survey.row.slug, "title": survey.row.title, "status": survey.row.status,
+            "status_text": status_text(&survey.row.status), "closes": date(survey.row.closes_at),
+            "remind": date(survey.row.remind_at),
+        }),
+    );
+    c.insert("groups", &group_rows);
+    c.insert(
+        "total",
+        &json!({ "invited": invited, "responded": responded, "rate": total_rate, "rate_step": rate_step(total_rate) }),
+    );
+    c.insert("mail", &mail_rows);
+    c.insert(
+        "publications",
+        &publications
+            .iter()
+            .map(|p| json!({ "id": p.id, "version": p.version, "date": wording::date(p.published_at.date_naive()) }))
+            .collect::<Vec<_>>(),
+    );
+    c.insert("closes_default", &(state.now() + chrono::Duration::days(14)).date_naive().to_string());
+    c.insert("csv", csv);
+    if let Some(n) = notice {
+        c.insert("notice", &n);
+    }
+    c.insert("problems", &problems);
+    Ok(views::render("r/survey.html", &c))
+}
+
+pub async fn show(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let survey = survey(&state, &slug).await?;
+    Ok(html(StatusCode::OK, dashboard(&state, &user, &survey, None, Vec::new(), "").await?))
+}
+
+pub async fn import(
+    state: State,
+    request: HttpRequest,
+    slug: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let fields = fields(&body)?;
+    auth::check(&user, &fields)?;
+    let survey = survey(&state, &slug).await?;
+    let csv = field(&fields, "csv");
+    match invitations::import_file(&state.db, &survey, csv.as_bytes()).await {
+        Ok(n) => {
+            let body = dashboard(&state, &user, &survey, Some(format!("{n} genodigden geïmporteerd.")), Vec::new(), "")
+                .await?;
+            Ok(html(StatusCode::OK, body))
+        }
+        Err(ImportError::Rows(rows)) => {
+            let problems: Vec<String> = rows.0.iter().map(ToString::to_string).collect();
+            let body =
+                dashboard(&state, &user, &survey, Some("Er is niets geïmporteerd.".into()), problems, csv).await?;
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
+        }
+        Err(ImportError::Store(e)) => Err(e.into()),
+    }
+}
+
+async fn after_action(
+    state: &State,
+    user: &SignedIn,
+    slug: &str,
+    outcome: Result<String, lifecycle::LifecycleError>,
+) -> Result<HttpResponse, PageError> {
+    let survey = survey(state, slug).await?;
+    Ok(match outcome {
+        Ok(notice) => html(StatusCode::OK, dashboard(state, user, &survey, Some(notice), Vec::new(), "").await?),
+        Err(lifecycle::LifecycleError::Db(e)) => return Err(e.into()),
+        Err(e) => html(StatusCode::CONFLICT, dashboard(state, user, &survey, None, vec![e.to_string()], "").await?),
+    })
+}
+
+fn parse_day(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+pub async fn open(
+    state: State,
+    request: HttpRequest,
+    slug: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let fields = fields(&body)?;
+    auth::check(&user, &fields)?;
+    let s = survey(&state, &slug).await?;
+    let Some(closes) = parse_day(field(&fields, "sluit")) else {
+        let problem =
+            format!("'{}' is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-12-18.", field(&fields, "sluit"));
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            dashboard(&state, &user, &s, None, vec![problem], "").await?,
+        ));
+    };
+    let remind = field(&fields, "herinnering").trim();
+    let remind_on = if remind.is_empty() { None } else { parse_day(remind) };
+    if !remind.is_empty() && remind_on.is_none() {
+        let problem = format!("'{remind}' is geen datum; schrijf JJJJ-MM-DD.");
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            dashboard(&state, &user, &s, None, vec![problem], "").await?,
+        ));
+    }
+    let now = state.now();
+    let closes_at = lifecycle::end_of(closes);
+    let outcome = async {
+        if let Some(day) = remind_on {
+            let at = lifecycle::morning_of(day);
+            if at <= now {
+                return Err(lifecycle::LifecycleError::ReminderInPast(wording::date(day)));
+            }
+            if at >= closes_at {
+                return Err(lifecycle::LifecycleError::ReminderAfterClose(wording::date(day)));
+            }
+        }
+        let queued = lifecycle::open(&state.db, &s, closes_at, now).await?;
+        if let Some(day) = remind_on {
+            let reopened = store::surveys::load(&state.db, &s.row.slug)
+                .await
+                .map_err(|e| lifecycle::LifecycleError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+            lifecycle::schedule_reminder(&state.db, &reopened, Some(lifecycle::morning_of(day)), now).await?;
+        }
+        Ok(format!(
+            "De vragenlijst is open tot en met {}; {queued} uitnodigingen worden verstuurd.",
+            wording::date(closes)
+        ))
+    }
+    .await;
+    after_action(&state, &user, &slug, outcome).await
+}
+
+pub async fn remind(
+    state: State,
+    request: HttpRequest,
+    slug: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    auth::check(&user, &fields(&body)?)?;
+    let s = survey(&state, &slug).await?;
+    let outcome = lifecycle::remind(&state.db, &s, state.now())
+        .await
+        .map(|n| format!("{n} herinneringen worden verstuurd aan wie nog niet heeft geantwoord."));
+    after_action(&state, &user, &slug, outcome).await
+}
+
+pub async fn close(
+    state: State,
+    request: HttpRequest,
+    slug: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    auth::check(&user, &fields(&body)?)?;
+    let s = survey(&state, &slug).await?;
+    let outcome =
+        lifecycle::close(&state.db, &s, state.now()).await.map(|()| "De vragenlijst is gesloten.".to_string());
+    after_action(&state, &user, &slug, outcome).await
+}
+
+pub async fn preview(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let s = survey(&state, &slug).await?;
+    let q = &s.questionnaire;
+    let screens: Vec<serde_json::Value> = crate::respondent::screens::screens(q)
+        .iter()
+        .map(|screen| {
+            let questions: Vec<serde_json::Value> = screen
+                .questions
+                .iter()
+                .map(|&p| {
+                    let question = &q.questions[p];
+                    json!({
+                        "condition": question.show_if_source,
+                        "view": views::question_view(question, &Default::default(), None),
+                    })
+                })
+                .collect();
+            json!({ "title": screen.title, "questions": questions })
+        })
+        .collect();
+    let mut c = context(Some(&user), &format!("Voorbeeld: {}", q.title));
+    c.insert("title", &q.title);
+    c.insert("screens", &screens);
+    Ok(html(StatusCode::OK, views::render("r/preview.html", &c)))
+}
+
+pub async fn emails(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let s = survey(&state, &slug).await?;
+    let composer =
+        Composer::new(&format!("<{}>", s.questionnaire.contact)).map_err(|e| PageError::BadRequest(e.to_string()))?;
+    let letter = crate::mail::outbox::letter(
+        &s,
+        Some("Voorbeeld Naam".into()),
+        "https://voorbeeld.example/s/persoonlijke-link".into(),
+    );
+    let mut messages = Vec::new();
+    for (kind, word) in [(Kind::Invitation, "Uitnodiging"), (Kind::Reminder, "Herinnering")] {
+        let (subject, body) = composer.preview(kind, &letter).map_err(|e| PageError::BadRequest(e.to_string()))?;
+        messages.push(json!({ "kind": word, "subject": subject, "body": body }));
+    }
+    let mut c = context(Some(&user), &format!("E-mails: {}", s.questionnaire.title));
+    c.insert("title", &s.questionnaire.title);
+    c.insert("messages", &messages);
+    Ok(html(StatusCode::OK, views::render("r/emails.html", &c)))
+}
+
+// ---- review, texts, report ----
+
+fn definition(survey: &Survey) -> Result<ReportDefinition, PageError> {
+    let source =
+        crate::bundled::report_source(&survey.row.slug, None).map_err(|e| PageError::BadRequest(e.to_string()))?;
+    ReportDefinition::parse(&source, &survey.questionnaire).map_err(|e| PageError::BadRequest(e.to_string()))
+}
+
+fn closed(survey: &Survey) -> Result<(), PageError> {
+    if survey.status() == Status::Closed { Ok(()) } else { Err(PageError::NotFound) }
+}
+
+async fn review_page(state: &State, user: &SignedIn, s: &Survey, notice: Option<String>) -> Result<String, PageError> {
+    let anonymiser = review::anonymiser_for(&state.db, s.row.id).await?;
+    review::prepare(&state.db, s.row.id, &review::printed_questions(&definition(s)?), &anonymiser, state.now()).await?;
+    let items = review::list(&state.db, s.row.id, &anonymiser).await?;
+    let count = |d: Decision| items.iter().filter(|i| i.decision == d).count();
+    let rows: Vec<serde_json::Value> = items
+        .iter()
+        .map(|i| {
+            let decision_text = match i.decision {
+                Decision::Pending => "nog te beoordelen",
+                Decision::Include => "opgenomen",
+                Decision::Exclude => "niet opgenomen",
+            };
+            json!({
+                "number": i.number, "question": i.question, "original": i.original, "anonymised": i.anonymised,
+                "edited": i.edited, "decision": i.decision.as_str(), "decision_text": decision_text, "warnings": i.warnings,
+            })
+        })
+        .collect();
+    let mut c = context(Some(user), "Casussen beoordelen");
+    c.insert("slug", &s.row.slug);
+    c.insert("items", &rows);
+    c.insert("counts", &json!({ "include": count(Decision::Include), "exclude": count(Decision::Exclude), "pending": count(Decision::Pending) }));
+    if let Some(n) = notice {
+        c.insert("notice", &n);
+    }
+    Ok(views::render("r/review.html", &c))
+}
+
+pub async fn review_list(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let s = survey(&state, &slug).await?;
+    closed(&s)?;
+    Ok(html(StatusCode::OK, review_page(&state, &user, &s, None).await?))
+}
+
+pub async fn review_save(
+    state: State,
+    request: HttpRequest,
+    path: Path<(String, usize)>,
+    body: Bytes,
+) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let fields = fields(&body)?;
+    auth::check(&user, &fields)?;
+    let (slug, number) = path.into_inner();
+    let s = survey(&state, &slug).await?;
+    closed(&s)?;
+    let anonymiser = review::anonymiser_for(&state.db, s.row.id).await?;
+    let decision = Decision::parse(field(&fields, "besluit"));
+    let text = field(&fields, "tekst").to_string();
+    match review::update(&state.db, s.row.id, number, Some(text), decision, &anonymiser, state.now()).await {
+        Ok(_) => Ok(html(
+            StatusCode::OK,
+            review_page(&state, &user, &s, Some(format!("Tekst {number} is opgeslagen."))).await?,
+        )),
+        Err(review::ReviewError::Store(e)) => Err(e.into()),
+        Err(review::ReviewError::NoSuchItem(_)) => Err(PageError::NotFound),
+        Err(e @ review::ReviewError::Empty) => {
+            let mut body = review_page(&state, &user, &s, None).await?;
+            body = body.replacen(
+                "<h1>",
+                &format!(
+                    "<div class=\"error-summary\" role=\"alert\"><p>Tekst {number}: {}</p></div><h1>",
+                    crate::report::html::escape(&e.to_string())
+                ),
+                1,
+            );
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
+        }
+    }
+}
+
+/// Every narrative key the report definition offers, with a label and the current text.
+fn narrative_keys(survey: &Survey, def: &ReportDefinition) -> Vec<(String, String)> {
+    use crate::report::definition::Block;
+    let mut keys = Vec::new();
+    for (s, section) in def.sections.iter().enumerate() {
+        for block in &section.blocks {
+            match block {
+                Block::OpenAnswers { question, .. } => {
+                    let text = survey.questionnaire.question(question).map_or(question.clone(), |q| q.text.clone());
+                    keys.push((format!("open:{question}"), format!("Samenvatting: {text}")));
+                }
+                Block::Figure(spec) => keys
+                    .push((format!("figure:{}", spec.question), format!("Tekst bij de figuur over {}", spec.question))),
+                _ => {}
+            }
+        }
+        keys.push((format!("section:{}", s + 1), format!("Slotalinea van '{}'", section.title)));
+    }
+    keys
+}
+
+async fn texts_page(state: &State, user: &SignedIn, s: &Survey, notice: Option<String>) -> Result<String, PageError> {
+    let def = definition(s)?;
+    let stored = store::report_texts::all(&state.db, s.row.id).await?;
+    let texts: Vec<serde_json::Value> = narrative_keys(s, &def)
+        .into_iter()
+        .map(
+            |(key, label)| json!({ "text": stored.get(&key).cloned().unwrap_or_default(), "key": key, "label": label }),
+        )
+        .collect();
+    let mut c = context(Some(user), "Teksten van het rapport");
+    c.insert("slug", &s.row.slug);
+    c.insert("texts", &texts);
+    if let Some(n) = notice {
+        c.insert("notice", &n);
+    }
+    Ok(views::render("r/texts.html", &c))
+}
+
+pub async fn texts(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let s = survey(&state, &slug).await?;
+    Ok(html(StatusCode::OK, texts_page(&state, &user, &s, None).await?))
+}
+
+pub async fn save_text(
+    state: State,
+    request: HttpRequest,
+    slug: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let fields = fields(&body)?;
+    auth::check(&user, &fields)?;
+    let s = survey(&state, &slug).await?;
+    let key = field(&fields, "sleutel");
+    if !narrative_keys(&s, &definition(&s)?).iter().any(|(k, _)| k == key) {
+        return Err(PageError::BadRequest(format!("unknown text key {key}")));
+    }
+    store::report_texts::set(&state.db, s.row.id, key, field(&fields, "tekst"), state.now()).await?;
+    Ok(html(StatusCode::OK, texts_page(&state, &user, &s, Some("De tekst is opgeslagen.".into())).await?))
+}
+
+async fn render_report(state: &State, s: &Survey) -> Result<crate::report::Generated, PageError> {
+    let source = crate::bundled::report_source(&s.row.slug, None).map_err(|e| PageError::BadRequest(e.to_string()))?;
+    crate::report::generate(&state.db, s, &source, state.now().date_naive())
+        .await
+        .map_err(|e| PageError::BadRequest(e.to_string()))
+}
+
+fn pdf(bytes: Vec<u8>, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}.pdf\"")))
+        .body(bytes)
+}
+
+pub async fn report_pdf(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
+    auth::require(&state, &request, Role::Researcher).await?;
+    let s = survey(&state, &slug).await?;
+    closed(&s)?;
+    Ok(pdf(render_report(&state, &s).await?.pdf, &s.row.slug))
+}
+
+pub async fn publish(
+    state: State,
+    request: HttpRequest,
+    slug: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    auth::check(&user, &fields(&body)?)?;
+    let s = survey(&state, &slug).await?;
+    closed(&s)?;
+    let generated = render_report(&state, &s).await?;
+    let title = definition(&s)?.title;
+    // A new version each time; the unique (survey, version) index settles a double click.
+    let latest = publication::Entity::find()
+        .filter(publication::Column::SurveyId.eq(s.row.id))
+        .order_by_desc(publication::Column::Version)
+        .one(&state.db)
+        .await?
+        .map_or(0, |p| p.version);
+    let row = publication::ActiveModel {
+        survey_id: Set(s.row.id),
+        version: Set(latest + 1),
+        title: Set(title),
+        summary: Set(generated.summary.join("\n")),
+        pdf: Set(generated.pdf),
+        html: Set(generated.html),
+        published_at: Set(state.now()),
+        published_by: Set(user.user.id),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(see_other(&format!("/rapporten/{}", row.id)))
+}
+
+// ---- reading room ----
+
+pub async fn reports(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Reader).await?;
+    let rows = publication::Entity::find().order_by_desc(publication::Column::PublishedAt).all(&state.db).await?;
+    let list: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|p| {
+            json!({
+                "id": p.id, "title": p.title, "version": p.version, "date": wording::date(p.published_at.date_naive()),
+                "summary": p.summary.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut c = context(Some(&user), "Rapporten");
+    c.insert("reports", &list);
+    Ok(html(StatusCode::OK, views::render("r/reports.html", &c)))
+}
+
+async fn publication(state: &State, id: i32) -> Result<publication::Model, PageError> {
+    publication::Entity::find_by_id(id).one(&state.db).await?.ok_or(PageError::NotFound)
+}
+
+pub async fn report(state: State, request: HttpRequest, id: Path<i32>) -> Result<HttpResponse, PageError> {
+    let user = auth::require(&state, &request, Role::Reader).await?;
+    let p = publication(&state, *id).await?;
+    let mut c = context(Some(&user), &p.title);
+    c.insert("id", &p.id);
+    c.insert("version", &p.version);
+    c.insert("date", &wording::date(p.published_at.date_naive()));
+    c.insert("html", &p.html);
+    Ok(html(StatusCode::OK, views::render("r/report.html", &c)))
+}
+
+pub async fn report_file(state: State, request: HttpRequest, id: Path<i32>) -> Result<HttpResponse, PageError> {
+    auth::require(&state, &request, Role::Reader).await?;
+    let p = publication(&state, *id).await?;
+    Ok(pdf(p.pdf, &format!("rapport-{}-versie-{}", p.survey_id, p.version)))
+}

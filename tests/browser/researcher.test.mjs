@@ -1,0 +1,515 @@
+// The researcher app in a real browser, from login to a published report: headless Chromium on
+// a 1280x800 desktop, with the main pages again on a 360x740 phone. A wrong password first, then
+// a keyboard-only login; the survey list; a new survey of our own (first with an error in the
+// definition), its preview and e-mails, an invitee import with a bad row and then a good one,
+// opening it, a reminder and closing it. Then on the bundled survey (closed by form.test.mjs):
+// the review of casussen, the report's texts, the PDF, publishing, the reading room and the
+// report page; logging out, and the reader account: the reading room works, /onderzoek is 403.
+//
+// Every page visited gets an axe-core check (WCAG 2.0/2.1 A and AA), a check that nothing
+// overflows the viewport's width, that controls are at least 24x24 px, that no console error or
+// failed request occurred (the CSP forbids inline scripts and styles), and a full-page
+// screenshot named r01-..., r02-... (form.test.mjs removes only its own 01-... files).
+//
+// Started by run.sh, which prepares the database, the accounts and the server; it passes:
+//   BASE_URL            the server, e.g. http://127.0.0.1:18123
+//   SCREENSHOT_DIR      where the screenshots go
+//   SURVEY              the bundled survey, closed by form.test.mjs
+//   RESEARCHER_EMAIL, RESEARCHER_PASSWORD, READER_EMAIL, READER_PASSWORD  the test accounts
+//   CHROMIUM_PATH       the browser (default /usr/bin/chromium)
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import axe from 'axe-core';
+import { chromium } from 'playwright-core';
+
+const env = (name, fallback) => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) throw new Error(`${name} is not set; start this test with run.sh`);
+  return value;
+};
+const BASE_URL = env('BASE_URL').replace(/\/+$/, '');
+const SCREENSHOT_DIR = env('SCREENSHOT_DIR');
+const SURVEY = env('SURVEY', 'maatwerkbudget-2021');
+const RESEARCHER = { email: env('RESEARCHER_EMAIL'), password: env('RESEARCHER_PASSWORD') };
+const READER = { email: env('READER_EMAIL'), password: env('READER_PASSWORD') };
+const CHROMIUM_PATH = env('CHROMIUM_PATH', '/usr/bin/chromium');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const DESKTOP = { viewport: { width: 1280, height: 800 } };
+
+// The survey this test creates: two groups, three questions (a yes/no, a multiple answer with
+// "anders" that depends on it, an open question).
+const OWN = 'werkdruk-proef-2026';
+const OWN_TITLE = 'Werkdruk in de wijkteams';
+const DEFINITION = `id = "${OWN}"
+title = "${OWN_TITLE}"
+organisation = "Onderzoek en Statistiek"
+contact = "onderzoek@example.org"
+minutes = 3
+intro = "Drie korte vragen over je werkdruk."
+
+[[groups]]
+code = "NOORD"
+name = "Wijkteam Noord"
+
+[[groups]]
+code = "ZUID"
+name = "Wijkteam Zuid"
+
+[[questions]]
+id = "W1"
+page = "Werkdruk"
+type = "yesno"
+text = "Ervaar je op dit moment een hoge werkdruk?"
+
+[[questions]]
+id = "W2"
+page = "Werkdruk"
+type = "multiple"
+text = "Waardoor komt dat vooral?"
+help = "Meerdere antwoorden mogelijk."
+show_if = "W1 = ja"
+options = [
+  "Te veel casussen",
+  "Administratie",
+  { code = "anders", label = "Anders, namelijk", other = true },
+]
+
+[[questions]]
+id = "W3"
+page = "Tot slot"
+type = "longtext"
+text = "Wat zou je werk lichter maken?"
+`;
+// The same with routing on a question that does not exist (line 27).
+const BAD_DEFINITION = DEFINITION.replace('show_if = "W1 = ja"', 'show_if = "W9 = ja"');
+const BAD_LINE = DEFINITION.split('\n').findIndex((l) => l.startsWith('show_if')) + 1;
+
+mkdirSync(SCREENSHOT_DIR, { recursive: true });
+// Screenshots of an earlier run in the same folder would be mistaken for this run's.
+for (const name of readdirSync(SCREENSHOT_DIR)) {
+  if (/^r\d\d-[a-z0-9-]+\.png$/.test(name)) rmSync(join(SCREENSHOT_DIR, name));
+}
+
+/** Everything checked per page, for the summary at the end. */
+const checked = [];
+/** Problems that fail the test, collected so that one run lists all of them. */
+const problems = [];
+let shot = 0;
+
+const path = (page) => new URL(page.url()).pathname;
+
+/** A new page whose console errors, uncaught errors and failed sub-requests are recorded. */
+async function newPage(browser, options, label) {
+  const context = await browser.newContext({ ...options, locale: 'nl-NL', acceptDownloads: true });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.status = null;
+  page.on('response', (response) => {
+    const request = response.request();
+    if (request.isNavigationRequest() && response.frame() === page.mainFrame()) {
+      if (response.status() < 300 || response.status() >= 400) page.status = response.status();
+    } else if (response.status() >= 400) {
+      problems.push(`${label}: ${request.method()} ${response.url()} answered ${response.status()}`);
+    }
+  });
+  page.on('requestfailed', (request) => {
+    // A download (Content-Disposition: attachment) ends the navigation Chromium started for it.
+    if (/\.pdf$/.test(new URL(request.url()).pathname) && request.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`${label}: request failed: ${request.url()} (${request.failure()?.errorText})`);
+  });
+  page.on('console', (message) => {
+    // The 401 (wrong password), 403 (reader on /onderzoek) and 422 (a definition or CSV with
+    // errors) pages are meant to have those statuses, and checkPage asserts each; Chromium
+    // logs each one.
+    if (message.type() === 'error' && !/^Failed to load resource: the server responded with a status of (401|403|422)/.test(message.text())) {
+      problems.push(`${label}: console error on ${page.url()}: ${message.text()}${message.location()?.url ? ` (${message.location().url})` : ''}`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`${label}: script error on ${page.url()}: ${error.message}`));
+  return page;
+}
+
+/** Runs `action` (a click or a key press) and waits until the page it leads to has loaded. */
+async function navigate(page, action) {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
+  await action();
+  await navigated;
+  await page.waitForLoadState('load');
+}
+
+async function goto(page, url) {
+  await page.goto(url, { waitUntil: 'load' });
+}
+
+/** The checks every page gets: axe, width, small targets, a screenshot. */
+async function checkPage(page, name, expectedStatus = 200) {
+  const width = page.viewportSize().width;
+  const where = `${name} (${path(page)}, ${width}px)`;
+  assert.equal(page.status, expectedStatus, `${where}: HTTP status`);
+
+  await page.evaluate(axe.source);
+  const { passed, violations } = await page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return { passed: result.passes.length, violations: result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html, summary: n.failureSummary })),
+    })) };
+  }, AXE_TAGS);
+  assert.ok(passed > 0, `${where}: axe ran no rule at all`);
+
+  // Nothing may need sideways scrolling, and every control must be easy to hit: at least
+  // 24x24 CSS pixels (WCAG 2.2's 2.5.8), text links inside sentences excepted.
+  const layout = await page.evaluate(() => {
+    const found = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) found.push(`the page is ${root.scrollWidth}px wide in a ${root.clientWidth}px viewport`);
+    for (const element of document.querySelectorAll('body *')) {
+      const box = element.getBoundingClientRect();
+      if (box.width > 0 && box.right > root.clientWidth + 0.5 && getComputedStyle(element).position !== 'absolute') {
+        found.push(`<${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.className ? `.${String(element.className).split(' ').join('.')}` : ''}> reaches ${Math.round(box.right)}px`);
+      }
+    }
+    for (const control of document.querySelectorAll('input:not([type=hidden]), textarea, select, button, a.button')) {
+      const box = control.getBoundingClientRect();
+      if (box.width > 0 && (box.width < 24 || box.height < 24)) {
+        found.push(`<${control.tagName.toLowerCase()}${control.id ? `#${control.id}` : ''}> is only ${box.width.toFixed(1)}x${box.height.toFixed(1)}px`);
+      }
+    }
+    return found;
+  });
+
+  const file = await screenshot(page, name, { fullPage: true });
+  checked.push({ name, path: path(page), width, passed, violations, layout, file });
+  for (const v of violations) {
+    problems.push(
+      `${where}: axe ${v.id} (${v.impact}): ${v.help}\n    ${v.helpUrl}\n` +
+        v.nodes.map((n) => `    - ${n.target}\n      ${n.html}\n      ${n.summary.replace(/\n/g, '\n      ')}`).join('\n'),
+    );
+  }
+  for (const l of layout) problems.push(`${where}: layout on ${width}px: ${l}`);
+}
+
+/** A screenshot named r01-name.png, r02-..., in the order taken. */
+async function screenshot(page, name, options = {}) {
+  shot += 1;
+  const file = join(SCREENSHOT_DIR, `r${String(shot).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, ...options });
+  return file;
+}
+
+/** Presses Tab until `locator` has the focus (at most `limit` times). */
+async function tabTo(page, locator, limit = 25) {
+  for (let i = 0; i < limit; i++) {
+    if (await locator.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${locator}`);
+}
+
+/** Clicks a link or button that downloads a file; returns the file's bytes. */
+async function download(page, click) {
+  const started = page.waitForEvent('download');
+  await click();
+  const file = await started;
+  const failure = await file.failure();
+  assert.equal(failure, null, `the download of ${file.url()} failed`);
+  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
+}
+
+const heading = (page) => page.locator('h1').first().innerText();
+const main = (page) => page.locator('main').innerText();
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+const click = (page, locator) => navigate(page, () => locator.click());
+
+/** Shows `url` on the phone, with the desktop's session, and checks it there. */
+async function onPhone(phone, url, name, expectedStatus = 200) {
+  await goto(phone, url);
+  await checkPage(phone, `telefoon-${name}`, expectedStatus);
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true });
+try {
+  // ---- Not signed in: a researcher page leads to the login form, and back after it.
+  let page = await newPage(browser, DESKTOP, 'researcher');
+  await goto(page, `${BASE_URL}/onderzoek`);
+  assert.equal(path(page), '/inloggen', 'a researcher page asks to sign in first');
+  await checkPage(page, 'inloggen');
+  assert.equal(await heading(page), 'Inloggen');
+  assert.equal(await page.locator('input[name=terug]').inputValue(), '/onderzoek');
+
+  // ---- A wrong password: 401, a generic message, the e-mail address kept.
+  await page.getByLabel('E-mailadres').fill(RESEARCHER.email);
+  await page.getByLabel('Wachtwoord').fill('dit-is-niet-het-wachtwoord');
+  await click(page, button(page, 'Inloggen'));
+  assert.equal(path(page), '/inloggen');
+  await checkPage(page, 'inloggen-fout-wachtwoord', 401);
+  assert.match(await page.locator('.error-summary').innerText(), /Onbekend e-mailadres of verkeerd wachtwoord/);
+  assert.equal(await page.getByLabel('E-mailadres').inputValue(), RESEARCHER.email, 'the address stays in the field');
+  assert.equal(await page.getByLabel('Wachtwoord').inputValue(), '', 'the password does not come back');
+
+  // ---- The right password with the keyboard only: Tab to the skip link, to the fields, Enter.
+  await page.locator('body').focus();
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Naar de inhoud' });
+  assert.ok(await skip.evaluate((e) => e === document.activeElement), 'the first Tab reaches the skip link');
+  assert.ok((await skip.boundingBox()).x >= 0, 'the focused skip link is on screen');
+  await screenshot(page, 'inloggen-toetsenbord-skiplink');
+  const email = page.getByLabel('E-mailadres');
+  await tabTo(page, email);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(RESEARCHER.email);
+  await page.keyboard.press('Tab');
+  const password = page.getByLabel('Wachtwoord');
+  assert.ok(await password.evaluate((e) => e === document.activeElement), 'Tab goes from the address to the password');
+  await page.keyboard.type(RESEARCHER.password);
+  await page.keyboard.press('Tab');
+  assert.ok(await button(page, 'Inloggen').evaluate((e) => e === document.activeElement), 'Tab goes on to the button');
+  await screenshot(page, 'inloggen-toetsenbord-focus');
+  await navigate(page, () => page.keyboard.press('Enter'));
+
+  // ---- The survey list (where the login form was asked to go back to).
+  assert.equal(path(page), '/onderzoek');
+  await checkPage(page, 'vragenlijsten');
+  assert.equal(await heading(page), 'Vragenlijsten');
+  const nav = page.getByRole('navigation', { name: 'Hoofdmenu' });
+  for (const name of ['Vragenlijsten', 'Rapporten']) assert.ok(await nav.getByRole('link', { name }).isVisible(), `the menu has ${name}`);
+  assert.ok(await nav.getByRole('button', { name: 'Uitloggen' }).isVisible(), 'the menu has Uitloggen');
+  const bundledRow = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Hulpverleners Maatwerkbudget' }) });
+  assert.match(await bundledRow.innerText(), /gesloten/, 'form.test.mjs closed the bundled survey');
+
+  // ---- A new survey: a definition with an error first, then a valid one.
+  await click(page, page.getByRole('link', { name: 'Nieuwe vragenlijst' }));
+  assert.equal(path(page), '/onderzoek/nieuw');
+  await checkPage(page, 'nieuw');
+  assert.ok(await page.getByRole('radio', { name: 'Eigen definitie (hieronder)' }).isChecked());
+  await page.getByLabel('Definitie', { exact: true }).fill(BAD_DEFINITION);
+  await click(page, button(page, 'Opslaan als concept'));
+  await checkPage(page, 'nieuw-fout', 422);
+  const summary = await page.locator('.error-summary').innerText();
+  assert.match(summary, /De definitie is niet opgeslagen/);
+  assert.ok(summary.includes(`regel ${BAD_LINE}, vraag W2:`), `the error names line ${BAD_LINE} and the question: ${summary}`);
+  assert.match(summary, /W9/);
+  assert.equal(await page.getByLabel('Definitie', { exact: true }).inputValue(), BAD_DEFINITION, 'the definition stays in the field');
+
+  await page.getByLabel('Definitie', { exact: true }).fill(DEFINITION);
+  await click(page, button(page, 'Opslaan als concept'));
+  assert.equal(path(page), `/onderzoek/${OWN}`, 'a valid definition is stored and its dashboard shown');
+  await checkPage(page, 'eigen-concept');
+  assert.equal(await heading(page), OWN_TITLE);
+  assert.match(await main(page), /status: concept/);
+  const responseTable = page.locator('table.response');
+  assert.match(await responseTable.innerText(), /Wijkteam Noord \(NOORD\)/);
+  assert.match(await responseTable.innerText(), /Wijkteam Zuid \(ZUID\)/);
+
+  // ---- The preview and the e-mails.
+  await click(page, page.getByRole('link', { name: 'Vragenlijst bekijken' }));
+  assert.equal(path(page), `/onderzoek/${OWN}/voorbeeld`);
+  await checkPage(page, 'eigen-voorbeeld');
+  const preview = await main(page);
+  for (const text of ['Ervaar je op dit moment een hoge werkdruk?', 'Waardoor komt dat vooral?', 'Alleen als: W1 = ja', 'Wat zou je werk lichter maken?']) {
+    assert.ok(preview.includes(text), `the preview shows "${text}"`);
+  }
+  assert.equal(await page.getByRole('checkbox', { name: 'Anders, namelijk', exact: true }).count(), 1);
+  await page.goBack({ waitUntil: 'load' });
+
+  await click(page, page.getByRole('link', { name: 'E-mails bekijken' }));
+  assert.equal(path(page), `/onderzoek/${OWN}/e-mails`);
+  await checkPage(page, 'eigen-e-mails');
+  assert.equal(await page.locator('section.email-preview').count(), 2, 'an invitation and a reminder');
+  assert.match(await main(page), /voorbeeld\.example\/s\/persoonlijke-link/);
+  await page.goBack({ waitUntil: 'load' });
+  assert.equal(path(page), `/onderzoek/${OWN}`);
+
+  // ---- Invitees: a CSV with a bad row imports nothing and names the row; then a good one.
+  const badCsv = 'email;team\nlisa@example.org;NOORD\ngeen-adres;ZUID\nmo@example.org;ZUID\n';
+  await page.getByLabel(/^CSV/).fill(badCsv);
+  await click(page, button(page, 'Importeren'));
+  await checkPage(page, 'eigen-import-fout', 422);
+  assert.match(await page.locator('.error-summary h2').innerText(), /Er is niets geïmporteerd/);
+  assert.equal(await page.locator('.notice').count(), 0, 'a failed import shows no success notice');
+  const importErrors = await page.locator('.error-summary').innerText();
+  assert.match(importErrors, /regel 3/i, `the bad row is named by its line: ${importErrors}`);
+  assert.equal(await page.getByLabel(/^CSV/).inputValue(), badCsv, 'the CSV stays in the field');
+  assert.match(await responseTable.innerText(), /Totaal\s+0\s+0/, 'nothing was imported');
+
+  const goodCsv = 'email;team;naam\nlisa@example.org;NOORD;Lisa\nmo@example.org;ZUID;Mo\nnoor@example.org;ZUID;Noor\n';
+  await page.getByLabel(/^CSV/).fill(goodCsv);
+  await click(page, button(page, 'Importeren'));
+  await checkPage(page, 'eigen-import');
+  assert.match(await page.locator('.notice').innerText(), /3 genodigden geïmporteerd/);
+  assert.match(await responseTable.innerText(), /Totaal\s+3\s+0/);
+
+  // The draft dashboard on the phone.
+  const phone = await newPage(browser, PHONE, 'researcher, phone');
+  await phone.context().addCookies(await page.context().cookies());
+  await onPhone(phone, `${BASE_URL}/onderzoek`, 'vragenlijsten');
+  await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}`, 'eigen-concept');
+
+  // ---- Opening with a closing date ten days ahead.
+  const closes = new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  await page.getByLabel(/^Laatste dag om in te vullen/).fill(closes);
+  await click(page, button(page, 'Openen en uitnodigingen versturen'));
+  await checkPage(page, 'eigen-open');
+  assert.match(await page.locator('.notice').innerText(), /De vragenlijst is open tot en met .*; 3 uitnodigingen worden verstuurd/);
+  assert.match(await main(page), /status: open/);
+  await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}`, 'eigen-open');
+
+  // ---- A reminder to those who did not answer (all three), then closing.
+  await click(page, button(page, 'Herinnering sturen aan wie nog niet antwoordde'));
+  await checkPage(page, 'eigen-herinnering');
+  assert.match(await page.locator('.notice').innerText(), /3 herinneringen worden verstuurd/);
+  await click(page, button(page, 'Sluiten'));
+  await checkPage(page, 'eigen-gesloten');
+  assert.match(await page.locator('.notice').innerText(), /De vragenlijst is gesloten/);
+  assert.match(await main(page), /status: gesloten/);
+
+  // ---- The bundled survey, closed by form.test.mjs: its dashboard on desktop and phone.
+  await click(page, page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Vragenlijsten' }));
+  await click(page, page.getByRole('link', { name: 'Hulpverleners Maatwerkbudget' }));
+  assert.equal(path(page), `/onderzoek/${SURVEY}`);
+  await checkPage(page, 'bundel-gesloten');
+  assert.match(await main(page), /status: gesloten/);
+  assert.match(await responseTable.innerText(), /Totaal\s+3\s+1\b/, 'three invited, one (Anna) responded');
+  await onPhone(phone, `${BASE_URL}/onderzoek/${SURVEY}`, 'bundel-gesloten');
+
+  // ---- Review of casussen: a decision and an edit for the first text.
+  await click(page, page.getByRole('link', { name: 'Casussen beoordelen' }));
+  assert.equal(path(page), `/onderzoek/${SURVEY}/casussen`);
+  await checkPage(page, 'casussen');
+  const items = page.locator('section.review-item');
+  const itemCount = await items.count();
+  if (itemCount === 0) {
+    assert.match(await main(page), /0 opgenomen, 0 niet opgenomen, 0 nog te beoordelen/, 'no texts: the page says so');
+  } else {
+    const first = items.first();
+    const anonymised = first.getByRole('textbox', { name: 'Geanonimiseerd' });
+    const edited = `${(await anonymised.inputValue()).trim()} (ingekort)`;
+    await anonymised.fill(edited);
+    await first.getByRole('radio', { name: 'Opnemen', exact: true }).check();
+    await click(page, first.getByRole('button', { name: /^Opslaan/ }));
+    await checkPage(page, 'casussen-opgeslagen');
+    assert.match(await page.locator('.notice').innerText(), /Tekst 1 is opgeslagen/);
+    const saved = page.locator('section.review-item').first();
+    assert.ok(await saved.getByRole('radio', { name: 'Opnemen', exact: true }).isChecked(), 'the decision is kept');
+    assert.equal((await saved.getByRole('textbox', { name: 'Geanonimiseerd' }).inputValue()).trim(), edited, 'the edit is kept');
+    assert.match(await saved.locator('h2').innerText(), /opgenomen, bewerkt/);
+  }
+  await onPhone(phone, `${BASE_URL}/onderzoek/${SURVEY}/casussen`, 'casussen');
+  await goto(page, `${BASE_URL}/onderzoek/${SURVEY}`);
+
+  // ---- The report's texts: one saved.
+  await click(page, page.getByRole('link', { name: 'Teksten van het rapport' }));
+  assert.equal(path(page), `/onderzoek/${SURVEY}/teksten`);
+  await checkPage(page, 'teksten');
+  const textForm = page.locator('main form').first();
+  const key = await textForm.locator('input[name=sleutel]').inputValue();
+  const narrative = 'De respons was laag; lees de uitkomsten als een eerste indruk.';
+  await textForm.getByRole('textbox').fill(narrative);
+  await click(page, textForm.getByRole('button', { name: /^Opslaan/ }));
+  await checkPage(page, 'teksten-opgeslagen');
+  assert.match(await page.locator('.notice').innerText(), /De tekst is opgeslagen/);
+  assert.equal(await page.locator('main form').first().getByRole('textbox').inputValue(), narrative, `the text for ${key} is kept`);
+  await onPhone(phone, `${BASE_URL}/onderzoek/${SURVEY}/teksten`, 'teksten');
+
+  // ---- The PDF, then publishing.
+  await goto(page, `${BASE_URL}/onderzoek/${SURVEY}`);
+  const pdf = await download(page, () => page.getByRole('link', { name: 'Rapport (PDF) maken en downloaden' }).click());
+  assert.equal(pdf.bytes.subarray(0, 4).toString('latin1'), '%PDF', 'the download is a PDF');
+  assert.match(pdf.name, /\.pdf$/);
+
+  await click(page, button(page, 'Publiceren in de leeskamer'));
+  assert.match(path(page), /^\/rapporten\/\d+$/, 'publishing leads to the published report');
+  const reportPath = path(page);
+  await checkPage(page, 'rapport');
+  assert.equal(await heading(page), 'Hulpverleners Maatwerkbudget');
+  const article = page.locator('article.report');
+  assert.ok((await article.locator('h2').count()) > 0, 'the report has section headings');
+  const figures = article.locator('figure');
+  assert.ok((await figures.count()) > 0, 'the report has figures');
+  for (const img of await article.locator('figure img').all()) {
+    assert.ok(((await img.getAttribute('alt')) ?? '').trim().length > 0, 'every figure has alt text');
+    assert.ok(await img.evaluate((e) => e.complete && e.naturalWidth > 0), 'every figure loads');
+  }
+  assert.equal(await article.locator('figure table.figure-data').count(), await figures.count(), 'every figure has its data table');
+  if (key.startsWith('section:') || key.startsWith('figure:')) {
+    assert.ok((await article.innerText()).includes(narrative), `the report shows the text for ${key}`);
+  }
+  await onPhone(phone, `${BASE_URL}${reportPath}`, 'rapport');
+
+  // ---- The reading room lists it with its summary and PDF.
+  await click(page, page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Rapporten' }));
+  assert.equal(path(page), '/rapporten');
+  await checkPage(page, 'leeskamer');
+  const card = page.locator('section.report-card').first();
+  assert.match(await card.locator('h2').innerText(), /Hulpverleners Maatwerkbudget/);
+  assert.ok((await card.locator('ul li').count()) > 0, 'the reading room shows the summary bullets');
+  const published = await download(page, () => card.getByRole('link', { name: /^Download de PDF/ }).click());
+  assert.equal(published.bytes.subarray(0, 4).toString('latin1'), '%PDF', 'the published PDF is a PDF');
+  await onPhone(phone, `${BASE_URL}/rapporten`, 'leeskamer');
+  await phone.context().close();
+
+  // The survey's dashboard now links to the published version.
+  await goto(page, `${BASE_URL}/onderzoek/${SURVEY}`);
+  await checkPage(page, 'bundel-gepubliceerd');
+  assert.equal(await page.getByRole('link', { name: 'versie 1' }).getAttribute('href'), reportPath);
+
+  // ---- Logging out ends the session.
+  await click(page, page.getByRole('button', { name: 'Uitloggen' }));
+  assert.equal(path(page), '/inloggen');
+  await checkPage(page, 'uitgelogd');
+  await goto(page, `${BASE_URL}/onderzoek`);
+  assert.equal(path(page), '/inloggen', 'after logging out the pages ask to sign in again');
+  await page.context().close();
+
+  // ---- The reader: the reading room and the report, but not the researcher pages.
+  page = await newPage(browser, PHONE, 'reader');
+  await goto(page, `${BASE_URL}/inloggen`);
+  await checkPage(page, 'lezer-inloggen');
+  await page.getByLabel('E-mailadres').fill(READER.email);
+  await page.getByLabel('Wachtwoord').fill(READER.password);
+  await click(page, button(page, 'Inloggen'));
+  assert.equal(path(page), '/rapporten', 'a reader lands in the reading room');
+  await checkPage(page, 'lezer-leeskamer');
+  const readerNav = page.getByRole('navigation', { name: 'Hoofdmenu' });
+  assert.equal(await readerNav.getByRole('link', { name: 'Vragenlijsten' }).count(), 0, 'a reader has no Vragenlijsten in the menu');
+  await click(page, page.locator('section.report-card h2 a').first());
+  assert.equal(path(page), reportPath);
+  await checkPage(page, 'lezer-rapport');
+  const readerPdf = await download(page, () => page.getByRole('link', { name: 'Download de PDF' }).click());
+  assert.equal(readerPdf.bytes.subarray(0, 4).toString('latin1'), '%PDF');
+  await goto(page, `${BASE_URL}/onderzoek`);
+  await checkPage(page, 'lezer-geen-toegang', 403);
+  assert.equal(await heading(page), 'Geen toegang');
+  await goto(page, `${BASE_URL}/onderzoek/${SURVEY}/casussen`);
+  assert.equal(page.status, 403, 'a reader cannot review casussen');
+  await page.context().close();
+} catch (error) {
+  problems.unshift(`the walk through the researcher app stopped: ${error.stack ?? error}`);
+} finally {
+  await browser.close();
+}
+
+const violationCount = checked.reduce((n, c) => n + c.violations.length, 0);
+console.log(`\naxe-core (${AXE_TAGS.join(', ')}) on ${checked.length} researcher pages:`);
+for (const c of checked) {
+  const notes = [
+    c.violations.length ? `${c.violations.length} violation(s): ${c.violations.map((v) => v.id).join(', ')}` : `no violations (${c.passed} rules passed)`,
+    ...(c.layout.length ? [`${c.layout.length} layout problem(s)`] : []),
+  ];
+  console.log(`  ${c.name.padEnd(28)} ${`${c.path} @${c.width}`.padEnd(44)} ${notes.join('; ')}`);
+}
+console.log(`${checked.length} pages checked, ${violationCount} axe violation(s); screenshots in ${SCREENSHOT_DIR}`);
+
+if (problems.length > 0) {
+  // The same console error on every page is listed once, with how often it occurred.
+  const counted = new Map();
+  for (const p of problems) counted.set(p, (counted.get(p) ?? 0) + 1);
+  console.error(`\nFAILED: ${problems.length} problem(s)\n`);
+  for (const [p, n] of counted) console.error(`- ${p}${n > 1 ? ` (${n} times)` : ''}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,215 @@
+//! The researcher's pages and the reading room over HTTP: login, lock-out, CSRF, roles, every
+//! page, the whole path from a new survey to a published report.
+
+use crate::helpers::TestApp;
+use crate::on_both;
+use peiling::accounts::{self, Role};
+use peiling::domain::EmailAddress;
+use reqwest::{Client, StatusCode};
+use sea_orm::DatabaseConnection;
+
+const PASSWORD: &str = "een lang wachtwoord";
+
+async fn account(db: &DatabaseConnection, email: &str, role: Role) {
+    accounts::add_user(db, &EmailAddress::parse(email).unwrap(), PASSWORD, role, chrono::Utc::now()).await.unwrap();
+}
+
+fn csrf_of(html: &str) -> String {
+    let start = html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+async fn login(app: &TestApp, c: &Client, email: &str, password: &str) -> reqwest::Response {
+    let page = c.get(app.url("/inloggen")).send().await.unwrap().text().await.unwrap();
+    let form = serde_urlencoded::to_string([
+        ("csrf", csrf_of(&page).as_str()),
+        ("terug", ""),
+        ("email", email),
+        ("wachtwoord", password),
+    ])
+    .unwrap();
+    c.post(app.url("/inloggen"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn page(app: &TestApp, c: &Client, path: &str) -> (StatusCode, String) {
+    let r = c.get(app.url(path)).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// Posts a form of a page the user has open (its csrf value included).
+async fn post(
+    app: &TestApp,
+    c: &Client,
+    from: &str,
+    to: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let (_, html) = page(app, c, from).await;
+    let csrf = csrf_of(&html);
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    let r = c
+        .post(app.url(to))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&all).unwrap())
+        .send()
+        .await
+        .unwrap();
+    let (status, loc) = (r.status(), location(&r));
+    (status, loc, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn login_right_wrong_and_locked_and_roles() {
+    on_both!("login_right_wrong_and_locked_and_roles", |db| {
+        account(&db, "onderzoek@example.org", Role::Researcher).await;
+        account(&db, "raad@example.org", Role::Reader).await;
+        let app = TestApp::spawn(&db).await;
+
+        let anonymous = TestApp::browser();
+        let r = anonymous.get(app.url("/onderzoek")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&r), "/inloggen?terug=/onderzoek");
+
+        let c = TestApp::browser();
+        let wrong = login(&app, &c, "onderzoek@example.org", "niet het wachtwoord").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        let wrong_text = wrong.text().await.unwrap();
+        let unknown = login(&app, &c, "niemand@example.org", PASSWORD).await;
+        assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+        assert!(wrong_text.contains("Onbekend e-mailadres of verkeerd wachtwoord"));
+        assert_eq!(
+            unknown.text().await.unwrap().replace("niemand@", "onderzoek@"),
+            wrong_text,
+            "an unknown address and a wrong password look the same"
+        );
+
+        let ok = login(&app, &c, "onderzoek@example.org", PASSWORD).await;
+        assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+        let cookie = ok.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        assert_eq!(page(&app, &c, "/onderzoek").await.0, StatusCode::OK);
+
+        // A form post without the session's value is refused.
+        let forged = c
+            .post(app.url("/onderzoek/nieuw"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("bron=eigen&definitie=x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
+        // A reader reads reports but cannot touch surveys.
+        let reader = TestApp::browser();
+        assert_eq!(login(&app, &reader, "raad@example.org", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(page(&app, &reader, "/rapporten").await.0, StatusCode::OK);
+        assert_eq!(page(&app, &reader, "/onderzoek").await.0, StatusCode::FORBIDDEN);
+        assert_eq!(page(&app, &reader, "/onderzoek/maatwerkbudget-2021").await.0, StatusCode::FORBIDDEN);
+
+        // Five wrong passwords lock the account: then even the right one is refused.
+        let attacker = TestApp::browser();
+        for _ in 0..accounts::MAX_FAILED_LOGINS {
+            assert_eq!(login(&app, &attacker, "raad@example.org", "raden").await.status(), StatusCode::UNAUTHORIZED);
+        }
+        let locked = login(&app, &attacker, "raad@example.org", PASSWORD).await;
+        assert_eq!(locked.status(), StatusCode::UNAUTHORIZED);
+        // The session that was already open is not affected; logging out ends it.
+        assert_eq!(page(&app, &reader, "/rapporten").await.0, StatusCode::OK);
+        let (status, loc, _) = post(&app, &reader, "/rapporten", "/uitloggen", &[]).await;
+        assert_eq!((status, loc.as_str()), (StatusCode::SEE_OTHER, "/inloggen"));
+        assert_eq!(page(&app, &reader, "/rapporten").await.0, StatusCode::SEE_OTHER);
+    });
+}
+
+#[tokio::test]
+async fn a_researcher_goes_from_a_new_survey_to_a_published_report() {
+    on_both!("a_researcher_goes_from_a_new_survey_to_a_published_report", |db| {
+        account(&db, "onderzoek@example.org", Role::Researcher).await;
+        account(&db, "raad@example.org", Role::Reader).await;
+        let app = TestApp::spawn(&db).await;
+        let c = TestApp::browser();
+        login(&app, &c, "onderzoek@example.org", PASSWORD).await;
+
+        // A definition with a mistake is refused with its line.
+        let bad = "id = \"proef\"\ntitle = \"Proef\"\n\n[[groups]]\ncode = \"A\"\nname = \"Team A\"\n\n[[questions]]\nid = \"Q1\"\ntype = \"jaofnee\"\ntext = \"Vraag?\"\n";
+        let (status, _, body) =
+            post(&app, &c, "/onderzoek/nieuw", "/onderzoek/nieuw", &[("bron", "eigen"), ("definitie", bad)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("regel 9, vraag Q1: onbekend vraagtype"), "{body}");
+        let (status, loc, _) = post(
+            &app,
+            &c,
+            "/onderzoek/nieuw",
+            "/onderzoek/nieuw",
+            &[("bron", "maatwerkbudget-2021"), ("definitie", "")],
+        )
+        .await;
+        assert_eq!((status, loc.as_str()), (StatusCode::SEE_OTHER, "/onderzoek/maatwerkbudget-2021"));
+        let base = "/onderzoek/maatwerkbudget-2021";
+        for path in [base.to_string(), format!("{base}/voorbeeld"), format!("{base}/e-mails"), "/onderzoek".into()] {
+            let (status, html) = page(&app, &c, &path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(html.contains("<html lang=\"nl\">"));
+        }
+        assert!(page(&app, &c, &format!("{base}/e-mails")).await.1.contains("Herinnering"));
+
+        let bad_csv = "email;team\na@example.org;SWT\nkapot;JLR\n";
+        let (status, _, body) = post(&app, &c, base, &format!("{base}/genodigden"), &[("csv", bad_csv)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("regel 3") && body.contains("Er is niets geïmporteerd"), "{body}");
+        let csv = "email;team\na@example.org;SWT\nb@example.org;JLR\nc@example.org;SWT\n";
+        let (status, _, body) = post(&app, &c, base, &format!("{base}/genodigden"), &[("csv", csv)]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("3 genodigden geïmporteerd"));
+        let closes = (chrono::Utc::now() + chrono::Duration::days(10)).date_naive().to_string();
+        let (status, _, body) =
+            post(&app, &c, base, &format!("{base}/openen"), &[("sluit", &closes), ("herinnering", "")]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("3 uitnodigingen"));
+        let (_, _, body) = post(&app, &c, base, &format!("{base}/herinneren"), &[]).await;
+        assert!(body.contains("3 herinneringen"));
+        let (_, _, body) = post(&app, &c, base, &format!("{base}/sluiten"), &[]).await;
+        assert!(body.contains("De vragenlijst is gesloten"));
+
+        for path in [format!("{base}/casussen"), format!("{base}/teksten")] {
+            assert_eq!(page(&app, &c, &path).await.0, StatusCode::OK, "{path}");
+        }
+        let (status, _, body) = post(
+            &app,
+            &c,
+            &format!("{base}/teksten"),
+            &format!("{base}/teksten"),
+            &[("sleutel", "open:Q8"), ("tekst", "Eigen samenvatting.")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Eigen samenvatting."));
+        let pdf = c.get(app.url(&format!("{base}/rapport.pdf"))).send().await.unwrap();
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+
+        let (status, loc, _) = post(&app, &c, base, &format!("{base}/publiceren"), &[]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(loc.starts_with("/rapporten/"));
+        let reader = TestApp::browser();
+        login(&app, &reader, "raad@example.org", PASSWORD).await;
+        let (status, list) = page(&app, &reader, "/rapporten").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(list.contains("Versie 1"));
+        let (status, html) = page(&app, &reader, &loc).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("<h1>") && html.contains("<figure") && html.contains("alt=\""), "figures with text");
+        let file = reader.get(app.url(&format!("{loc}/rapport.pdf"))).send().await.unwrap();
+        assert!(file.bytes().await.unwrap().starts_with(b"%PDF-"));
+    });
+}

@@ -5,6 +5,7 @@ mod auth;
 mod csrf;
 mod errors;
 mod headers;
+pub mod openapi;
 mod researcher_api;
 mod researcher_pages;
 mod respondent_api;
@@ -103,6 +104,7 @@ impl Application {
 
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/peiling.css", web::get().to(stylesheet))
+        .route("/api/v1/openapi.json", web::get().to(openapi::document))
         .route("/api/v1/surveys", web::get().to(researcher_api::list))
         .service(
             web::scope("/api/v1/surveys/{survey}")

@@ -83,6 +83,8 @@ async fn progress_of(state: &State, survey: &Survey) -> Result<Value, ApiError> 
     }))
 }
 
+#[utoipa::path(get, path = "/api/v1/surveys", tag = "researcher", security(("bearer" = [])),
+    responses((status = 200, body = crate::web::openapi::SurveyList), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody)))]
 pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
     let mut out = Vec::new();
@@ -97,12 +99,18 @@ pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, Ap
     Ok(HttpResponse::Ok().json(json!({ "surveys": out })))
 }
 
+#[utoipa::path(get, path = "/api/v1/surveys/{survey}/progress", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+    responses((status = 200, body = crate::web::openapi::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody)))]
 pub async fn progress(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
     let survey = survey(&state, &slug).await?;
     Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/surveys/{survey}/invitees", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+    request_body(content = String, content_type = "text/csv", description = "email;team[;naam], UTF-8"),
+    responses((status = 201, body = crate::web::openapi::Imported), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody),
+        (status = 422, description = "every bad row with its line; nothing imported", body = crate::web::openapi::ErrorBody)))]
 /// Imports a CSV invitee list (the request body): every row or none; 422 lists each bad row.
 pub async fn import(
     state: State,
@@ -136,9 +144,9 @@ pub async fn import(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct OpenBody {
+pub struct OpenBody {
     /// The last day answers are accepted.
     closes: NaiveDate,
     /// A day on which a reminder goes out by itself, optional.
@@ -146,6 +154,10 @@ struct OpenBody {
     remind_on: Option<NaiveDate>,
 }
 
+#[utoipa::path(post, path = "/api/v1/surveys/{survey}/open", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+    request_body = OpenBody,
+    responses((status = 200, body = crate::web::openapi::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody),
+        (status = 409, description = "not a draft, or no invitees", body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
 /// Opens a draft: the questionnaire is frozen and the invitations are queued; the background
 /// worker of `peiling serve` sends them.
 pub async fn open(
@@ -179,6 +191,8 @@ pub async fn open(
     Ok(HttpResponse::Ok().json(out))
 }
 
+#[utoipa::path(post, path = "/api/v1/surveys/{survey}/remind", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+    responses((status = 200, body = crate::web::openapi::Queued), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
 pub async fn remind(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
     let survey = survey(&state, &slug).await?;
@@ -186,13 +200,16 @@ pub async fn remind(state: State, request: HttpRequest, slug: Path<String>) -> R
     Ok(HttpResponse::Ok().json(json!({ "queued": queued })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ScheduleBody {
+pub struct ScheduleBody {
     /// The day the reminder goes out; `null` cancels it.
     on: Option<NaiveDate>,
 }
 
+#[utoipa::path(put, path = "/api/v1/surveys/{survey}/reminder", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+    request_body = ScheduleBody,
+    responses((status = 200, body = crate::web::openapi::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
 pub async fn schedule(
     state: State,
     request: HttpRequest,
@@ -207,6 +224,8 @@ pub async fn schedule(
     Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/surveys/{survey}/close", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+    responses((status = 200, body = crate::web::openapi::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
 pub async fn close(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
     let survey = survey(&state, &slug).await?;
@@ -238,6 +257,8 @@ async fn reviewed(
     Ok((anonymiser, items))
 }
 
+#[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+    responses((status = 200, body = crate::web::openapi::ReviewList), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "not closed yet", body = crate::web::openapi::ErrorBody)))]
 pub async fn casussen(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
     let survey = survey(&state, &slug).await?;
@@ -252,6 +273,8 @@ fn item(items: Vec<review::Item>, number: usize) -> Result<review::Item, ApiErro
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("Er is geen casus {number}.")))
 }
 
+#[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen/{n}", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code"), ("n" = usize, Path, description = "the text number, from 1")),
+    responses((status = 200, body = crate::review::Item), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
 pub async fn casus(state: State, request: HttpRequest, path: Path<(String, usize)>) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
     let (slug, number) = path.into_inner();
@@ -260,9 +283,9 @@ pub async fn casus(state: State, request: HttpRequest, path: Path<(String, usize
     Ok(HttpResponse::Ok().json(item(items, number)?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ReviewBody {
+pub struct ReviewBody {
     /// The anonymised text as the researcher edited it.
     #[serde(default)]
     anonymised: Option<String>,
@@ -271,6 +294,9 @@ struct ReviewBody {
     decision: Option<String>,
 }
 
+#[utoipa::path(put, path = "/api/v1/surveys/{survey}/casussen/{n}", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code"), ("n" = usize, Path, description = "the text number, from 1")),
+    request_body = ReviewBody,
+    responses((status = 200, body = crate::review::Item), (status = 400, body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
 pub async fn review_casus(
     state: State,
     request: HttpRequest,

@@ -70,6 +70,9 @@ fn read_body(body: &Bytes) -> Result<Body, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError::bad_json(&e))
 }
 
+#[utoipa::path(get, path = "/api/v1/r/{token}", tag = "respondent", params(("token" = String, Path, description = "the personal token from the invitation link")),
+    responses((status = 200, body = crate::web::openapi::RespondentState), (status = 404, body = crate::web::openapi::ErrorBody),
+        (status = 410, description = "closed", body = crate::web::openapi::ErrorBody)))]
 pub async fn show(state: State, token: Path<String>) -> Result<HttpResponse, ApiError> {
     let r = respondent(&state, &token).await?;
     if r.standing == Standing::Closed {
@@ -79,6 +82,12 @@ pub async fn show(state: State, token: Path<String>) -> Result<HttpResponse, Api
     Ok(HttpResponse::Ok().json(view(&r, &answers)))
 }
 
+#[utoipa::path(put, path = "/api/v1/r/{token}", tag = "respondent", params(("token" = String, Path, description = "the personal token from the invitation link")),
+    request_body = crate::web::openapi::AnswersBody,
+    responses((status = 200, body = crate::web::openapi::RespondentState), (status = 400, body = crate::web::openapi::ErrorBody),
+        (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "already submitted", body = crate::web::openapi::ErrorBody),
+        (status = 410, body = crate::web::openapi::ErrorBody), (status = 413, description = "body over 256 kB"),
+        (status = 422, description = "answers that do not fit, per question", body = crate::web::openapi::ErrorBody)))]
 /// Replaces the saved answers. Answers to questions the routing now skips are dropped and
 /// reported as `dropped`.
 pub async fn save(state: State, token: Path<String>, body: Bytes) -> Result<HttpResponse, ApiError> {
@@ -107,6 +116,11 @@ fn already() -> ApiError {
     ApiError::new(StatusCode::CONFLICT, "already_submitted", "Deze vragenlijst is al verstuurd.")
 }
 
+#[utoipa::path(post, path = "/api/v1/r/{token}/submit", tag = "respondent", params(("token" = String, Path, description = "the personal token from the invitation link")),
+    request_body(content = Option<crate::web::openapi::AnswersBody>, description = "optional: answers to submit instead of the saved ones"),
+    responses((status = 201, body = crate::web::openapi::SubmittedBody), (status = 400, body = crate::web::openapi::ErrorBody),
+        (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody),
+        (status = 410, body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
 /// Submits the saved answers, or the answers in the body when it has them. Exactly one call
 /// per link stores a response (201); any later one gets 409.
 pub async fn submit(state: State, token: Path<String>, body: Bytes) -> Result<HttpResponse, ApiError> {

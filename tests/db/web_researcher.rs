@@ -223,3 +223,33 @@ async fn casussen_wait_until_the_survey_is_closed() {
         assert_eq!(early.status(), StatusCode::CONFLICT);
     });
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let test = crate::helpers::TestDb::sqlite().await;
+    let db = test.connect().await;
+    let app = TestApp::spawn(&db).await;
+    let doc: Value =
+        TestApp::browser().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/r/{token}", "get"),
+        ("/api/v1/r/{token}", "put"),
+        ("/api/v1/r/{token}/submit", "post"),
+        ("/api/v1/surveys", "get"),
+        ("/api/v1/surveys/{survey}/progress", "get"),
+        ("/api/v1/surveys/{survey}/invitees", "post"),
+        ("/api/v1/surveys/{survey}/open", "post"),
+        ("/api/v1/surveys/{survey}/remind", "post"),
+        ("/api/v1/surveys/{survey}/reminder", "put"),
+        ("/api/v1/surveys/{survey}/close", "post"),
+        ("/api/v1/surveys/{survey}/casussen", "get"),
+        ("/api/v1/surveys/{survey}/casussen/{n}", "get"),
+        ("/api/v1/surveys/{survey}/casussen/{n}", "put"),
+    ] {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not documented");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    assert!(doc["components"]["schemas"]["OpenBody"]["properties"]["closes"].is_object());
+}

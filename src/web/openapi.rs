@@ -1,0 +1,149 @@
+//! The OpenAPI 3 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
+//! served at `/api/v1/openapi.json`.
+
+use super::{researcher_api, respondent_api};
+use actix_web::HttpResponse;
+use serde::Serialize;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+/// Every error: a stable code, a Dutch message, and details such as the problems per question
+/// or per CSV row.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub details: Option<Vec<serde_json::Value>>,
+}
+
+/// What a personal link shows: the questions that apply now and the answers saved so far.
+#[derive(Serialize, ToSchema)]
+pub struct RespondentState {
+    #[schema(value_type = Object)]
+    pub survey: serde_json::Value,
+    /// open or submitted.
+    pub status: String,
+    /// The questions that currently apply, with id, text, type, options and limits.
+    #[schema(value_type = Vec<Object>)]
+    pub questions: Vec<serde_json::Value>,
+    /// Answers by question id, in the forms `PUT` accepts.
+    #[schema(value_type = Object)]
+    pub answers: serde_json::Value,
+    /// Whether submitting now would be accepted.
+    pub complete: bool,
+    /// After `PUT`: answers dropped because their question no longer applies.
+    pub dropped: Option<Vec<String>>,
+}
+
+/// Answers by question id: `"code"`, `["a","b"]`, `{"option": "anders", "other": "tekst"}`, a
+/// number, an opt-out code or a text.
+#[derive(Serialize, ToSchema)]
+pub struct AnswersBody {
+    #[schema(value_type = Object)]
+    pub answers: serde_json::Value,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SubmittedBody {
+    pub status: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SurveyList {
+    #[schema(value_type = Vec<Object>)]
+    pub surveys: Vec<serde_json::Value>,
+}
+
+/// Invited, responded and rate per group and in total, and mail counts per status.
+#[derive(Serialize, ToSchema)]
+pub struct Progress {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub closes_at: Option<String>,
+    pub remind_at: Option<String>,
+    #[schema(value_type = Vec<Object>)]
+    pub groups: Vec<serde_json::Value>,
+    #[schema(value_type = Object)]
+    pub total: serde_json::Value,
+    #[schema(value_type = Object)]
+    pub mail: serde_json::Value,
+    /// After opening: how many invitations were queued.
+    pub queued: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Imported {
+    pub imported: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Queued {
+    pub queued: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReviewList {
+    pub casussen: Vec<crate::review::Item>,
+}
+
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "peiling API",
+        description = "Answering by personal link (no login: the token is the key) and the researcher's actions \
+                       (`Authorization: Bearer <token>` from `peiling token create`). Messages are in Dutch.",
+        license(name = "EUPL-1.2")
+    ),
+    paths(
+        respondent_api::show,
+        respondent_api::save,
+        respondent_api::submit,
+        researcher_api::list,
+        researcher_api::progress,
+        researcher_api::import,
+        researcher_api::open,
+        researcher_api::remind,
+        researcher_api::schedule,
+        researcher_api::close,
+        researcher_api::casussen,
+        researcher_api::casus,
+        researcher_api::review_casus,
+    ),
+    components(schemas(
+        ErrorBody,
+        RespondentState,
+        AnswersBody,
+        SubmittedBody,
+        SurveyList,
+        Progress,
+        Imported,
+        Queued,
+        ReviewList,
+        crate::review::Item,
+        crate::review::Decision,
+        researcher_api::OpenBody,
+        researcher_api::ScheduleBody,
+        researcher_api::ReviewBody,
+    )),
+    modifiers(&BearerToken),
+    tags(
+        (name = "respondent", description = "The questionnaire behind a personal link"),
+        (name = "researcher", description = "Invitees, mailing, closing, progress and review")
+    )
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -268,22 +268,14 @@ pub async fn survey_open(
     use crate::invitations::lifecycle;
     let db = db::connect(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let now = chrono::Utc::now();
-    let closes_at = lifecycle::end_of(closes);
-    // Checked before opening, so a bad reminder day does not leave a half-done command.
-    if let Some(day) = remind_on {
-        let at = lifecycle::morning_of(day);
-        if at <= now {
-            bail!(lifecycle::LifecycleError::ReminderInPast(crate::report::wording::date(day)));
-        }
-        if at >= closes_at {
-            bail!(lifecycle::LifecycleError::ReminderAfterClose(crate::report::wording::date(day)));
-        }
-    }
-    let queued = lifecycle::open(&db, &survey, closes_at, now).await?;
+    let queued =
+        lifecycle::open_with_reminder(&db, &survey, lifecycle::end_of(closes), remind_on, chrono::Utc::now()).await?;
     println!("'{slug}' is open tot en met {}; {queued} uitnodigingen klaargezet", crate::report::wording::date(closes));
     if let Some(day) = remind_on {
-        survey_schedule_on(&db, slug, Some(day)).await?;
+        println!(
+            "herinnering gepland op {} (08:00 UTC) voor wie dan nog niet heeft geantwoord; `peiling serve` verstuurt hem",
+            crate::report::wording::date(day)
+        );
     }
     if send { send_all(config, &db).await } else { Ok(()) }
 }

@@ -87,6 +87,35 @@ pub async fn open(
     Ok(queued)
 }
 
+/// Opens a draft and, when `remind_on` is given, schedules its reminder for that morning. The
+/// reminder day is checked before anything changes, so a bad day leaves the survey a draft.
+pub async fn open_with_reminder(
+    db: &DatabaseConnection,
+    survey: &Survey,
+    closes_at: DateTime<Utc>,
+    remind_on: Option<chrono::NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<u64, LifecycleError> {
+    if let Some(day) = remind_on {
+        let at = morning_of(day);
+        if at <= now {
+            return Err(LifecycleError::ReminderInPast(wording::date(day)));
+        }
+        if at >= closes_at {
+            return Err(LifecycleError::ReminderAfterClose(wording::date(day)));
+        }
+    }
+    let queued = open(db, survey, closes_at, now).await?;
+    if let Some(day) = remind_on {
+        survey::Entity::update_many()
+            .col_expr(survey::Column::RemindAt, sea_orm::sea_query::Expr::value(Some(morning_of(day))))
+            .filter(survey::Column::Id.eq(survey.row.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(queued)
+}
+
 /// Queues a reminder for every invitee who has not submitted yet.
 pub async fn remind(db: &DatabaseConnection, survey: &Survey, now: DateTime<Utc>) -> Result<u64, LifecycleError> {
     if survey.status() != Status::Open {

@@ -169,22 +169,8 @@ pub async fn open(
     researcher(&state, &request).await?;
     let body: OpenBody = read_json(&body)?;
     let survey = survey(&state, &slug).await?;
-    let now = state.now();
-    let closes = end_of(body.closes);
-    if let Some(day) = body.remind_on {
-        let at = morning_of(day);
-        if at <= now {
-            return Err(LifecycleError::ReminderInPast(crate::report::wording::date(day)).into());
-        }
-        if at >= closes {
-            return Err(LifecycleError::ReminderAfterClose(crate::report::wording::date(day)).into());
-        }
-    }
-    let queued = lifecycle::open(&state.db, &survey, closes, now).await?;
-    if let Some(day) = body.remind_on {
-        let survey = self::survey(&state, &slug).await?;
-        lifecycle::schedule_reminder(&state.db, &survey, Some(morning_of(day)), now).await?;
-    }
+    let queued =
+        lifecycle::open_with_reminder(&state.db, &survey, end_of(body.closes), body.remind_on, state.now()).await?;
     let survey = self::survey(&state, &slug).await?;
     let mut out = progress_of(&state, &survey).await?;
     out["queued"] = json!(queued);

@@ -46,6 +46,20 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
 }
 
+/// What every form post on a survey starts with: a researcher, the session's CSRF value, the
+/// fields and the survey.
+async fn posted(
+    state: &State,
+    request: &HttpRequest,
+    slug: &str,
+    body: &Bytes,
+) -> Result<(SignedIn, Vec<(String, String)>, Survey), PageError> {
+    let user = auth::require(state, request, Role::Researcher).await?;
+    let fields = fields(body)?;
+    auth::check(&user, &fields)?;
+    Ok((user, fields, survey(state, slug).await?))
+}
+
 async fn survey(state: &State, slug: &str) -> Result<Survey, PageError> {
     store::surveys::load(&state.db, slug).await.map_err(|e| match e {
         StoreError::SurveyNotFound(_) => PageError::NotFound,
@@ -310,10 +324,7 @@ pub async fn import(
     slug: Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
-    let fields = fields(&body)?;
-    auth::check(&user, &fields)?;
-    let survey = survey(&state, &slug).await?;
+    let (user, fields, survey) = posted(&state, &request, &slug, &body).await?;
     let csv = field(&fields, "csv");
     match invitations::import_file(&state.db, &survey, csv.as_bytes()).await {
         Ok(n) => {
@@ -355,10 +366,7 @@ pub async fn open(
     slug: Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
-    let fields = fields(&body)?;
-    auth::check(&user, &fields)?;
-    let s = survey(&state, &slug).await?;
+    let (user, fields, s) = posted(&state, &request, &slug, &body).await?;
     let Some(closes) = parse_day(field(&fields, "sluit")) else {
         let problem =
             format!("'{}' is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-12-18.", field(&fields, "sluit"));
@@ -376,31 +384,14 @@ pub async fn open(
             dashboard(&state, &user, &s, None, vec![problem], "").await?,
         ));
     }
-    let now = state.now();
-    let closes_at = lifecycle::end_of(closes);
-    let outcome = async {
-        if let Some(day) = remind_on {
-            let at = lifecycle::morning_of(day);
-            if at <= now {
-                return Err(lifecycle::LifecycleError::ReminderInPast(wording::date(day)));
-            }
-            if at >= closes_at {
-                return Err(lifecycle::LifecycleError::ReminderAfterClose(wording::date(day)));
-            }
-        }
-        let queued = lifecycle::open(&state.db, &s, closes_at, now).await?;
-        if let Some(day) = remind_on {
-            let reopened = store::surveys::load(&state.db, &s.row.slug)
-                .await
-                .map_err(|e| lifecycle::LifecycleError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
-            lifecycle::schedule_reminder(&state.db, &reopened, Some(lifecycle::morning_of(day)), now).await?;
-        }
-        Ok(format!(
-            "De vragenlijst is open tot en met {}; {queued} uitnodigingen worden verstuurd.",
-            wording::date(closes)
-        ))
-    }
-    .await;
+    let outcome = lifecycle::open_with_reminder(&state.db, &s, lifecycle::end_of(closes), remind_on, state.now())
+        .await
+        .map(|queued| {
+            format!(
+                "De vragenlijst is open tot en met {}; {queued} uitnodigingen worden verstuurd.",
+                wording::date(closes)
+            )
+        });
     after_action(&state, &user, &slug, outcome).await
 }
 
@@ -410,9 +401,7 @@ pub async fn remind(
     slug: Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
-    auth::check(&user, &fields(&body)?)?;
-    let s = survey(&state, &slug).await?;
+    let (user, _, s) = posted(&state, &request, &slug, &body).await?;
     let outcome = lifecycle::remind(&state.db, &s, state.now())
         .await
         .map(|n| format!("{n} herinneringen worden verstuurd aan wie nog niet heeft geantwoord."));
@@ -425,9 +414,7 @@ pub async fn close(
     slug: Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
-    auth::check(&user, &fields(&body)?)?;
-    let s = survey(&state, &slug).await?;
+    let (user, _, s) = posted(&state, &request, &slug, &body).await?;
     let outcome =
         lifecycle::close(&state.db, &s, state.now()).await.map(|()| "De vragenlijst is gesloten.".to_string());
     after_action(&state, &user, &slug, outcome).await
@@ -617,10 +604,7 @@ pub async fn save_text(
     slug: Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
-    let fields = fields(&body)?;
-    auth::check(&user, &fields)?;
-    let s = survey(&state, &slug).await?;
+    let (user, fields, s) = posted(&state, &request, &slug, &body).await?;
     let key = field(&fields, "sleutel");
     if !narrative_keys(&s, &definition(&s)?).iter().any(|(k, _)| k == key) {
         return Err(PageError::BadRequest(format!("unknown text key {key}")));
@@ -656,9 +640,7 @@ pub async fn publish(
     slug: Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
-    auth::check(&user, &fields(&body)?)?;
-    let s = survey(&state, &slug).await?;
+    let (user, _, s) = posted(&state, &request, &slug, &body).await?;
     closed(&s)?;
     let generated = render_report(&state, &s).await?;
     let title = definition(&s)?.title;

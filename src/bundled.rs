@@ -21,18 +21,22 @@ pub fn find(id: &str) -> Option<&'static Bundled> {
 }
 
 /// The report definition for a survey: the given file, an edited copy in `reports/<code>.toml`,
-/// or the one built into the binary.
-pub fn report_source(slug: &str, file: Option<&std::path::Path>) -> anyhow::Result<String> {
+/// the one built into the binary, or else a plain one made from the questionnaire, so that
+/// every survey has a report.
+pub fn report_source(
+    questionnaire: &crate::questionnaire::Questionnaire,
+    file: Option<&std::path::Path>,
+) -> anyhow::Result<String> {
     use anyhow::Context;
     let read = |path: &std::path::Path| {
         std::fs::read_to_string(path)
             .with_context(|| format!("could not read the report definition {}", path.display()))
     };
-    let local = std::path::PathBuf::from("reports").join(format!("{slug}.toml"));
-    match (file, find(slug)) {
+    let local = std::path::PathBuf::from("reports").join(format!("{}.toml", questionnaire.id));
+    match (file, find(&questionnaire.id)) {
         (Some(file), _) => read(file),
         (None, _) if local.exists() => read(&local),
         (None, Some(b)) => Ok(b.report.to_string()),
-        (None, None) => read(&local),
+        (None, None) => Ok(crate::report::definition::plain_source(questionnaire)),
     }
 }

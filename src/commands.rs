@@ -107,7 +107,7 @@ pub async fn casussen(
     if survey.status() != store::surveys::Status::Closed {
         bail!("casussen worden beoordeeld nadat '{slug}' is gesloten (peiling survey close {slug})");
     }
-    let definition = ReportDefinition::parse(&report_source(slug, None)?, &survey.questionnaire)?;
+    let definition = ReportDefinition::parse(&report_source(&survey, None)?, &survey.questionnaire)?;
     let anonymiser = review::anonymiser_for(&db, survey.row.id).await?;
     let now = chrono::Utc::now();
     review::prepare(&db, survey.row.id, &review::printed_questions(&definition), &anonymiser, now).await?;
@@ -183,14 +183,14 @@ pub async fn survey_list(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn report_source(slug: &str, file: Option<&Path>) -> anyhow::Result<String> {
-    bundled::report_source(slug, file)
+fn report_source(survey: &store::surveys::Survey, file: Option<&Path>) -> anyhow::Result<String> {
+    bundled::report_source(&survey.questionnaire, file)
 }
 
 pub async fn report(config: &Config, slug: &str, out: &Path, definition: Option<&Path>) -> anyhow::Result<()> {
     let db = db::connect(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let source = report_source(slug, definition)?;
+    let source = report_source(&survey, definition)?;
     let generated = crate::report::generate(&db, &survey, &source, chrono::Utc::now().date_naive()).await?;
     write_pdf(out, &generated.pdf)?;
     println!("{} ({} pagina's, {} kB)", out.display(), generated.pages, generated.pdf.len() / 1024);
@@ -238,7 +238,7 @@ pub async fn narrative(config: &Config, slug: &str, key: Option<&str>, file: Opt
 pub async fn figures(config: &Config, slug: &str, report: Option<&Path>) -> anyhow::Result<()> {
     let db = db::connect(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let source = report_source(slug, report)?;
+    let source = report_source(&survey, report)?;
     let definition = ReportDefinition::parse(&source, &survey.questionnaire)?;
     let counts = stats::count(&db, survey.row.id, None).await?;
     let groups = stats::response_per_group(&db, survey.row.id).await?;

@@ -22,7 +22,7 @@ pub use xlsx::xlsx;
 use crate::store::surveys::{Status, Survey};
 
 /// Responses read per round trip to the database.
-pub const CHUNK: u64 = 5_000;
+pub const CHUNK: u64 = 1_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {

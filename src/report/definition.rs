@@ -146,6 +146,44 @@ impl fmt::Display for ReportDefinitionErrors {
     }
 }
 
+/// A plain report for a questionnaire that has no definition of its own: a summary, the
+/// response, a section per page of the questionnaire with a figure for every closed question
+/// and the summary (and up to three reviewed quotes) of every open one. A researcher who wants
+/// more writes `reports/<code>.toml`, starting from this.
+pub fn plain_source(questionnaire: &Questionnaire) -> String {
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    let mut out = format!(
+        "# Gemaakt uit de vragenlijst; pas aan en bewaar als reports/{id}.toml.\nsurvey = {}\ntitle = {}\nsubtitle = {}\ndepartment = {}\n",
+        quote(&questionnaire.id),
+        quote(&questionnaire.title),
+        quote("Uitkomsten van de vragenlijst"),
+        quote(&questionnaire.organisation),
+        id = questionnaire.id,
+    );
+    out.push_str(
+        "\n[[sections]]\ntitle = \"Samenvatting\"\nnumbered = false\n\n[[sections.blocks]]\nkind = \"summary\"\n",
+    );
+    out.push_str("\n[[sections]]\ntitle = \"Respons\"\n\n[[sections.blocks]]\nkind = \"response\"\n");
+    let mut current: Option<String> = None;
+    for question in &questionnaire.questions {
+        let title = question.page.clone().unwrap_or_else(|| question.text.clone());
+        if current.as_deref() != Some(title.as_str()) {
+            out.push_str(&format!("\n[[sections]]\ntitle = {}\n", quote(&title)));
+            current = Some(title);
+        }
+        match &question.kind {
+            QuestionKind::Text { .. } => out.push_str(&format!(
+                "\n[[sections.blocks]]\nkind = \"open_answers\"\nquestion = {}\nquotes = 3\n",
+                quote(&question.id)
+            )),
+            _ => {
+                out.push_str(&format!("\n[[sections.blocks]]\nkind = \"figure\"\nquestion = {}\n", quote(&question.id)))
+            }
+        }
+    }
+    out
+}
+
 impl ReportDefinition {
     /// Parses a definition and checks it against the questionnaire it reports on.
     pub fn parse(source: &str, questionnaire: &Questionnaire) -> Result<ReportDefinition, ReportDefinitionErrors> {
@@ -260,4 +298,19 @@ fn check_bins(place: &str, spec: &FigureSpec, kind: &QuestionKind) -> Vec<String
         }
     }
     errors
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::*;
+
+    #[test]
+    fn a_questionnaire_without_a_report_definition_gets_a_plain_one_that_validates() {
+        let q = crate::questionnaire::parse(crate::bundled::MAATWERKBUDGET_2021.definition).unwrap();
+        let def = ReportDefinition::parse(&plain_source(&q), &q).unwrap();
+        let figures = def.figures().count();
+        let closed = q.questions.iter().filter(|x| !x.is_open_text()).count();
+        assert_eq!(figures, closed, "a figure for every closed question");
+        assert_eq!(def.title, q.title);
+    }
 }

@@ -103,7 +103,6 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                 }
                 Def::Figure(spec) => {
                     let Some((_, fig)) = figures.iter().find(|(f, _)| std::ptr::eq(*f, spec)) else { continue };
-                    figure_number += 1;
                     let key = format!("figure:{}", spec.question);
                     let text = match data.narrative.get(&key) {
                         Some(own) => own.clone(),
@@ -114,6 +113,11 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                         }
                     };
                     blocks.push(paragraph(text));
+                    // A chart of nothing but empty bars would only mislead: no figure, no number.
+                    if fig.base == 0 {
+                        continue;
+                    }
+                    figure_number += 1;
                     let bars: Vec<ChartBar> = fig
                         .bars
                         .iter()
@@ -515,6 +519,6 @@ by_group = true
         let def = ReportDefinition::parse(&REPORT.replace("by_group = true", ""), &q).unwrap();
         let (text, _) = render(&def, &q, &SurveyCounts::default(), &[]);
         assert!(text.contains("Niemand heeft deze vraag beantwoord."), "{text}");
-        assert!(text.contains("(% van de 0 respondenten)"), "{text}");
+        assert!(!text.contains("Figuur 1"), "no chart of empty bars: {text}");
     }
 }

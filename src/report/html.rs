@@ -38,8 +38,10 @@ pub fn render(cover: &Cover, blocks: &[Block], charts: &[Chart]) -> String {
     }
     out.push_str(&format!("<p class=\"meta\">{} &middot; {}</p>\n", escape(cover.department), escape(cover.date)));
     let mut figure = 0;
-    for block in blocks {
+    for (i, block) in blocks.iter().enumerate() {
         match block {
+            // The contents page has no use on a web page, nor its heading.
+            Block::Heading { .. } if matches!(blocks.get(i + 1), Some(Block::Contents)) => {}
             Block::Heading { level, text, .. } => {
                 let h = (*level + 1).clamp(2, 4);
                 out.push_str(&format!("<h{h}>{}</h{h}>\n", escape(text)));

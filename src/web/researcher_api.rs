@@ -232,7 +232,7 @@ async fn reviewed(
             "Casussen worden beoordeeld nadat de vragenlijst is gesloten.",
         ));
     }
-    let source = crate::bundled::report_source(&survey.row.slug, None)
+    let source = crate::bundled::report_source(&survey.questionnaire, None)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_report_definition", e.to_string()))?;
     let definition = crate::report::ReportDefinition::parse(&source, &survey.questionnaire)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_report_definition", e.to_string()))?;

@@ -472,7 +472,7 @@ pub async fn emails(state: State, request: HttpRequest, slug: Path<String>) -> R
 
 fn definition(survey: &Survey) -> Result<ReportDefinition, PageError> {
     let source =
-        crate::bundled::report_source(&survey.row.slug, None).map_err(|e| PageError::BadRequest(e.to_string()))?;
+        crate::bundled::report_source(&survey.questionnaire, None).map_err(|e| PageError::BadRequest(e.to_string()))?;
     ReportDefinition::parse(&source, &survey.questionnaire).map_err(|e| PageError::BadRequest(e.to_string()))
 }
 
@@ -614,7 +614,8 @@ pub async fn save_text(
 }
 
 async fn render_report(state: &State, s: &Survey) -> Result<crate::report::Generated, PageError> {
-    let source = crate::bundled::report_source(&s.row.slug, None).map_err(|e| PageError::BadRequest(e.to_string()))?;
+    let source =
+        crate::bundled::report_source(&s.questionnaire, None).map_err(|e| PageError::BadRequest(e.to_string()))?;
     crate::report::generate(&state.db, s, &source, state.now().date_naive())
         .await
         .map_err(|e| PageError::BadRequest(e.to_string()))

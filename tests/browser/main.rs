@@ -1,6 +1,7 @@
-//! The respondent form in headless Chromium (tests/browser/run.sh: playwright-core on a 360 px
-//! viewport, axe-core on every page), run against this build's binary so that `cargo test`
-//! is the one test command. Without Chromium or the npm packages the test says SKIPPED;
+//! The respondent form and the researcher app in headless Chromium (tests/browser/run.sh:
+//! playwright-core, form.test.mjs on a 360 px viewport, researcher.test.mjs from login to a
+//! published report on desktop and phone, axe-core on every page), run against this build's
+//! binary so that `cargo test` is the one test command. Without Chromium or the npm packages the test says SKIPPED;
 //! with `PEILING_REQUIRE_BROWSER=1` (CI) that is a failure instead.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -405,8 +405,12 @@ async fn send_all(config: &Config, db: &sea_orm::DatabaseConnection) -> anyhow::
     Ok(())
 }
 
-/// `part` beside `out`: written first and renamed, so a reader never sees half an export.
+/// `part` beside `out`: written first and renamed, so a reader never sees half an export. An
+/// existing target that is not a regular file (`/dev/stdout`, a pipe) is written directly.
 fn part_file(out: &Path) -> PathBuf {
+    if out.metadata().is_ok_and(|m| !m.is_file()) {
+        return out.to_path_buf();
+    }
     let mut name = out.as_os_str().to_owned();
     name.push(".part");
     PathBuf::from(name)
@@ -430,18 +434,20 @@ async fn export_csv(
     let mut writer = std::io::BufWriter::new(file);
     let written = crate::export::csv(db, survey, &mut writer).await;
     let flushed = std::io::Write::flush(&mut writer);
+    let failed = |e: anyhow::Error| {
+        if tmp != out {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        Err(e)
+    };
     let count = match (written, flushed) {
         (Ok(count), Ok(())) => count,
-        (Err(e), _) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e.into());
-        }
-        (_, Err(e)) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(anyhow::Error::new(e).context(format!("could not write {}", tmp.display())));
-        }
+        (Err(e), _) => return failed(e.into()),
+        (_, Err(e)) => return failed(anyhow::Error::new(e).context(format!("could not write {}", tmp.display()))),
     };
-    std::fs::rename(&tmp, out).with_context(|| format!("could not write {}", out.display()))?;
+    if tmp != out {
+        std::fs::rename(&tmp, out).with_context(|| format!("could not write {}", out.display()))?;
+    }
     Ok(count)
 }
 
@@ -449,7 +455,10 @@ fn write_export(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     create_parent(out)?;
     let tmp = part_file(out);
     std::fs::write(&tmp, bytes).with_context(|| format!("could not write {}", tmp.display()))?;
-    std::fs::rename(&tmp, out).with_context(|| format!("could not write {}", out.display()))
+    if tmp != out {
+        std::fs::rename(&tmp, out).with_context(|| format!("could not write {}", out.display()))?;
+    }
+    Ok(())
 }
 
 /// `peiling export`: the CSV, XLSX or SPSS syntax of a closed survey, by default as
@@ -466,21 +475,25 @@ pub async fn export(
     let survey = store::surveys::load(&db, slug).await?;
     export::ensure_closed(&survey)?;
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format.file_name(&survey)));
+    // Written to /dev/stdout or a pipe, the export is the output; the status line goes to stderr.
+    let device = out.metadata().is_ok_and(|m| !m.is_file());
+    let say = |line: String| if device { eprintln!("{line}") } else { println!("{line}") };
     match format {
         Format::Csv => {
             let count = export_csv(&db, &survey, &out).await?;
-            println!("{} geschreven ({count} responsen)", out.display());
+            say(format!("{} geschreven ({count} responsen)", out.display()));
         }
         Format::Xlsx => {
             let bytes = export::xlsx(&db, &survey).await?;
             write_export(&out, &bytes)?;
-            println!("{} geschreven ({} kB, bladen Data en Codeboek)", out.display(), bytes.len().div_ceil(1024));
+            say(format!("{} geschreven ({} kB, bladen Data en Codeboek)", out.display(), bytes.len().div_ceil(1024)));
         }
         Format::Spss => {
             if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
                 bail!("{} is de naam van het CSV-bestand; geef de syntax een naam op .sps", out.display());
             }
-            let csv_path = out.with_extension("csv");
+            let csv_path =
+                if device { PathBuf::from(Format::Csv.file_name(&survey)) } else { out.with_extension("csv") };
             let csv_name = csv_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let csv_note = if csv_path.exists() {
                 format!("leest het bestaande {} (niet overschreven)", csv_path.display())
@@ -490,7 +503,7 @@ pub async fn export(
             };
             let syntax = export::spss(&db, &survey, &csv_name).await?;
             write_export(&out, syntax.as_bytes())?;
-            println!("{} geschreven; {csv_note}", out.display());
+            say(format!("{} geschreven; {csv_note}", out.display()));
         }
     }
     Ok(())

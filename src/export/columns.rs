@@ -331,7 +331,7 @@ mod tests {
         assert_eq!(spss_name("1e"), "v1e");
         assert_eq!(spss_name("_x"), "v_x");
         assert_eq!(spss_name("to"), "v_to");
-        assert_eq!(spss_name("Q_één"), "Q____");
+        assert_eq!(spss_name("Q_één"), "Q___n");
         assert_eq!(spss_name(&"a".repeat(80)).len(), 64);
     }
 

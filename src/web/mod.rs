@@ -114,6 +114,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/remind", web::post().to(researcher_api::remind))
                 .route("/reminder", web::put().to(researcher_api::schedule))
                 .route("/close", web::post().to(researcher_api::close))
+                .route("/export/{format}", web::get().to(researcher_api::export))
                 .route("/casussen", web::get().to(researcher_api::casussen))
                 .route("/casussen/{n}", web::get().to(researcher_api::casus))
                 .route("/casussen/{n}", web::put().to(researcher_api::review_casus)),
@@ -153,7 +154,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/teksten", web::get().to(researcher_pages::texts))
                 .route("/teksten", web::post().to(researcher_pages::save_text))
                 .route("/rapport.pdf", web::get().to(researcher_pages::report_pdf))
-                .route("/publiceren", web::post().to(researcher_pages::publish)),
+                .route("/publiceren", web::post().to(researcher_pages::publish))
+                .route("/export/{format}", web::get().to(researcher_pages::export)),
         )
         .route("/rapporten", web::get().to(researcher_pages::reports))
         .route("/rapporten/{id}", web::get().to(researcher_pages::report))

@@ -119,6 +119,7 @@ impl Modify for BearerToken {
         researcher_api::casussen,
         researcher_api::casus,
         researcher_api::review_casus,
+        researcher_api::export,
     ),
     components(schemas(
         ErrorBody,

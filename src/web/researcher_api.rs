@@ -313,3 +313,34 @@ pub async fn review_casus(
         })?;
     Ok(HttpResponse::Ok().json(updated))
 }
+
+#[utoipa::path(get, path = "/api/v1/surveys/{survey}/export/{format}", tag = "researcher", security(("bearer" = [])),
+    params(("survey" = String, Path, description = "the survey code"), ("format" = String, Path, description = "csv, xlsx or spss")),
+    responses((status = 200, description = "the file: CSV (UTF-8 with BOM, ;), XLSX with a code book, or SPSS syntax for the CSV"),
+        (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody),
+        (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "not closed yet", body = crate::web::openapi::ErrorBody)))]
+/// A closed survey's responses as a file; no addresses, names or tokens are in any of them.
+pub async fn export(
+    state: State,
+    request: HttpRequest,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    researcher(&state, &request).await?;
+    let (slug, format) = path.into_inner();
+    let format = crate::export::Format::parse(&format).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("'{format}' is geen exportformaat; kies csv, xlsx of spss."),
+        )
+    })?;
+    let survey = survey(&state, &slug).await?;
+    let bytes = crate::export::bytes(&state.db, &survey, format).await.map_err(|e| match e {
+        crate::export::ExportError::NotClosed => ApiError::new(StatusCode::CONFLICT, "wrong_status", e.to_string()),
+        other => ApiError::from(StoreError::Db(sea_orm::DbErr::Custom(other.to_string()))),
+    })?;
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{}\"", format.file_name(&survey))))
+        .body(bytes))
+}

@@ -707,3 +707,22 @@ pub async fn report_file(state: State, request: HttpRequest, id: Path<i32>) -> R
     let p = publication(&state, *id).await?;
     Ok(pdf(p.pdf, &format!("rapport-{}-versie-{}", p.survey_id, p.version)))
 }
+
+pub async fn export(
+    state: State,
+    request: HttpRequest,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    auth::require(&state, &request, Role::Researcher).await?;
+    let (slug, format) = path.into_inner();
+    let format = crate::export::Format::parse(&format).ok_or(PageError::NotFound)?;
+    let s = survey(&state, &slug).await?;
+    closed(&s)?;
+    let bytes = crate::export::bytes(&state.db, &s, format)
+        .await
+        .map_err(|e| PageError::Store(StoreError::Db(sea_orm::DbErr::Custom(e.to_string()))))?;
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{}\"", format.file_name(&s))))
+        .body(bytes))
+}

@@ -126,8 +126,11 @@ fn planted() -> Vec<String> {
 async fn no_planted_personal_detail_reaches_the_pdf_and_only_included_casussen_are_printed() {
     let (generated, db, survey) = demo_report().await;
     let pdf_text = pdftotext(&generated.pdf);
+    assert_eq!(generated.html.matches("<figure").count(), 9, "the HTML report has the nine figures");
+    assert!(generated.html.contains("alt=\"Nog nooit: 19%"), "a figure's text alternative carries its numbers");
     for detail in planted() {
         assert!(!generated.text.contains(&detail), "'{detail}' is in the report text");
+        assert!(!generated.html.contains(&detail), "'{detail}' is in the HTML report");
         if let Some(text) = &pdf_text {
             let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
             assert!(!flat.contains(&detail), "'{detail}' is in the PDF");

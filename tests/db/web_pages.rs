@@ -198,6 +198,11 @@ async fn a_researcher_goes_from_a_new_survey_to_a_published_report() {
         assert_eq!(pdf.headers()["content-type"], "application/pdf");
         assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
 
+        for format in ["csv", "xlsx", "spss"] {
+            let r = c.get(app.url(&format!("{base}/export/{format}"))).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{format}");
+            assert!(r.headers()["content-disposition"].to_str().unwrap().contains("maatwerkbudget-2021."));
+        }
         let (status, loc, _) = post(&app, &c, base, &format!("{base}/publiceren"), &[]).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         assert!(loc.starts_with("/rapporten/"));
@@ -208,7 +213,9 @@ async fn a_researcher_goes_from_a_new_survey_to_a_published_report() {
         assert!(list.contains("Versie 1"));
         let (status, html) = page(&app, &reader, &loc).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("<h1>") && html.contains("<figure") && html.contains("alt=\""), "figures with text");
+        // Nobody answered this survey, so the report has its response table and no charts.
+        assert!(html.contains("<h1>") && html.contains("<th scope=\"col\">Groep</th>"), "{html}");
+        assert!(html.contains("Niemand heeft deze vraag beantwoord."));
         let file = reader.get(app.url(&format!("{loc}/rapport.pdf"))).send().await.unwrap();
         assert!(file.bytes().await.unwrap().starts_with(b"%PDF-"));
     });

@@ -209,6 +209,20 @@ async fn casussen_are_reviewed_over_the_api_after_closing() {
         assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let anonymous = c.get(&base).send().await.unwrap();
         assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+        // The exports of the closed survey, through the API.
+        let export = app.url(&format!("/api/v1/surveys/{}/export", survey.row.slug));
+        let csv = c.get(format!("{export}/csv")).bearer_auth(&researcher).send().await.unwrap();
+        assert_eq!(csv.status(), StatusCode::OK);
+        let csv = csv.text().await.unwrap();
+        assert!(csv.starts_with('\u{feff}') && csv.lines().count() == 55, "BOM, header and 54 responses");
+        assert!(!csv.contains("@example.org;"), "no invitee addresses");
+        let xlsx = c.get(format!("{export}/xlsx")).bearer_auth(&researcher).send().await.unwrap();
+        assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+        let sps = c.get(format!("{export}/spss")).bearer_auth(&researcher).send().await.unwrap().text().await.unwrap();
+        assert!(sps.contains("GET DATA") && sps.contains("VALUE LABELS"));
+        let unknown = c.get(format!("{export}/pdf")).bearer_auth(&researcher).send().await.unwrap();
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     });
 }
 
@@ -247,6 +261,7 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/surveys/{survey}/casussen", "get"),
         ("/api/v1/surveys/{survey}/casussen/{n}", "get"),
         ("/api/v1/surveys/{survey}/casussen/{n}", "put"),
+        ("/api/v1/surveys/{survey}/export/{format}", "get"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not documented");
     }

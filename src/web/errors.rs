@@ -21,6 +21,8 @@ pub enum PageError {
     SignIn { back: String },
     #[error("not allowed for this account")]
     Forbidden,
+    #[error("the upload is too large")]
+    TooLarge,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -46,6 +48,7 @@ impl ResponseError for PageError {
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::SignIn { .. } => StatusCode::SEE_OTHER,
             PageError::Forbidden => StatusCode::FORBIDDEN,
+            PageError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::Store(_) | PageError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -57,6 +60,11 @@ impl ResponseError for PageError {
         }
         let body = match self {
             PageError::SignIn { .. } => String::new(),
+            PageError::TooLarge => message_page(
+                "Het bestand is te groot",
+                &["Een bestand mag hoogstens 10 MB zijn. Splits een grote lijst in delen."],
+                None,
+            ),
             PageError::Forbidden => message_page(
                 "Geen toegang",
                 &["Dit account mag deze pagina niet gebruiken. Gepubliceerde rapporten staan in de leeskamer."],

@@ -10,6 +10,7 @@ mod researcher_api;
 mod researcher_pages;
 mod respondent_api;
 mod respondent_pages;
+mod upload;
 pub mod views;
 
 use crate::respondent::session::FormCache;

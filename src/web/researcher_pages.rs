@@ -3,7 +3,7 @@
 
 use super::auth::{self, removal_cookie, session_cookie};
 use super::errors::PageError;
-use super::{State, csrf, views};
+use super::{State, csrf, upload, views};
 use crate::accounts::{self, LoginError, Role, SignedIn};
 use crate::invitations::{self, ImportError, lifecycle};
 use crate::mail::compose::{Composer, Kind};
@@ -13,7 +13,7 @@ use crate::store::surveys::{Status, Survey};
 use crate::store::{self, StoreError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
-use actix_web::web::{Bytes, Path, Query};
+use actix_web::web::{Bytes, Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use entity::publication;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -219,14 +219,16 @@ pub async fn new_form(state: State, request: HttpRequest) -> Result<HttpResponse
     Ok(html(StatusCode::OK, new_page(&user, "", "", &[])))
 }
 
-pub async fn create(state: State, request: HttpRequest, body: Bytes) -> Result<HttpResponse, PageError> {
+pub async fn create(state: State, request: HttpRequest, payload: Payload) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Researcher).await?;
-    let fields = fields(&body)?;
-    auth::check(&user, &fields)?;
-    let choice = field(&fields, "bron");
-    let source = match crate::bundled::find(choice) {
-        Some(b) if choice != "eigen" => b.definition.to_string(),
-        _ => field(&fields, "definitie").to_string(),
+    let posted = upload::read(&request, payload).await?;
+    let fields = &posted.fields;
+    auth::check(&user, fields)?;
+    let choice = field(fields, "bron");
+    let source = match (crate::bundled::find(choice), posted.file("bestand")) {
+        (Some(b), _) if choice != "eigen" => b.definition.to_string(),
+        (_, Some(file)) => String::from_utf8_lossy(file).into_owned(),
+        _ => field(fields, "definitie").to_string(),
     };
     match store::surveys::create(&state.db, &source, state.now()).await {
         Ok(s) => Ok(see_other(&format!("/onderzoek/{}", s.row.slug))),
@@ -322,11 +324,16 @@ pub async fn import(
     state: State,
     request: HttpRequest,
     slug: Path<String>,
-    body: Bytes,
+    payload: Payload,
 ) -> Result<HttpResponse, PageError> {
-    let (user, fields, survey) = posted(&state, &request, &slug, &body).await?;
-    let csv = field(&fields, "csv");
-    match invitations::import_file(&state.db, &survey, csv.as_bytes()).await {
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let posted = upload::read(&request, payload).await?;
+    auth::check(&user, &posted.fields)?;
+    let survey = survey(&state, &slug).await?;
+    // A chosen file wins over the text field.
+    let csv = field(&posted.fields, "csv");
+    let bytes = posted.file("bestand").map_or_else(|| csv.as_bytes().to_vec(), <[u8]>::to_vec);
+    match invitations::import_file(&state.db, &survey, &bytes).await {
         Ok(n) => {
             let body = dashboard(&state, &user, &survey, Some(format!("{n} genodigden geïmporteerd.")), Vec::new(), "")
                 .await?;

@@ -292,17 +292,19 @@ try {
   assert.equal(path(page), '/onderzoek/nieuw');
   await checkPage(page, 'nieuw');
   assert.ok(await page.getByRole('radio', { name: 'Eigen definitie (hieronder)' }).isChecked());
-  await page.getByLabel('Definitie', { exact: true }).fill(BAD_DEFINITION);
+  await page.getByLabel('Of plak de definitie').fill(BAD_DEFINITION);
   await click(page, button(page, 'Opslaan als concept'));
   await checkPage(page, 'nieuw-fout', 422);
   const summary = await page.locator('.error-summary').innerText();
   assert.match(summary, /De definitie is niet opgeslagen/);
   assert.ok(summary.includes(`regel ${BAD_LINE}, vraag W2:`), `the error names line ${BAD_LINE} and the question: ${summary}`);
   assert.match(summary, /W9/);
-  assert.equal(await page.getByLabel('Definitie', { exact: true }).inputValue(), BAD_DEFINITION, 'the definition stays in the field');
+  assert.equal(await page.getByLabel('Of plak de definitie').inputValue(), BAD_DEFINITION, 'the definition stays in the field');
   assert.ok(await page.getByRole('radio', { name: 'Eigen definitie (hieronder)' }).isChecked(), 'the choice of source stays');
 
-  await page.getByLabel('Definitie', { exact: true }).fill(DEFINITION);
+  // The valid definition arrives as a file, as a researcher would upload it.
+  await page.getByLabel('Of plak de definitie').fill('');
+  await page.getByLabel('Bestand met de definitie (.toml)').setInputFiles({ name: 'proef.toml', mimeType: 'text/plain', buffer: Buffer.from(DEFINITION) });
   await click(page, button(page, 'Opslaan als concept'));
   assert.equal(path(page), `/onderzoek/${OWN}`, 'a valid definition is stored and its dashboard shown');
   await checkPage(page, 'eigen-concept');
@@ -333,18 +335,19 @@ try {
 
   // ---- Invitees: a CSV with a bad row imports nothing and names the row; then a good one.
   const badCsv = 'email;team\nlisa@example.org;NOORD\ngeen-adres;ZUID\nmo@example.org;ZUID\n';
-  await page.getByLabel(/^CSV/).fill(badCsv);
+  await page.getByLabel('Of plak de regels').fill(badCsv);
   await click(page, button(page, 'Importeren'));
   await checkPage(page, 'eigen-import-fout', 422);
   assert.match(await page.locator('.error-summary h2').innerText(), /Er is niets geïmporteerd/);
   assert.equal(await page.locator('.notice').count(), 0, 'a failed import shows no success notice');
   const importErrors = await page.locator('.error-summary').innerText();
   assert.match(importErrors, /regel 3/i, `the bad row is named by its line: ${importErrors}`);
-  assert.equal(await page.getByLabel(/^CSV/).inputValue(), badCsv, 'the CSV stays in the field');
+  assert.equal(await page.getByLabel('Of plak de regels').inputValue(), badCsv, 'the CSV stays in the field');
   assert.match(await responseTable.innerText(), /Totaal\s+0\s+0/, 'nothing was imported');
 
   const goodCsv = 'email;team;naam\nlisa@example.org;NOORD;Lisa\nmo@example.org;ZUID;Mo\nnoor@example.org;ZUID;Noor\n';
-  await page.getByLabel(/^CSV/).fill(goodCsv);
+  await page.getByLabel('Of plak de regels').fill('');
+  await page.getByLabel('CSV-bestand').setInputFiles({ name: 'genodigden.csv', mimeType: 'text/csv', buffer: Buffer.from(goodCsv) });
   await click(page, button(page, 'Importeren'));
   await checkPage(page, 'eigen-import');
   assert.match(await page.locator('.notice').innerText(), /3 genodigden geïmporteerd/);

@@ -220,3 +220,68 @@ async fn a_researcher_goes_from_a_new_survey_to_a_published_report() {
         assert!(file.bytes().await.unwrap().starts_with(b"%PDF-"));
     });
 }
+
+#[tokio::test]
+async fn definitions_and_invitee_lists_can_be_uploaded_as_files() {
+    let test = crate::helpers::TestDb::sqlite().await;
+    let db = test.connect().await;
+    account(&db, "onderzoek@example.org", Role::Researcher).await;
+    let app = TestApp::spawn(&db).await;
+    let c = TestApp::browser();
+    login(&app, &c, "onderzoek@example.org", PASSWORD).await;
+    let csrf = csrf_of(&page(&app, &c, "/onderzoek/nieuw").await.1);
+    let multipart = |parts: &[(&str, Option<&str>, &[u8])]| {
+        let mut body = Vec::new();
+        for (name, file, bytes) in parts {
+            body.extend_from_slice(b"--grens\r\n");
+            match file {
+                Some(f) => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/plain\r\n\r\n").as_bytes(),
+                ),
+                None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+            }
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(b"--grens--\r\n");
+        body
+    };
+    let definition = peiling::bundled::MAATWERKBUDGET_2021.definition.as_bytes();
+    let created = c
+        .post(app.url("/onderzoek/nieuw"))
+        .header("content-type", "multipart/form-data; boundary=grens")
+        .body(multipart(&[
+            ("csrf", None, csrf.as_bytes()),
+            ("bron", None, b"eigen"),
+            ("bestand", Some("v.toml"), definition),
+            ("definitie", None, b""),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&created), "/onderzoek/maatwerkbudget-2021");
+    // Excel's "CSV UTF-8": a BOM and semicolons.
+    let list = "\u{feff}email;team;naam\r\na@example.org;SWT;Anna\r\nb@example.org;JLR;Bram\r\n";
+    let imported = c
+        .post(app.url("/onderzoek/maatwerkbudget-2021/genodigden"))
+        .header("content-type", "multipart/form-data; boundary=grens")
+        .body(multipart(&[
+            ("csrf", None, csrf.as_bytes()),
+            ("bestand", Some("lijst.csv"), list.as_bytes()),
+            ("csv", None, b""),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.status(), StatusCode::OK);
+    assert!(imported.text().await.unwrap().contains("2 genodigden geïmporteerd"));
+    let huge = vec![b'a'; 11 * 1024 * 1024];
+    let refused = c
+        .post(app.url("/onderzoek/maatwerkbudget-2021/genodigden"))
+        .header("content-type", "multipart/form-data; boundary=grens")
+        .body(multipart(&[("csrf", None, csrf.as_bytes()), ("bestand", Some("groot.csv"), &huge)]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import axe from 'axe-core';
+import { AXE_TAGS, layoutProblems, runAxe } from './checks.mjs';
 import { chromium } from 'playwright-core';
 
 const env = (name, fallback) => {
@@ -29,7 +29,6 @@ const SCREENSHOT_DIR = env('SCREENSHOT_DIR');
 const PEILING_BIN = env('PEILING_BIN');
 const SURVEY = env('SURVEY', 'maatwerkbudget-2021');
 const CHROMIUM_PATH = env('CHROMIUM_PATH', '/usr/bin/chromium');
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
 
@@ -93,39 +92,12 @@ async function checkPage(page, name, expectedStatus = 200) {
   const where = `${name} (${hidden(path(page))})`;
   assert.equal(page.status, expectedStatus, `${where}: HTTP status`);
 
-  await page.evaluate(axe.source);
-  const { passed, violations } = await page.evaluate(async (tags) => {
-    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return { passed: result.passes.length, violations: result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      helpUrl: v.helpUrl,
-      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html, summary: n.failureSummary })),
-    })) };
-  }, AXE_TAGS);
+  const { passed, violations } = await runAxe(page);
   assert.ok(passed > 0, `${where}: axe ran no rule at all`);
 
   // On a phone nothing may need sideways scrolling, and every control must be easy to hit:
   // at least 24x24 CSS pixels (WCAG 2.2's 2.5.8), text links inside sentences excepted.
-  const layout = await page.evaluate(() => {
-    const found = [];
-    const root = document.documentElement;
-    if (root.scrollWidth > root.clientWidth) found.push(`the page is ${root.scrollWidth}px wide in a ${root.clientWidth}px viewport`);
-    for (const element of document.querySelectorAll('body *')) {
-      const box = element.getBoundingClientRect();
-      if (box.width > 0 && box.right > root.clientWidth + 0.5 && getComputedStyle(element).position !== 'absolute') {
-        found.push(`<${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.className ? `.${String(element.className).split(' ').join('.')}` : ''}> reaches ${Math.round(box.right)}px`);
-      }
-    }
-    for (const control of document.querySelectorAll('input:not([type=hidden]), textarea, select, button, a.button')) {
-      const box = control.getBoundingClientRect();
-      if (box.width > 0 && (box.width < 24 || box.height < 24)) {
-        found.push(`<${control.tagName.toLowerCase()}${control.id ? `#${control.id}` : ''}> is only ${box.width.toFixed(1)}x${box.height.toFixed(1)}px`);
-      }
-    }
-    return found;
-  });
+  const layout = await layoutProblems(page);
 
   shot += 1;
   const file = join(SCREENSHOT_DIR, `${String(shot).padStart(2, '0')}-${name}.png`);

@@ -20,7 +20,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import axe from 'axe-core';
+import { AXE_TAGS, layoutProblems, runAxe } from './checks.mjs';
 import { chromium } from 'playwright-core';
 
 const env = (name, fallback) => {
@@ -34,7 +34,6 @@ const SURVEY = env('SURVEY', 'maatwerkbudget-2021');
 const RESEARCHER = { email: env('RESEARCHER_EMAIL'), password: env('RESEARCHER_PASSWORD') };
 const READER = { email: env('READER_EMAIL'), password: env('READER_PASSWORD') };
 const CHROMIUM_PATH = env('CHROMIUM_PATH', '/usr/bin/chromium');
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
 
@@ -153,39 +152,12 @@ async function checkPage(page, name, expectedStatus = 200) {
   const where = `${name} (${path(page)}, ${width}px)`;
   assert.equal(page.status, expectedStatus, `${where}: HTTP status`);
 
-  await page.evaluate(axe.source);
-  const { passed, violations } = await page.evaluate(async (tags) => {
-    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return { passed: result.passes.length, violations: result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      helpUrl: v.helpUrl,
-      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html, summary: n.failureSummary })),
-    })) };
-  }, AXE_TAGS);
+  const { passed, violations } = await runAxe(page);
   assert.ok(passed > 0, `${where}: axe ran no rule at all`);
 
   // Nothing may need sideways scrolling, and every control must be easy to hit: at least
   // 24x24 CSS pixels (WCAG 2.2's 2.5.8), text links inside sentences excepted.
-  const layout = await page.evaluate(() => {
-    const found = [];
-    const root = document.documentElement;
-    if (root.scrollWidth > root.clientWidth) found.push(`the page is ${root.scrollWidth}px wide in a ${root.clientWidth}px viewport`);
-    for (const element of document.querySelectorAll('body *')) {
-      const box = element.getBoundingClientRect();
-      if (box.width > 0 && box.right > root.clientWidth + 0.5 && getComputedStyle(element).position !== 'absolute') {
-        found.push(`<${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.className ? `.${String(element.className).split(' ').join('.')}` : ''}> reaches ${Math.round(box.right)}px`);
-      }
-    }
-    for (const control of document.querySelectorAll('input:not([type=hidden]), textarea, select, button, a.button')) {
-      const box = control.getBoundingClientRect();
-      if (box.width > 0 && (box.width < 24 || box.height < 24)) {
-        found.push(`<${control.tagName.toLowerCase()}${control.id ? `#${control.id}` : ''}> is only ${box.width.toFixed(1)}x${box.height.toFixed(1)}px`);
-      }
-    }
-    return found;
-  });
+  const layout = await layoutProblems(page);
 
   const file = await screenshot(page, name, { fullPage: true });
   checked.push({ name, path: path(page), width, passed, violations, layout, file });

@@ -14,6 +14,7 @@
 
 use super::compose::{Composer, Kind, Letter};
 use super::transport::{Mailer, SendError};
+use crate::db::statement;
 use crate::domain::Token;
 use crate::report::wording;
 use crate::store::surveys::Survey;
@@ -22,7 +23,7 @@ use entity::{invitation_token, invitee, mail_outbox};
 use futures_util::StreamExt;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Set, Statement, Value,
+    QuerySelect, Set, Value,
 };
 use std::collections::BTreeMap;
 
@@ -49,17 +50,6 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds(seconds.min(2 * 3600))
 }
 
-fn sql(db: &impl ConnectionTrait, postgres: &str) -> Statement {
-    let backend = db.get_database_backend();
-    // Written with $n placeholders; SQLite gets ?n, which binds the same positions.
-    let text = if backend == DbBackend::Sqlite { postgres.replace('$', "?") } else { postgres.to_string() };
-    Statement::from_string(backend, text)
-}
-
-fn with_values(statement: Statement, values: Vec<Value>) -> Statement {
-    Statement::from_sql_and_values(statement.db_backend, statement.sql, values)
-}
-
 /// Queues one message of `kind` for every invitee of the survey that `filter` selects, in one
 /// statement. Returns how many were queued.
 async fn enqueue(
@@ -70,16 +60,15 @@ async fn enqueue(
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     let filter = if only_unanswered { " AND submitted_at IS NULL" } else { "" };
-    let statement = sql(
+    let insert = statement(
         db,
         &format!(
             "INSERT INTO mail_outbox (survey_id, invitee_id, kind, recipient, status, attempts, next_attempt_at, created_at) \
              SELECT survey_id, id, $1, email, $2, 0, $3, $3 FROM invitees WHERE survey_id = $4{filter}"
         ),
+        vec![kind.as_str().into(), QUEUED.into(), now.into(), survey_id.into()],
     );
-    let result = db
-        .execute_raw(with_values(statement, vec![kind.as_str().into(), QUEUED.into(), now.into(), survey_id.into()]))
-        .await?;
+    let result = db.execute_raw(insert).await?;
     Ok(result.rows_affected())
 }
 
@@ -101,15 +90,12 @@ pub async fn claim(
     lease: Duration,
 ) -> Result<Vec<mail_outbox::Model>, DbErr> {
     let lock = if db.get_database_backend() == DbBackend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
-    let statement = sql(
-        db,
-        &format!(
-            "UPDATE mail_outbox SET status = $1, claimed_by = $2, claimed_until = $3 \
+    let sql = format!(
+        "UPDATE mail_outbox SET status = $1, claimed_by = $2, claimed_until = $3 \
              WHERE id IN (SELECT id FROM mail_outbox \
                           WHERE (status IN ($4, $5) AND next_attempt_at <= $6) OR (status = $1 AND claimed_until < $6) \
                           ORDER BY id LIMIT $7{lock}) \
              RETURNING id"
-        ),
     );
     let values: Vec<Value> = vec![
         SENDING.into(),
@@ -120,7 +106,7 @@ pub async fn claim(
         now.into(),
         (batch as i64).into(),
     ];
-    let rows = db.query_all_raw(with_values(statement, values)).await?;
+    let rows = db.query_all_raw(statement(db, &sql, values)).await?;
     let ids: Vec<i32> = rows.iter().filter_map(|r| r.try_get_by_index::<i32>(0).ok()).collect();
     let mut claimed = mail_outbox::Entity::find().filter(mail_outbox::Column::Id.is_in(ids)).all(db).await?;
     claimed.sort_by_key(|m| m.id);
@@ -145,14 +131,15 @@ async fn mark(
         }
         Err(SendError::Temporary(e)) => (RETRYING, now + backoff(attempts), Some(e.clone()), None, attempts + 1),
     };
-    let statement = sql(
+    let values: Vec<Value> =
+        vec![status.into(), next.into(), error.into(), sent.into(), attempts.into(), id.into(), worker.into()];
+    db.execute_raw(statement(
         db,
         "UPDATE mail_outbox SET status = $1, next_attempt_at = $2, last_error = $3, sent_at = $4, attempts = $5, \
          claimed_by = NULL, claimed_until = NULL WHERE id = $6 AND claimed_by = $7",
-    );
-    let values: Vec<Value> =
-        vec![status.into(), next.into(), error.into(), sent.into(), attempts.into(), id.into(), worker.into()];
-    db.execute_raw(with_values(statement, values)).await?;
+        values,
+    ))
+    .await?;
     Ok(())
 }
 

@@ -2,12 +2,8 @@
 
 use super::StoreError;
 use chrono::{DateTime, Utc};
-use entity::{answer, report_text, response};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    Set,
-};
+use entity::report_text;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use std::collections::HashMap;
 
 /// Sets (or, with empty text, removes) one narrative text.
@@ -57,31 +53,5 @@ pub async fn all(db: &impl ConnectionTrait, survey_id: i32) -> Result<HashMap<St
         .await?
         .into_iter()
         .map(|r| (r.key, r.text))
-        .collect())
-}
-
-/// The text answers to one question, in the order they were submitted.
-pub async fn open_answers(
-    db: &impl ConnectionTrait,
-    survey_id: i32,
-    question: &str,
-) -> Result<Vec<String>, StoreError> {
-    let responses = Query::select()
-        .column(response::Column::Id)
-        .from(response::Entity)
-        .and_where(Expr::col(response::Column::SurveyId).eq(survey_id))
-        .to_owned();
-    Ok(answer::Entity::find()
-        .select_only()
-        .column(answer::Column::Text)
-        .filter(answer::Column::Question.eq(question))
-        .filter(answer::Column::Text.is_not_null())
-        .filter(answer::Column::ResponseId.in_subquery(responses))
-        .order_by_asc(answer::Column::ResponseId)
-        .into_tuple::<Option<String>>()
-        .all(db)
-        .await?
-        .into_iter()
-        .flatten()
         .collect())
 }

@@ -83,42 +83,19 @@ fn safe_back(back: &str) -> String {
     }
 }
 
-const LOGIN_COOKIE: &str = "peiling_inlog";
-
 pub async fn login_page(state: State, request: HttpRequest, back: Query<Back>) -> Result<HttpResponse, PageError> {
-    let (value, cookie) = login_csrf(&request, state.secure_cookies);
+    // No session yet: the login form has a CSRF cookie of its own.
+    let (value, cookie) = csrf::token(&request, state.secure_cookies, &csrf::LOGIN);
     let mut c = context(None, "Inloggen");
     c.insert("csrf", &value);
     c.insert("back", &safe_back(back.terug.as_deref().unwrap_or("")));
     c.insert("email", "");
-    let mut response = html(StatusCode::OK, views::render("r/login.html", &c));
-    if let Some(cookie) = cookie {
-        let _ = response.add_cookie(&cookie);
-    }
-    Ok(response)
-}
-
-/// The login form's own CSRF value: there is no session yet, so a cookie of its own.
-fn login_csrf(request: &HttpRequest, secure: bool) -> (String, Option<actix_web::cookie::Cookie<'static>>) {
-    if let Some(existing) = request.cookie(LOGIN_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() == 43) {
-        return (existing, None);
-    }
-    // Without the OS random source the value stays empty, and an empty value never matches.
-    let value = crate::domain::Token::generate().map(|t| t.as_str().to_string()).unwrap_or_default();
-    let cookie = actix_web::cookie::Cookie::build(LOGIN_COOKIE, value.clone())
-        .path("/inloggen")
-        .http_only(true)
-        .secure(secure)
-        .same_site(actix_web::cookie::SameSite::Strict)
-        .finish();
-    (value, Some(cookie))
+    Ok(csrf::with_cookie(html(StatusCode::OK, views::render("r/login.html", &c)), cookie))
 }
 
 pub async fn login(state: State, request: HttpRequest, body: Bytes) -> Result<HttpResponse, PageError> {
     let fields = fields(&body)?;
-    let sent = field(&fields, "csrf");
-    let cookie = request.cookie(LOGIN_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
-    if sent.is_empty() || !csrf::constant_time_eq(sent.as_bytes(), cookie.as_bytes()) {
+    if !csrf::verify(&request, &fields, &csrf::LOGIN) {
         return Err(PageError::Expired { back: "/inloggen".into() });
     }
     let email = field(&fields, "email").trim().to_string();
@@ -136,7 +113,7 @@ pub async fn login(state: State, request: HttpRequest, body: Bytes) -> Result<Ht
         }
         Err(LoginError::Refused) => {
             let mut c = context(None, "Inloggen");
-            c.insert("csrf", &cookie);
+            c.insert("csrf", field(&fields, csrf::FIELD));
             c.insert("back", &safe_back(field(&fields, "terug")));
             c.insert("email", &email);
             c.insert(

@@ -86,14 +86,6 @@ fn previous_href(token: &str, shown: &[usize], screen: usize) -> String {
     }
 }
 
-fn with_cookie(mut response: HttpResponse, cookie: Option<actix_web::cookie::Cookie<'static>>) -> HttpResponse {
-    if let Some(cookie) = cookie {
-        // A cookie that cannot be added leaves the page working; only its post will be refused.
-        let _ = response.add_cookie(&cookie);
-    }
-    response
-}
-
 pub async fn start(state: State, token: Path<String>) -> Result<HttpResponse, PageError> {
     let r = respondent(&state, &token).await?;
     if let Some(page) = finished(&r) {
@@ -192,9 +184,9 @@ pub async fn screen(
         return Ok(see_other(next_href(&token, &shown, Some(screen))));
     }
     let filled: BTreeMap<String, Filled> = answers.iter().map(|(id, a)| (id.clone(), form::from_answer(a))).collect();
-    let (csrf_value, cookie) = csrf::token(&request, state.secure_cookies);
+    let (csrf_value, cookie) = csrf::token(&request, state.secure_cookies, &csrf::FORM);
     let body = screen_page(&r, &token, screen, &filled, &BTreeMap::new(), &csrf_value);
-    Ok(with_cookie(html(StatusCode::OK, body), cookie))
+    Ok(csrf::with_cookie(html(StatusCode::OK, body), cookie))
 }
 
 fn read_fields(body: &Bytes) -> Result<Vec<(String, String)>, PageError> {
@@ -217,7 +209,7 @@ pub async fn save(
     }
     let screen = screen_number(&r, &number)?;
     let fields = read_fields(&body)?;
-    if !csrf::verify(&request, &fields) {
+    if !csrf::verify(&request, &fields, &csrf::FORM) {
         return Err(PageError::Expired { back: screen_href(&token, screen) });
     }
     let back = fields.iter().any(|(name, value)| name == "actie" && value == "vorige");
@@ -261,7 +253,7 @@ pub async fn save(
         }
     }
     if !errors.is_empty() {
-        let (csrf_value, _) = csrf::token(&request, state.secure_cookies);
+        let (csrf_value, _) = csrf::token(&request, state.secure_cookies, &csrf::FORM);
         let body = screen_page(&r, &token, screen, &filled, &errors, &csrf_value);
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
     }
@@ -352,9 +344,9 @@ pub async fn review(state: State, request: HttpRequest, token: Path<String>) -> 
     if let Some(page) = finished(&r) {
         return Ok(page);
     }
-    let (csrf_value, cookie) = csrf::token(&request, state.secure_cookies);
+    let (csrf_value, cookie) = csrf::token(&request, state.secure_cookies, &csrf::FORM);
     let (body, _) = review_page(&r, &token, &csrf_value);
-    Ok(with_cookie(html(StatusCode::OK, body), cookie))
+    Ok(csrf::with_cookie(html(StatusCode::OK, body), cookie))
 }
 
 pub async fn submit(
@@ -372,14 +364,14 @@ pub async fn submit(
         return Ok(page);
     }
     let fields = read_fields(&body)?;
-    if !csrf::verify(&request, &fields) {
+    if !csrf::verify(&request, &fields, &csrf::FORM) {
         return Err(PageError::Expired { back: review_href(&token) });
     }
     let q = &r.form.questionnaire;
     let answers = match Answers::parse(q, &r.answers().to_json(q), Mode::Submit) {
         Ok(answers) => answers,
         Err(_) => {
-            let (csrf_value, _) = csrf::token(&request, state.secure_cookies);
+            let (csrf_value, _) = csrf::token(&request, state.secure_cookies, &csrf::FORM);
             let (body, _) = review_page(&r, &token, &csrf_value);
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
         }

@@ -164,6 +164,14 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .default_service(web::to(errors::not_found));
 }
 
+/// A file to download (report, export), named as the browser should save it.
+fn attachment(content_type: &str, file_name: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type.to_string())
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{file_name}\"")))
+        .body(body)
+}
+
 /// The front door: researchers to their surveys, everyone else to the login.
 async fn home() -> HttpResponse {
     HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, "/onderzoek")).finish()

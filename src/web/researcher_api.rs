@@ -339,8 +339,5 @@ pub async fn export(
         crate::export::ExportError::NotClosed => ApiError::new(StatusCode::CONFLICT, "wrong_status", e.to_string()),
         other => ApiError::from(StoreError::Db(sea_orm::DbErr::Custom(other.to_string()))),
     })?;
-    Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{}\"", format.file_name(&survey))))
-        .body(bytes))
+    Ok(super::attachment(format.content_type(), &format.file_name(&survey), bytes))
 }

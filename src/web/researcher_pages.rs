@@ -606,10 +606,7 @@ async fn render_report(state: &State, s: &Survey) -> Result<crate::report::Gener
 }
 
 fn pdf(bytes: Vec<u8>, name: &str) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}.pdf\"")))
-        .body(bytes)
+    super::attachment("application/pdf", &format!("{name}.pdf"), bytes)
 }
 
 pub async fn report_pdf(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
@@ -705,8 +702,5 @@ pub async fn export(
     let bytes = crate::export::bytes(&state.db, &s, format)
         .await
         .map_err(|e| PageError::Store(StoreError::Db(sea_orm::DbErr::Custom(e.to_string()))))?;
-    Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{}\"", format.file_name(&s))))
-        .body(bytes))
+    Ok(super::attachment(format.content_type(), &format.file_name(&s), bytes))
 }

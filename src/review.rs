@@ -150,6 +150,15 @@ fn warnings(anonymiser: &Anonymiser, text: &str) -> Vec<String> {
 
 /// Every reviewed text of a survey, numbered in response order.
 pub async fn list(db: &impl ConnectionTrait, survey_id: i32, anonymiser: &Anonymiser) -> Result<Vec<Item>, StoreError> {
+    items(db, survey_id, Some(anonymiser)).await
+}
+
+/// The reviewed texts; `warnings` from `anonymiser` for edited ones, when given.
+async fn items(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+    anonymiser: Option<&Anonymiser>,
+) -> Result<Vec<Item>, StoreError> {
     let reviews = text_review::Entity::find().filter(text_review::Column::SurveyId.eq(survey_id)).all(db).await?;
     let by_answer: HashMap<i32, text_review::Model> = reviews.into_iter().map(|r| (r.answer_id, r)).collect();
     let questions: Vec<String> = {
@@ -169,7 +178,10 @@ pub async fn list(db: &impl ConnectionTrait, survey_id: i32, anonymiser: &Anonym
             anonymised: review.anonymised.clone(),
             edited: review.edited,
             decision: Decision::parse(&review.decision).unwrap_or(Decision::Pending),
-            warnings: if review.edited { warnings(anonymiser, &review.anonymised) } else { Vec::new() },
+            warnings: match anonymiser {
+                Some(a) if review.edited => warnings(a, &review.anonymised),
+                _ => Vec::new(),
+            },
         });
     }
     Ok(items)
@@ -223,12 +235,11 @@ pub async fn update(
     items.into_iter().nth(number - 1).ok_or(ReviewError::NoSuchItem(number))
 }
 
-/// The included texts of one question, as the annex prints them.
-pub async fn included(db: &impl ConnectionTrait, survey_id: i32, question: &str) -> Result<Vec<String>, StoreError> {
-    let items = list(db, survey_id, &Anonymiser::new()).await?;
-    Ok(items
-        .into_iter()
-        .filter(|i| i.question == question && i.decision == Decision::Include)
-        .map(|i| i.anonymised)
-        .collect())
+/// The included texts per question, in response order, as the report prints them.
+pub async fn included(db: &impl ConnectionTrait, survey_id: i32) -> Result<HashMap<String, Vec<String>>, StoreError> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for item in items(db, survey_id, None).await?.into_iter().filter(|i| i.decision == Decision::Include) {
+        out.entry(item.question).or_default().push(item.anonymised);
+    }
+    Ok(out)
 }

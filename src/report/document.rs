@@ -26,10 +26,8 @@ pub struct ReportData<'a> {
     pub group_counts: &'a [(GroupResponse, SurveyCounts)],
     pub groups: &'a [GroupResponse],
     pub narrative: &'a HashMap<String, String>,
-    /// The texts of each casus question, in order.
-    pub casussen: &'a HashMap<String, Vec<String>>,
-    /// The reviewed and included answers of open questions that the report quotes.
-    pub quotes: &'a HashMap<String, Vec<String>>,
+    /// Per question, the reviewed and included texts (casussen, quotes), in response order.
+    pub included: &'a HashMap<String, Vec<String>>,
     pub fieldwork: Option<(NaiveDate, NaiveDate)>,
     /// The report's date, for the cover.
     pub date: NaiveDate,
@@ -166,13 +164,13 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                     for l in lines {
                         blocks.push(paragraph(l));
                     }
-                    let quoted = data.quotes.get(question).map(Vec::as_slice).unwrap_or_default();
+                    let quoted = data.included.get(question).map(Vec::as_slice).unwrap_or_default();
                     for q in quoted.iter().take(*quotes) {
                         blocks.push(paragraph(format!("“{}”", q.trim())));
                     }
                 }
                 Def::Casussen { question } => {
-                    let texts = data.casussen.get(question).map(Vec::as_slice).unwrap_or_default();
+                    let texts = data.included.get(question).map(Vec::as_slice).unwrap_or_default();
                     if texts.is_empty() {
                         blocks.push(paragraph("Er zijn geen casussen opgenomen."));
                     }
@@ -475,8 +473,7 @@ by_group = true
             group_counts: per_group,
             groups: &groups,
             narrative: &HashMap::new(),
-            casussen: &HashMap::new(),
-            quotes: &HashMap::new(),
+            included: &HashMap::new(),
             fieldwork: None,
             date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
         };

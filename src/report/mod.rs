@@ -20,7 +20,6 @@ use crate::store::{self, StoreError, surveys::Survey};
 use chrono::NaiveDate;
 use definition::ReportDefinitionErrors;
 use sea_orm::{ConnectionTrait, DbErr};
-use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -66,21 +65,7 @@ pub async fn generate(
         }
     }
     let narrative = store::report_texts::all(db, id).await?;
-    let mut casussen = HashMap::new();
-    let mut quotes = HashMap::new();
-    for section in &definition.sections {
-        for block in &section.blocks {
-            match block {
-                Block::Casussen { question } => {
-                    casussen.insert(question.clone(), crate::review::included(db, id, question).await?);
-                }
-                Block::OpenAnswers { question, quotes: n, .. } if *n > 0 => {
-                    quotes.insert(question.clone(), crate::review::included(db, id, question).await?);
-                }
-                _ => {}
-            }
-        }
-    }
+    let included = crate::review::included(db, id).await?;
     let fieldwork =
         survey.row.opened_at.map(|o| (o.date_naive(), survey.row.closes_at.map_or(o.date_naive(), |c| c.date_naive())));
     let data = document::ReportData {
@@ -90,8 +75,7 @@ pub async fn generate(
         group_counts: &group_counts,
         groups: &groups,
         narrative: &narrative,
-        casussen: &casussen,
-        quotes: &quotes,
+        included: &included,
         fieldwork,
         date,
     };

@@ -272,30 +272,16 @@ pub async fn survey_open(
         lifecycle::open_with_reminder(&db, &survey, lifecycle::end_of(closes), remind_on, chrono::Utc::now()).await?;
     println!("'{slug}' is open tot en met {}; {queued} uitnodigingen klaargezet", crate::report::wording::date(closes));
     if let Some(day) = remind_on {
-        println!(
-            "herinnering gepland op {} (08:00 UTC) voor wie dan nog niet heeft geantwoord; `peiling serve` verstuurt hem",
-            crate::report::wording::date(day)
-        );
+        println!("{}", reminder_planned(day));
     }
     if send { send_all(config, &db).await } else { Ok(()) }
 }
 
-async fn survey_schedule_on(
-    db: &sea_orm::DatabaseConnection,
-    slug: &str,
-    on: Option<chrono::NaiveDate>,
-) -> anyhow::Result<()> {
-    use crate::invitations::lifecycle;
-    let survey = store::surveys::load(db, slug).await?;
-    lifecycle::schedule_reminder(db, &survey, on.map(lifecycle::morning_of), chrono::Utc::now()).await?;
-    match on {
-        Some(day) => println!(
-            "herinnering gepland op {} (08:00 UTC) voor wie dan nog niet heeft geantwoord; `peiling serve` verstuurt hem",
-            crate::report::wording::date(day)
-        ),
-        None => println!("geplande herinnering voor '{slug}' geannuleerd"),
-    }
-    Ok(())
+fn reminder_planned(day: chrono::NaiveDate) -> String {
+    format!(
+        "herinnering gepland op {} (08:00 UTC) voor wie dan nog niet heeft geantwoord; `peiling serve` verstuurt hem",
+        crate::report::wording::date(day)
+    )
 }
 
 pub async fn survey_schedule_reminder(
@@ -303,8 +289,15 @@ pub async fn survey_schedule_reminder(
     slug: &str,
     on: Option<chrono::NaiveDate>,
 ) -> anyhow::Result<()> {
+    use crate::invitations::lifecycle;
     let db = db::connect(&config.database_url).await?;
-    survey_schedule_on(&db, slug, on).await
+    let survey = store::surveys::load(&db, slug).await?;
+    lifecycle::schedule_reminder(&db, &survey, on.map(lifecycle::morning_of), chrono::Utc::now()).await?;
+    match on {
+        Some(day) => println!("{}", reminder_planned(day)),
+        None => println!("geplande herinnering voor '{slug}' geannuleerd"),
+    }
+    Ok(())
 }
 
 pub async fn user_add(config: &Config, email: &str, role: &str) -> anyhow::Result<()> {

@@ -96,24 +96,38 @@ pub async fn open_with_reminder(
     remind_on: Option<chrono::NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<u64, LifecycleError> {
-    if let Some(day) = remind_on {
-        let at = morning_of(day);
-        if at <= now {
-            return Err(LifecycleError::ReminderInPast(wording::date(day)));
-        }
-        if at >= closes_at {
-            return Err(LifecycleError::ReminderAfterClose(wording::date(day)));
-        }
-    }
+    let at = remind_on.map(morning_of);
+    check_reminder(at, Some(closes_at), now)?;
     let queued = open(db, survey, closes_at, now).await?;
-    if let Some(day) = remind_on {
-        survey::Entity::update_many()
-            .col_expr(survey::Column::RemindAt, sea_orm::sea_query::Expr::value(Some(morning_of(day))))
-            .filter(survey::Column::Id.eq(survey.row.id))
-            .exec(db)
-            .await?;
+    if at.is_some() {
+        set_remind_at(db, survey.row.id, at).await?;
     }
     Ok(queued)
+}
+
+/// A reminder must fall after now and before the closing moment.
+fn check_reminder(
+    at: Option<DateTime<Utc>>,
+    closes_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), LifecycleError> {
+    let Some(at) = at else { return Ok(()) };
+    if at <= now {
+        return Err(LifecycleError::ReminderInPast(wording::date(at.date_naive())));
+    }
+    if closes_at.is_some_and(|c| at >= c) {
+        return Err(LifecycleError::ReminderAfterClose(wording::date(at.date_naive())));
+    }
+    Ok(())
+}
+
+async fn set_remind_at(db: &DatabaseConnection, survey_id: i32, at: Option<DateTime<Utc>>) -> Result<(), DbErr> {
+    survey::Entity::update_many()
+        .col_expr(survey::Column::RemindAt, sea_orm::sea_query::Expr::value(at))
+        .filter(survey::Column::Id.eq(survey_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Queues a reminder for every invitee who has not submitted yet.
@@ -149,19 +163,8 @@ pub async fn schedule_reminder(
     if survey.status() == Status::Closed {
         return Err(LifecycleError::NotOpen(survey.row.slug.clone()));
     }
-    if let Some(at) = at {
-        if at <= now {
-            return Err(LifecycleError::ReminderInPast(wording::date(at.date_naive())));
-        }
-        if survey.row.closes_at.is_some_and(|c| at >= c) {
-            return Err(LifecycleError::ReminderAfterClose(wording::date(at.date_naive())));
-        }
-    }
-    survey::Entity::update_many()
-        .col_expr(survey::Column::RemindAt, sea_orm::sea_query::Expr::value(at))
-        .filter(survey::Column::Id.eq(survey.row.id))
-        .exec(db)
-        .await?;
+    check_reminder(at, survey.row.closes_at, now)?;
+    set_remind_at(db, survey.row.id, at).await?;
     Ok(())
 }
 

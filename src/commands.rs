@@ -108,21 +108,17 @@ pub async fn casussen(
         bail!("casussen worden beoordeeld nadat '{slug}' is gesloten (peiling survey close {slug})");
     }
     let definition = ReportDefinition::parse(&report_source(&survey, None)?, &survey.questionnaire)?;
-    let anonymiser = review::anonymiser_for(&db, survey.row.id).await?;
     let now = chrono::Utc::now();
-    review::prepare(&db, survey.row.id, &review::printed_questions(&definition), &anonymiser, now).await?;
+    let (anonymiser, all) = review::start(&db, survey.row.id, &definition, now).await?;
     let edited = text.map(read).transpose()?;
     let items = match number {
         Some(n) if decision.is_some() || edited.is_some() => {
             vec![review::update(&db, survey.row.id, n, edited, decision, &anonymiser, now).await?]
         }
-        Some(n) => review::list(&db, survey.row.id, &anonymiser)
-            .await?
-            .into_iter()
-            .nth(n.wrapping_sub(1))
-            .map(|i| vec![i])
-            .with_context(|| format!("er is geen casus {n}"))?,
-        None => review::list(&db, survey.row.id, &anonymiser).await?,
+        Some(n) => {
+            all.into_iter().nth(n.wrapping_sub(1)).map(|i| vec![i]).with_context(|| format!("er is geen casus {n}"))?
+        }
+        None => all,
     };
     for item in items {
         let word = match item.decision {

@@ -148,6 +148,20 @@ fn warnings(anonymiser: &Anonymiser, text: &str) -> Vec<String> {
     found.iter().map(|f| format!("{}: '{}'", f.category.code(), &text[f.start..f.end])).collect()
 }
 
+/// What a review screen starts with: the texts the report prints that have no review yet are
+/// anonymised, then every review is listed. The anonymiser comes along to check edits.
+pub async fn start(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+    report: &ReportDefinition,
+    now: DateTime<Utc>,
+) -> Result<(Anonymiser, Vec<Item>), StoreError> {
+    let anonymiser = anonymiser_for(db, survey_id).await?;
+    prepare(db, survey_id, &printed_questions(report), &anonymiser, now).await?;
+    let items = list(db, survey_id, &anonymiser).await?;
+    Ok((anonymiser, items))
+}
+
 /// Every reviewed text of a survey, numbered in response order.
 pub async fn list(db: &impl ConnectionTrait, survey_id: i32, anonymiser: &Anonymiser) -> Result<Vec<Item>, StoreError> {
     items(db, survey_id, Some(anonymiser)).await

@@ -131,9 +131,8 @@ pub async fn run_on(
     let survey = Survey { row, ..survey };
 
     // The casussen are anonymised for review; the researcher reads each one and includes it.
-    let anonymiser = crate::review::anonymiser_for(db, survey.row.id).await?;
-    crate::review::prepare(db, survey.row.id, &crate::review::printed_questions(&report), &anonymiser, closed).await?;
-    for item in crate::review::list(db, survey.row.id, &anonymiser).await? {
+    let (anonymiser, items) = crate::review::start(db, survey.row.id, &report, closed).await?;
+    for item in items {
         let include = Some(crate::review::Decision::Include);
         crate::review::update(db, survey.row.id, item.number, None, include, &anonymiser, closed).await?;
     }

@@ -236,11 +236,7 @@ async fn reviewed(
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_report_definition", e.to_string()))?;
     let definition = crate::report::ReportDefinition::parse(&source, &survey.questionnaire)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_report_definition", e.to_string()))?;
-    let anonymiser = review::anonymiser_for(&state.db, survey.row.id).await?;
-    let questions = review::printed_questions(&definition);
-    review::prepare(&state.db, survey.row.id, &questions, &anonymiser, state.now()).await?;
-    let items = review::list(&state.db, survey.row.id, &anonymiser).await?;
-    Ok((anonymiser, items))
+    Ok(review::start(&state.db, survey.row.id, &definition, state.now()).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),

@@ -465,9 +465,7 @@ fn closed(survey: &Survey) -> Result<(), PageError> {
 }
 
 async fn review_page(state: &State, user: &SignedIn, s: &Survey, notice: Option<String>) -> Result<String, PageError> {
-    let anonymiser = review::anonymiser_for(&state.db, s.row.id).await?;
-    review::prepare(&state.db, s.row.id, &review::printed_questions(&definition(s)?), &anonymiser, state.now()).await?;
-    let items = review::list(&state.db, s.row.id, &anonymiser).await?;
+    let (_, items) = review::start(&state.db, s.row.id, &definition(s)?, state.now()).await?;
     let count = |d: Decision| items.iter().filter(|i| i.decision == d).count();
     let rows: Vec<serde_json::Value> = items
         .iter()

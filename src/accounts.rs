@@ -139,9 +139,15 @@ pub async fn user_for_token(db: &impl ConnectionTrait, text: &str) -> Result<Opt
     else {
         return Ok(None);
     };
-    let Some(user) = user::Entity::find_by_id(row.user_id).one(db).await? else { return Ok(None) };
-    let role = Role::parse(&user.role).unwrap_or(Role::Reader);
-    Ok(Some((user, role)))
+    user_and_role(db, row.user_id).await
+}
+
+/// The account a token or session belongs to, with its role; an unknown role can only read.
+async fn user_and_role(db: &impl ConnectionTrait, id: i32) -> Result<Option<(user::Model, Role)>, DbErr> {
+    Ok(user::Entity::find_by_id(id).one(db).await?.map(|user| {
+        let role = Role::parse(&user.role).unwrap_or(Role::Reader);
+        (user, role)
+    }))
 }
 
 /// Failed logins that lock an account, and for how long.
@@ -251,9 +257,7 @@ pub async fn signed_in(db: &impl ConnectionTrait, cookie: &str, now: DateTime<Ut
     else {
         return Ok(None);
     };
-    let Some(user) = user::Entity::find_by_id(row.user_id).one(db).await? else { return Ok(None) };
-    let role = Role::parse(&user.role).unwrap_or(Role::Reader);
-    Ok(Some(SignedIn { user, role, csrf: row.csrf }))
+    Ok(user_and_role(db, row.user_id).await?.map(|(user, role)| SignedIn { user, role, csrf: row.csrf }))
 }
 
 pub async fn logout(db: &impl ConnectionTrait, cookie: &str) -> Result<(), DbErr> {

@@ -1,7 +1,19 @@
-// The checks both browser tests run on every page: axe-core, and a layout check that nothing
+// What both browser tests share: moving between pages, and the checks they run on every page: axe-core, and a layout check that nothing
 // needs sideways scrolling and every control is easy to hit (at least 24x24 CSS pixels, WCAG
 // 2.2's 2.5.8; text links inside sentences excepted).
 import axe from 'axe-core';
+
+/** Runs `action` (a click or a key press) and waits until the page it leads to has loaded. */
+export async function navigate(page, action) {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
+  await action();
+  await navigated;
+  await page.waitForLoadState('load');
+}
+
+export async function goto(page, url) {
+  await page.goto(url, { waitUntil: 'load' });
+}
 
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 

@@ -20,7 +20,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AXE_TAGS, layoutProblems, runAxe } from './checks.mjs';
+import { AXE_TAGS, goto, layoutProblems, navigate, runAxe } from './checks.mjs';
 import { chromium } from 'playwright-core';
 
 const env = (name, fallback) => {
@@ -132,18 +132,6 @@ async function newPage(browser, options, label) {
   });
   page.on('pageerror', (error) => problems.push(`${label}: script error on ${page.url()}: ${error.message}`));
   return page;
-}
-
-/** Runs `action` (a click or a key press) and waits until the page it leads to has loaded. */
-async function navigate(page, action) {
-  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
-  await action();
-  await navigated;
-  await page.waitForLoadState('load');
-}
-
-async function goto(page, url) {
-  await page.goto(url, { waitUntil: 'load' });
 }
 
 /** The checks every page gets: axe, width, small targets, a screenshot. */

@@ -210,18 +210,18 @@ pub async fn login(
         return Err(LoginError::Refused);
     }
     if !verify_password(password, &user.password_hash) {
-        let failed = user.failed_logins + 1;
-        let (failed, locked) = if failed >= MAX_FAILED_LOGINS {
-            (0, Some(now + chrono::Duration::minutes(LOCK_MINUTES)))
-        } else {
-            (failed, None)
-        };
-        user::Entity::update_many()
-            .col_expr(user::Column::FailedLogins, sea_orm::sea_query::Expr::value(failed))
-            .col_expr(user::Column::LockedUntil, sea_orm::sea_query::Expr::value(locked))
-            .filter(user::Column::Id.eq(user.id))
-            .exec(db)
-            .await?;
+        // Counted in the database, not from the row read above: failures that arrive at once
+        // (several processes, or workers of one) each count, and the fifth locks.
+        let locked = now + chrono::Duration::minutes(LOCK_MINUTES);
+        db.execute_raw(crate::db::statement(
+            db,
+            "UPDATE users SET \
+             locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END, \
+             failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END \
+             WHERE id = $3",
+            vec![MAX_FAILED_LOGINS.into(), locked.into(), user.id.into()],
+        ))
+        .await?;
         return Err(LoginError::Refused);
     }
     user::Entity::update_many()

@@ -48,6 +48,15 @@ pub enum Command {
         #[arg(long, requires = "number", value_name = "FILE")]
         tekst: Option<PathBuf>,
     },
+    /// Delete personal data (invitee addresses and names, link tokens, original texts) of
+    /// closed surveys whose retention period has passed; `peiling serve` does this by itself.
+    Purge {
+        /// Purge this closed survey now, whatever its closing date.
+        survey: Option<String>,
+        /// Days after closing (default: PEILING_RETENTION_DAYS or 90).
+        #[arg(long, conflicts_with = "survey")]
+        days: Option<u32>,
+    },
     /// Accounts of researchers and readers.
     User {
         #[command(subcommand)]
@@ -85,10 +94,13 @@ pub enum Command {
         #[arg(long)]
         file: Option<PathBuf>,
     },
-    /// Performance figures on this machine.
+    /// Performance figures on this machine: without a subcommand every figure, as one Markdown table.
+    #[command(args_conflicts_with_subcommands = true)]
     Bench {
         #[command(subcommand)]
-        command: BenchCommand,
+        command: Option<BenchCommand>,
+        #[command(flatten)]
+        all: BenchAll,
     },
     /// The mail outbox.
     Mail {
@@ -182,6 +194,57 @@ pub enum TokenCommand {
     },
     /// Revoke a token by its number (printed when it was created).
     Revoke { id: i32 },
+}
+
+/// Options of `peiling bench` without a subcommand. Build with --release for figures worth keeping.
+#[derive(Debug, clap::Args)]
+pub struct BenchAll {
+    /// Small sizes and 3 s per wrk run: checks that every part runs; the figures are not comparable.
+    #[arg(long)]
+    pub quick: bool,
+    /// Numbers of responses for the report figures [default: 54,10000,100000,1000000; --quick: 54,1000].
+    #[arg(long, value_delimiter = ',')]
+    pub sizes: Option<Vec<usize>>,
+    /// Invitees for the mail figures [default: 10000; --quick: 500].
+    #[arg(long)]
+    pub invitees: Option<usize>,
+    /// Seconds per wrk run [default: 10; --quick: 3].
+    #[arg(long)]
+    pub seconds: Option<u64>,
+    /// wrk's keep-alive connections.
+    #[arg(long, default_value_t = 32)]
+    pub connections: usize,
+    /// PostgreSQL for the submission figures; by default postgres://postgres@127.0.0.1:5432/test,
+    /// skipped when it does not answer. The server gets a scratch database for the run.
+    #[arg(long, conflicts_with = "no_postgres")]
+    pub postgres: Option<String>,
+    /// Leave PostgreSQL out.
+    #[arg(long)]
+    pub no_postgres: bool,
+    /// Also write the table into this file (README.md), between <!-- bench:begin --> and <!-- bench:end -->.
+    #[arg(long, value_name = "FILE")]
+    pub readme: Option<PathBuf>,
+}
+
+impl BenchAll {
+    pub fn options(self) -> crate::bench::Options {
+        use crate::bench::{Options, Postgres};
+        let postgres = match (self.postgres, self.no_postgres) {
+            (_, true) => Postgres::Off,
+            (Some(url), _) => Postgres::Url(url),
+            (None, false) => Postgres::TryDefault,
+        };
+        let sizes = if self.quick { Options::QUICK_SIZES.to_vec() } else { Options::SIZES.to_vec() };
+        Options {
+            quick: self.quick,
+            sizes: self.sizes.unwrap_or(sizes),
+            invitees: self.invitees.unwrap_or(if self.quick { 500 } else { 10_000 }),
+            seconds: self.seconds.unwrap_or(if self.quick { 3 } else { 10 }),
+            connections: self.connections,
+            postgres,
+            readme: self.readme,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -57,6 +57,8 @@ pub async fn serve(config: &Config, listen: Option<String>, worker: bool) -> any
     let db = db::connect(&config.database_url).await?;
     let address = listen.unwrap_or_else(|| config.listen.clone());
     let listener = std::net::TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
+    // Port 0 asks the system for a free port; say the one it gave, so callers can find us.
+    let address = listener.local_addr().map_or(address, |a| a.to_string());
     let app = crate::web::Application::build(listener, db.clone(), &config.base_url)?;
     tracing::info!(address = %address, database = %db::redact(&config.database_url), "peiling serves");
     println!("peiling luistert op http://{address} (links: {}/s/...)", config.base_url);
@@ -160,9 +162,8 @@ pub fn survey_check(file: &Path) -> anyhow::Result<()> {
 pub async fn survey_create(config: &Config, file: &Path) -> anyhow::Result<()> {
     let source = read(file)?;
     let db = db::connect(&config.database_url).await?;
-    let survey = store::surveys::create(&db, &source, chrono::Utc::now())
-        .await
-        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let survey =
+        store::surveys::create(&db, &source, chrono::Utc::now()).await.with_context(|| file.display().to_string())?;
     println!("vragenlijst '{}' opgeslagen als concept (id {})", survey.row.slug, survey.row.id);
     Ok(())
 }
@@ -243,13 +244,33 @@ pub async fn figures(config: &Config, slug: &str, report: Option<&Path>) -> anyh
     Ok(())
 }
 
+/// Reads an invitee list without ever holding more than the import takes: a larger file is
+/// refused on its size before reading, and a pipe once more than that has come in.
+fn read_invitee_list(file: &Path) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let limit = crate::invitations::import::MAX_FILE_BYTES as u64;
+    let too_large = || anyhow::anyhow!("{}: niets geïmporteerd: {}", file.display(), crate::invitations::too_large());
+    let opened = std::fs::File::open(file).with_context(|| format!("could not read {}", file.display()))?;
+    if opened.metadata().is_ok_and(|m| m.is_file() && m.len() > limit) {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    opened.take(limit + 1).read_to_end(&mut bytes).with_context(|| format!("could not read {}", file.display()))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 pub async fn invitees_import(config: &Config, slug: &str, file: &Path) -> anyhow::Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+    let bytes = read_invitee_list(file)?;
     let db = db::connect(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let count = crate::invitations::import_file(&db, &survey, &bytes)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let count = crate::invitations::import_file(&db, &survey, &bytes).await.map_err(|e| match e {
+        // Kept as the cause, so that a full or read-only database is told as such.
+        crate::invitations::ImportError::Store(e) => anyhow::Error::new(e).context(file.display().to_string()),
+        rows => anyhow::anyhow!("{}: {rows}", file.display()),
+    })?;
     println!("{count} genodigden geïmporteerd in '{slug}'");
     Ok(())
 }
@@ -360,6 +381,29 @@ pub async fn survey_progress(config: &Config, slug: &str) -> anyhow::Result<()> 
     Ok(())
 }
 
+pub async fn purge(config: &Config, slug: Option<&str>, days: Option<u32>) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    let now = chrono::Utc::now();
+    let purged = match slug {
+        Some(slug) => crate::retention::purge_survey(&db, slug, now).await?.into_iter().collect(),
+        None => crate::retention::purge_due(&db, days.unwrap_or(config.retention_days), now).await?,
+    };
+    let sessions = crate::retention::purge_sessions(&db, now).await?;
+    match (slug, purged.is_empty()) {
+        (Some(slug), true) => println!("'{slug}' was al opgeschoond"),
+        (None, true) => println!("geen gesloten vragenlijst waarvan de bewaartermijn voorbij is"),
+        _ => {}
+    }
+    for p in &purged {
+        println!(
+            "'{}': {} adressen, {} links, {} originele teksten verwijderd ({} berichten ontdaan van adres)",
+            p.slug, p.invitees, p.tokens, p.texts, p.messages
+        );
+    }
+    println!("{sessions} verlopen sessies verwijderd");
+    Ok(())
+}
+
 pub async fn mail_send(config: &Config) -> anyhow::Result<()> {
     let db = db::connect(&config.database_url).await?;
     send_all(config, &db).await
@@ -374,6 +418,7 @@ async fn send_all(config: &Config, db: &sea_orm::DatabaseConnection) -> anyhow::
         base_url: &config.base_url,
         worker: format!("{}-{}", std::process::id(), chrono::Utc::now().timestamp_millis()),
         lease: config.mail_lease,
+        retry: config.mail_retry,
     };
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(

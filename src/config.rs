@@ -20,6 +20,12 @@ pub struct Config {
     pub listen: String,
     /// `PEILING_MAIL_LEASE_SECONDS`: how long a worker's claim on a message holds (default 120).
     pub mail_lease: chrono::Duration,
+    /// `PEILING_RETENTION_DAYS`: days after closing until invitee addresses, tokens and original
+    /// texts are deleted (default 90).
+    pub retention_days: u32,
+    /// `PEILING_MAIL_RETRY_SECONDS`: the first wait before a temporary mail failure is tried
+    /// again; it doubles with every further failure (default 30).
+    pub mail_retry: chrono::Duration,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -42,6 +48,13 @@ impl Config {
                 .and_then(|s| s.parse::<i64>().ok())
                 .filter(|s| *s > 0)
                 .map_or(crate::mail::outbox::LEASE, chrono::Duration::seconds),
+            retention_days: var("PEILING_RETENTION_DAYS")
+                .and_then(|s| s.parse::<u32>().ok())
+                .unwrap_or(crate::retention::DEFAULT_DAYS),
+            mail_retry: var("PEILING_MAIL_RETRY_SECONDS")
+                .and_then(|s| s.parse::<i64>().ok())
+                .filter(|s| *s > 0)
+                .map_or(crate::mail::outbox::RETRY, chrono::Duration::seconds),
         }
     }
 

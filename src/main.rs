@@ -9,10 +9,16 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     peiling::telemetry::init();
     let cli = Cli::parse();
+    // The demo and the benchmarks make databases of their own; the rest use DATABASE_URL.
+    let own_database = matches!(cli.command, Command::Demo { .. } | Command::Bench { .. } | Command::Anonymise { .. });
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("peiling: {e:#}");
+            // A full disk or a read-only file reads the same whichever command met it: which
+            // database, and why, instead of the driver's message.
+            let explained =
+                if own_database { None } else { peiling::db::explain(&e, &Config::from_env().database_url) };
+            eprintln!("peiling: {}", explained.unwrap_or_else(|| format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -30,6 +36,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             TokenCommand::Create { email, label } => peiling::commands::token_create(&config, &email, &label).await,
             TokenCommand::Revoke { id } => peiling::commands::token_revoke(&config, id).await,
         },
+        Command::Purge { survey, days } => peiling::commands::purge(&config, survey.as_deref(), days).await,
         Command::Anonymise { eval } => peiling::commands::anonymise(eval.as_deref()),
         Command::Casussen { survey, number, opnemen, niet_opnemen, tekst } => {
             let decision = match (opnemen, niet_opnemen) {
@@ -65,7 +72,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Invitees { command: InviteesCommand::Import { survey, file } } => {
             peiling::commands::invitees_import(&config, &survey, &file).await
         }
-        Command::Bench { command } => match command {
+        Command::Bench { command: None, all } => peiling::bench::all(&all.options()).await,
+        Command::Bench { command: Some(command), .. } => match command {
             BenchCommand::Report { sizes } => peiling::bench::report(&sizes).await,
             BenchCommand::Mail { invitees } => peiling::bench::mail(invitees).await,
             BenchCommand::Submit { seconds, connections, postgres, skip_sqlite } => {

@@ -60,6 +60,9 @@ pub struct Item {
     pub warnings: Vec<String>,
 }
 
+/// Shown instead of an original that was deleted after the retention period.
+pub const PURGED_ORIGINAL: &str = "(het origineel is na de bewaartermijn verwijderd)";
+
 /// The questions whose texts the report prints: casussen and quoted open answers.
 pub fn printed_questions(report: &ReportDefinition) -> Vec<String> {
     let mut out = Vec::new();
@@ -126,7 +129,7 @@ pub async fn prepare(
         if done.contains(&a.id) {
             continue;
         }
-        text_review::ActiveModel {
+        let review = text_review::ActiveModel {
             survey_id: Set(survey_id),
             answer_id: Set(a.id),
             question: Set(a.question.clone()),
@@ -135,10 +138,12 @@ pub async fn prepare(
             decision: Set(Decision::Pending.as_str().into()),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        added += 1;
+        };
+        // Two researchers opening the review at once both prepare it: the second insert of a
+        // text is skipped rather than failing the page on the unique answer.
+        let conflict = sea_orm::sea_query::OnConflict::column(text_review::Column::AnswerId).do_nothing().to_owned();
+        let inserted = text_review::Entity::insert(review).on_conflict(conflict).exec_without_returning(db).await?;
+        added += inserted as usize;
     }
     Ok(added)
 }
@@ -188,7 +193,7 @@ async fn items(
             number: items.len() + 1,
             review_id: review.id,
             question: review.question.clone(),
-            original: a.text.clone().unwrap_or_default(),
+            original: a.text.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| PURGED_ORIGINAL.to_string()),
             anonymised: review.anonymised.clone(),
             edited: review.edited,
             decision: Decision::parse(&review.decision).unwrap_or(Decision::Pending),

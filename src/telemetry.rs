@@ -1,10 +1,18 @@
-//! Logging: human-readable lines on stderr, filtered by `RUST_LOG` (default: peiling's own
-//! info lines; other crates only warnings).
+//! Logging: lines on stderr, filtered by `RUST_LOG` (default: peiling's own info lines; other
+//! crates only warnings). `PEILING_LOG_FORMAT=json` writes one JSON object per line instead,
+//! for log collectors; the request span (id, method, route) comes along in both.
 
+use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,peiling=info"));
+    let json = std::env::var("PEILING_LOG_FORMAT").is_ok_and(|v| v.trim().eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in files and collectors.
+        .with_ansi(std::io::stderr().is_terminal());
     // A second call (tests) keeps the first subscriber.
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = if json { builder.json().try_init() } else { builder.try_init() };
 }

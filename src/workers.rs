@@ -1,11 +1,13 @@
-//! Background work of `peiling serve`: sending the outbox, scheduled reminders, and closing
-//! surveys whose closing moment has passed. Every step claims its work in the database, so
-//! any number of processes can run this loop side by side.
+//! Background work of `peiling serve`: sending the outbox, scheduled reminders, closing
+//! surveys whose closing moment has passed, and deleting personal data after the retention
+//! period. Every step claims its work in the database, so any number of processes can run
+//! this loop side by side.
 
 use crate::config::Config;
 use crate::invitations::lifecycle;
 use crate::mail::compose::Composer;
 use crate::mail::outbox::{self, Delivery};
+use crate::retention;
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use std::time::Duration;
@@ -22,18 +24,20 @@ pub async fn run(config: Config, db: DatabaseConnection) -> anyhow::Result<()> {
         base_url: &config.base_url,
         worker: format!("serve-{}-{}", std::process::id(), Utc::now().timestamp_millis()),
         lease: config.mail_lease,
+        retry: config.mail_retry,
     };
     loop {
         // A failing step is logged and tried again next round: a database restart must not
         // stop the mail.
-        if let Err(e) = round(&db, &delivery).await {
+        if let Err(e) = round(&db, &delivery, config.retention_days).await {
             tracing::warn!(error = %e, "background round failed; trying again");
         }
         tokio::time::sleep(IDLE).await;
     }
 }
 
-async fn round(db: &DatabaseConnection, delivery: &Delivery<'_>) -> Result<(), sea_orm::DbErr> {
+/// One pass of the loop; public so tests can run a round without a server.
+pub async fn round(db: &DatabaseConnection, delivery: &Delivery<'_>, retention_days: u32) -> anyhow::Result<()> {
     let now = Utc::now();
     let closed = lifecycle::close_expired(db, now).await?;
     if closed > 0 {
@@ -43,7 +47,21 @@ async fn round(db: &DatabaseConnection, delivery: &Delivery<'_>) -> Result<(), s
     if reminders > 0 {
         tracing::info!(messages = reminders, "queued scheduled reminders");
     }
+    for purged in retention::purge_due(db, retention_days, now).await? {
+        tracing::info!(
+            survey = %purged.slug,
+            invitees = purged.invitees,
+            tokens = purged.tokens,
+            texts = purged.texts,
+            "deleted personal data after the retention period"
+        );
+    }
+    let sessions = retention::purge_sessions(db, now).await?;
+    if sessions > 0 {
+        tracing::info!(sessions, "removed expired sign-in sessions");
+    }
     let sent = outbox::drain(db, delivery, 50, &|_| {}).await?;
+    crate::metrics::observe_mail(sent.sent, sent.retrying, sent.failed);
     if sent.sent + sent.failed + sent.retrying > 0 {
         tracing::info!(sent = sent.sent, retrying = sent.retrying, failed = sent.failed, "mail round");
     }

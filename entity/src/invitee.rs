@@ -13,7 +13,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub draft: Option<String>,
     pub draft_saved_at: Option<DateTimeUtc>,
-    pub submitted_at: Option<DateTimeUtc>,
+    /// Whether this person submitted; deliberately no time (see the anonymity migration).
+    pub submitted: bool,
     pub last_reminded_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }

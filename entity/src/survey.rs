@@ -20,6 +20,8 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     /// When the scheduled reminder goes out; cleared once it is queued.
     pub remind_at: Option<DateTimeUtc>,
+    /// When the personal data was deleted after the retention period.
+    pub purged_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -7,6 +7,7 @@ mod m20261123_000002_report_texts;
 mod m20261123_000003_schedule_and_api_tokens;
 mod m20261123_000004_text_reviews;
 mod m20261123_000005_sessions_and_publications;
+mod m20261123_000006_anonymity_and_retention;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_schedule_and_api_tokens::Migration),
             Box::new(m20261123_000004_text_reviews::Migration),
             Box::new(m20261123_000005_sessions_and_publications::Migration),
+            Box::new(m20261123_000006_anonymity_and_retention::Migration),
         ]
     }
 }

@@ -18,7 +18,6 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::{invitee, survey};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -92,8 +91,14 @@ pub async fn run_on(
     let q = &survey.questionnaire;
     let composer = Composer::new(&format!("\"{}\" <{}>", q.organisation.replace(['"', '\\'], ""), q.contact))?;
     let recording = respond::Recording::new(mailer, base_url);
-    let delivery =
-        Delivery { mailer: &recording, composer: &composer, base_url, worker: "demo".into(), lease: outbox::LEASE };
+    let delivery = Delivery {
+        mailer: &recording,
+        composer: &composer,
+        base_url,
+        worker: "demo".into(),
+        lease: outbox::LEASE,
+        retry: outbox::RETRY,
+    };
     let round = outbox::drain(db, &delivery, 50, &|_| {}).await?;
     anyhow::ensure!(round.sent as usize == total, "only {} of {total} invitations went out", round.sent);
     let survey = store::surveys::load(db, &survey.row.slug).await?;
@@ -118,7 +123,7 @@ pub async fn run_on(
     let moment = closed - chrono::Duration::hours(1);
     respond::answer_over_http(db, &survey, &answers, tokens, std::sync::Arc::new(move || moment)).await?;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut row = survey.row.clone().into_active_model();
     row.status = Set(store::surveys::Status::Closed.as_str().into());
     row.closed_at = Set(Some(closed));

@@ -3,7 +3,8 @@
 //!
 //! Accepted: UTF-8 with or without a byte-order mark; `;` or `,` between fields (whichever the
 //! header uses); a header with `email` and `team` (also `e-mail`, `emailadres`, `groep`), and
-//! optionally `name`/`naam`, in any order and case; empty lines anywhere.
+//! optionally `name`/`naam`, in any order and case; empty lines anywhere. At most
+//! [`MAX_FILE_BYTES`] per file, whichever way it arrives.
 
 use crate::domain::EmailAddress;
 use crate::store::invitees::NewInvitee;
@@ -55,18 +56,77 @@ impl fmt::Display for RowError {
     }
 }
 
-/// Every bad row of a file, in file order.
+/// The largest invitee list one import takes (from a file, the API or the page): about
+/// 250,000 people, while a city-wide survey of 100,000 residents makes about 4 MB.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+
+/// How many bad rows are listed; a file that is wrong throughout (another export, another
+/// separator) would otherwise give one message per line, hundreds of thousands of them.
+pub const MAX_REPORTED: usize = 100;
+
+/// The bad rows of a file in file order: the first [`MAX_REPORTED`], and how many in all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct ImportErrors(pub Vec<RowError>);
+pub struct ImportErrors {
+    pub rows: Vec<RowError>,
+    pub total: usize,
+}
+
+impl ImportErrors {
+    fn one(line: usize, problem: RowProblem) -> ImportErrors {
+        ImportErrors { rows: vec![RowError { line, problem }], total: 1 }
+    }
+
+    /// The bad rows not listed.
+    pub fn unlisted(&self) -> usize {
+        self.total - self.rows.len()
+    }
+}
 
 impl fmt::Display for ImportErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.0.len();
+        let n = self.total;
         writeln!(f, "er is niets geïmporteerd: {n} {} in het bestand:", if n == 1 { "fout" } else { "fouten" })?;
-        for e in &self.0 {
+        for e in &self.rows {
             writeln!(f, "  - {e}")?;
         }
+        if self.unlisted() > 0 {
+            writeln!(
+                f,
+                "  - en nog {} (alleen de eerste {MAX_REPORTED} staan hierboven)",
+                error_count(self.unlisted())
+            )?;
+        }
         Ok(())
+    }
+}
+
+/// "1 fout", "12 fouten": the count of bad rows left out of a list.
+pub fn error_count(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "fout" } else { "fouten" })
+}
+
+/// Line numbers of byte offsets, counted once over the text as the offsets grow (records come
+/// in file order), instead of from the start for every row of a file of 250,000 rows.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    /// The line of the first character at or after `offset` that is not a line break: csv's
+    /// offset of a record lies before the blank lines that precede it.
+    fn line_of(&mut self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while offset < self.text.len() && matches!(self.text[offset], b'\n' | b'\r') {
+            offset += 1;
+        }
+        if offset < self.at {
+            (self.at, self.line) = (0, 1);
+        }
+        self.line += self.text[self.at..offset].iter().filter(|&&b| b == b'\n').count();
+        self.at = offset;
+        self.line
     }
 }
 
@@ -77,7 +137,7 @@ fn column(header: &[String], names: &[&str]) -> Option<usize> {
 /// Parses a whole file. `teams` are the survey's group codes; `existing` the addresses already
 /// invited (lower case). Either every row is good, or every bad row is reported.
 pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Result<Vec<NewInvitee>, ImportErrors> {
-    let fail = |line, problem| Err(ImportErrors(vec![RowError { line, problem }]));
+    let fail = |line, problem| Err(ImportErrors::one(line, problem));
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -95,16 +155,9 @@ pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Resu
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    // csv's own line numbers skip blank lines, and a record's offset lies before the blank
-    // lines that precede it: count lines up to its first character instead.
-    let line_at = |pos: Option<&csv::Position>| {
-        let bytes = text.as_bytes();
-        let mut at = pos.map_or(0, |p| p.byte() as usize).min(bytes.len());
-        while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
-            at += 1;
-        }
-        crate::lines::line_at(bytes, at)
-    };
+    // csv's own line numbers skip blank lines: count lines up to a record's first character.
+    let mut lines = LineCounter { text: text.as_bytes(), at: 0, line: 1 };
+    let mut line_at = |pos: Option<&csv::Position>| lines.line_of(pos.map_or(0, |p| p.byte() as usize));
     let mut records = reader.records();
     let (header, header_line) = loop {
         match records.next() {
@@ -125,7 +178,7 @@ pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Resu
         return fail(header_line, RowProblem::MissingColumn(missing));
     };
 
-    let mut errors = Vec::new();
+    let mut errors = Errors::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut invitees = Vec::new();
     for record in records {
@@ -133,7 +186,7 @@ pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Resu
             Ok(r) => r,
             Err(e) => {
                 let line = line_at(e.position());
-                errors.push(RowError { line, problem: RowProblem::Unreadable(e.to_string()) });
+                errors.add(RowError { line, problem: RowProblem::Unreadable(e.to_string()) });
                 continue;
             }
         };
@@ -142,7 +195,7 @@ pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Resu
             continue;
         }
         if record.len() != header.len() {
-            errors.push(RowError {
+            errors.add(RowError {
                 line,
                 problem: RowProblem::FieldCount { expected: header.len(), found: record.len() },
             });
@@ -152,7 +205,7 @@ pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Resu
         let email = match EmailAddress::parse(field(email_col)) {
             Ok(e) => e,
             Err(e) => {
-                errors.push(RowError { line, problem: RowProblem::InvalidEmail(e.to_string()) });
+                errors.add(RowError { line, problem: RowProblem::InvalidEmail(e.to_string()) });
                 continue;
             }
         };
@@ -163,23 +216,41 @@ pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Resu
             } else {
                 RowProblem::UnknownTeam { team: team.to_string(), known: teams.to_vec() }
             };
-            errors.push(RowError { line, problem });
+            errors.add(RowError { line, problem });
             continue;
         };
         let key = email.as_str().to_lowercase();
         if let Some(&first_line) = seen.get(&key) {
-            errors.push(RowError { line, problem: RowProblem::DuplicateInFile { first_line } });
+            errors.add(RowError { line, problem: RowProblem::DuplicateInFile { first_line } });
             continue;
         }
         seen.insert(key.clone(), line);
         if existing.contains(&key) {
-            errors.push(RowError { line, problem: RowProblem::AlreadyInvited });
+            errors.add(RowError { line, problem: RowProblem::AlreadyInvited });
             continue;
         }
-        let name = name_col.map(field).filter(|n| !n.is_empty()).map(str::to_string);
-        invitees.push(NewInvitee { email, name, group: code.clone() });
+        // Once a row is bad nothing is imported: keep only what the report needs.
+        if errors.total == 0 {
+            let name = name_col.map(field).filter(|n| !n.is_empty()).map(str::to_string);
+            invitees.push(NewInvitee { email, name, group: code.clone() });
+        }
     }
-    if errors.is_empty() { Ok(invitees) } else { Err(ImportErrors(errors)) }
+    if errors.total == 0 { Ok(invitees) } else { Err(ImportErrors { rows: errors.listed, total: errors.total }) }
+}
+
+#[derive(Default)]
+struct Errors {
+    listed: Vec<RowError>,
+    total: usize,
+}
+
+impl Errors {
+    fn add(&mut self, error: RowError) {
+        self.total += 1;
+        if self.listed.len() < MAX_REPORTED {
+            self.listed.push(error);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -197,7 +268,7 @@ mod tests {
     fn errors(text: &str) -> Vec<(usize, RowProblem)> {
         parse(text.as_bytes(), &teams(), &HashSet::new())
             .unwrap_err()
-            .0
+            .rows
             .into_iter()
             .map(|e| (e.line, e.problem))
             .collect()
@@ -251,7 +322,7 @@ mod tests {
     fn addresses_already_invited_are_refused() {
         let existing: HashSet<String> = ["oud@example.org".to_string()].into();
         let e = parse(b"email;team\nOud@Example.org;SWT\n", &teams(), &existing).unwrap_err();
-        assert_eq!(e.0[0], RowError { line: 2, problem: RowProblem::AlreadyInvited });
+        assert_eq!(e.rows[0], RowError { line: 2, problem: RowProblem::AlreadyInvited });
     }
 
     #[test]
@@ -263,7 +334,37 @@ mod tests {
         // "Ã©" in Windows-1252 is not valid UTF-8 on line 3.
         let latin1 = b"email;team\na@example.org;SWT\nb\xe9@example.org;SWT\n";
         let e = parse(latin1, &teams(), &HashSet::new()).unwrap_err();
-        assert_eq!(e.0[0], RowError { line: 3, problem: RowProblem::NotUtf8 });
+        assert_eq!(e.rows[0], RowError { line: 3, problem: RowProblem::NotUtf8 });
+    }
+
+    #[test]
+    fn a_file_wrong_throughout_lists_the_first_rows_and_counts_the_rest() {
+        let mut text = String::from("email;team\n");
+        for i in 0..250 {
+            text.push_str(&format!("persoon{i}@example.org;XYZ\n"));
+        }
+        let e = parse(text.as_bytes(), &teams(), &HashSet::new()).unwrap_err();
+        assert_eq!((e.rows.len(), e.total), (MAX_REPORTED, 250));
+        assert_eq!(e.rows.last().unwrap().line, MAX_REPORTED + 1);
+        let message = e.to_string();
+        assert!(message.starts_with("er is niets geïmporteerd: 250 fouten"), "{message}");
+        assert!(message.trim_end().ends_with("en nog 150 fouten (alleen de eerste 100 staan hierboven)"), "{message}");
+        assert_eq!(message.lines().count(), 1 + MAX_REPORTED + 1);
+    }
+
+    #[test]
+    fn line_numbers_of_a_long_list_count_blank_lines_and_quoted_line_breaks() {
+        let mut text = String::from("email;team;naam\n");
+        for i in 0..100_000 {
+            text.push_str(&format!("persoon{i}@example.org;SWT;\"Persoon\n{i}\"\n"));
+            if i % 1000 == 0 {
+                text.push_str("\r\n");
+            }
+        }
+        text.push_str("kapot;SWT;x\n");
+        let e = parse(text.as_bytes(), &teams(), &HashSet::new()).unwrap_err();
+        assert_eq!(e.rows[0].line, 1 + 2 * 100_000 + 100 + 1, "{}", e.rows[0]);
+        assert_eq!(ok(text.rsplit_once("kapot").unwrap().0).len(), 100_000);
     }
 
     #[test]

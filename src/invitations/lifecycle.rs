@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use entity::{invitee, survey};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +62,7 @@ pub async fn open(
     if closes_at <= now {
         return Err(LifecycleError::ClosesInPast(wording::date(closes_at.date_naive())));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let invited = invitee::Entity::find().filter(invitee::Column::SurveyId.eq(survey.row.id)).count(&txn).await?;
     if invited == 0 {
         return Err(LifecycleError::NoInvitees(survey.row.slug.clone()));
@@ -135,7 +135,7 @@ pub async fn remind(db: &DatabaseConnection, survey: &Survey, now: DateTime<Utc>
     if survey.status() != Status::Open {
         return Err(LifecycleError::NotOpen(survey.row.slug.clone()));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let queued = queue_reminders(&txn, survey.row.id, now).await?;
     txn.commit().await?;
     Ok(queued)
@@ -146,7 +146,7 @@ async fn queue_reminders(txn: &impl ConnectionTrait, survey_id: i32, now: DateTi
     invitee::Entity::update_many()
         .col_expr(invitee::Column::LastRemindedAt, sea_orm::sea_query::Expr::value(now))
         .filter(invitee::Column::SurveyId.eq(survey_id))
-        .filter(invitee::Column::SubmittedAt.is_null())
+        .filter(invitee::Column::Submitted.eq(false))
         .exec(txn)
         .await?;
     Ok(queued)
@@ -172,7 +172,7 @@ pub async fn schedule_reminder(
 /// the messages commit together, so with several processes each reminder goes out once, and
 /// a crash in between leaves it scheduled.
 pub async fn send_due_reminders(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let due = txn
         .query_all_raw(statement(
             &txn,

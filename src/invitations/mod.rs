@@ -10,12 +10,26 @@ use sea_orm::DatabaseConnection;
 pub enum ImportError {
     #[error("{0}")]
     Rows(#[from] import::ImportErrors),
+    #[error("{}", too_large())]
+    TooLarge,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+/// Why a list over [`import::MAX_FILE_BYTES`] is refused, for every way it can arrive.
+pub fn too_large() -> String {
+    format!(
+        "het bestand is groter dan {} MB, de grens voor één genodigdenlijst (zo'n 250.000 regels); \
+         splits de lijst in delen en importeer ze na elkaar",
+        import::MAX_FILE_BYTES / (1024 * 1024)
+    )
+}
+
 /// Imports an invitee list into a survey: every row, or none.
 pub async fn import_file(db: &DatabaseConnection, survey: &Survey, bytes: &[u8]) -> Result<usize, ImportError> {
+    if bytes.len() > import::MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge);
+    }
     let existing = invitees::existing_emails(db, survey.row.id).await?;
     let teams: Vec<String> = survey.groups.iter().map(|g| g.code.clone()).collect();
     let rows = import::parse(bytes, &teams, &existing)?;

@@ -6,11 +6,14 @@
 //! writer makes atomic. A claim is a lease (`claimed_until`): a worker that dies mid-batch leaves
 //! its rows to be claimed again when the lease runs out, so nothing is lost.
 //!
-//! Sending twice: each row is marked sent right after its own SMTP transaction. A worker killed
-//! between the server accepting a message and that mark sends that message again after the
-//! lease. A worker has at most `SEND_CONCURRENCY` messages in flight, so a killed worker causes
-//! at most that many duplicates (16), and a clean stop none. The token for the link is
-//! minted at send time and only its hash is stored, so no secret ever sits in the outbox.
+//! Sending twice: each row is marked sent right after its own SMTP transaction, and once half
+//! the lease has passed its claim is renewed right before it, so a worker slower than its lease
+//! never sends a message another worker has taken over (unless one SMTP exchange takes longer
+//! than half the lease). A worker killed (or cut off from the database) between the server
+//! accepting a message and that mark sends that message again after the lease. A worker has at
+//! most `SEND_CONCURRENCY` messages in flight, so a killed worker causes at most that many
+//! duplicates (16), and a clean stop none. The token for the link is minted at send time and
+//! only its hash is stored, so no secret ever sits in the outbox.
 
 use super::compose::{Composer, Kind, Letter};
 use super::transport::{Mailer, SendError};
@@ -32,6 +35,8 @@ pub const SENDING: &str = "sending";
 pub const SENT: &str = "sent";
 pub const RETRYING: &str = "retrying";
 pub const FAILED: &str = "failed";
+/// Every status a message can have, in the order a message goes through them.
+pub const STATUSES: [&str; 5] = [QUEUED, SENDING, RETRYING, SENT, FAILED];
 
 /// Messages one worker has in flight at once, over that many pooled SMTP connections. Each
 /// SMTP exchange waits on the network; overlapping them is what makes hundreds per second.
@@ -44,9 +49,14 @@ pub const MAX_ATTEMPTS: i32 = 8;
 /// (`PEILING_MAIL_LEASE_SECONDS`).
 pub const LEASE: Duration = Duration::seconds(120);
 
-/// Wait before attempt `n + 1`: 30 s, 1, 2, 4 ... minutes, at most 2 hours.
-pub fn backoff(attempts: i32) -> Duration {
-    let seconds = 30i64.saturating_mul(1i64 << attempts.clamp(0, 12) as u32);
+/// The first wait before a temporary failure is tried again, unless configured
+/// (`PEILING_MAIL_RETRY_SECONDS`).
+pub const RETRY: Duration = Duration::seconds(30);
+
+/// Wait before attempt `n + 1`: `first`, then doubling (30 s, 1, 2, 4 ... minutes by
+/// default), at most 2 hours.
+pub fn backoff(first: Duration, attempts: i32) -> Duration {
+    let seconds = first.num_seconds().max(1).saturating_mul(1i64 << attempts.clamp(0, 12) as u32);
     Duration::seconds(seconds.min(2 * 3600))
 }
 
@@ -59,7 +69,7 @@ async fn enqueue(
     only_unanswered: bool,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let filter = if only_unanswered { " AND submitted_at IS NULL" } else { "" };
+    let filter = if only_unanswered { " AND NOT submitted" } else { "" };
     let insert = statement(
         db,
         &format!(
@@ -81,7 +91,10 @@ pub async fn enqueue_reminders(db: &impl ConnectionTrait, survey_id: i32, now: D
     enqueue(db, survey_id, Kind::Reminder, true, now).await
 }
 
-/// Claims up to `batch` due messages for `worker`, for `lease`.
+/// Claims up to `batch` due messages for `worker`, for `lease`. Messages `worker` still holds
+/// from a batch that failed (the database went away mid-batch) are taken again at once rather
+/// than after their lease: a worker claims only between batches, so nothing of its own is in
+/// flight.
 pub async fn claim(
     db: &DatabaseConnection,
     worker: &str,
@@ -93,7 +106,8 @@ pub async fn claim(
     let sql = format!(
         "UPDATE mail_outbox SET status = $1, claimed_by = $2, claimed_until = $3 \
              WHERE id IN (SELECT id FROM mail_outbox \
-                          WHERE (status IN ($4, $5) AND next_attempt_at <= $6) OR (status = $1 AND claimed_until < $6) \
+                          WHERE (status IN ($4, $5) AND next_attempt_at <= $6) \
+                             OR (status = $1 AND (claimed_until < $6 OR claimed_by = $2)) \
                           ORDER BY id LIMIT $7{lock}) \
              RETURNING id"
     );
@@ -113,6 +127,16 @@ pub async fn claim(
     Ok(claimed)
 }
 
+/// Extends `worker`'s claim on a message right before it is sent, so that the lease covers
+/// that SMTP exchange however long the batch took so far. False when the lease ran out and
+/// another worker took the message over: it is theirs to send then. Only batches slower than
+/// half their lease need it, so the usual mailing costs no extra statement.
+async fn renew(db: &DatabaseConnection, id: i32, worker: &str, lease: Duration) -> Result<bool, DbErr> {
+    let values: Vec<Value> = vec![(Utc::now() + lease).into(), id.into(), worker.into(), SENDING.into()];
+    let sql = "UPDATE mail_outbox SET claimed_until = $1 WHERE id = $2 AND claimed_by = $3 AND status = $4";
+    Ok(db.execute_raw(statement(db, sql, values)).await?.rows_affected() == 1)
+}
+
 /// Marks a claimed message, but only while `worker` still holds it: a worker whose lease ran
 /// out and was taken over must not overwrite the new owner's outcome.
 async fn mark(
@@ -121,6 +145,7 @@ async fn mark(
     worker: &str,
     outcome: &Result<(), SendError>,
     attempts: i32,
+    retry: Duration,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let (status, next, error, sent, attempts) = match outcome {
@@ -129,7 +154,7 @@ async fn mark(
         Err(SendError::Temporary(e)) if attempts + 1 >= MAX_ATTEMPTS => {
             (FAILED, now, Some(e.clone()), None, attempts + 1)
         }
-        Err(SendError::Temporary(e)) => (RETRYING, now + backoff(attempts), Some(e.clone()), None, attempts + 1),
+        Err(SendError::Temporary(e)) => (RETRYING, now + backoff(retry, attempts), Some(e.clone()), None, attempts + 1),
     };
     let values: Vec<Value> =
         vec![status.into(), next.into(), error.into(), sent.into(), attempts.into(), id.into(), worker.into()];
@@ -151,6 +176,8 @@ pub struct Delivery<'a> {
     pub base_url: &'a str,
     pub worker: String,
     pub lease: Duration,
+    /// The first wait after a temporary failure; it doubles with every further one.
+    pub retry: Duration,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -182,7 +209,8 @@ pub async fn deliver_batch(
     surveys: &mut BTreeMap<i32, Survey>,
     batch: u64,
 ) -> Result<Option<Round>, DbErr> {
-    let claimed = claim(db, &delivery.worker, batch, Utc::now(), delivery.lease).await?;
+    let claimed_at = Utc::now();
+    let claimed = claim(db, &delivery.worker, batch, claimed_at, delivery.lease).await?;
     if claimed.is_empty() {
         return Ok(None);
     }
@@ -191,15 +219,23 @@ pub async fn deliver_batch(
         load_survey(db, surveys, message.survey_id).await?;
     }
     let surveys: &BTreeMap<i32, Survey> = surveys;
-    let outcomes: Vec<Result<Result<(), SendError>, DbErr>> = futures_util::stream::iter(claimed.iter().cloned())
+    // `None`: another worker took the message over.
+    type Outcome = Result<Option<Result<(), SendError>>, DbErr>;
+    let outcomes: Vec<Outcome> = futures_util::stream::iter(claimed.iter().cloned())
         // Owned messages keep the future Send for `tokio::spawn` (borrowed ones trip a
         // higher-ranked lifetime limit of the compiler).
         .map(|message| async move {
+            // Within the first half of the lease the claim surely holds; past it, a slow batch
+            // renews the claim before each send, and leaves what another worker took over.
+            let late = Utc::now() - claimed_at > delivery.lease / 2;
+            if late && !renew(db, message.id, &delivery.worker, delivery.lease).await? {
+                return Ok(None);
+            }
             let outcome = send_one(db, delivery, surveys, &message).await?;
             // Marked right after its own SMTP transaction: the window for a duplicate is one
             // message per concurrent send.
-            mark(db, message.id, &delivery.worker, &outcome, message.attempts, Utc::now()).await?;
-            Ok(outcome)
+            mark(db, message.id, &delivery.worker, &outcome, message.attempts, delivery.retry, Utc::now()).await?;
+            Ok(Some(outcome))
         })
         .buffer_unordered(SEND_CONCURRENCY)
         .collect()
@@ -207,11 +243,12 @@ pub async fn deliver_batch(
     let mut round = Round::default();
     for (outcome, message) in outcomes.into_iter().zip(&claimed) {
         match outcome? {
-            Ok(()) => round.sent += 1,
-            Err(SendError::Permanent(_)) => round.failed += 1,
+            None => {}
+            Some(Ok(())) => round.sent += 1,
+            Some(Err(SendError::Permanent(_))) => round.failed += 1,
             // Order is lost in buffer_unordered, but attempts are alike within a claim.
-            Err(SendError::Temporary(_)) if message.attempts + 1 >= MAX_ATTEMPTS => round.failed += 1,
-            Err(SendError::Temporary(_)) => round.retrying += 1,
+            Some(Err(SendError::Temporary(_))) if message.attempts + 1 >= MAX_ATTEMPTS => round.failed += 1,
+            Some(Err(SendError::Temporary(_))) => round.retrying += 1,
         }
     }
     Ok(Some(round))
@@ -292,18 +329,26 @@ pub async fn drain(
 
 /// Messages per status for a survey: queued, sending, sent, retrying, failed.
 pub async fn status_counts(db: &impl ConnectionTrait, survey_id: i32) -> Result<BTreeMap<String, u64>, DbErr> {
+    counts(db, Some(survey_id)).await
+}
+
+/// The whole outbox by status, all surveys together (the metrics' queue depth).
+pub async fn status_counts_all(db: &impl ConnectionTrait) -> Result<BTreeMap<String, u64>, DbErr> {
+    counts(db, None).await
+}
+
+async fn counts(db: &impl ConnectionTrait, survey_id: Option<i32>) -> Result<BTreeMap<String, u64>, DbErr> {
     use sea_orm::sea_query::{Expr, ExprTrait};
-    let rows: Vec<(String, i64)> = mail_outbox::Entity::find()
+    let mut query = mail_outbox::Entity::find()
         .select_only()
         .column(mail_outbox::Column::Status)
         .column_as(Expr::col(mail_outbox::Column::Id).count(), "n")
-        .filter(mail_outbox::Column::SurveyId.eq(survey_id))
-        .group_by(mail_outbox::Column::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut out: BTreeMap<String, u64> =
-        [QUEUED, SENDING, SENT, RETRYING, FAILED].iter().map(|s| (s.to_string(), 0)).collect();
+        .group_by(mail_outbox::Column::Status);
+    if let Some(id) = survey_id {
+        query = query.filter(mail_outbox::Column::SurveyId.eq(id));
+    }
+    let rows: Vec<(String, i64)> = query.into_tuple().all(db).await?;
+    let mut out: BTreeMap<String, u64> = STATUSES.iter().map(|s| (s.to_string(), 0)).collect();
     for (status, n) in rows {
         out.insert(status, n as u64);
     }
@@ -312,15 +357,17 @@ pub async fn status_counts(db: &impl ConnectionTrait, survey_id: i32) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::{RETRY, backoff};
     use chrono::Duration;
 
     #[test]
     fn backoff_doubles_and_is_capped() {
-        assert_eq!(backoff(0), Duration::seconds(30));
-        assert_eq!(backoff(1), Duration::seconds(60));
-        assert_eq!(backoff(3), Duration::seconds(240));
-        assert_eq!(backoff(20), Duration::hours(2));
-        assert_eq!(backoff(-1), Duration::seconds(30));
+        assert_eq!(backoff(RETRY, 0), Duration::seconds(30));
+        assert_eq!(backoff(RETRY, 1), Duration::seconds(60));
+        assert_eq!(backoff(RETRY, 3), Duration::seconds(240));
+        assert_eq!(backoff(RETRY, 20), Duration::hours(2));
+        assert_eq!(backoff(RETRY, -1), Duration::seconds(30));
+        assert_eq!(backoff(Duration::seconds(2), 2), Duration::seconds(8));
+        assert_eq!(backoff(Duration::zero(), 0), Duration::seconds(1), "never a busy loop");
     }
 }

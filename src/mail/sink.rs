@@ -1,7 +1,7 @@
 //! A small SMTP server on loopback that keeps what it receives, for tests and benchmarks.
 //! It speaks enough of RFC 5321 for lettre (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT)
 //! and can misbehave on purpose: refuse some recipients with 550, answer 451 to the first
-//! few messages, drop the connection after a number of messages, or answer slowly.
+//! few messages, drop the connection after a number of messages, answer slowly, or be down.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -29,6 +29,9 @@ pub struct Faults {
     pub drop_after: Option<usize>,
     /// Wait before answering each DATA.
     pub delay: Option<Duration>,
+    /// Down: every connection, open or new, is closed before the next reply, as by a server
+    /// that stopped.
+    pub down: bool,
 }
 
 #[derive(Default)]
@@ -87,6 +90,10 @@ fn address(arg: &str) -> String {
 async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
     // SMTP is a conversation of small packets: without this, delayed ACKs stall every reply.
     stream.set_nodelay(true)?;
+    let down = || state.lock().map(|s| s.faults.down).unwrap_or(true);
+    if down() {
+        return Ok(());
+    }
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
     write.write_all(b"220 peiling-sink ESMTP\r\n").await?;
@@ -94,7 +101,7 @@ async fn session(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
     let mut line = String::new();
     loop {
         line.clear();
-        if lines.read_line(&mut line).await? == 0 {
+        if lines.read_line(&mut line).await? == 0 || down() {
             return Ok(());
         }
         let command = line.trim_end().to_string();

@@ -158,7 +158,9 @@ fn is_empty(value: &Value) -> bool {
 
 fn clean_text(text: &str) -> String {
     // Keep line breaks and tabs; drop other control characters that only cause trouble in print.
-    text.trim().chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
+    // Trim after dropping them, or "\u{1b}\t" would leave a text of only a tab.
+    let kept: String = text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect();
+    kept.trim().to_string()
 }
 
 fn text_of(value: &Value) -> Option<String> {
@@ -188,7 +190,9 @@ fn code_of(value: &Value) -> Option<String> {
     }
 }
 
-fn parse_one(question: &Question, value: &Value) -> Result<Answer, AnswerProblem> {
+/// The answer `value` gives, or `None` for an empty choice (`{"options": []}`), which is no
+/// answer, like `[]`.
+fn parse_one(question: &Question, value: &Value) -> Result<Option<Answer>, AnswerProblem> {
     const ONE_OPTION: &str = "één antwoordcode";
     match &question.kind {
         QuestionKind::Choice { .. } => {
@@ -200,7 +204,7 @@ fn parse_one(question: &Question, value: &Value) -> Result<Answer, AnswerProblem
                 v => (code_of(v).ok_or(AnswerProblem::WrongType(ONE_OPTION))?, None),
             };
             let choice = find_choice(question, &code)?;
-            Ok(Answer::Choice { option: choice.code.clone(), other: other_text(choice, other)? })
+            Ok(Some(Answer::Choice { option: choice.code.clone(), other: other_text(choice, other)? }))
         }
         QuestionKind::Multiple { options: all, min, max } => {
             let (codes, others) = match value {
@@ -244,6 +248,9 @@ fn parse_one(question: &Question, value: &Value) -> Result<Answer, AnswerProblem
                     other.insert(choice.code.clone(), text);
                 }
             }
+            if chosen.is_empty() {
+                return Ok(None);
+            }
             if let Some(missing) = chosen.iter().find(|c| c.other && !other.contains_key(&c.code)) {
                 return Err(AnswerProblem::OtherTextMissing(missing.label.clone()));
             }
@@ -259,38 +266,38 @@ fn parse_one(question: &Question, value: &Value) -> Result<Answer, AnswerProblem
             // Keep the definition's order, so equal sets compare equal.
             let options =
                 all.iter().filter(|c| chosen.iter().any(|x| x.code == c.code)).map(|c| c.code.clone()).collect();
-            Ok(Answer::Choices { options, other })
+            Ok(Some(Answer::Choices { options, other }))
         }
         QuestionKind::Number { min, max, opt_out, .. } => {
             if let Some(o) = opt_out
                 && code_of(value).is_some_and(|c| c.eq_ignore_ascii_case(&o.code) || c.eq_ignore_ascii_case(&o.label))
             {
-                return Ok(Answer::OptOut);
+                return Ok(Some(Answer::OptOut));
             }
             let n = whole_number(value)?;
             if n < *min || n > *max {
                 return Err(AnswerProblem::OutOfRange { min: *min, max: *max });
             }
-            Ok(Answer::Number(n))
+            Ok(Some(Answer::Number(n)))
         }
         QuestionKind::Rating { from, to, dont_know, .. } => {
             if let Some(d) = dont_know
                 && code_of(value).is_some_and(|c| c == d.code)
             {
-                return Ok(Answer::Choice { option: d.code.clone(), other: None });
+                return Ok(Some(Answer::Choice { option: d.code.clone(), other: None }));
             }
             let n = whole_number(value)?;
             if n < *from || n > *to {
                 return Err(AnswerProblem::OutOfRange { min: *from, max: *to });
             }
-            Ok(Answer::Number(n))
+            Ok(Some(Answer::Number(n)))
         }
         QuestionKind::Text { max_length, .. } => {
             let text = text_of(value).ok_or(AnswerProblem::WrongType("tekst"))?;
             if text.chars().count() > *max_length {
                 return Err(AnswerProblem::TooLong(*max_length));
             }
-            Ok(Answer::Text(text))
+            Ok(Some(Answer::Text(text)))
         }
     }
 }
@@ -318,9 +325,10 @@ impl Answers {
                 continue;
             }
             match parse_one(question, value) {
-                Ok(answer) => {
+                Ok(Some(answer)) => {
                     answers.insert(question.id.clone(), answer);
                 }
+                Ok(None) => {}
                 Err(problem) => errors.push(error(id, Some(question), problem)),
             }
         }

@@ -221,10 +221,15 @@ fn starts_word(rest: &[(usize, char)]) -> bool {
     rest.get(sign + digits).is_some_and(|&(_, c)| c.is_alphabetic() || c == '_')
 }
 
+/// How deep brackets and `not` may nest. Real conditions use two or three levels; the parser
+/// and the evaluation recurse per level, so a hostile file must not choose the depth.
+pub const MAX_NESTING: usize = 16;
+
 struct Parser {
     tokens: Vec<(usize, Token)>,
     at: usize,
     end: usize,
+    depth: usize,
 }
 
 fn is_keyword(token: Option<&Token>, word: &str) -> bool {
@@ -269,6 +274,21 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Condition, ParseError> {
+        if is_keyword(self.peek(), "not") || self.peek() == Some(&Token::LParen) {
+            self.depth += 1;
+            if self.depth > MAX_NESTING {
+                return self.fail(format!(
+                    "de voorwaarde is te diep genest; gebruik hoogstens {MAX_NESTING} haakjes of 'not' binnen elkaar"
+                ));
+            }
+            let nested = self.nested();
+            self.depth -= 1;
+            return nested;
+        }
+        self.comparison()
+    }
+
+    fn nested(&mut self) -> Result<Condition, ParseError> {
         if is_keyword(self.peek(), "not") {
             self.at += 1;
             return Ok(Condition::Not(Box::new(self.unary()?)));
@@ -342,7 +362,7 @@ pub fn parse(input: &str) -> Result<Condition, ParseError> {
     if tokens.is_empty() {
         return Err(ParseError { position: 1, message: "de voorwaarde is leeg".into() });
     }
-    let mut parser = Parser { tokens, at: 0, end: input.chars().count() };
+    let mut parser = Parser { tokens, at: 0, end: input.chars().count(), depth: 0 };
     let condition = parser.expr()?;
     if parser.at < parser.tokens.len() {
         return parser.fail("onverwacht vervolg; combineer voorwaarden met 'and' of 'or'");
@@ -405,6 +425,18 @@ mod tests {
         assert!(parse("Q1 = 'open").unwrap_err().message.contains("afgesloten"));
         assert!(parse("Q1 ! 2").is_err());
         assert!(parse("Q1 = 99999999999999999999").unwrap_err().message.contains("te groot"));
+    }
+
+    #[test]
+    fn nesting_is_limited_before_it_can_overflow_the_stack() {
+        let deep = |n: usize| format!("{}Q1 = 1{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&deep(MAX_NESTING)).is_ok());
+        assert!(parse(&format!("{}Q1 = 1", "not ".repeat(MAX_NESTING))).is_ok());
+        for hostile in [deep(MAX_NESTING + 1), deep(100_000), format!("{}Q1 = 1", "not (".repeat(100_000))] {
+            let e = parse(&hostile).unwrap_err();
+            assert!(e.message.contains("te diep genest"), "{e}");
+        }
+        assert_eq!(parse(&deep(100_000)).unwrap_err().position, MAX_NESTING + 1, "the bracket one too deep");
     }
 
     #[test]

@@ -112,7 +112,7 @@ pub async fn find(
     let row = db
         .query_one_raw(statement(
             db,
-            "SELECT i.id, i.group_id, i.draft, i.submitted_at, s.id, s.status, s.closes_at, s.closed_at \
+            "SELECT i.id, i.group_id, i.draft, i.submitted, s.id, s.status, s.closes_at, s.closed_at \
              FROM invitation_tokens t JOIN invitees i ON i.id = t.invitee_id JOIN surveys s ON s.id = i.survey_id \
              WHERE t.token_hash = $1",
             vec![token.hash().into()],
@@ -122,17 +122,17 @@ pub async fn find(
     let invitee_id: i32 = row.try_get_by_index(0)?;
     let group_id: i32 = row.try_get_by_index(1)?;
     let draft: Option<String> = row.try_get_by_index(2)?;
-    let submitted_at: Option<DateTime<Utc>> = row.try_get_by_index(3)?;
+    let submitted: bool = row.try_get_by_index(3)?;
     let survey_id: i32 = row.try_get_by_index(4)?;
     let status: String = row.try_get_by_index(5)?;
     let closes_at: Option<DateTime<Utc>> = row.try_get_by_index(6)?;
     let closed_at: Option<DateTime<Utc>> = row.try_get_by_index(7)?;
     let form = forms.get(db, survey_id).await?;
     let open = Status::parse(&status) == Some(Status::Open) && closes_at.is_none_or(|c| now < c);
-    let standing = match (submitted_at, open) {
-        (Some(_), _) => Standing::Submitted,
-        (None, true) => Standing::Open,
-        (None, false) => Standing::Closed,
+    let standing = match (submitted, open) {
+        (true, _) => Standing::Submitted,
+        (false, true) => Standing::Open,
+        (false, false) => Standing::Closed,
     };
     let draft = draft.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
     Ok(Some(Respondent { invitee_id, group_id, form, draft, standing, closes_at, closed_at }))
@@ -151,7 +151,7 @@ pub async fn save_draft(
     let result = db
         .execute_raw(statement(
             db,
-            "UPDATE invitees SET draft = $1, draft_saved_at = $2 WHERE id = $3 AND submitted_at IS NULL",
+            "UPDATE invitees SET draft = $1, draft_saved_at = $2 WHERE id = $3 AND NOT submitted",
             values,
         ))
         .await?;

@@ -2,9 +2,13 @@
 //! wait; the writer takes whatever has queued up (up to `MAX_BATCH`) and stores it in one
 //! transaction: one statement marks all those invitees done (only those not done yet), then
 //! the responses and all their answers follow. A submission is acknowledged only after its
-//! transaction committed, so nothing acknowledged can be lost, and the `submitted_at IS NULL`
+//! transaction committed, so nothing acknowledged can be lost, and the `NOT submitted`
 //! guard in the same transaction still lets exactly one submission per link through, also
 //! across processes. One commit for many submissions is what makes SQLite keep up.
+//!
+//! A batch that fails (database away, disk full) answers every submission in it with that
+//! error, so each gets a 503 and nothing is claimed stored that was not; the writer goes on
+//! with the next batch, even after a panic, so submissions work again once the database does.
 
 use super::session::{Form, Respondent, Submitted};
 use crate::db::statement;
@@ -13,8 +17,10 @@ use crate::store::StoreError;
 use crate::store::responses::{answer_rows, insert_answers};
 use chrono::{DateTime, Utc};
 use entity::answer;
-use sea_orm::{ActiveValue, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, TransactionTrait, Value};
+use futures_util::FutureExt;
+use sea_orm::{ActiveValue, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Value};
 use std::collections::{HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
@@ -26,7 +32,7 @@ struct Job {
     form: Arc<Form>,
     answers: Answers,
     now: DateTime<Utc>,
-    reply: oneshot::Sender<Result<Submitted, String>>,
+    reply: oneshot::Sender<Result<Submitted, DbErr>>,
 }
 
 #[derive(Clone)]
@@ -46,14 +52,26 @@ impl Submitter {
             let (db, receiver) = (db.clone(), receiver.clone());
             tokio::spawn(async move {
                 while let Some(batch) = next_batch(&receiver).await {
-                    let outcome = write(&db, &batch).await;
+                    let outcome = match AssertUnwindSafe(write(&db, &batch)).catch_unwind().await {
+                        Ok(Ok(results)) => Ok(results),
+                        Ok(Err(e)) => Err(match e {
+                            StoreError::Db(e) => e,
+                            other => DbErr::Custom(other.to_string()),
+                        }),
+                        // A bug; the transaction was dropped with the panic, so nothing of the
+                        // batch is stored.
+                        Err(_) => Err(DbErr::Custom("the submission writer panicked".into())),
+                    };
                     if let Err(e) = &outcome {
                         tracing::error!(error = %e, submissions = batch.len(), "storing submissions failed");
                     }
                     for (i, job) in batch.into_iter().enumerate() {
                         let reply = match &outcome {
-                            Ok(results) => Ok(results[i]),
-                            Err(e) => Err(e.to_string()),
+                            Ok(results) => results
+                                .get(i)
+                                .copied()
+                                .ok_or_else(|| DbErr::Custom("a submission without outcome".into())),
+                            Err(e) => Err(e.clone()),
                         };
                         // The handler may have gone (client hung up); the outcome stands anyway.
                         let _ = job.reply.send(reply);
@@ -82,7 +100,7 @@ impl Submitter {
         };
         let gone = || StoreError::Db(DbErr::Custom("the submission writer has stopped".into()));
         self.sender.send(job).await.map_err(|_| gone())?;
-        answer.await.map_err(|_| gone())?.map_err(|e| StoreError::Db(DbErr::Custom(e)))
+        answer.await.map_err(|_| gone())?.map_err(StoreError::Db)
     }
 }
 
@@ -188,10 +206,10 @@ async fn insert_responses(
 }
 
 async fn write(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<Submitted>, StoreError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let postgres = txn.get_database_backend() == DbBackend::Postgres;
     let ids: Vec<i32> = batch.iter().map(|j| j.invitee_id).collect::<HashSet<_>>().into_iter().collect();
-    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 1)).collect();
     // One moment for the whole batch: its responses differ only in survey and group then,
     // which is what lets `insert_responses` hand out ids by those two alone.
     let now = batch.iter().map(|j| j.now).max().unwrap_or_else(Utc::now);
@@ -199,18 +217,17 @@ async fn write(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<Submitted>,
     // is prepared once per connection instead of once per batch size.
     let (sql, values): (String, Vec<Value>) = if postgres {
         (
-            "UPDATE invitees SET submitted_at = $1, draft = NULL, draft_saved_at = NULL WHERE submitted_at IS NULL \
-             AND id IN (SELECT value::int FROM json_array_elements_text($2::json)) RETURNING id"
+            "UPDATE invitees SET submitted = TRUE, draft = NULL, draft_saved_at = NULL WHERE NOT submitted \
+             AND id IN (SELECT value::int FROM json_array_elements_text($1::json)) RETURNING id"
                 .into(),
-            vec![now.into(), json(serde_json::json!(ids))],
+            vec![json(serde_json::json!(ids))],
         )
     } else {
-        let mut values: Vec<Value> = vec![now.into()];
-        values.extend(ids.iter().map(|&id| Value::from(id)));
+        let values: Vec<Value> = ids.iter().map(|&id| Value::from(id)).collect();
         (
             format!(
-                "UPDATE invitees SET submitted_at = $1, draft = NULL, draft_saved_at = NULL \
-                 WHERE submitted_at IS NULL AND id IN ({}) RETURNING id",
+                "UPDATE invitees SET submitted = TRUE, draft = NULL, draft_saved_at = NULL \
+                 WHERE NOT submitted AND id IN ({}) RETURNING id",
                 placeholders.join(", ")
             ),
             values,

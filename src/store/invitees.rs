@@ -19,26 +19,27 @@ pub async fn add_all(
     invitees: Vec<NewInvitee>,
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
-    let mut rows = Vec::with_capacity(invitees.len());
-    for new in invitees {
-        let group = survey
-            .group_by_code(&new.group)
-            .ok_or_else(|| StoreError::UnknownGroup { survey: survey.row.slug.clone(), group: new.group.clone() })?;
-        rows.push(invitee::ActiveModel {
-            survey_id: Set(survey.row.id),
-            group_id: Set(group.id),
-            email: Set(new.email.to_string()),
-            name: Set(new.name),
-            created_at: Set(now),
-            ..Default::default()
-        });
-    }
-    let count = rows.len();
-    let txn = db.begin().await?;
-    // Batches keep each statement under SQLite's bound-parameter limit.
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let batch: Vec<_> = rows.by_ref().take(500).collect();
+    let count = invitees.len();
+    let txn = crate::db::begin_write(db).await?;
+    // Rows are built per batch, so a list of 250,000 people is not held twice over; batches keep
+    // each statement under SQLite's bound-parameter limit. An error drops `txn`: nothing stays.
+    let mut invitees = invitees.into_iter().peekable();
+    while invitees.peek().is_some() {
+        let mut batch = Vec::with_capacity(500);
+        for new in invitees.by_ref().take(500) {
+            let group = survey.group_by_code(&new.group).ok_or_else(|| StoreError::UnknownGroup {
+                survey: survey.row.slug.clone(),
+                group: new.group.clone(),
+            })?;
+            batch.push(invitee::ActiveModel {
+                survey_id: Set(survey.row.id),
+                group_id: Set(group.id),
+                email: Set(new.email.to_string()),
+                name: Set(new.name),
+                created_at: Set(now),
+                ..Default::default()
+            });
+        }
         invitee::Entity::insert_many(batch).exec(&txn).await?;
     }
     txn.commit().await?;

@@ -20,6 +20,8 @@ pub enum StoreError {
     UnknownGroup { survey: String, group: String },
     #[error("de opgeslagen vragenlijst '{0}' is onleesbaar geworden: {1}")]
     Corrupt(String, String),
+    #[error("vragenlijst '{0}' is nog niet gesloten; persoonsgegevens worden pas na het sluiten verwijderd")]
+    NotClosed(String),
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
 }

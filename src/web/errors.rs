@@ -1,7 +1,10 @@
 //! One error type per boundary: `PageError` for the respondent's HTML pages, `ApiError` for
-//! JSON. Both log the cause of a 500 and show the person nothing internal.
+//! JSON. Both log the cause and show the person nothing internal. A database that is away,
+//! full, read-only or busy gives 503 with `Retry-After`: the request may well work in a
+//! moment, on this process or another. Anything else that fails is a bug: 500.
 
 use super::views;
+use crate::db::Outage;
 use crate::store::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
@@ -21,8 +24,11 @@ pub enum PageError {
     SignIn { back: String },
     #[error("not allowed for this account")]
     Forbidden,
-    #[error("the upload is too large")]
-    TooLarge,
+    #[error("the request is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    /// A request we cannot use, with the Dutch reason shown to the person.
+    #[error("unreadable request: {0}")]
+    Unreadable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -45,10 +51,11 @@ impl ResponseError for PageError {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Expired { .. } => StatusCode::FORBIDDEN,
-            PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PageError::BadRequest(_) | PageError::Unreadable(_) => StatusCode::BAD_REQUEST,
             PageError::SignIn { .. } => StatusCode::SEE_OTHER,
             PageError::Forbidden => StatusCode::FORBIDDEN,
-            PageError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            PageError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            PageError::Store(_) | PageError::Db(_) if self.outage().is_some() => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Store(_) | PageError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -60,11 +67,23 @@ impl ResponseError for PageError {
         }
         let body = match self {
             PageError::SignIn { .. } => String::new(),
-            PageError::TooLarge => message_page(
+            PageError::TooLarge { limit } if *limit > super::MAX_BODY => message_page(
                 "Het bestand is te groot",
-                &["Een bestand mag hoogstens 10 MB zijn. Splits een grote lijst in delen."],
+                &[&format!(
+                    "Een bestand mag hoogstens {} zijn. Splits een grote lijst in delen en importeer ze na elkaar.",
+                    super::body::size_text(crate::invitations::import::MAX_FILE_BYTES)
+                )],
                 None,
             ),
+            PageError::TooLarge { limit } => message_page(
+                "Wat je verstuurde is te groot",
+                &[&format!(
+                    "Een formulier mag hoogstens {} zijn; er is niets opgeslagen. Maak een heel lange tekst korter.",
+                    super::body::size_text(*limit)
+                )],
+                None,
+            ),
+            PageError::Unreadable(reason) => message_page("Dit verzoek kunnen we niet lezen", &[reason], None),
             PageError::Forbidden => message_page(
                 "Geen toegang",
                 &["Dit account mag deze pagina niet gebruiken. Gepubliceerde rapporten staan in de leeskamer."],
@@ -92,20 +111,43 @@ impl ResponseError for PageError {
                 &["Ga terug naar de vragenlijst en probeer het opnieuw."],
                 None,
             ),
-            PageError::Store(e) => {
-                tracing::error!(error = %e, "page failed");
-                unavailable()
-            }
-            PageError::Db(e) => {
-                tracing::error!(error = %e, "page failed on the database");
-                unavailable()
-            }
+            PageError::Store(_) | PageError::Db(_) => match self.outage() {
+                Some(outage) => {
+                    tracing::warn!(error = %self, ?outage, "page refused: the database is unavailable");
+                    message_page(
+                        "De vragenlijst is even niet bereikbaar",
+                        &["Je antwoorden tot nu toe zijn bewaard. Probeer het over een paar minuten opnieuw."],
+                        None,
+                    )
+                }
+                None => {
+                    tracing::error!(error = %self, "page failed");
+                    message_page(
+                        "Er ging iets mis",
+                        &["Je antwoorden tot nu toe zijn bewaard. Probeer het later opnieuw; lukt het dan nog \
+                           niet, neem dan contact op met de afzender van de uitnodiging."],
+                        None,
+                    )
+                }
+            },
         };
         let mut response = HttpResponse::build(self.status_code());
-        if self.status_code() == StatusCode::INTERNAL_SERVER_ERROR {
-            response.insert_header(("Retry-After", "5"));
+        if self.status_code() == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header(("Retry-After", RETRY_AFTER));
         }
         response.content_type("text/html; charset=utf-8").body(body)
+    }
+}
+
+/// Seconds a client is asked to wait after a 503: about how long a database restart takes.
+const RETRY_AFTER: &str = "5";
+
+impl PageError {
+    fn outage(&self) -> Option<Outage> {
+        match self {
+            PageError::Store(StoreError::Db(e)) | PageError::Db(e) => crate::db::outage(e),
+            _ => None,
+        }
     }
 }
 
@@ -117,14 +159,6 @@ pub fn url_escape(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-fn unavailable() -> String {
-    message_page(
-        "Er ging iets mis",
-        &["Je antwoorden tot nu toe zijn bewaard. Probeer het over een paar minuten opnieuw."],
-        None,
-    )
 }
 
 /// Errors of the JSON API: a status, a stable code and a Dutch message, plus details such as
@@ -146,8 +180,79 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "Deze link bestaat niet.")
     }
 
+    /// A body that is not the JSON asked for: what is wrong and where, in Dutch, with the
+    /// parser's own words in `details` for whoever debugs the client.
     pub fn bad_json(e: &serde_json::Error) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_json", format!("De inhoud is geen geldige JSON: {e}"))
+        use serde_json::error::Category;
+        let parser = e.to_string();
+        let what = parser.split(" at line ").next().unwrap_or_default();
+        let why = match e.classify() {
+            Category::Eof => "de inhoud houdt halverwege op".to_string(),
+            Category::Syntax if what == "recursion limit exceeded" => {
+                "de lijsten en objecten zijn te diep in elkaar genest (hoogstens 128 niveaus)".to_string()
+            }
+            Category::Syntax | Category::Io => "dit is geen geldige JSON".to_string(),
+            Category::Data => data_problem(what),
+        };
+        let mut error = ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            format!("De inhoud is niet te gebruiken: {why} (regel {}, teken {}).", e.line(), e.column()),
+        );
+        error.details = Some(json!([{ "line": e.line(), "column": e.column(), "parser": parser }]));
+        error
+    }
+
+    /// A body that should be JSON (UTF-8 by definition) but is not UTF-8.
+    pub fn not_utf8(body: &[u8], e: &std::str::Utf8Error) -> ApiError {
+        let line = crate::lines::line_at(body, e.valid_up_to());
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "not_utf8",
+            format!("De inhoud is geen UTF-8 (regel {line}, byte {}); JSON moet UTF-8 zijn.", e.valid_up_to() + 1),
+        )
+    }
+}
+
+/// serde's name of a kind of JSON value ("sequence", "a map", "string \"x\"") in Dutch.
+fn json_kind(serde: &str) -> String {
+    let word = serde.trim_start_matches("a ").trim_start_matches("an ");
+    let dutch = match word.split([' ', '`']).next().unwrap_or_default() {
+        "map" | "struct" => "een object",
+        "sequence" => "een lijst",
+        "string" => "tekst",
+        "formatted" => "een datum als JJJJ-MM-DD",
+        "integer" | "floating" | "u64" | "i64" | "usize" => "een getal",
+        "boolean" => "true of false",
+        "null" | "unit" => "null",
+        _ => return format!("'{serde}'"),
+    };
+    dutch.to_string()
+}
+
+/// serde's wording of a field that does not fit, in Dutch where we know the shape.
+fn data_problem(what: &str) -> String {
+    let quoted = |text: &str| text.split('`').nth(1).unwrap_or_default().to_string();
+    if what.starts_with("unknown field") {
+        let expected: Vec<String> = what.split('`').skip(3).step_by(2).map(|f| format!("'{f}'")).collect();
+        match expected.is_empty() {
+            true => format!("het veld '{}' bestaat niet; hier horen geen velden", quoted(what)),
+            false => format!("het veld '{}' bestaat niet (wel: {})", quoted(what), expected.join(", ")),
+        }
+    } else if what.starts_with("missing field") {
+        format!("het veld '{}' ontbreekt", quoted(what))
+    } else if what.starts_with("input contains invalid characters")
+        || what.starts_with("premature end of input")
+        || what.starts_with("input is out of range")
+        || what.starts_with("input is not enough")
+        || what.starts_with("trailing input")
+    {
+        "een datum moet de vorm JJJJ-MM-DD hebben en bestaan, bijv. 2026-12-18".to_string()
+    } else if let Some(rest) = what.strip_prefix("invalid type: ") {
+        let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        format!("verwacht {}, niet {}", json_kind(expected), json_kind(got))
+    } else {
+        format!("de velden kloppen niet ({what})")
     }
 }
 
@@ -159,12 +264,20 @@ impl std::fmt::Display for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
-        tracing::error!(error = %e, "api request failed");
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "Tijdelijk niet beschikbaar; probeer het zo opnieuw.",
-        )
+        match crate::db::outage_in(&e) {
+            Some(outage) => {
+                tracing::warn!(error = %e, ?outage, "api request refused: the database is unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "Tijdelijk niet beschikbaar; probeer het zo opnieuw.",
+                )
+            }
+            None => {
+                tracing::error!(error = %e, "api request failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Er ging iets mis aan onze kant.")
+            }
+        }
     }
 }
 
@@ -186,7 +299,7 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status);
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            response.insert_header(("Retry-After", "5"));
+            response.insert_header(("Retry-After", RETRY_AFTER));
         }
         if self.status == StatusCode::UNAUTHORIZED {
             response.insert_header(("WWW-Authenticate", "Bearer"));
@@ -195,11 +308,67 @@ impl ResponseError for ApiError {
     }
 }
 
+/// A path whose parameter does not fit (`/casussen/abc`): the address does not exist.
+pub fn bad_path(e: actix_web::error::PathError, request: &HttpRequest) -> actix_web::Error {
+    tracing::debug!(error = %e, path = request.path(), "path parameter refused");
+    if request.path().starts_with("/api/") {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "Dit adres bestaat niet.").into()
+    } else {
+        PageError::NotFound.into()
+    }
+}
+
+/// A query string that does not fit the page's parameters.
+pub fn bad_query(_: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    PageError::Unreadable(
+        "Het adres bevat parameters die we niet kunnen lezen. Ga terug en probeer het opnieuw.".into(),
+    )
+    .into()
+}
+
+/// A method an API address does not have.
+pub async fn method_not_allowed(allowed: &'static str) -> HttpResponse {
+    let mut response = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("Dit adres kent alleen {allowed}."),
+    )
+    .error_response();
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(allowed) {
+        response.headers_mut().insert(actix_web::http::header::ALLOW, value);
+    }
+    response
+}
+
 /// Anything no route matched: JSON under the API, a page elsewhere.
 pub async fn not_found(request: HttpRequest) -> HttpResponse {
     if request.path().starts_with("/api/") {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "Dit adres bestaat niet.").error_response()
     } else {
         PageError::NotFound.error_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ConnAcquireErr, DbErr};
+
+    #[test]
+    fn an_unreachable_database_is_a_503_to_retry_and_a_bug_a_500() {
+        let away = || DbErr::ConnectionAcquire(ConnAcquireErr::Timeout);
+        let page = PageError::Db(away()).error_response();
+        assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(page.headers().get("Retry-After").map(|v| v.as_bytes()), Some(&b"5"[..]));
+        let api = ApiError::from(StoreError::Db(away())).error_response();
+        assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(api.headers().contains_key("Retry-After"));
+
+        let bug = PageError::Store(StoreError::Db(DbErr::Custom("fewer rows than expected".into())));
+        let bug = bug.error_response();
+        assert_eq!(bug.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!bug.headers().contains_key("Retry-After"));
+        let corrupt = ApiError::from(StoreError::Corrupt("x".into(), "unreadable".into()));
+        assert_eq!(corrupt.status, StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -2,9 +2,11 @@
 //! modules. `Application` binds a listener, so tests can run it on a random port.
 
 mod auth;
+mod body;
 mod csrf;
 mod errors;
 mod headers;
+mod observe;
 pub mod openapi;
 mod researcher_api;
 mod researcher_pages;
@@ -24,7 +26,8 @@ use std::sync::Arc;
 
 pub use errors::{ApiError, PageError};
 
-/// The largest request body accepted; a longer one gets 413 before it is read.
+/// The largest form or JSON body accepted (`body::Limited`); a longer one gets 413 before it
+/// is read, or as soon as that much has streamed in. Files have their own limit (`upload`).
 pub const MAX_BODY: usize = 256 * 1024;
 
 pub struct AppState {
@@ -34,6 +37,8 @@ pub struct AppState {
     /// Cookies get `Secure` when respondents reach us over HTTPS.
     pub secure_cookies: bool,
     pub clock: Clock,
+    /// Days after closing until personal data is deleted (shown on the dashboard).
+    pub retention_days: u32,
 }
 
 /// Where handlers read the time: the system clock in production; the demo replays a
@@ -77,12 +82,15 @@ impl Application {
             forms: FormCache::default(),
             secure_cookies: base_url.starts_with("https://"),
             clock,
+            retention_days: crate::config::Config::from_env().retention_days,
         });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .app_data(web::PayloadConfig::new(MAX_BODY))
+                .app_data(web::PathConfig::default().error_handler(errors::bad_path))
+                .app_data(web::QueryConfig::default().error_handler(errors::bad_query))
                 .wrap(headers::security())
+                .wrap(actix_web::middleware::from_fn(observe::requests))
                 .configure(routes)
         })
         .listen(listener)?
@@ -105,26 +113,35 @@ impl Application {
 
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/peiling.css", web::get().to(stylesheet))
-        .route("/api/v1/openapi.json", web::get().to(openapi::document))
-        .route("/api/v1/surveys", web::get().to(researcher_api::list))
+        .route("/healthz", web::get().to(observe::healthz))
+        .route("/readyz", web::get().to(observe::readyz))
+        .route("/metrics", web::get().to(observe::metrics))
+        .service(api("/api/v1/openapi.json", "GET").route(web::get().to(openapi::document)))
+        .service(api("/api/v1/surveys", "GET").route(web::get().to(researcher_api::list)))
         .service(
             web::scope("/api/v1/surveys/{survey}")
-                .route("/progress", web::get().to(researcher_api::progress))
-                .route("/invitees", web::post().to(researcher_api::import))
-                .route("/open", web::post().to(researcher_api::open))
-                .route("/remind", web::post().to(researcher_api::remind))
-                .route("/reminder", web::put().to(researcher_api::schedule))
-                .route("/close", web::post().to(researcher_api::close))
-                .route("/export/{format}", web::get().to(researcher_api::export))
-                .route("/casussen", web::get().to(researcher_api::casussen))
-                .route("/casussen/{n}", web::get().to(researcher_api::casus))
-                .route("/casussen/{n}", web::put().to(researcher_api::review_casus)),
+                .service(api("/progress", "GET").route(web::get().to(researcher_api::progress)))
+                .service(api("/invitees", "POST").route(web::post().to(researcher_api::import)))
+                .service(api("/open", "POST").route(web::post().to(researcher_api::open)))
+                .service(api("/remind", "POST").route(web::post().to(researcher_api::remind)))
+                .service(api("/reminder", "PUT").route(web::put().to(researcher_api::schedule)))
+                .service(api("/close", "POST").route(web::post().to(researcher_api::close)))
+                .service(api("/export/{format}", "GET").route(web::get().to(researcher_api::export)))
+                .service(api("/casussen", "GET").route(web::get().to(researcher_api::casussen)))
+                .service(
+                    api("/casussen/{n}", "GET, PUT")
+                        .route(web::get().to(researcher_api::casus))
+                        .route(web::put().to(researcher_api::review_casus)),
+                ),
         )
         .service(
             web::scope("/api/v1/r/{token}")
-                .route("", web::get().to(respondent_api::show))
-                .route("", web::put().to(respondent_api::save))
-                .route("/submit", web::post().to(respondent_api::submit)),
+                .service(
+                    api("", "GET, PUT")
+                        .route(web::get().to(respondent_api::show))
+                        .route(web::put().to(respondent_api::save)),
+                )
+                .service(api("/submit", "POST").route(web::post().to(respondent_api::submit))),
         )
         .service(
             web::scope("/s/{token}")
@@ -162,6 +179,12 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/rapporten/{id}", web::get().to(researcher_pages::report))
         .route("/rapporten/{id}/rapport.pdf", web::get().to(researcher_pages::report_file))
         .default_service(web::to(errors::not_found));
+}
+
+/// An API resource: a method it does not have gets 405 with `Allow` and a JSON body, not the
+/// 404 of an address that does not exist.
+fn api(path: &str, allowed: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move || errors::method_not_allowed(allowed)))
 }
 
 /// A file to download (report, export), named as the browser should save it.

@@ -88,6 +88,30 @@ pub struct ReviewList {
     pub casussen: Vec<crate::review::Item>,
 }
 
+/// The formats of an export.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Spss,
+}
+
+/// A researcher's decision on a text, in Dutch or English.
+#[derive(ToSchema)]
+pub enum DecisionWord {
+    #[schema(rename = "opnemen")]
+    Opnemen,
+    #[schema(rename = "niet opnemen")]
+    NietOpnemen,
+    #[schema(rename = "include")]
+    Include,
+    #[schema(rename = "exclude")]
+    Exclude,
+    #[schema(rename = "pending")]
+    Pending,
+}
+
 struct BearerToken;
 
 impl Modify for BearerToken {
@@ -136,6 +160,8 @@ impl Modify for BearerToken {
         researcher_api::OpenBody,
         researcher_api::ScheduleBody,
         researcher_api::ReviewBody,
+        ExportFormat,
+        DecisionWord,
     )),
     modifiers(&BearerToken),
     tags(

@@ -3,16 +3,17 @@
 //! a researcher (`peiling token create`).
 
 use super::State;
+use super::body::{self, Limited};
 use super::errors::ApiError;
 use crate::accounts::{self, Role};
 use crate::invitations::lifecycle::{self, LifecycleError, end_of, morning_of};
-use crate::invitations::{self, ImportError};
+use crate::invitations::{self, ImportError, import};
 use crate::mail::outbox;
 use crate::report::stats;
 use crate::review;
 use crate::store::{self, StoreError, surveys::Survey};
 use actix_web::http::StatusCode;
-use actix_web::web::{Bytes, Path};
+use actix_web::web::{Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -53,14 +54,14 @@ impl From<LifecycleError> for ApiError {
             LifecycleError::ClosesInPast(_)
             | LifecycleError::ReminderInPast(_)
             | LifecycleError::ReminderAfterClose(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_date"),
-            LifecycleError::Db(_) => return ApiError::from(StoreError::Db(sea_orm::DbErr::Custom(e.to_string()))),
+            LifecycleError::Db(db) => return ApiError::from(StoreError::Db(db.clone())),
         };
         ApiError::new(status, code, e.to_string())
     }
 }
 
-fn read_json<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::bad_json(&e))
+fn read_json<T: for<'de> Deserialize<'de>>(body: &Limited) -> Result<T, ApiError> {
+    super::body::json(body)
 }
 
 async fn progress_of(state: &State, survey: &Survey) -> Result<Value, ApiError> {
@@ -99,7 +100,7 @@ pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, Ap
     Ok(HttpResponse::Ok().json(json!({ "surveys": out })))
 }
 
-#[utoipa::path(get, path = "/api/v1/surveys/{survey}/progress", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+#[utoipa::path(get, path = "/api/v1/surveys/{survey}/progress", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     responses((status = 200, body = crate::web::openapi::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody)))]
 pub async fn progress(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
@@ -107,24 +108,37 @@ pub async fn progress(state: State, request: HttpRequest, slug: Path<String>) ->
     Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/surveys/{survey}/invitees", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
-    request_body(content = String, content_type = "text/csv", description = "email;team[;naam], UTF-8"),
-    responses((status = 201, body = crate::web::openapi::Imported), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody),
-        (status = 422, description = "every bad row with its line; nothing imported", body = crate::web::openapi::ErrorBody)))]
-/// Imports a CSV invitee list (the request body): every row or none; 422 lists each bad row.
+#[utoipa::path(post, path = "/api/v1/surveys/{survey}/invitees", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
+    request_body(content = String, content_type = "text/csv", description = "email;team[;naam], UTF-8, at most 10 MB"),
+    responses((status = 201, body = crate::web::openapi::Imported), (status = 400, description = "the body broke off", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody),
+        (status = 413, description = "a file over 10 MB; nothing imported", body = crate::web::openapi::ErrorBody),
+        (status = 422, description = "the first 100 bad rows with their lines and how many there are; nothing imported", body = crate::web::openapi::ErrorBody)))]
+/// Imports a CSV invitee list (the request body): every row or none; 422 lists the bad rows.
+/// The body is read as it streams in and refused at the limit, before the rest arrives.
 pub async fn import(
     state: State,
     request: HttpRequest,
     slug: Path<String>,
-    body: Bytes,
+    payload: Payload,
 ) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
+    let too_large = || {
+        let reason = invitations::too_large();
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("Niets geïmporteerd: {reason}."))
+    };
+    if body::declared_over(&request, import::MAX_FILE_BYTES) {
+        return Err(too_large());
+    }
     let survey = survey(&state, &slug).await?;
-    match invitations::import_file(&state.db, &survey, &body).await {
+    let bytes = body::read(&request, payload, import::MAX_FILE_BYTES).await.map_err(|e| match e {
+        body::BodyError::TooLarge { .. } => too_large(),
+        other => other.api(),
+    })?;
+    match invitations::import_file(&state.db, &survey, &bytes).await {
         Ok(imported) => Ok(HttpResponse::Created().json(json!({ "imported": imported }))),
         Err(ImportError::Rows(rows)) => {
             let details: Vec<Value> = rows
-                .0
+                .rows
                 .iter()
                 .map(|r| {
                     let text = r.to_string();
@@ -132,14 +146,19 @@ pub async fn import(
                     json!({ "line": r.line, "message": message })
                 })
                 .collect();
+            let unlisted = match rows.unlisted() {
+                0 => String::new(),
+                n => format!(" De eerste {} staan in details; daarna nog {}.", rows.rows.len(), import::error_count(n)),
+            };
             let mut error = ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_rows",
-                format!("Er is niets geïmporteerd: {} fout(en) in het bestand.", rows.0.len()),
+                format!("Er is niets geïmporteerd: {} in het bestand.{unlisted}", import::error_count(rows.total)),
             );
             error.details = Some(Value::Array(details));
             Err(error)
         }
+        Err(ImportError::TooLarge) => Err(too_large()),
         Err(ImportError::Store(e)) => Err(e.into()),
     }
 }
@@ -154,9 +173,9 @@ pub struct OpenBody {
     remind_on: Option<NaiveDate>,
 }
 
-#[utoipa::path(post, path = "/api/v1/surveys/{survey}/open", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+#[utoipa::path(post, path = "/api/v1/surveys/{survey}/open", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     request_body = OpenBody,
-    responses((status = 200, body = crate::web::openapi::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody),
+    responses((status = 200, body = crate::web::openapi::Progress), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody),
         (status = 409, description = "not a draft, or no invitees", body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
 /// Opens a draft: the questionnaire is frozen and the invitations are queued; the background
 /// worker of `peiling serve` sends them.
@@ -164,7 +183,7 @@ pub async fn open(
     state: State,
     request: HttpRequest,
     slug: Path<String>,
-    body: Bytes,
+    body: Limited,
 ) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
     let body: OpenBody = read_json(&body)?;
@@ -177,7 +196,7 @@ pub async fn open(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[utoipa::path(post, path = "/api/v1/surveys/{survey}/remind", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+#[utoipa::path(post, path = "/api/v1/surveys/{survey}/remind", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     responses((status = 200, body = crate::web::openapi::Queued), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
 pub async fn remind(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
@@ -193,14 +212,14 @@ pub struct ScheduleBody {
     on: Option<NaiveDate>,
 }
 
-#[utoipa::path(put, path = "/api/v1/surveys/{survey}/reminder", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+#[utoipa::path(put, path = "/api/v1/surveys/{survey}/reminder", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     request_body = ScheduleBody,
-    responses((status = 200, body = crate::web::openapi::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = crate::web::openapi::Progress), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
 pub async fn schedule(
     state: State,
     request: HttpRequest,
     slug: Path<String>,
-    body: Bytes,
+    body: Limited,
 ) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
     let body: ScheduleBody = read_json(&body)?;
@@ -210,7 +229,7 @@ pub async fn schedule(
     Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/surveys/{survey}/close", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+#[utoipa::path(post, path = "/api/v1/surveys/{survey}/close", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     responses((status = 200, body = crate::web::openapi::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
 pub async fn close(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
@@ -239,7 +258,7 @@ async fn reviewed(
     Ok(review::start(&state.db, survey.row.id, &definition, state.now()).await?)
 }
 
-#[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021")),
+#[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     responses((status = 200, body = crate::web::openapi::ReviewList), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "not closed yet", body = crate::web::openapi::ErrorBody)))]
 pub async fn casussen(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
@@ -255,7 +274,7 @@ fn item(items: Vec<review::Item>, number: usize) -> Result<review::Item, ApiErro
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("Er is geen casus {number}.")))
 }
 
-#[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen/{n}", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code"), ("n" = usize, Path, description = "the text number, from 1")),
+#[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen/{n}", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"), ("n" = usize, Path, description = "the text number, from 1", minimum = 1)),
     responses((status = 200, body = crate::review::Item), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
 pub async fn casus(state: State, request: HttpRequest, path: Path<(String, usize)>) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
@@ -271,19 +290,20 @@ pub struct ReviewBody {
     /// The anonymised text as the researcher edited it.
     #[serde(default)]
     anonymised: Option<String>,
-    /// "opnemen" / "include", "niet opnemen" / "exclude", or "pending".
+    /// "opnemen" / "include", "niet opnemen" / "exclude", or "pending" (in any case).
     #[serde(default)]
+    #[schema(value_type = Option<crate::web::openapi::DecisionWord>)]
     decision: Option<String>,
 }
 
-#[utoipa::path(put, path = "/api/v1/surveys/{survey}/casussen/{n}", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code"), ("n" = usize, Path, description = "the text number, from 1")),
+#[utoipa::path(put, path = "/api/v1/surveys/{survey}/casussen/{n}", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"), ("n" = usize, Path, description = "the text number, from 1", minimum = 1)),
     request_body = ReviewBody,
-    responses((status = 200, body = crate::review::Item), (status = 400, body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = crate::review::Item), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
 pub async fn review_casus(
     state: State,
     request: HttpRequest,
     path: Path<(String, usize)>,
-    body: Bytes,
+    body: Limited,
 ) -> Result<HttpResponse, ApiError> {
     researcher(&state, &request).await?;
     let (slug, number) = path.into_inner();
@@ -311,7 +331,7 @@ pub async fn review_casus(
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/export/{format}", tag = "researcher", security(("bearer" = [])),
-    params(("survey" = String, Path, description = "the survey code"), ("format" = String, Path, description = "csv, xlsx or spss")),
+    params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"), ("format" = crate::web::openapi::ExportFormat, Path, description = "csv, xlsx or spss")),
     responses((status = 200, description = "the file: CSV (UTF-8 with BOM, ;), XLSX with a code book, or SPSS syntax for the CSV"),
         (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody),
         (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "not closed yet", body = crate::web::openapi::ErrorBody)))]
@@ -333,6 +353,7 @@ pub async fn export(
     let survey = survey(&state, &slug).await?;
     let bytes = crate::export::bytes(&state.db, &survey, format).await.map_err(|e| match e {
         crate::export::ExportError::NotClosed => ApiError::new(StatusCode::CONFLICT, "wrong_status", e.to_string()),
+        crate::export::ExportError::Db(db) => ApiError::from(StoreError::Db(db)),
         other => ApiError::from(StoreError::Db(sea_orm::DbErr::Custom(other.to_string()))),
     })?;
     Ok(super::attachment(format.content_type(), &format.file_name(&survey), bytes))

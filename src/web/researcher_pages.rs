@@ -2,10 +2,11 @@
 //! (`/rapporten`). Server-rendered, no script; every form carries the session's CSRF value.
 
 use super::auth::{self, removal_cookie, session_cookie};
+use super::body::{self, Limited};
 use super::errors::PageError;
 use super::{State, csrf, upload, views};
 use crate::accounts::{self, LoginError, Role, SignedIn};
-use crate::invitations::{self, ImportError, lifecycle};
+use crate::invitations::{self, ImportError, import, lifecycle};
 use crate::mail::compose::{Composer, Kind};
 use crate::report::{ReportDefinition, stats, wording};
 use crate::review::{self, Decision};
@@ -13,7 +14,7 @@ use crate::store::surveys::{Status, Survey};
 use crate::store::{self, StoreError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
-use actix_web::web::{Bytes, Path, Payload, Query};
+use actix_web::web::{Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use entity::publication;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -38,8 +39,8 @@ fn context(user: Option<&SignedIn>, title: &str) -> Context {
     c
 }
 
-fn fields(body: &Bytes) -> Result<Vec<(String, String)>, PageError> {
-    serde_urlencoded::from_bytes(body).map_err(|e| PageError::BadRequest(e.to_string()))
+fn fields(body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
+    body::form_fields(body)
 }
 
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
@@ -52,7 +53,7 @@ async fn posted(
     state: &State,
     request: &HttpRequest,
     slug: &str,
-    body: &Bytes,
+    body: &[u8],
 ) -> Result<(SignedIn, Vec<(String, String)>, Survey), PageError> {
     let user = auth::require(state, request, Role::Researcher).await?;
     let fields = fields(body)?;
@@ -93,7 +94,7 @@ pub async fn login_page(state: State, request: HttpRequest, back: Query<Back>) -
     Ok(csrf::with_cookie(html(StatusCode::OK, views::render("r/login.html", &c)), cookie))
 }
 
-pub async fn login(state: State, request: HttpRequest, body: Bytes) -> Result<HttpResponse, PageError> {
+pub async fn login(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
     let fields = fields(&body)?;
     if !csrf::verify(&request, &fields, &csrf::LOGIN) {
         return Err(PageError::Expired { back: "/inloggen".into() });
@@ -122,11 +123,12 @@ pub async fn login(state: State, request: HttpRequest, body: Bytes) -> Result<Ht
             );
             Ok(html(StatusCode::UNAUTHORIZED, views::render("r/login.html", &c)))
         }
+        Err(LoginError::Account(accounts::AccountError::Db(e))) => Err(PageError::Db(e)),
         Err(LoginError::Account(e)) => Err(PageError::Store(StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))),
     }
 }
 
-pub async fn logout(state: State, request: HttpRequest, body: Bytes) -> Result<HttpResponse, PageError> {
+pub async fn logout(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Reader).await?;
     auth::check(&user, &fields(&body)?)?;
     if let Some(cookie) = request.cookie(auth::COOKIE) {
@@ -204,7 +206,17 @@ pub async fn create(state: State, request: HttpRequest, payload: Payload) -> Res
     let choice = field(fields, "bron");
     let source = match (crate::bundled::find(choice), posted.file("bestand")) {
         (Some(b), _) if choice != "eigen" => b.definition.to_string(),
-        (_, Some(file)) => String::from_utf8_lossy(file).into_owned(),
+        (_, Some(file)) => match std::str::from_utf8(file) {
+            Ok(text) => text.to_string(),
+            // Shown, not stored: replacement characters would end up in the questionnaire.
+            Err(e) => {
+                let line = crate::lines::line_at(file, e.valid_up_to());
+                let problem =
+                    format!("regel {line}: het bestand is geen UTF-8; sla het op als UTF-8 en kies het opnieuw");
+                let shown = String::from_utf8_lossy(file);
+                return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, new_page(&user, &shown, choice, &[problem])));
+            }
+        },
         _ => field(fields, "definitie").to_string(),
     };
     match store::surveys::create(&state.db, &source, state.now()).await {
@@ -267,6 +279,8 @@ async fn dashboard(
             "slug": survey.row.slug, "title": survey.row.title, "status": survey.row.status,
             "status_text": status_text(&survey.row.status), "closes": date(survey.row.closes_at),
             "remind": date(survey.row.remind_at),
+            "purged": date(survey.row.purged_at),
+            "purge_due": date(survey.row.closed_at.map(|c| crate::retention::due_at(c, state.retention_days))),
         }),
     );
     c.insert("groups", &group_rows);
@@ -317,11 +331,18 @@ pub async fn import(
             Ok(html(StatusCode::OK, body))
         }
         Err(ImportError::Rows(rows)) => {
-            let problems: Vec<String> = rows.0.iter().map(ToString::to_string).collect();
+            let mut problems: Vec<String> = rows.rows.iter().map(ToString::to_string).collect();
+            if rows.unlisted() > 0 {
+                problems.push(format!(
+                    "en nog {} (alleen de eerste staan hierboven)",
+                    import::error_count(rows.unlisted())
+                ));
+            }
             let body =
                 dashboard(&state, &user, &survey, Some("Er is niets geïmporteerd.".into()), problems, csv).await?;
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
         }
+        Err(ImportError::TooLarge) => Err(PageError::TooLarge { limit: upload::MAX_UPLOAD }),
         Err(ImportError::Store(e)) => Err(e.into()),
     }
 }
@@ -348,7 +369,7 @@ pub async fn open(
     state: State,
     request: HttpRequest,
     slug: Path<String>,
-    body: Bytes,
+    body: Limited,
 ) -> Result<HttpResponse, PageError> {
     let (user, fields, s) = posted(&state, &request, &slug, &body).await?;
     let Some(closes) = parse_day(field(&fields, "sluit")) else {
@@ -383,7 +404,7 @@ pub async fn remind(
     state: State,
     request: HttpRequest,
     slug: Path<String>,
-    body: Bytes,
+    body: Limited,
 ) -> Result<HttpResponse, PageError> {
     let (user, _, s) = posted(&state, &request, &slug, &body).await?;
     let outcome = lifecycle::remind(&state.db, &s, state.now())
@@ -396,7 +417,7 @@ pub async fn close(
     state: State,
     request: HttpRequest,
     slug: Path<String>,
-    body: Bytes,
+    body: Limited,
 ) -> Result<HttpResponse, PageError> {
     let (user, _, s) = posted(&state, &request, &slug, &body).await?;
     let outcome =
@@ -502,7 +523,7 @@ pub async fn review_save(
     state: State,
     request: HttpRequest,
     path: Path<(String, usize)>,
-    body: Bytes,
+    body: Limited,
 ) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Researcher).await?;
     let fields = fields(&body)?;
@@ -584,7 +605,7 @@ pub async fn save_text(
     state: State,
     request: HttpRequest,
     slug: Path<String>,
-    body: Bytes,
+    body: Limited,
 ) -> Result<HttpResponse, PageError> {
     let (user, fields, s) = posted(&state, &request, &slug, &body).await?;
     let key = field(&fields, "sleutel");
@@ -618,7 +639,7 @@ pub async fn publish(
     state: State,
     request: HttpRequest,
     slug: Path<String>,
-    body: Bytes,
+    body: Limited,
 ) -> Result<HttpResponse, PageError> {
     let (user, _, s) = posted(&state, &request, &slug, &body).await?;
     closed(&s)?;
@@ -697,8 +718,9 @@ pub async fn export(
     let format = crate::export::Format::parse(&format).ok_or(PageError::NotFound)?;
     let s = survey(&state, &slug).await?;
     closed(&s)?;
-    let bytes = crate::export::bytes(&state.db, &s, format)
-        .await
-        .map_err(|e| PageError::Store(StoreError::Db(sea_orm::DbErr::Custom(e.to_string()))))?;
+    let bytes = crate::export::bytes(&state.db, &s, format).await.map_err(|e| match e {
+        crate::export::ExportError::Db(e) => PageError::Db(e),
+        other => PageError::Store(StoreError::Db(sea_orm::DbErr::Custom(other.to_string()))),
+    })?;
     Ok(super::attachment(format.content_type(), &format.file_name(&s), bytes))
 }

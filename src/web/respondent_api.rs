@@ -2,12 +2,13 @@
 //! draft, and the one submission, with the same validation and routing as the pages.
 
 use super::State;
+use super::body::Limited;
 use super::errors::ApiError;
 use crate::questionnaire::{AnswerErrors, Answers, Mode, routing};
 use crate::respondent::session::{self, Draft, Respondent, Standing, Submitted};
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::web::{Bytes, Path};
+use actix_web::web::Path;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -63,14 +64,14 @@ struct Body {
     answers: Option<Map<String, Value>>,
 }
 
-fn read_body(body: &Bytes) -> Result<Body, ApiError> {
+fn read_body(body: &Limited) -> Result<Body, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Body { answers: None });
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::bad_json(&e))
+    super::body::json(body)
 }
 
-#[utoipa::path(get, path = "/api/v1/r/{token}", tag = "respondent", params(("token" = String, Path, description = "the personal token from the invitation link")),
+#[utoipa::path(get, path = "/api/v1/r/{token}", tag = "respondent", params(("token" = String, Path, description = "the personal token from the invitation link", pattern = "^[A-Za-z0-9_-]{43}$")),
     responses((status = 200, body = crate::web::openapi::RespondentState), (status = 404, body = crate::web::openapi::ErrorBody),
         (status = 410, description = "closed", body = crate::web::openapi::ErrorBody)))]
 pub async fn show(state: State, token: Path<String>) -> Result<HttpResponse, ApiError> {
@@ -82,15 +83,15 @@ pub async fn show(state: State, token: Path<String>) -> Result<HttpResponse, Api
     Ok(HttpResponse::Ok().json(view(&r, &answers)))
 }
 
-#[utoipa::path(put, path = "/api/v1/r/{token}", tag = "respondent", params(("token" = String, Path, description = "the personal token from the invitation link")),
+#[utoipa::path(put, path = "/api/v1/r/{token}", tag = "respondent", params(("token" = String, Path, description = "the personal token from the invitation link", pattern = "^[A-Za-z0-9_-]{43}$")),
     request_body = crate::web::openapi::AnswersBody,
     responses((status = 200, body = crate::web::openapi::RespondentState), (status = 400, body = crate::web::openapi::ErrorBody),
         (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "already submitted", body = crate::web::openapi::ErrorBody),
-        (status = 410, body = crate::web::openapi::ErrorBody), (status = 413, description = "body over 256 kB"),
+        (status = 410, body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody),
         (status = 422, description = "answers that do not fit, per question", body = crate::web::openapi::ErrorBody)))]
 /// Replaces the saved answers. Answers to questions the routing now skips are dropped and
 /// reported as `dropped`.
-pub async fn save(state: State, token: Path<String>, body: Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn save(state: State, token: Path<String>, body: Limited) -> Result<HttpResponse, ApiError> {
     let mut r = respondent(&state, &token).await?;
     match r.standing {
         Standing::Closed => return Err(closed(&r)),
@@ -116,14 +117,15 @@ fn already() -> ApiError {
     ApiError::new(StatusCode::CONFLICT, "already_submitted", "Deze vragenlijst is al verstuurd.")
 }
 
-#[utoipa::path(post, path = "/api/v1/r/{token}/submit", tag = "respondent", params(("token" = String, Path, description = "the personal token from the invitation link")),
+#[utoipa::path(post, path = "/api/v1/r/{token}/submit", tag = "respondent", params(("token" = String, Path, description = "the personal token from the invitation link", pattern = "^[A-Za-z0-9_-]{43}$")),
     request_body(content = Option<crate::web::openapi::AnswersBody>, description = "optional: answers to submit instead of the saved ones"),
     responses((status = 201, body = crate::web::openapi::SubmittedBody), (status = 400, body = crate::web::openapi::ErrorBody),
         (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody),
-        (status = 410, body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
+        (status = 410, body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody),
+        (status = 422, body = crate::web::openapi::ErrorBody)))]
 /// Submits the saved answers, or the answers in the body when it has them. Exactly one call
 /// per link stores a response (201); any later one gets 409.
-pub async fn submit(state: State, token: Path<String>, body: Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn submit(state: State, token: Path<String>, body: Limited) -> Result<HttpResponse, ApiError> {
     let r = respondent(&state, &token).await?;
     match r.standing {
         Standing::Closed => return Err(closed(&r)),

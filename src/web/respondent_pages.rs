@@ -1,6 +1,7 @@
 //! The questionnaire as HTML pages at `/s/{token}`: start, one page per screen, review,
 //! submit, thank-you and closed pages. Works without JavaScript.
 
+use super::body::Limited;
 use super::errors::PageError;
 use super::{State, csrf, views};
 use crate::questionnaire::{Answers, Mode, Questionnaire};
@@ -10,7 +11,7 @@ use crate::respondent::screens::{expected_screens, shown_screens};
 use crate::respondent::session::{self, Draft, Respondent, Standing, Submitted};
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
-use actix_web::web::{Bytes, Path};
+use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Serialize;
@@ -189,15 +190,15 @@ pub async fn screen(
     Ok(csrf::with_cookie(html(StatusCode::OK, body), cookie))
 }
 
-fn read_fields(body: &Bytes) -> Result<Vec<(String, String)>, PageError> {
-    serde_urlencoded::from_bytes(body).map_err(|e| PageError::BadRequest(e.to_string()))
+fn read_fields(body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
+    super::body::form_fields(body)
 }
 
 pub async fn save(
     state: State,
     request: HttpRequest,
     path: Path<(String, String)>,
-    body: Bytes,
+    body: Limited,
 ) -> Result<HttpResponse, PageError> {
     let (token, number) = path.into_inner();
     let mut r = respondent(&state, &token).await?;
@@ -353,7 +354,7 @@ pub async fn submit(
     state: State,
     request: HttpRequest,
     token: Path<String>,
-    body: Bytes,
+    body: Limited,
 ) -> Result<HttpResponse, PageError> {
     let r = respondent(&state, &token).await?;
     if r.standing == Standing::Submitted {

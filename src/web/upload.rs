@@ -1,14 +1,16 @@
 //! Reading a researcher's form post that may carry a file (`multipart/form-data`: a definition
 //! or an invitee list) or be a plain form. Files get a larger limit than other posts.
 
+use super::body;
 use super::errors::PageError;
 use actix_multipart::Multipart;
 use actix_web::HttpRequest;
 use actix_web::web::Payload;
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::TryStreamExt;
 
-/// An invitee list of a city-wide survey fits easily; a larger post gets 413.
-pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
+/// An invitee list at its limit plus the form's other fields; a larger post gets 413 as soon as
+/// it is declared or has streamed in that far.
+pub const MAX_UPLOAD: usize = crate::invitations::import::MAX_FILE_BYTES + super::MAX_BODY;
 
 #[derive(Debug, Default)]
 pub struct Posted {
@@ -23,41 +25,40 @@ impl Posted {
     }
 }
 
-fn too_large() -> PageError {
-    PageError::TooLarge
+fn unreadable() -> PageError {
+    PageError::Unreadable(
+        "Het formulier met het bestand kwam niet goed aan; er is niets opgeslagen. Kies het bestand opnieuw en \
+         verstuur het nog eens."
+            .into(),
+    )
 }
 
-pub async fn read(request: &HttpRequest, mut payload: Payload) -> Result<Posted, PageError> {
+pub async fn read(request: &HttpRequest, payload: Payload) -> Result<Posted, PageError> {
     let multipart = request
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     if !multipart {
-        let mut body = Vec::new();
-        while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|e| PageError::BadRequest(e.to_string()))?;
-            if body.len() + chunk.len() > MAX_UPLOAD {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        let fields = serde_urlencoded::from_bytes(&body).map_err(|e| PageError::BadRequest(e.to_string()))?;
-        return Ok(Posted { fields, files: Vec::new() });
+        let bytes = body::read(request, payload, MAX_UPLOAD).await.map_err(body::BodyError::page)?;
+        return Ok(Posted { fields: body::form_fields(&bytes)?, files: Vec::new() });
+    }
+    if body::declared_over(request, MAX_UPLOAD) {
+        return Err(PageError::TooLarge { limit: MAX_UPLOAD });
     }
     let mut parts = Multipart::new(request.headers(), payload);
     let mut posted = Posted::default();
     let mut total = 0;
-    while let Some(mut field) = parts.try_next().await.map_err(|e| PageError::BadRequest(e.to_string()))? {
+    while let Some(mut field) = parts.try_next().await.map_err(|_| unreadable())? {
         let (name, is_file) = match field.content_disposition() {
             Some(cd) => (cd.get_name().unwrap_or_default().to_string(), cd.get_filename().is_some()),
             None => continue,
         };
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.try_next().await.map_err(|e| PageError::BadRequest(e.to_string()))? {
+        while let Some(chunk) = field.try_next().await.map_err(|_| unreadable())? {
             total += chunk.len();
             if total > MAX_UPLOAD {
-                return Err(too_large());
+                return Err(PageError::TooLarge { limit: MAX_UPLOAD });
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -66,7 +67,8 @@ pub async fn read(request: &HttpRequest, mut payload: Payload) -> Result<Posted,
                 posted.files.push((name, bytes));
             }
         } else {
-            posted.fields.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+            let value = String::from_utf8(bytes).map_err(|_| body::not_utf8(Some(&name)))?;
+            posted.fields.push((name, value));
         }
     }
     Ok(posted)

@@ -86,9 +86,18 @@ macro_rules! on_both {
 /// The bundled survey as a draft with `n` invitees `{prefix}{i}@example.org`, alternately in
 /// its first and second group.
 pub async fn survey_with_invitees(db: &DatabaseConnection, prefix: &str, n: usize) -> peiling::store::surveys::Survey {
+    survey_of_with_invitees(db, peiling::bundled::MAATWERKBUDGET_2021.definition, prefix, n).await
+}
+
+/// As `survey_with_invitees`, for any definition with at least two groups.
+pub async fn survey_of_with_invitees(
+    db: &DatabaseConnection,
+    definition: &str,
+    prefix: &str,
+    n: usize,
+) -> peiling::store::surveys::Survey {
     use peiling::store::{self, invitees::NewInvitee};
-    let survey =
-        store::surveys::create(db, peiling::bundled::MAATWERKBUDGET_2021.definition, chrono::Utc::now()).await.unwrap();
+    let survey = store::surveys::create(db, definition, chrono::Utc::now()).await.unwrap();
     let people = (0..n)
         .map(|i| NewInvitee {
             email: peiling::domain::EmailAddress::parse(&format!("{prefix}{i}@example.org")).unwrap(),
@@ -98,6 +107,24 @@ pub async fn survey_with_invitees(db: &DatabaseConnection, prefix: &str, n: usiz
         .collect();
     store::invitees::add_all(db, &survey, people, chrono::Utc::now()).await.unwrap();
     store::surveys::load(db, &survey.row.slug).await.unwrap()
+}
+
+/// A delivery of outbox messages through `mailer` as `worker`, with personal links on
+/// http://peiling.test and the production lease and retry wait.
+pub fn delivery<'a>(
+    mailer: &'a dyn peiling::mail::transport::Mailer,
+    composer: &'a peiling::mail::compose::Composer,
+    worker: &str,
+) -> peiling::mail::outbox::Delivery<'a> {
+    use peiling::mail::outbox;
+    outbox::Delivery {
+        mailer,
+        composer,
+        base_url: "http://peiling.test",
+        worker: worker.into(),
+        lease: outbox::LEASE,
+        retry: outbox::RETRY,
+    }
 }
 
 /// The demo's survey, invitations (kept in memory) and responses on `db`.
@@ -110,19 +137,22 @@ pub async fn run_demo(db: &DatabaseConnection) -> peiling::store::surveys::Surve
 /// The bundled survey opened for `n` invitees, with the personal tokens their invitations
 /// carried (read from the messages, as a respondent would).
 pub async fn open_with_tokens(db: &DatabaseConnection, n: usize) -> (peiling::store::surveys::Survey, Vec<String>) {
+    open_of_with_tokens(db, peiling::bundled::MAATWERKBUDGET_2021.definition, n).await
+}
+
+/// As `open_with_tokens`, for any definition with at least two groups.
+pub async fn open_of_with_tokens(
+    db: &DatabaseConnection,
+    definition: &str,
+    n: usize,
+) -> (peiling::store::surveys::Survey, Vec<String>) {
     use peiling::mail::{compose::Composer, outbox, transport::Memory};
-    let survey = survey_with_invitees(db, "respondent", n).await;
+    let survey = survey_of_with_invitees(db, definition, "respondent", n).await;
     let now = chrono::Utc::now();
     peiling::invitations::lifecycle::open(db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
     let memory = Memory::default();
     let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
-    let delivery = outbox::Delivery {
-        mailer: &memory,
-        composer: &composer,
-        base_url: "http://peiling.test",
-        worker: "test".into(),
-        lease: outbox::LEASE,
-    };
+    let delivery = delivery(&memory, &composer, "test");
     outbox::drain(db, &delivery, 100, &|_| {}).await.unwrap();
     let tokens = memory
         .0
@@ -136,6 +166,14 @@ pub async fn open_with_tokens(db: &DatabaseConnection, n: usize) -> (peiling::st
         })
         .collect();
     (peiling::store::surveys::load(db, &survey.row.slug).await.unwrap(), tokens)
+}
+
+/// A new account with `role` and an API token for it, as `peiling token create` prints it.
+pub async fn api_token(db: &DatabaseConnection, email: &str, role: peiling::accounts::Role) -> String {
+    use peiling::accounts;
+    let email = peiling::domain::EmailAddress::parse(email).unwrap();
+    accounts::add_user(db, &email, "een lang wachtwoord", role, chrono::Utc::now()).await.unwrap();
+    accounts::create_token(db, &email, "test", chrono::Utc::now()).await.unwrap().1.as_str().to_string()
 }
 
 /// The web application on a random loopback port, against `db`.

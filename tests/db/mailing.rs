@@ -6,7 +6,7 @@ use entity::{invitation_token, mail_outbox};
 use peiling::domain::Token;
 use peiling::invitations::lifecycle;
 use peiling::mail::compose::Composer;
-use peiling::mail::outbox::{self, Delivery};
+use peiling::mail::outbox;
 use peiling::mail::transport::{Mailer, Memory, SendError};
 use peiling::store;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
@@ -39,13 +39,7 @@ async fn opening_queues_one_invitation_each_and_the_worker_sends_them_once() {
 
         let memory = Memory::default();
         let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
-        let delivery = Delivery {
-            mailer: &memory,
-            composer: &composer,
-            base_url: "http://peiling.test",
-            worker: "w1".into(),
-            lease: outbox::LEASE,
-        };
+        let delivery = crate::helpers::delivery(&memory, &composer, "w1");
         let round = outbox::drain(&db, &delivery, 10, &|_| {}).await.unwrap();
         assert_eq!((round.sent, round.retrying, round.failed), (25, 0, 0));
         // Draining again sends nothing: every row is marked sent.
@@ -109,13 +103,7 @@ async fn temporary_failures_are_retried_later_and_permanent_ones_recorded() {
         lifecycle::open(&db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
         let picky = Picky { flaky: Mutex::new(2), delivered: Memory::default() };
         let composer = Composer::new("onderzoek@example.org").unwrap();
-        let delivery = Delivery {
-            mailer: &picky,
-            composer: &composer,
-            base_url: "http://peiling.test",
-            worker: "w1".into(),
-            lease: outbox::LEASE,
-        };
+        let delivery = crate::helpers::delivery(&picky, &composer, "w1");
         let round = outbox::drain(&db, &delivery, 100, &|_| {}).await.unwrap();
         assert_eq!((round.sent, round.retrying, round.failed), (3, 2, 1));
         let failed = mail_outbox::Entity::find()
@@ -170,7 +158,7 @@ async fn reminders_go_only_to_those_who_have_not_answered() {
                 .unwrap()
                 .unwrap();
             let mut person = person.into_active_model();
-            person.submitted_at = Set(Some(now));
+            person.submitted = Set(true);
             person.update(&db).await.unwrap();
         }
         assert_eq!(lifecycle::remind(&db, &survey, now).await.unwrap(), 3);

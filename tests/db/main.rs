@@ -2,12 +2,20 @@
 //! a fresh PostgreSQL database per test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bench;
 mod demo;
 mod export;
+mod faults;
 mod helpers;
+mod hostile;
+mod instances;
 mod mailing;
 mod migrations;
+mod observe;
 mod report;
+mod retention;
+mod scale;
+mod schemathesis;
 mod smtp;
 mod store;
 mod web_api;

@@ -1,5 +1,6 @@
 //! The mailing over real SMTP, to a loopback server that can refuse, drop and stall.
 
+use crate::instances::per_recipient;
 use crate::on_both;
 use entity::invitation_token;
 use peiling::domain::Token;
@@ -10,7 +11,6 @@ use peiling::mail::sink::{Faults, Sink};
 use peiling::mail::transport::Smtp;
 use peiling::store;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use std::collections::HashMap;
 use std::time::Duration;
 
 async fn open_survey(db: &DatabaseConnection, n: usize) -> store::surveys::Survey {
@@ -18,16 +18,6 @@ async fn open_survey(db: &DatabaseConnection, n: usize) -> store::surveys::Surve
     let now = chrono::Utc::now();
     lifecycle::open(db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
     survey
-}
-
-fn per_recipient(sink: &Sink) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for r in sink.received() {
-        for to in r.to {
-            *counts.entry(to).or_insert(0) += 1;
-        }
-    }
-    counts
 }
 
 /// Makes every retry due now, as if the backoff had passed.
@@ -39,13 +29,7 @@ async fn time_passes(db: &DatabaseConnection) {
 async fn send(db: &DatabaseConnection, sink: &Sink, worker: &str) -> outbox::Round {
     let smtp = Smtp::from_url(&sink.url()).unwrap();
     let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
-    let delivery = Delivery {
-        mailer: &smtp,
-        composer: &composer,
-        base_url: "http://peiling.test",
-        worker: worker.into(),
-        lease: outbox::LEASE,
-    };
+    let delivery = crate::helpers::delivery(&smtp, &composer, worker);
     outbox::drain(db, &delivery, 10, &|_| {}).await.unwrap()
 }
 
@@ -126,6 +110,54 @@ async fn two_workers_on_one_database_never_send_the_same_message() {
         let counts = per_recipient(&sink);
         assert_eq!(counts.len(), 60);
         assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+    });
+}
+
+#[tokio::test]
+async fn a_worker_slower_than_its_lease_sends_nothing_another_worker_took_over() {
+    on_both!("a_worker_slower_than_its_lease_sends_nothing_another_worker_took_over", |db| {
+        open_survey(&db, 100).await;
+        // A batch of 100 takes seven rounds of 400 ms, longer than the lease of two seconds.
+        let sink = Sink::start(Faults { delay: Some(Duration::from_millis(400)), ..Default::default() }).await.unwrap();
+        let smtp = Smtp::from_url(&sink.url()).unwrap();
+        let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
+        let delivery = |worker: &str| Delivery {
+            lease: chrono::Duration::seconds(2),
+            ..crate::helpers::delivery(&smtp, &composer, worker)
+        };
+        let (slow, other) = (delivery("slow"), delivery("other"));
+        let done = std::sync::atomic::AtomicBool::new(false);
+        let first = async {
+            let round = outbox::drain(&db, &slow, 100, &|_| {}).await.unwrap();
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            round.sent
+        };
+        // Once the slow worker holds the batch, the other keeps looking for due messages, as the
+        // loop of `peiling serve` does.
+        let second = async {
+            let claimed = "SELECT COUNT(*) FROM mail_outbox WHERE claimed_by = 'slow'";
+            let statement = sea_orm::Statement::from_string(db.get_database_backend(), claimed);
+            while db.query_one_raw(statement.clone()).await.unwrap().unwrap().try_get_by_index::<i64>(0).unwrap() == 0 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            let mut sent = 0;
+            loop {
+                let finished = done.load(std::sync::atomic::Ordering::SeqCst);
+                sent += outbox::drain(&db, &other, 100, &|_| {}).await.unwrap().sent;
+                if finished {
+                    return sent;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        let (first, second) = tokio::join!(first, second);
+        let counts = per_recipient(&sink);
+        let twice: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
+        eprintln!("the slow worker sent {first}, the other {second}; {} sent twice", twice.len());
+        assert_eq!(counts.len(), 100, "every invitee got the invitation");
+        assert!(twice.is_empty(), "{twice:?}");
+        assert!(second > 0, "the other worker took over what the slow one's lease no longer covered");
+        assert_eq!(first + second, 100);
     });
 }
 

@@ -7,7 +7,7 @@ use entity::response;
 use reqwest::{Client, Response, StatusCode};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
-fn csrf_of(html: &str) -> String {
+pub fn csrf_of(html: &str) -> String {
     let start = html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
     html[start..].split('"').next().unwrap().to_string()
 }

@@ -247,6 +247,22 @@ async fn definitions_and_invitee_lists_can_be_uploaded_as_files() {
         body
     };
     let definition = peiling::bundled::MAATWERKBUDGET_2021.definition.as_bytes();
+    // A definition saved as Windows-1252: refused with its line, not stored with "�" in it.
+    let latin1 = definition.iter().copied().map(|b| if b == b'H' { 0xe9 } else { b }).collect::<Vec<u8>>();
+    let refused = c
+        .post(app.url("/onderzoek/nieuw"))
+        .header("content-type", "multipart/form-data; boundary=grens")
+        .body(multipart(&[
+            ("csrf", None, csrf.as_bytes()),
+            ("bron", None, b"eigen"),
+            ("bestand", Some("v.toml"), &latin1),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("regel 2: het bestand is geen UTF-8"));
+    assert_eq!(page(&app, &c, "/onderzoek/maatwerkbudget-2021").await.0, StatusCode::NOT_FOUND, "nothing stored");
     let created = c
         .post(app.url("/onderzoek/nieuw"))
         .header("content-type", "multipart/form-data; boundary=grens")
@@ -275,6 +291,18 @@ async fn definitions_and_invitee_lists_can_be_uploaded_as_files() {
         .unwrap();
     assert_eq!(imported.status(), StatusCode::OK);
     assert!(imported.text().await.unwrap().contains("2 genodigden geïmporteerd"));
+    let latin1 = b"email;team;naam\r\nc@example.org;SWT;Ren\xe9\r\n";
+    let refused = c
+        .post(app.url("/onderzoek/maatwerkbudget-2021/genodigden"))
+        .header("content-type", "multipart/form-data; boundary=grens")
+        .body(multipart(&[("csrf", None, csrf.as_bytes()), ("bestand", Some("lijst.csv"), latin1)]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = refused.text().await.unwrap();
+    assert!(refused.contains("regel 2: het bestand is geen UTF-8"), "{refused}");
+    assert!(page(&app, &c, "/onderzoek/maatwerkbudget-2021").await.1.contains("Totaal</th><td>2</td>"), "still two");
     let huge = vec![b'a'; 11 * 1024 * 1024];
     let refused = c
         .post(app.url("/onderzoek/maatwerkbudget-2021/genodigden"))
@@ -284,4 +312,5 @@ async fn definitions_and_invitee_lists_can_be_uploaded_as_files() {
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(refused.text().await.unwrap().contains("Een bestand mag hoogstens 10 MB zijn"));
 }

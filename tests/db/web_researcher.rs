@@ -1,20 +1,12 @@
 //! The researcher's API: token checks, invitee import, opening, reminders now and scheduled,
 //! closing and progress, over HTTP against a fresh database.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, api_token as token};
 use crate::on_both;
 use peiling::accounts::{self, Role};
-use peiling::domain::EmailAddress;
 use peiling::invitations::lifecycle;
 use reqwest::StatusCode;
-use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
-
-async fn token(db: &DatabaseConnection, email: &str, role: Role) -> String {
-    let email = EmailAddress::parse(email).unwrap();
-    accounts::add_user(db, &email, "een lang wachtwoord", role, chrono::Utc::now()).await.unwrap();
-    accounts::create_token(db, &email, "test", chrono::Utc::now()).await.unwrap().1.as_str().to_string()
-}
 
 #[tokio::test]
 async fn a_researcher_imports_opens_reminds_schedules_and_closes_over_the_api() {

@@ -200,3 +200,29 @@ fn control_characters_are_stripped_but_line_breaks_kept() {
     let answers = submit(&q, set(complete(), "Q2t", json!("regel 1\nregel\u{0007} 2\u{0000}"))).unwrap();
     assert_eq!(answers.get("Q2t"), Some(&Answer::Text("regel 1\nregel 2".into())));
 }
+
+/// Found by the property tests: trimming before stripping left "\u{1b}\t" as a text of a tab,
+/// which the next save then dropped as empty.
+#[test]
+fn a_text_of_only_control_characters_and_blanks_is_no_answer() {
+    let q = reference();
+    for blank in ["\u{1b}\t\u{0}", "\u{7} \n ", "\u{0}x\u{0} "] {
+        let answers = submit(&q, set(complete(), "Q2t", json!(blank))).unwrap();
+        let expected = (blank == "\u{0}x\u{0} ").then(|| Answer::Text("x".into()));
+        assert_eq!(answers.get("Q2t"), expected.as_ref(), "{blank:?}");
+        assert_eq!(Answers::parse(&q, &answers.to_json(&q), Mode::Submit), Ok(answers));
+    }
+}
+
+/// Found by the property tests: `{"options": []}` was stored as an answer with no option, and
+/// so counted as answering a required question.
+#[test]
+fn an_empty_choice_in_object_form_is_no_answer() {
+    let q = reference();
+    let (question, problem, _) = only_error(&q, set(complete(), "Q7", json!({"options": []})));
+    assert_eq!((question.as_str(), problem), ("Q7", AnswerProblem::Required));
+    let draft = Answers::parse(&q, json!({"Q7": {"options": [], "other": {}}}).as_object().unwrap(), Mode::Draft);
+    assert_eq!(draft, Ok(Answers::default()));
+    let (_, problem, _) = only_error(&q, set(complete(), "Q7", json!({"options": [], "other": {"anders": "x"}})));
+    assert_eq!(problem, AnswerProblem::OtherTextWithoutOption("Anders, namelijk".into()));
+}

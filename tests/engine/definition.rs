@@ -224,6 +224,32 @@ fn unreadable_condition() {
     assert!(text.contains("de voorwaarde 'show_if' is onleesbaar"), "{text}");
 }
 
+/// Found by the property tests: 100,000 brackets in a condition overflowed the stack.
+#[test]
+fn a_condition_nested_too_deep_is_refused_with_its_line() {
+    let hostile = format!("{}Q1 = ja{}", "(".repeat(100_000), ")".repeat(100_000));
+    let (problem, line, question, text) = single(&routed(&hostile));
+    assert!(matches!(problem, Problem::ConditionSyntax(_)));
+    assert_eq!((line, question.as_deref()), (Some(33), Some("Q2")));
+    assert!(text.contains("te diep genest; gebruik hoogstens 16 haakjes"), "{text}");
+    let fine = format!("{}Q1 = ja{}", "(".repeat(16), ")".repeat(16));
+    assert!(parse(&routed(&fine)).is_ok());
+}
+
+#[test]
+fn deeply_nested_toml_is_a_syntax_error_not_a_crash() {
+    for nested in ["[".repeat(100_000), "{ a = ".repeat(100_000)] {
+        let (problem, line, _, text) = single(&format!(
+            "{}
+extra = {nested}
+",
+            with_questions(Q_YESNO)
+        ));
+        assert!(matches!(problem, Problem::Syntax(_)), "{text}");
+        assert_eq!(line, Some(13), "{text}");
+    }
+}
+
 #[test]
 fn condition_on_an_unknown_question() {
     let (problem, _, _, text) = single(&routed("Q9 = ja"));

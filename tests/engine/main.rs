@@ -1,9 +1,10 @@
-//! The questionnaire engine on its own: no database, no web.
+//! The questionnaire engine and the invitee import on their own: no database, no web.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod anonymise;
 mod answers;
 mod definition;
+mod properties;
 mod routing;
 
 use peiling::questionnaire::{self, Questionnaire};

@@ -1,0 +1,136 @@
+//! Keeping personal data no longer than needed. A configurable number of days after a survey
+//! closed (`PEILING_RETENTION_DAYS`), its invitees' addresses and names, their link tokens, the
+//! addresses in the outbox and the original wording of the free texts under review are deleted.
+//! What the report needs stays: the number invited per team, the responses, and the reviewed,
+//! anonymised texts. Texts nobody reviewed yet are anonymised first, so none is lost unreviewed.
+//!
+//! Every survey is purged in one transaction that starts by setting `purged_at` where it is
+//! still empty, so several peiling processes running the same loop purge each survey once.
+
+use crate::db::statement;
+use crate::review;
+use crate::store::StoreError;
+use crate::store::surveys::{self, Status};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
+
+/// The default retention period after closing, in days.
+pub const DEFAULT_DAYS: u32 = 90;
+
+/// What one survey's purge removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub slug: String,
+    pub invitees: u64,
+    pub tokens: u64,
+    pub messages: u64,
+    pub texts: u64,
+}
+
+/// The moment a closed survey's personal data is due for deletion.
+pub fn due_at(closed_at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+    closed_at + Duration::days(i64::from(days))
+}
+
+/// Purges every closed survey whose retention period has passed. Returns what was removed,
+/// per survey.
+pub async fn purge_due(db: &DatabaseConnection, days: u32, now: DateTime<Utc>) -> Result<Vec<Purged>, StoreError> {
+    let cutoff = now - Duration::days(i64::from(days));
+    let rows = db
+        .query_all_raw(statement(
+            db,
+            "SELECT slug FROM surveys WHERE status = $1 AND purged_at IS NULL AND closed_at <= $2 ORDER BY id",
+            vec![Status::Closed.as_str().into(), cutoff.into()],
+        ))
+        .await?;
+    let mut purged = Vec::new();
+    for row in rows {
+        let slug: String = row.try_get_by_index(0)?;
+        if let Some(done) = purge_survey(db, &slug, now).await? {
+            purged.push(done);
+        }
+    }
+    Ok(purged)
+}
+
+/// Purges one closed survey now, whatever its closing date (a researcher's explicit request).
+/// `None` when another process purged it first or it was purged before.
+pub async fn purge_survey(
+    db: &DatabaseConnection,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Purged>, StoreError> {
+    let survey = surveys::load(db, slug).await?;
+    if survey.status() != Status::Closed {
+        return Err(StoreError::NotClosed(slug.to_string()));
+    }
+    let id = survey.row.id;
+    let txn = crate::db::begin_write(db).await?;
+    let claimed = txn
+        .execute_raw(statement(
+            &txn,
+            "UPDATE surveys SET purged_at = $1 WHERE id = $2 AND purged_at IS NULL",
+            vec![now.into(), id.into()],
+        ))
+        .await?;
+    if claimed.rows_affected() == 0 {
+        return Ok(None);
+    }
+    // Texts the report could print are anonymised before the names they are checked against go.
+    let questions = printed_questions(&survey);
+    let anonymiser = review::anonymiser_for(&txn, id).await?;
+    review::prepare(&txn, id, &questions, &anonymiser, now).await?;
+    let texts = run(
+        &txn,
+        "UPDATE answers SET text = '' WHERE id IN (SELECT answer_id FROM text_reviews WHERE survey_id = $1)",
+        id,
+    )
+    .await?;
+    let tokens = run(
+        &txn,
+        "DELETE FROM invitation_tokens WHERE invitee_id IN (SELECT id FROM invitees WHERE survey_id = $1)",
+        id,
+    )
+    .await?;
+    // The rows stay: the report's response rate per team counts them.
+    let invitees = run(
+        &txn,
+        "UPDATE invitees SET email = 'verwijderd-' || CAST(id AS TEXT), name = NULL, draft = NULL, \
+         draft_saved_at = NULL, last_reminded_at = NULL WHERE survey_id = $1",
+        id,
+    )
+    .await?;
+    // Delivery counts stay for the dashboard; addresses and server replies (which may quote
+    // an address) go.
+    let messages = run(
+        &txn,
+        "UPDATE mail_outbox SET recipient = '', last_error = NULL, invitee_id = NULL WHERE survey_id = $1",
+        id,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some(Purged { slug: slug.to_string(), invitees, tokens, messages, texts }))
+}
+
+async fn run(db: &impl ConnectionTrait, sql: &str, survey_id: i32) -> Result<u64, DbErr> {
+    let values: Vec<Value> = vec![survey_id.into()];
+    Ok(db.execute_raw(statement(db, sql, values)).await?.rows_affected())
+}
+
+/// The questions whose texts the survey's report prints; when its report definition cannot be
+/// read, every open question, so no original outlives the period for want of a definition.
+fn printed_questions(survey: &surveys::Survey) -> Vec<String> {
+    let definition = crate::bundled::report_source(&survey.questionnaire, None)
+        .ok()
+        .and_then(|source| crate::report::ReportDefinition::parse(&source, &survey.questionnaire).ok());
+    match definition {
+        Some(definition) => review::printed_questions(&definition),
+        None => survey.questionnaire.questions.iter().filter(|q| q.is_open_text()).map(|q| q.id.clone()).collect(),
+    }
+}
+
+/// Removes sign-in sessions that have expired. Returns how many.
+pub async fn purge_sessions(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let values: Vec<Value> = vec![now.into()];
+    Ok(db.execute_raw(statement(db, "DELETE FROM sessions WHERE expires_at < $1", values)).await?.rows_affected())
+}

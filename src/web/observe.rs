@@ -1,0 +1,101 @@
+//! What operators see: a request id on every request (in the logs of everything the request
+//! does, and in the `X-Request-Id` response header), one log line per request, Prometheus
+//! metrics at `/metrics`, and the probes `/healthz` (the process answers) and `/readyz` (the
+//! database answers too).
+//!
+//! Logs name the route *pattern* (`/s/{token}`), never the path: a respondent's path holds
+//! their personal link, which must not end up in log files.
+
+use super::State;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, http::StatusCode};
+use sea_orm::ConnectionTrait;
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// A request id from a proxy in front of us is kept when it is short and plain (so it cannot
+/// forge log lines); otherwise we make one.
+fn request_id(request: &ServiceRequest) -> String {
+    let given = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).filter(|v| {
+        !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    });
+    match given {
+        Some(id) => id.to_string(),
+        None => format!("{:016x}", rand::random::<u64>()),
+    }
+}
+
+pub async fn requests(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    let id = request_id(&request);
+    let method = request.method().to_string();
+    // Unmatched paths share one label, so scanners cannot blow up the metrics.
+    let route = request.match_pattern().unwrap_or_else(|| "unmatched".to_string());
+    let span = tracing::info_span!("request", id = %id, method = %method, route = %route);
+    let start = Instant::now();
+    let result = next.call(request).instrument(span.clone()).await;
+    let seconds = start.elapsed().as_secs_f64();
+    let _entered = span.enter();
+    match result {
+        Ok(mut response) => {
+            let status = response.status().as_u16();
+            crate::metrics::observe_request(&method, &route, status, seconds);
+            if status >= 500 {
+                tracing::warn!(status, ms = seconds * 1000.0, "request failed");
+            } else {
+                tracing::info!(status, ms = seconds * 1000.0, "request");
+            }
+            if let Ok(value) = HeaderValue::from_str(&id) {
+                response.headers_mut().insert(HeaderName::from_static(REQUEST_ID), value);
+            }
+            Ok(response)
+        }
+        Err(e) => {
+            let status = e.as_response_error().status_code().as_u16();
+            crate::metrics::observe_request(&method, &route, status, seconds);
+            tracing::warn!(status, ms = seconds * 1000.0, "request failed");
+            Err(e)
+        }
+    }
+}
+
+/// The process runs and answers.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok\n")
+}
+
+/// How long `/readyz` waits for the database before calling it unreachable.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Ready to serve: the database answers a query. A load balancer takes an instance whose
+/// database is gone out of rotation, and back when it answers again.
+pub async fn readyz(state: State) -> HttpResponse {
+    let ping = state.db.execute_unprepared("SELECT 1");
+    match tokio::time::timeout(READY_TIMEOUT, ping).await {
+        Ok(Ok(_)) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ready\n"),
+        outcome => {
+            let reason = match outcome {
+                Ok(Err(e)) => e.to_string(),
+                _ => format!("no answer within {} s", READY_TIMEOUT.as_secs()),
+            };
+            tracing::warn!(reason = %reason, "not ready: the database does not answer");
+            HttpResponse::build(StatusCode::SERVICE_UNAVAILABLE)
+                .insert_header(("Retry-After", "5"))
+                .content_type("text/plain; charset=utf-8")
+                .body("database unreachable\n")
+        }
+    }
+}
+
+pub async fn metrics(state: State) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(crate::metrics::render(&state.db).await)
+}

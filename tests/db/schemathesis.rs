@@ -1,0 +1,91 @@
+//! schemathesis against `/api/v1/openapi.json`: generated requests to every documented
+//! operation, valid and invalid, with a researcher's token, on a database the demo filled. No
+//! request may get a 5xx. Skipped (and says so) without schemathesis, unless
+//! `PEILING_REQUIRE_SCHEMATHESIS=1` (CI) makes it required.
+
+use crate::helpers::{TestApp, TestDb, api_token, open_of_with_tokens, run_demo, survey_of_with_invitees};
+use peiling::accounts::Role;
+use std::process::Command;
+
+/// Examples per operation and phase; enough to reach every branch of the handlers' input
+/// checks, few enough for CI (under a minute on two cores).
+const EXAMPLES_PER_OPERATION: u32 = 60;
+
+/// No 5xx, and the document tells the truth: every status, content type and body as
+/// documented, and 405 for a method an address does not have. Not checked: that every request
+/// the schema allows is accepted, since a date in the past or an empty list is refused by rule.
+const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_conformance,\
+                      response_schema_conformance,response_headers_conformance,unsupported_method";
+
+fn installed() -> Option<String> {
+    let out = Command::new("schemathesis").arg("--version").output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The bundled definition under another code, so several surveys can stand side by side.
+fn renamed(code: &str) -> String {
+    let bundled = peiling::bundled::MAATWERKBUDGET_2021;
+    bundled.definition.replacen(&format!("id = \"{}\"", bundled.id), &format!("id = \"{code}\""), 1)
+}
+
+fn toml_list(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+#[tokio::test]
+async fn schemathesis_finds_no_server_error_in_the_api() {
+    let Some(version) = installed() else {
+        if std::env::var("PEILING_REQUIRE_SCHEMATHESIS").is_ok_and(|v| v == "1") {
+            panic!(
+                "schemathesis is required (PEILING_REQUIRE_SCHEMATHESIS=1) but not installed: pip install schemathesis"
+            );
+        }
+        eprintln!("SKIPPED the schemathesis test: schemathesis is not installed (pip install schemathesis)");
+        return;
+    };
+    let test = TestDb::sqlite().await;
+    let db = test.connect().await;
+    // A closed survey with responses and casussen, an open one with personal links, a draft.
+    let closed = run_demo(&db).await;
+    let (_, tokens) = open_of_with_tokens(&db, &renamed("open-peiling"), 3).await;
+    survey_of_with_invitees(&db, &renamed("concept-peiling"), "concept", 2).await;
+    let researcher = api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
+    let app = TestApp::spawn(&db).await;
+
+    // Most requests name things that exist, so the handlers get past their 404s.
+    let dir = tempfile::tempdir().unwrap();
+    let surveys = [closed.row.slug.clone(), "open-peiling".into(), "concept-peiling".into()];
+    let config = format!(
+        "[dictionaries.survey]\nvalues = {}\n\n[dictionaries.token]\nvalues = {}\n\n\
+         [dictionaries.format]\nvalues = [\"csv\", \"xlsx\", \"spss\"]\n\n[dictionaries.n]\nvalues = [1, 2, 48]\n\n\
+         [parameters]\n\
+         \"path.survey\" = {{ dictionary = \"survey\", probability = 0.8 }}\n\
+         \"path.token\" = {{ dictionary = \"token\", probability = 0.8 }}\n\
+         \"path.format\" = {{ dictionary = \"format\", probability = 0.8 }}\n\
+         \"path.n\" = {{ dictionary = \"n\", probability = 0.6 }}\n",
+        toml_list(&surveys),
+        toml_list(&tokens),
+    );
+    let config_file = dir.path().join("schemathesis.toml");
+    std::fs::write(&config_file, config).unwrap();
+
+    let schema = app.url("/api/v1/openapi.json");
+    let mut command = Command::new("schemathesis");
+    command
+        .current_dir(dir.path())
+        .arg("--config-file")
+        .arg(&config_file)
+        .args(["run", &schema, "--checks", CHECKS, "--max-examples"])
+        .arg(EXAMPLES_PER_OPERATION.to_string())
+        .args(["--phases", "examples,coverage,fuzzing", "--workers", "1", "--no-color"])
+        .args(["--generation-database", "none", "--request-timeout", "30"])
+        .args(["--header", &format!("Authorization: Bearer {researcher}")]);
+    // The run blocks; the server keeps serving on its own threads.
+    let out = tokio::task::spawn_blocking(move || command.output()).await.unwrap().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{version}\n{stdout}");
+    assert!(out.status.success(), "schemathesis found problems:\n{stdout}\n{stderr}");
+    test.drop_db(vec![db]).await;
+}

@@ -40,3 +40,21 @@ pub fn report_source(
         (None, None) => Ok(crate::report::definition::plain_source(questionnaire)),
     }
 }
+
+/// Why a survey has no report definition to work with.
+#[derive(Debug, thiserror::Error)]
+pub enum DefinitionError {
+    #[error("{0:#}")]
+    Unreadable(anyhow::Error),
+    #[error(transparent)]
+    Invalid(#[from] crate::report::definition::ReportDefinitionErrors),
+}
+
+/// The report definition `report_source` finds, checked against the questionnaire.
+pub fn report_definition(
+    questionnaire: &crate::questionnaire::Questionnaire,
+    file: Option<&std::path::Path>,
+) -> Result<crate::report::ReportDefinition, DefinitionError> {
+    let source = report_source(questionnaire, file).map_err(DefinitionError::Unreadable)?;
+    Ok(crate::report::ReportDefinition::parse(&source, questionnaire)?)
+}

@@ -2,7 +2,7 @@
 //! up to `main`, which prints them and exits non-zero.
 
 use crate::config::Config;
-use crate::report::{ReportDefinition, stats, text_table};
+use crate::report::{stats, text_table};
 use crate::{bundled, db, demo, questionnaire, store};
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
@@ -59,7 +59,7 @@ pub async fn serve(config: &Config, listen: Option<String>, worker: bool) -> any
     let listener = std::net::TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
     // Port 0 asks the system for a free port; say the one it gave, so callers can find us.
     let address = listener.local_addr().map_or(address, |a| a.to_string());
-    let app = crate::web::Application::build(listener, db.clone(), &config.base_url)?;
+    let app = crate::web::Application::build(listener, db.clone(), config.into())?;
     tracing::info!(address = %address, database = %db::redact(&config.database_url), "peiling serves");
     println!("peiling luistert op http://{address} (links: {}/s/...)", config.base_url);
     if worker {
@@ -109,7 +109,7 @@ pub async fn casussen(
     if survey.status() != store::surveys::Status::Closed {
         bail!("casussen worden beoordeeld nadat '{slug}' is gesloten (peiling survey close {slug})");
     }
-    let definition = ReportDefinition::parse(&report_source(&survey, None)?, &survey.questionnaire)?;
+    let definition = bundled::report_definition(&survey.questionnaire, None)?;
     let now = chrono::Utc::now();
     let (anonymiser, all) = review::start(&db, survey.row.id, &definition, now).await?;
     let edited = text.map(read).transpose()?;
@@ -180,14 +180,10 @@ pub async fn survey_list(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn report_source(survey: &store::surveys::Survey, file: Option<&Path>) -> anyhow::Result<String> {
-    bundled::report_source(&survey.questionnaire, file)
-}
-
 pub async fn report(config: &Config, slug: &str, out: &Path, definition: Option<&Path>) -> anyhow::Result<()> {
     let db = db::connect(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let source = report_source(&survey, definition)?;
+    let source = bundled::report_source(&survey.questionnaire, definition)?;
     let generated = crate::report::generate(&db, &survey, &source, chrono::Utc::now().date_naive()).await?;
     write_pdf(out, &generated.pdf)?;
     println!("{} ({} pagina's, {} kB)", out.display(), generated.pages, generated.pdf.len() / 1024);
@@ -235,8 +231,7 @@ pub async fn narrative(config: &Config, slug: &str, key: Option<&str>, file: Opt
 pub async fn figures(config: &Config, slug: &str, report: Option<&Path>) -> anyhow::Result<()> {
     let db = db::connect(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let source = report_source(&survey, report)?;
-    let definition = ReportDefinition::parse(&source, &survey.questionnaire)?;
+    let definition = bundled::report_definition(&survey.questionnaire, report)?;
     let counts = stats::count(&db, survey.row.id, None).await?;
     let groups = stats::response_per_group(&db, survey.row.id).await?;
     println!("Respons\n{}", text_table::response_table(&groups));

@@ -120,12 +120,9 @@ async fn run(db: &impl ConnectionTrait, sql: &str, survey_id: i32) -> Result<u64
 /// The questions whose texts the survey's report prints; when its report definition cannot be
 /// read, every open question, so no original outlives the period for want of a definition.
 fn printed_questions(survey: &surveys::Survey) -> Vec<String> {
-    let definition = crate::bundled::report_source(&survey.questionnaire, None)
-        .ok()
-        .and_then(|source| crate::report::ReportDefinition::parse(&source, &survey.questionnaire).ok());
-    match definition {
-        Some(definition) => review::printed_questions(&definition),
-        None => survey.questionnaire.questions.iter().filter(|q| q.is_open_text()).map(|q| q.id.clone()).collect(),
+    match crate::bundled::report_definition(&survey.questionnaire, None) {
+        Ok(definition) => review::printed_questions(&definition),
+        Err(_) => survey.questionnaire.questions.iter().filter(|q| q.is_open_text()).map(|q| q.id.clone()).collect(),
     }
 }
 

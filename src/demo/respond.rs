@@ -5,7 +5,7 @@
 use crate::mail::transport::{Mailer, SendError};
 use crate::questionnaire::Answers;
 use crate::store::surveys::Survey;
-use crate::web::{Application, Clock};
+use crate::web::{Application, Clock, Settings};
 use anyhow::{Context, bail};
 use lettre::Message;
 use sea_orm::DatabaseConnection;
@@ -64,7 +64,7 @@ pub async fn answer_over_http(
 ) -> anyhow::Result<()> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").context("no free loopback port for the demo server")?;
     let base = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
-    let app = Application::build_with_clock(listener, db.clone(), &base, clock)?;
+    let app = Application::build_with_clock(listener, db.clone(), Settings::new(&base), clock)?;
     let server = app.server();
     let handle = server.handle();
     let running = tokio::spawn(server);

@@ -60,17 +60,39 @@ pub struct Application {
     server: Server,
 }
 
+/// What the web application is told beyond its database, from the configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How respondents reach this server; cookies are marked secure when it is https.
+    pub base_url: String,
+    /// Shown on the dashboard as the day a closed survey's personal data goes.
+    pub retention_days: u32,
+}
+
+impl Settings {
+    /// The defaults for everything but the address.
+    pub fn new(base_url: &str) -> Settings {
+        Settings { base_url: base_url.to_string(), retention_days: crate::retention::DEFAULT_DAYS }
+    }
+}
+
+impl From<&crate::config::Config> for Settings {
+    fn from(config: &crate::config::Config) -> Settings {
+        Settings { base_url: config.base_url.clone(), retention_days: config.retention_days }
+    }
+}
+
 impl Application {
     /// Builds the server on `listener`; it starts serving when `run_until_stopped` is awaited
     /// (or the `Server` is spawned).
-    pub fn build(listener: TcpListener, db: DatabaseConnection, base_url: &str) -> anyhow::Result<Application> {
-        Application::build_with_clock(listener, db, base_url, system_clock())
+    pub fn build(listener: TcpListener, db: DatabaseConnection, settings: Settings) -> anyhow::Result<Application> {
+        Application::build_with_clock(listener, db, settings, system_clock())
     }
 
     pub fn build_with_clock(
         listener: TcpListener,
         db: DatabaseConnection,
-        base_url: &str,
+        settings: Settings,
         clock: Clock,
     ) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
@@ -80,9 +102,9 @@ impl Application {
             submitter: Submitter::start(db.clone()),
             db,
             forms: FormCache::default(),
-            secure_cookies: base_url.starts_with("https://"),
+            secure_cookies: settings.base_url.starts_with("https://"),
             clock,
-            retention_days: crate::config::Config::from_env().retention_days,
+            retention_days: settings.retention_days,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -6,6 +6,7 @@ use super::State;
 use super::body::{self, Limited};
 use super::errors::ApiError;
 use crate::accounts::{self, Role};
+use crate::bundled::DefinitionError;
 use crate::invitations::lifecycle::{self, LifecycleError, end_of, morning_of};
 use crate::invitations::{self, ImportError, import};
 use crate::mail::outbox;
@@ -251,10 +252,13 @@ async fn reviewed(
             "Casussen worden beoordeeld nadat de vragenlijst is gesloten.",
         ));
     }
-    let source = crate::bundled::report_source(&survey.questionnaire, None)
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_report_definition", e.to_string()))?;
-    let definition = crate::report::ReportDefinition::parse(&source, &survey.questionnaire)
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_report_definition", e.to_string()))?;
+    let definition = crate::bundled::report_definition(&survey.questionnaire, None).map_err(|e| {
+        let code = match e {
+            DefinitionError::Unreadable(_) => "no_report_definition",
+            DefinitionError::Invalid(_) => "bad_report_definition",
+        };
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
+    })?;
     Ok(review::start(&state.db, survey.row.id, &definition, state.now()).await?)
 }
 

@@ -476,9 +476,7 @@ pub async fn emails(state: State, request: HttpRequest, slug: Path<String>) -> R
 // ---- review, texts, report ----
 
 fn definition(survey: &Survey) -> Result<ReportDefinition, PageError> {
-    let source =
-        crate::bundled::report_source(&survey.questionnaire, None).map_err(|e| PageError::BadRequest(e.to_string()))?;
-    ReportDefinition::parse(&source, &survey.questionnaire).map_err(|e| PageError::BadRequest(e.to_string()))
+    crate::bundled::report_definition(&survey.questionnaire, None).map_err(|e| PageError::BadRequest(e.to_string()))
 }
 
 fn closed(survey: &Survey) -> Result<(), PageError> {

@@ -184,7 +184,9 @@ pub struct TestApp {
 impl TestApp {
     pub async fn spawn(db: &DatabaseConnection) -> TestApp {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let app = peiling::web::Application::build(listener, db.clone(), "http://peiling.test").unwrap();
+        let app =
+            peiling::web::Application::build(listener, db.clone(), peiling::web::Settings::new("http://peiling.test"))
+                .unwrap();
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.server());
         TestApp { address }

@@ -391,8 +391,9 @@ pub async fn purge(config: &Config, slug: Option<&str>, days: Option<u32>) -> an
     }
     for p in &purged {
         println!(
-            "'{}': {} adressen, {} links, {} originele teksten verwijderd ({} berichten ontdaan van adres)",
-            p.slug, p.invitees, p.tokens, p.texts, p.messages
+            "'{}': {} adressen, {} links, {} originele teksten verwijderd ({} berichten ontdaan van adres); \
+             {} andere vrije teksten geanonimiseerd",
+            p.slug, p.invitees, p.tokens, p.texts, p.messages, p.other_texts
         );
     }
     println!("{sessions} verlopen sessies verwijderd");

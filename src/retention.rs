@@ -1,12 +1,15 @@
 //! Keeping personal data no longer than needed. A configurable number of days after a survey
 //! closed (`PEILING_RETENTION_DAYS`), its invitees' addresses and names, their link tokens, the
-//! addresses in the outbox and the original wording of the free texts under review are deleted.
-//! What the report needs stays: the number invited per team, the responses, and the reviewed,
-//! anonymised texts. Texts nobody reviewed yet are anonymised first, so none is lost unreviewed.
+//! addresses in the outbox and the original wording of every free text are deleted. What the
+//! report and the exports need stays: the number invited per team, the responses, and every
+//! text in its anonymised form: the researcher's reviewed version where there is one, else
+//! the anonymiser's. Texts the report prints that nobody reviewed yet get a review first, so
+//! none is lost unreviewed.
 //!
 //! Every survey is purged in one transaction that starts by setting `purged_at` where it is
 //! still empty, so several peiling processes running the same loop purge each survey once.
 
+use crate::anonymise::Anonymiser;
 use crate::db::statement;
 use crate::review;
 use crate::store::StoreError;
@@ -24,7 +27,10 @@ pub struct Purged {
     pub invitees: u64,
     pub tokens: u64,
     pub messages: u64,
+    /// Reviewed texts whose original gave way to the reviewed version.
     pub texts: u64,
+    /// Other free texts (not printed, never reviewed) now stored anonymised.
+    pub other_texts: u64,
 }
 
 /// The moment a closed survey's personal data is due for deletion.
@@ -80,12 +86,15 @@ pub async fn purge_survey(
     let questions = printed_questions(&survey);
     let anonymiser = review::anonymiser_for(&txn, id).await?;
     review::prepare(&txn, id, &questions, &anonymiser, now).await?;
+    // The exports read the answers: from now on they carry the reviewed wording.
     let texts = run(
         &txn,
-        "UPDATE answers SET text = '' WHERE id IN (SELECT answer_id FROM text_reviews WHERE survey_id = $1)",
+        "UPDATE answers SET text = (SELECT r.anonymised FROM text_reviews r WHERE r.answer_id = answers.id) \
+         WHERE id IN (SELECT answer_id FROM text_reviews WHERE survey_id = $1)",
         id,
     )
     .await?;
+    let other_texts = anonymise_unreviewed(&txn, id, &anonymiser).await?;
     let tokens = run(
         &txn,
         "DELETE FROM invitation_tokens WHERE invitee_id IN (SELECT id FROM invitees WHERE survey_id = $1)",
@@ -109,7 +118,36 @@ pub async fn purge_survey(
     )
     .await?;
     txn.commit().await?;
-    Ok(Some(Purged { slug: slug.to_string(), invitees, tokens, messages, texts }))
+    Ok(Some(Purged { slug: slug.to_string(), invitees, tokens, messages, texts, other_texts }))
+}
+
+/// Replaces every free text without a review (open answers the report does not print,
+/// "anders, namelijk" texts) by its anonymised form. Returns how many changed.
+async fn anonymise_unreviewed(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+    anonymiser: &Anonymiser,
+) -> Result<u64, DbErr> {
+    let rows = db
+        .query_all_raw(statement(
+            db,
+            "SELECT a.id, a.text FROM answers a JOIN responses r ON r.id = a.response_id \
+             WHERE r.survey_id = $1 AND a.text IS NOT NULL AND a.text <> '' \
+             AND a.id NOT IN (SELECT answer_id FROM text_reviews WHERE survey_id = $1) ORDER BY a.id",
+            vec![survey_id.into()],
+        ))
+        .await?;
+    let mut changed = 0;
+    for row in rows {
+        let (answer_id, text): (i32, String) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        let anonymised = anonymiser.redact(&text).text;
+        if anonymised != text {
+            let values: Vec<Value> = vec![anonymised.into(), answer_id.into()];
+            db.execute_raw(statement(db, "UPDATE answers SET text = $1 WHERE id = $2", values)).await?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 async fn run(db: &impl ConnectionTrait, sql: &str, survey_id: i32) -> Result<u64, DbErr> {

@@ -9,7 +9,7 @@ use crate::report::ReportDefinition;
 use crate::report::definition::Block;
 use crate::store::StoreError;
 use chrono::{DateTime, Utc};
-use entity::{answer, invitee, response, text_review};
+use entity::{answer, invitee, response, survey, text_review};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
@@ -179,6 +179,8 @@ async fn items(
     anonymiser: Option<&Anonymiser>,
 ) -> Result<Vec<Item>, StoreError> {
     let reviews = text_review::Entity::find().filter(text_review::Column::SurveyId.eq(survey_id)).all(db).await?;
+    // After the purge the answer holds the reviewed wording, no longer the original.
+    let purged = purged(db, survey_id).await?;
     let by_answer: HashMap<i32, text_review::Model> = reviews.into_iter().map(|r| (r.answer_id, r)).collect();
     let questions: Vec<String> = {
         let mut q: Vec<String> = by_answer.values().map(|r| r.question.clone()).collect();
@@ -193,7 +195,10 @@ async fn items(
             number: items.len() + 1,
             review_id: review.id,
             question: review.question.clone(),
-            original: a.text.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| PURGED_ORIGINAL.to_string()),
+            original: match (&a.text, purged) {
+                (Some(text), false) => text.clone(),
+                _ => PURGED_ORIGINAL.to_string(),
+            },
             anonymised: review.anonymised.clone(),
             edited: review.edited,
             decision: Decision::parse(&review.decision).unwrap_or(Decision::Pending),
@@ -204,6 +209,12 @@ async fn items(
         });
     }
     Ok(items)
+}
+
+/// Whether the survey's personal data was deleted after its retention period.
+async fn purged(db: &impl ConnectionTrait, survey_id: i32) -> Result<bool, sea_orm::DbErr> {
+    let row = survey::Entity::find_by_id(survey_id).one(db).await?;
+    Ok(row.is_some_and(|s| s.purged_at.is_some()))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -249,7 +260,15 @@ pub async fn update(
         row.decision = Set(decision.as_str().into());
     }
     row.updated_at = Set(now);
-    row.update(db).await?;
+    let review = row.update(db).await?;
+    // Once purged, the answer keeps the reviewed wording, so the exports follow the edit.
+    if review.edited && purged(db, survey_id).await? {
+        answer::Entity::update_many()
+            .col_expr(answer::Column::Text, Expr::value(review.anonymised.clone()))
+            .filter(answer::Column::Id.eq(review.answer_id))
+            .exec(db)
+            .await?;
+    }
     let items = list(db, survey_id, anonymiser).await?;
     items.into_iter().nth(number - 1).ok_or(ReviewError::NoSuchItem(number))
 }

@@ -53,6 +53,7 @@ pub async fn round(db: &DatabaseConnection, delivery: &Delivery<'_>, retention_d
             invitees = purged.invitees,
             tokens = purged.tokens,
             texts = purged.texts,
+            other_texts = purged.other_texts,
             "deleted personal data after the retention period"
         );
     }

@@ -20,6 +20,11 @@ async fn report_text(db: &DatabaseConnection, slug: &str) -> String {
     peiling::report::generate(db, &survey, MAATWERKBUDGET_2021.report, date).await.unwrap().text
 }
 
+async fn csv(db: &DatabaseConnection, slug: &str) -> String {
+    let survey = peiling::store::surveys::load(db, slug).await.unwrap();
+    String::from_utf8(peiling::export::bytes(db, &survey, peiling::export::Format::Csv).await.unwrap()).unwrap()
+}
+
 #[tokio::test]
 async fn personal_data_is_deleted_after_the_retention_period_and_the_report_stays() {
     on_both!("personal_data_is_deleted_after_the_retention_period_and_the_report_stays", |db| {
@@ -37,6 +42,30 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_report_stay
             .map(|i| i.original)
             .collect();
         assert!(originals.len() >= 13, "the demo reviewed {} texts", originals.len());
+        let reviewed: Vec<String> = peiling::review::list(&db, survey.row.id, &peiling::anonymise::Anonymiser::new())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| i.anonymised)
+            .collect();
+        // Free texts nobody reviews (the report does not print them) that hold personal details.
+        let anonymiser = peiling::review::anonymiser_for(&db, survey.row.id).await.unwrap();
+        let review_ids: Vec<i32> =
+            entity::text_review::Entity::find().all(&db).await.unwrap().into_iter().map(|r| r.answer_id).collect();
+        let unreviewed: Vec<(String, String)> = entity::answer::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| !review_ids.contains(&a.id))
+            .filter_map(|a| a.text)
+            .filter(|t| !t.is_empty())
+            .map(|t| (anonymiser.redact(&t).text, t))
+            .filter(|(anonymised, original)| anonymised != original)
+            .collect();
+        assert!(!unreviewed.is_empty(), "the demo has unreviewed texts with personal details");
+        let export_before = csv(&db, &slug).await;
+        assert!(unreviewed.iter().all(|(_, original)| export_before.contains(original.as_str())));
 
         // A day before the period ends nothing happens; a day after, everything due goes.
         let early =
@@ -48,22 +77,48 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_report_stay
         assert_eq!(purged.len(), 1);
         assert_eq!((purged[0].invitees, purged[0].tokens), (143, 143));
         assert_eq!(purged[0].texts as usize, originals.len());
+        assert_eq!(purged[0].other_texts as usize, unreviewed.len());
 
         assert_eq!(count(&db, "SELECT COUNT(*) FROM invitation_tokens").await, 0);
         assert_eq!(count(&db, "SELECT COUNT(*) FROM invitees WHERE email LIKE '%@%' OR name IS NOT NULL").await, 0);
         assert_eq!(count(&db, "SELECT COUNT(*) FROM mail_outbox WHERE recipient <> ''").await, 0);
         assert_eq!(count(&db, "SELECT COUNT(*) FROM invitees").await, 143, "the invited count per team stays");
-        // No original text survives anywhere in the database's answers.
+        // No original wording survives anywhere in the database's answers (a text the review
+        // left as it was stays, being its own anonymised form).
         let texts: Vec<Option<String>> =
             entity::answer::Entity::find().all(&db).await.unwrap().into_iter().map(|a| a.text).collect();
-        for original in &originals {
-            assert!(!texts.iter().flatten().any(|t| t == original), "original still stored: {original}");
+        let changed: Vec<&String> = originals.iter().zip(&reviewed).filter(|(o, r)| o != r).map(|(o, _)| o).collect();
+        assert!(changed.len() >= 5, "the demo's review changed {} texts", changed.len());
+        for original in &changed {
+            assert!(!texts.iter().flatten().any(|t| t == *original), "original still stored: {original}");
+        }
+        for (anonymised, original) in &unreviewed {
+            assert!(!texts.iter().flatten().any(|t| t == original), "unreviewed original still stored: {original}");
+            assert!(texts.iter().flatten().any(|t| t == anonymised), "anonymised text missing: {anonymised}");
         }
         let items = peiling::review::list(&db, survey.row.id, &peiling::anonymise::Anonymiser::new()).await.unwrap();
         assert!(items.iter().all(|i| i.original == peiling::review::PURGED_ORIGINAL));
-
+        // The export carries every text in its anonymised form and no original.
+        let export_after = csv(&db, &slug).await;
+        for text in reviewed.iter().chain(unreviewed.iter().map(|(a, _)| a)) {
+            let cell = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(export_after.contains(&cell), "export lacks the anonymised text: {cell}");
+        }
+        for original in changed.iter().copied().chain(unreviewed.iter().map(|(_, o)| o)) {
+            assert!(!export_after.contains(original.as_str()), "export still holds: {original}");
+        }
         // The report a council member reads is unchanged.
         assert_eq!(report_text(&db, &slug).await, before);
+        // A reviewed text edited after the purge reaches the export too.
+        let anonymiser = peiling::anonymise::Anonymiser::new();
+        let edit = "Een casus, na de bewaartermijn herschreven.".to_string();
+        peiling::review::update(&db, survey.row.id, 1, Some(edit.clone()), None, &anonymiser, chrono::Utc::now())
+            .await
+            .unwrap();
+        assert!(csv(&db, &slug).await.contains(&edit));
+        let edited = peiling::review::list(&db, survey.row.id, &anonymiser).await.unwrap();
+        assert_eq!(edited[0].original, peiling::review::PURGED_ORIGINAL);
+
         // Purging again changes nothing; the survey records when it happened.
         assert!(retention::purge_due(&db, 0, chrono::Utc::now()).await.unwrap().is_empty());
         let row = peiling::store::surveys::load(&db, &slug).await.unwrap().row;

@@ -379,12 +379,16 @@ pub async fn survey_progress(config: &Config, slug: &str) -> anyhow::Result<()> 
 pub async fn purge(config: &Config, slug: Option<&str>, days: Option<u32>) -> anyhow::Result<()> {
     let db = db::connect(&config.database_url).await?;
     let now = chrono::Utc::now();
-    let purged = match slug {
-        Some(slug) => crate::retention::purge_survey(&db, slug, now).await?.into_iter().collect(),
+    let due = match slug {
+        Some(slug) => crate::retention::DuePurges {
+            purged: crate::retention::purge_survey(&db, slug, now).await?.into_iter().collect(),
+            failed: Vec::new(),
+        },
         None => crate::retention::purge_due(&db, days.unwrap_or(config.retention_days), now).await?,
     };
+    let purged = due.purged;
     let sessions = crate::retention::purge_sessions(&db, now).await?;
-    match (slug, purged.is_empty()) {
+    match (slug, purged.is_empty() && due.failed.is_empty()) {
         (Some(slug), true) => println!("'{slug}' was al opgeschoond"),
         (None, true) => println!("geen gesloten vragenlijst waarvan de bewaartermijn voorbij is"),
         _ => {}
@@ -397,6 +401,10 @@ pub async fn purge(config: &Config, slug: Option<&str>, days: Option<u32>) -> an
         );
     }
     println!("{sessions} verlopen sessies verwijderd");
+    for (survey, error) in &due.failed {
+        eprintln!("'{survey}' kon niet worden opgeschoond: {error}");
+    }
+    anyhow::ensure!(due.failed.is_empty(), "{} vragenlijst(en) niet opgeschoond", due.failed.len());
     Ok(())
 }
 

@@ -28,6 +28,9 @@ pub struct Config {
     pub mail_retry: chrono::Duration,
 }
 
+const DAY_SECONDS: i64 = 24 * 60 * 60;
+const MAX_RETENTION_DAYS: u64 = 36_500;
+
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
@@ -44,17 +47,19 @@ impl Config {
             smtp_url: var("PEILING_SMTP_URL"),
             mail_from: var("PEILING_MAIL_FROM").unwrap_or_else(|| "Onderzoek <onderzoek@example.org>".to_string()),
             listen: var("PEILING_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".to_string()),
+            // Capped at a day, a century and a day: larger values mean "long" and must not
+            // overflow the date arithmetic they go into.
             mail_lease: var("PEILING_MAIL_LEASE_SECONDS")
                 .and_then(|s| s.parse::<i64>().ok())
                 .filter(|s| *s > 0)
-                .map_or(crate::mail::outbox::LEASE, chrono::Duration::seconds),
+                .map_or(crate::mail::outbox::LEASE, |s| chrono::Duration::seconds(s.min(DAY_SECONDS))),
             retention_days: var("PEILING_RETENTION_DAYS")
-                .and_then(|s| s.parse::<u32>().ok())
-                .unwrap_or(crate::retention::DEFAULT_DAYS),
+                .and_then(|s| s.parse::<u64>().ok())
+                .map_or(crate::retention::DEFAULT_DAYS, |d| d.min(MAX_RETENTION_DAYS) as u32),
             mail_retry: var("PEILING_MAIL_RETRY_SECONDS")
                 .and_then(|s| s.parse::<i64>().ok())
                 .filter(|s| *s > 0)
-                .map_or(crate::mail::outbox::RETRY, chrono::Duration::seconds),
+                .map_or(crate::mail::outbox::RETRY, |s| chrono::Duration::seconds(s.min(DAY_SECONDS))),
         }
     }
 

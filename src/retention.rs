@@ -35,13 +35,20 @@ pub struct Purged {
 
 /// The moment a closed survey's personal data is due for deletion.
 pub fn due_at(closed_at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
-    closed_at + Duration::days(i64::from(days))
+    closed_at.checked_add_signed(Duration::days(i64::from(days))).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
-/// Purges every closed survey whose retention period has passed. Returns what was removed,
-/// per survey.
-pub async fn purge_due(db: &DatabaseConnection, days: u32, now: DateTime<Utc>) -> Result<Vec<Purged>, StoreError> {
-    let cutoff = now - Duration::days(i64::from(days));
+/// What a purge of every due survey did: the surveys purged, and those whose purge failed
+/// (each with its reason); one survey that cannot be purged does not hold up the others.
+#[derive(Debug, Default)]
+pub struct DuePurges {
+    pub purged: Vec<Purged>,
+    pub failed: Vec<(String, StoreError)>,
+}
+
+/// Purges every closed survey whose retention period has passed.
+pub async fn purge_due(db: &DatabaseConnection, days: u32, now: DateTime<Utc>) -> Result<DuePurges, StoreError> {
+    let cutoff = now.checked_sub_signed(Duration::days(i64::from(days))).unwrap_or(DateTime::<Utc>::MIN_UTC);
     let rows = db
         .query_all_raw(statement(
             db,
@@ -49,14 +56,16 @@ pub async fn purge_due(db: &DatabaseConnection, days: u32, now: DateTime<Utc>) -
             vec![Status::Closed.as_str().into(), cutoff.into()],
         ))
         .await?;
-    let mut purged = Vec::new();
+    let mut out = DuePurges::default();
     for row in rows {
         let slug: String = row.try_get_by_index(0)?;
-        if let Some(done) = purge_survey(db, &slug, now).await? {
-            purged.push(done);
+        match purge_survey(db, &slug, now).await {
+            Ok(Some(done)) => out.purged.push(done),
+            Ok(None) => {}
+            Err(e) => out.failed.push((slug, e)),
         }
     }
-    Ok(purged)
+    Ok(out)
 }
 
 /// Purges one closed survey now, whatever its closing date (a researcher's explicit request).

@@ -36,9 +36,17 @@ pub async fn run(config: Config, db: DatabaseConnection) -> anyhow::Result<()> {
     }
 }
 
-/// One pass of the loop; public so tests can run a round without a server.
+/// One pass of the loop; public so tests can run a round without a server. A failing step
+/// does not keep the others from running: whatever goes wrong with closing or purging, the
+/// mail goes out. The first failure is returned after all steps ran.
 pub async fn round(db: &DatabaseConnection, delivery: &Delivery<'_>, retention_days: u32) -> anyhow::Result<()> {
     let now = Utc::now();
+    let housekeeping = housekeeping(db, retention_days, now).await;
+    let mail = mail(db, delivery).await;
+    housekeeping.and(mail)
+}
+
+async fn housekeeping(db: &DatabaseConnection, retention_days: u32, now: chrono::DateTime<Utc>) -> anyhow::Result<()> {
     let closed = lifecycle::close_expired(db, now).await?;
     if closed > 0 {
         tracing::info!(surveys = closed, "closed surveys whose closing moment passed");
@@ -47,7 +55,11 @@ pub async fn round(db: &DatabaseConnection, delivery: &Delivery<'_>, retention_d
     if reminders > 0 {
         tracing::info!(messages = reminders, "queued scheduled reminders");
     }
-    for purged in retention::purge_due(db, retention_days, now).await? {
+    let due = retention::purge_due(db, retention_days, now).await?;
+    for (survey, error) in &due.failed {
+        tracing::warn!(%survey, %error, "could not delete personal data after the retention period; trying again");
+    }
+    for purged in due.purged {
         tracing::info!(
             survey = %purged.slug,
             invitees = purged.invitees,
@@ -61,6 +73,13 @@ pub async fn round(db: &DatabaseConnection, delivery: &Delivery<'_>, retention_d
     if sessions > 0 {
         tracing::info!(sessions, "removed expired sign-in sessions");
     }
+    match due.failed.into_iter().next() {
+        Some((survey, error)) => Err(anyhow::anyhow!("purging '{survey}': {error}")),
+        None => Ok(()),
+    }
+}
+
+async fn mail(db: &DatabaseConnection, delivery: &Delivery<'_>) -> anyhow::Result<()> {
     let sent = outbox::drain(db, delivery, 50, &|_| {}).await?;
     crate::metrics::observe_mail(sent.sent, sent.retrying, sent.failed);
     if sent.sent + sent.failed + sent.retrying > 0 {

@@ -34,6 +34,10 @@ impl MigrationTrait for Migration {
                 Table::alter().table("invitees").add_column(timestamp_with_time_zone_null("submitted_at")).to_owned(),
             )
             .await?;
+        // The moment is gone for good; the invitee's own creation time stands in, so that after
+        // a rollback those who answered still get no reminder and cannot answer twice.
+        let db = manager.get_connection();
+        db.execute_unprepared("UPDATE invitees SET submitted_at = created_at WHERE submitted").await?;
         manager.alter_table(Table::alter().table("invitees").drop_column("submitted").to_owned()).await?;
         Ok(())
     }

@@ -30,12 +30,29 @@ fn request_id(request: &ServiceRequest) -> String {
     }
 }
 
+/// The standard methods by name, any other as `OTHER`: a client may send any token as a
+/// method, and each would otherwise become a metrics series of its own.
+fn method_label(method: &actix_web::http::Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "PATCH" => "PATCH",
+        "OPTIONS" => "OPTIONS",
+        "CONNECT" => "CONNECT",
+        "TRACE" => "TRACE",
+        _ => "OTHER",
+    }
+}
+
 pub async fn requests(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
     let id = request_id(&request);
-    let method = request.method().to_string();
+    let method = method_label(request.method());
     // Unmatched paths share one label, so scanners cannot blow up the metrics.
     let route = request.match_pattern().unwrap_or_else(|| "unmatched".to_string());
     let span = tracing::info_span!("request", id = %id, method = %method, route = %route);
@@ -46,7 +63,7 @@ pub async fn requests(
     match result {
         Ok(mut response) => {
             let status = response.status().as_u16();
-            crate::metrics::observe_request(&method, &route, status, seconds);
+            crate::metrics::observe_request(method, &route, status, seconds);
             if status >= 500 {
                 tracing::warn!(status, ms = seconds * 1000.0, "request failed");
             } else {
@@ -59,7 +76,7 @@ pub async fn requests(
         }
         Err(e) => {
             let status = e.as_response_error().status_code().as_u16();
-            crate::metrics::observe_request(&method, &route, status, seconds);
+            crate::metrics::observe_request(method, &route, status, seconds);
             tracing::warn!(status, ms = seconds * 1000.0, "request failed");
             Err(e)
         }

@@ -74,3 +74,29 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
     assert_eq!(row("PRAGMA journal_mode").await, "wal");
     assert_eq!(row("PRAGMA foreign_keys").await, "1");
 }
+
+async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let row = db.query_one_raw(peiling::db::statement(db, sql, vec![])).await.unwrap().unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+/// Undoing the anonymity migration must not make those who answered look as if they had not:
+/// they would get reminders and could answer again.
+#[tokio::test]
+async fn undoing_anonymity_keeps_who_answered() {
+    crate::on_both!("undoing_anonymity_keeps_who_answered", |db| {
+        crate::helpers::survey_with_invitees(&db, "m", 3).await;
+        sea_orm::ConnectionTrait::execute_unprepared(
+            &db,
+            "UPDATE invitees SET submitted = TRUE WHERE email = 'm0@example.org'",
+        )
+        .await
+        .unwrap();
+        Migrator::down(&db, Some(1)).await.unwrap();
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM invitees WHERE submitted_at IS NOT NULL").await, 1);
+        Migrator::up(&db, None).await.unwrap();
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM invitees WHERE submitted").await, 1);
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM invitees WHERE NOT submitted").await, 2);
+    });
+}

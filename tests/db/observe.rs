@@ -25,6 +25,9 @@ async fn probes_metrics_and_request_ids() {
         assert_ne!(forged.headers()["x-request-id"], "a b\tc");
 
         client.get(app.url("/s/nietbestaand")).send().await.unwrap();
+        // Any token is a valid method name; made-up ones share one label too.
+        let odd = reqwest::Method::from_bytes(b"VERZONNEN").unwrap();
+        client.request(odd, app.url("/healthz")).send().await.unwrap();
         let metrics = client.get(app.url("/metrics")).send().await.unwrap();
         assert_eq!(metrics.status(), StatusCode::OK);
         assert!(metrics.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
@@ -32,6 +35,7 @@ async fn probes_metrics_and_request_ids() {
         assert!(text.contains(r#"peiling_http_requests_total{method="GET",route="/healthz",status="200"}"#), "{text}");
         assert!(text.contains(r#"route="/s/{token}",status="404""#), "the pattern, not the path: {text}");
         assert!(!text.contains("nietbestaand"), "a path must not become a label");
+        assert!(!text.contains("VERZONNEN") && text.contains(r#"method="OTHER",route="/healthz""#), "{text}");
         assert!(text.contains("peiling_http_request_duration_seconds_bucket"));
         // The three invitations were sent by the test; the whole outbox is counted by status.
         assert!(text.contains(r#"peiling_mail_messages{status="sent"} 3"#), "{text}");

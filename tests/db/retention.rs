@@ -70,10 +70,12 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_report_stay
         // A day before the period ends nothing happens; a day after, everything due goes.
         let early =
             retention::purge_due(&db, 30, retention::due_at(closed_at, 30) - chrono::Duration::days(1)).await.unwrap();
-        assert!(early.is_empty());
+        assert!(early.purged.is_empty() && early.failed.is_empty());
         assert_eq!(count(&db, "SELECT COUNT(*) FROM invitation_tokens").await, 143);
         let purged =
             retention::purge_due(&db, 30, retention::due_at(closed_at, 30) + chrono::Duration::days(1)).await.unwrap();
+        assert!(purged.failed.is_empty());
+        let purged = purged.purged;
         assert_eq!(purged.len(), 1);
         assert_eq!((purged[0].invitees, purged[0].tokens), (143, 143));
         assert_eq!(purged[0].texts as usize, originals.len());
@@ -120,7 +122,7 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_report_stay
         assert_eq!(edited[0].original, peiling::review::PURGED_ORIGINAL);
 
         // Purging again changes nothing; the survey records when it happened.
-        assert!(retention::purge_due(&db, 0, chrono::Utc::now()).await.unwrap().is_empty());
+        assert!(retention::purge_due(&db, 0, chrono::Utc::now()).await.unwrap().purged.is_empty());
         let row = peiling::store::surveys::load(&db, &slug).await.unwrap().row;
         assert!(row.purged_at.is_some());
     });
@@ -152,6 +154,34 @@ async fn the_background_round_purges_due_surveys_and_expired_sessions() {
         let kept: String = entity::session::Entity::find().one(&db).await.unwrap().unwrap().csrf;
         assert_eq!(kept, current);
     });
+}
+
+/// A closed survey that cannot be purged (here its stored definition no longer reads) is
+/// reported and tried again next round; meanwhile another survey's invitations still go out.
+#[tokio::test]
+async fn a_survey_that_cannot_be_purged_does_not_stop_the_mail() {
+    on_both!("a_survey_that_cannot_be_purged_does_not_stop_the_mail", |db| {
+        let (broken, _) = crate::helpers::open_with_tokens(&db, 2).await;
+        peiling::invitations::lifecycle::close(&db, &broken, chrono::Utc::now()).await.unwrap();
+        let sql = format!("UPDATE surveys SET frozen_definition = 'kapot =' WHERE id = {}", broken.row.id);
+        db.execute_unprepared(&sql).await.unwrap();
+        let other = crate::helpers::survey_of_with_invitees(&db, &other_definition(), "ander", 3).await;
+        let now = chrono::Utc::now();
+        peiling::invitations::lifecycle::open(&db, &other, now + chrono::Duration::days(7), now).await.unwrap();
+
+        let memory = Memory::default();
+        let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
+        let delivery = crate::helpers::delivery(&memory, &composer, "test");
+        let error = peiling::workers::round(&db, &delivery, 0).await.unwrap_err().to_string();
+        assert!(error.contains(&broken.row.slug), "{error}");
+        assert_eq!(memory.0.lock().unwrap().len(), 3, "the other survey's invitations went out");
+        let again = retention::purge_due(&db, 0, chrono::Utc::now()).await.unwrap();
+        assert_eq!((again.purged.len(), again.failed.len()), (0, 1), "still due, tried again");
+    });
+}
+
+fn other_definition() -> String {
+    MAATWERKBUDGET_2021.definition.replacen("id = \"maatwerkbudget-2021\"", "id = \"tweede-peiling\"", 1)
 }
 
 #[tokio::test]

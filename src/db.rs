@@ -16,8 +16,33 @@ pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connects and runs pending migrations, so every command works on a fresh database.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let db = connect_only(url).await?;
-    Migrator::up(&db, None).await.context("could not bring the database schema up to date")?;
+    migrate(url, &db).await.context("could not bring the database schema up to date")?;
     Ok(db)
+}
+
+/// Any number, the same in every peiling process: the key of the lock migrations run under.
+const MIGRATION_LOCK: i64 = 0x7065_696c_696e_67;
+
+/// Runs pending migrations. On PostgreSQL, where several instances may start at once, they
+/// take turns under an advisory lock; the later ones then find nothing left to do. The lock
+/// belongs to a session, so it is taken on a connection of its own.
+async fn migrate(url: &str, db: &DatabaseConnection) -> anyhow::Result<()> {
+    if !is_postgres(db) {
+        Migrator::up(db, None).await?;
+        return Ok(());
+    }
+    let mut options = ConnectOptions::new(url.to_string());
+    options.sqlx_logging(false).acquire_timeout(ACQUIRE_TIMEOUT).max_connections(1).min_connections(1);
+    let session = Database::connect(options).await?;
+    let lock = |sql: &str| statement(&session, sql, vec![MIGRATION_LOCK.into()]);
+    session.execute_raw(lock("SELECT pg_advisory_lock($1)")).await?;
+    let migrated = Migrator::up(&session, None).await;
+    // Closing the session would release the lock too; unlocking says so.
+    let unlocked = session.execute_raw(lock("SELECT pg_advisory_unlock($1)")).await;
+    session.close().await?;
+    migrated?;
+    unlocked?;
+    Ok(())
 }
 
 /// Connects without touching the schema (for `peiling migrate` and migration tests).

@@ -100,3 +100,22 @@ async fn undoing_anonymity_keeps_who_answered() {
         assert_eq!(count(&db, "SELECT COUNT(*) FROM invitees WHERE NOT submitted").await, 2);
     });
 }
+
+/// Several instances starting at once against a fresh (or not yet migrated) PostgreSQL
+/// database: each brings the schema up to date, none fails because another is doing the same.
+#[tokio::test]
+async fn instances_starting_at_once_migrate_one_after_the_other() {
+    let Some(test) = TestDb::postgres("instances_starting_at_once_migrate_one_after_the_other").await else { return };
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let url = test.url.clone();
+            tokio::spawn(async move { db::connect(&url).await.map_err(|e| format!("{e:#}")) })
+        })
+        .collect();
+    let mut connections = Vec::new();
+    for start in starts {
+        connections.push(start.await.unwrap().expect("every instance starts"));
+    }
+    assert_eq!(tables(&connections[0]).await, TABLES);
+    test.drop_db(connections).await;
+}

@@ -205,23 +205,37 @@ pub async fn login(
         verify_password(password, &DUMMY_HASH);
         return Err(LoginError::Refused);
     };
-    if user.locked_until.is_some_and(|until| until > now) {
+    // Every try is counted before the password is checked, and only while the account is not
+    // locked and has tries left. So a burst of guesses sent at once, to one process or to
+    // several, gets at most `MAX_FAILED_LOGINS` checks; the rest are refused unchecked.
+    let reserved = db
+        .execute_raw(crate::db::statement(
+            db,
+            "UPDATE users SET failed_logins = failed_logins + 1 \
+             WHERE id = $1 AND failed_logins < $2 AND (locked_until IS NULL OR locked_until <= $3)",
+            vec![user.id.into(), MAX_FAILED_LOGINS.into(), now.into()],
+        ))
+        .await?;
+    let lock = || async {
+        // Tries used up and no lock yet: lock now and count afresh once the lock ends. Run by
+        // the failure that used the last try, and by any try refused for want of one, so a
+        // process that died mid-check cannot leave the account stuck without tries or lock.
+        let until = now + chrono::Duration::minutes(LOCK_MINUTES);
+        db.execute_raw(crate::db::statement(
+            db,
+            "UPDATE users SET locked_until = $1, failed_logins = 0 \
+             WHERE id = $2 AND failed_logins >= $3 AND (locked_until IS NULL OR locked_until <= $4)",
+            vec![until.into(), user.id.into(), MAX_FAILED_LOGINS.into(), now.into()],
+        ))
+        .await
+    };
+    if reserved.rows_affected() == 0 {
         verify_password(password, &DUMMY_HASH);
+        lock().await?;
         return Err(LoginError::Refused);
     }
     if !verify_password(password, &user.password_hash) {
-        // Counted in the database, not from the row read above: failures that arrive at once
-        // (several processes, or workers of one) each count, and the fifth locks.
-        let locked = now + chrono::Duration::minutes(LOCK_MINUTES);
-        db.execute_raw(crate::db::statement(
-            db,
-            "UPDATE users SET \
-             locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END, \
-             failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END \
-             WHERE id = $3",
-            vec![MAX_FAILED_LOGINS.into(), locked.into(), user.id.into()],
-        ))
-        .await?;
+        lock().await?;
         return Err(LoginError::Refused);
     }
     user::Entity::update_many()

@@ -21,7 +21,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 }
 
 /// Any number, the same in every peiling process: the key of the lock migrations run under.
-const MIGRATION_LOCK: i64 = 0x7065_696c_696e_67;
+const MIGRATION_LOCK: i64 = 0x0070_6569_6c69_6e67;
 
 /// Runs pending migrations. On PostgreSQL, where several instances may start at once, they
 /// take turns under an advisory lock; the later ones then find nothing left to do. The lock

@@ -15,6 +15,7 @@ use peiling::mail::outbox;
 use peiling::mail::sink::{Faults, Sink};
 use peiling::mail::transport::Smtp;
 use reqwest::{Client, StatusCode};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -281,5 +282,36 @@ async fn five_wrong_passwords_at_once_lock_the_account() {
         }
         let right = accounts::login(&db, email.as_str(), PASSWORD, now).await;
         assert!(matches!(right, Err(accounts::LoginError::Refused)), "the account is locked");
+    });
+}
+
+/// A burst of guesses at once: at most five are checked, the rest find no tries left. The
+/// account ends locked with its count started afresh, and the lock ends on time.
+#[tokio::test]
+async fn a_burst_of_guesses_gets_five_checks_and_a_lock_that_ends() {
+    on_both!("a_burst_of_guesses_gets_five_checks_and_a_lock_that_ends", |db| {
+        let email = EmailAddress::parse("burst@example.org").unwrap();
+        accounts::add_user(&db, &email, PASSWORD, Role::Researcher, chrono::Utc::now()).await.unwrap();
+        let now = chrono::Utc::now();
+        let attempts = (0..8).map(|_| accounts::login(&db, email.as_str(), "fout!", now));
+        let results = futures_util::future::join_all(attempts).await;
+        for r in &results {
+            assert!(matches!(r, Err(accounts::LoginError::Refused)), "{:?}", r.as_ref().err());
+        }
+        assert!(accounts::login(&db, email.as_str(), PASSWORD, now).await.is_err(), "locked");
+        let user = entity::user::Entity::find().filter(entity::user::Column::Email.eq(email.as_str())).one(&db);
+        let user = user.await.unwrap().unwrap();
+        assert_eq!(user.failed_logins, 0, "the count starts afresh under the lock");
+        assert!(user.locked_until.is_some_and(|t| t > now));
+        let later = now + chrono::Duration::minutes(accounts::LOCK_MINUTES + 1);
+        assert!(accounts::login(&db, email.as_str(), PASSWORD, later).await.is_ok(), "the lock ends");
+
+        // A process that died after counting a try but before checking it cannot leave the
+        // account without tries and without a lock for good.
+        let stuck = format!("UPDATE users SET failed_logins = {}, locked_until = NULL", accounts::MAX_FAILED_LOGINS);
+        db.execute_unprepared(&stuck).await.unwrap();
+        assert!(accounts::login(&db, email.as_str(), PASSWORD, later).await.is_err(), "no tries left: locked");
+        let after = later + chrono::Duration::minutes(accounts::LOCK_MINUTES + 1);
+        assert!(accounts::login(&db, email.as_str(), PASSWORD, after).await.is_ok());
     });
 }

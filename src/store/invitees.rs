@@ -40,7 +40,11 @@ pub async fn add_all(
                 ..Default::default()
             });
         }
-        invitee::Entity::insert_many(batch).exec(&txn).await?;
+        // The import checked the addresses before; another import at the same moment may still
+        // have added one of them since, and the unique index on (survey, email) says so.
+        invitee::Entity::insert_many(batch).exec(&txn).await.map_err(|e| {
+            if crate::db::is_unique_violation(&e) { StoreError::AddedMeanwhile } else { StoreError::Db(e) }
+        })?;
     }
     txn.commit().await?;
     Ok(count)

@@ -22,6 +22,11 @@ pub enum StoreError {
     Corrupt(String, String),
     #[error("vragenlijst '{0}' is nog niet gesloten; persoonsgegevens worden pas na het sluiten verwijderd")]
     NotClosed(String),
+    #[error(
+        "een of meer adressen zijn intussen al toegevoegd, door een import die tegelijk liep; \
+         er is niets geïmporteerd: bekijk de lijst en importeer opnieuw"
+    )]
+    AddedMeanwhile,
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
 }

@@ -62,7 +62,11 @@ pub async fn create(db: &impl TransactionTrait, source: &str, now: DateTime<Utc>
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| {
+        // PostgreSQL lets two creations pass the check above at once; the unique code stops one.
+        if crate::db::is_unique_violation(&e) { StoreError::SurveyExists(questionnaire.id.clone()) } else { e.into() }
+    })?;
     let mut groups = Vec::new();
     for (position, group) in questionnaire.groups.iter().enumerate() {
         groups.push(

@@ -112,6 +112,7 @@ pub async fn progress(state: State, request: HttpRequest, slug: Path<String>) ->
 #[utoipa::path(post, path = "/api/v1/surveys/{survey}/invitees", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     request_body(content = String, content_type = "text/csv", description = "email;team[;naam], UTF-8, at most 10 MB"),
     responses((status = 201, body = crate::web::openapi::Imported), (status = 400, description = "the body broke off", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody),
+        (status = 409, description = "another import added one of the addresses at the same moment; nothing imported", body = crate::web::openapi::ErrorBody),
         (status = 413, description = "a file over 10 MB; nothing imported", body = crate::web::openapi::ErrorBody),
         (status = 422, description = "the first 100 bad rows with their lines and how many there are; nothing imported", body = crate::web::openapi::ErrorBody)))]
 /// Imports a CSV invitee list (the request body): every row or none; 422 lists the bad rows.
@@ -160,6 +161,9 @@ pub async fn import(
             Err(error)
         }
         Err(ImportError::TooLarge) => Err(too_large()),
+        Err(ImportError::Store(e @ StoreError::AddedMeanwhile)) => {
+            Err(ApiError::new(StatusCode::CONFLICT, "added_meanwhile", e.to_string()))
+        }
         Err(ImportError::Store(e)) => Err(e.into()),
     }
 }

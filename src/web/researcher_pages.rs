@@ -343,6 +343,10 @@ pub async fn import(
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
         }
         Err(ImportError::TooLarge) => Err(PageError::TooLarge { limit: upload::MAX_UPLOAD }),
+        Err(ImportError::Store(e @ StoreError::AddedMeanwhile)) => {
+            let body = dashboard(&state, &user, &survey, Some(e.to_string()), Vec::new(), csv).await?;
+            Ok(html(StatusCode::CONFLICT, body))
+        }
         Err(ImportError::Store(e)) => Err(e.into()),
     }
 }

@@ -73,3 +73,22 @@ async fn an_invitee_file_with_one_bad_row_imports_nothing() {
         assert_eq!(invitee::Entity::find().count(&db).await.unwrap(), 2);
     });
 }
+
+/// Two imports at once both pass the duplicate check before either stores anything; the
+/// unique index stops the second, which then says so and stores nothing.
+#[tokio::test]
+async fn an_address_added_meanwhile_by_another_import_refuses_the_whole_list() {
+    on_both!("an_address_added_meanwhile_by_another_import_refuses_the_whole_list", |db| {
+        let survey = crate::helpers::survey_with_invitees(&db, "eerder", 2).await;
+        let person = |email: &str| NewInvitee {
+            email: EmailAddress::parse(email).unwrap(),
+            name: None,
+            group: survey.groups[0].code.clone(),
+        };
+        let list = vec![person("nieuw@example.org"), person("eerder1@example.org")];
+        let refused = store::invitees::add_all(&db, &survey, list, chrono::Utc::now()).await.unwrap_err();
+        assert!(matches!(refused, StoreError::AddedMeanwhile), "{refused:?}");
+        assert!(refused.to_string().contains("niets geïmporteerd"));
+        assert_eq!(invitee::Entity::find().count(&db).await.unwrap(), 2, "nothing of the list stayed");
+    });
+}

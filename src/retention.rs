@@ -79,7 +79,17 @@ pub async fn purge_survey(
     if survey.status() != Status::Closed {
         return Err(StoreError::NotClosed(slug.to_string()));
     }
+    if survey.row.purged_at.is_some() {
+        return Ok(None);
+    }
     let id = survey.row.id;
+    // The slow part, anonymising, runs before the write transaction: on SQLite that holds the
+    // one write lock, and submissions to other surveys wait for it. A closed survey's texts
+    // and names no longer change, so the work is still right when the transaction starts;
+    // reviews added here for printed texts are harmless if another process purges first.
+    let anonymiser = review::anonymiser_for(db, id).await?;
+    review::prepare(db, id, &printed_questions(&survey), &anonymiser, now).await?;
+    let unreviewed = anonymise_unreviewed(db, id, &anonymiser).await?;
     let txn = crate::db::begin_write(db).await?;
     let claimed = txn
         .execute_raw(statement(
@@ -91,10 +101,6 @@ pub async fn purge_survey(
     if claimed.rows_affected() == 0 {
         return Ok(None);
     }
-    // Texts the report could print are anonymised before the names they are checked against go.
-    let questions = printed_questions(&survey);
-    let anonymiser = review::anonymiser_for(&txn, id).await?;
-    review::prepare(&txn, id, &questions, &anonymiser, now).await?;
     // The exports read the answers: from now on they carry the reviewed wording.
     let texts = run(
         &txn,
@@ -103,7 +109,14 @@ pub async fn purge_survey(
         id,
     )
     .await?;
-    let other_texts = anonymise_unreviewed(&txn, id, &anonymiser).await?;
+    let mut other_texts = 0;
+    for (answer_id, text) in unreviewed {
+        let values: Vec<Value> = vec![text.into(), answer_id.into()];
+        other_texts += txn
+            .execute_raw(statement(&txn, "UPDATE answers SET text = $1 WHERE id = $2", values))
+            .await?
+            .rows_affected();
+    }
     let tokens = run(
         &txn,
         "DELETE FROM invitation_tokens WHERE invitee_id IN (SELECT id FROM invitees WHERE survey_id = $1)",
@@ -130,13 +143,13 @@ pub async fn purge_survey(
     Ok(Some(Purged { slug: slug.to_string(), invitees, tokens, messages, texts, other_texts }))
 }
 
-/// Replaces every free text without a review (open answers the report does not print,
-/// "anders, namelijk" texts) by its anonymised form. Returns how many changed.
+/// The anonymised form of every free text without a review (open answers the report does not
+/// print, "anders, namelijk" texts) that the anonymiser changes, by answer id.
 async fn anonymise_unreviewed(
     db: &impl ConnectionTrait,
     survey_id: i32,
     anonymiser: &Anonymiser,
-) -> Result<u64, DbErr> {
+) -> Result<Vec<(i32, String)>, DbErr> {
     let rows = db
         .query_all_raw(statement(
             db,
@@ -146,14 +159,12 @@ async fn anonymise_unreviewed(
             vec![survey_id.into()],
         ))
         .await?;
-    let mut changed = 0;
+    let mut changed = Vec::new();
     for row in rows {
         let (answer_id, text): (i32, String) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
         let anonymised = anonymiser.redact(&text).text;
         if anonymised != text {
-            let values: Vec<Value> = vec![anonymised.into(), answer_id.into()];
-            db.execute_raw(statement(db, "UPDATE answers SET text = $1 WHERE id = $2", values)).await?;
-            changed += 1;
+            changed.push((answer_id, anonymised));
         }
     }
     Ok(changed)

@@ -56,9 +56,6 @@ async fn housekeeping(db: &DatabaseConnection, retention_days: u32, now: chrono:
         tracing::info!(messages = reminders, "queued scheduled reminders");
     }
     let due = retention::purge_due(db, retention_days, now).await?;
-    for (survey, error) in &due.failed {
-        tracing::warn!(%survey, %error, "could not delete personal data after the retention period; trying again");
-    }
     for purged in due.purged {
         tracing::info!(
             survey = %purged.slug,
@@ -73,10 +70,10 @@ async fn housekeeping(db: &DatabaseConnection, retention_days: u32, now: chrono:
     if sessions > 0 {
         tracing::info!(sessions, "removed expired sign-in sessions");
     }
-    match due.failed.into_iter().next() {
-        Some((survey, error)) => Err(anyhow::anyhow!("purging '{survey}': {error}")),
-        None => Ok(()),
-    }
+    // Returned, not logged here: `run` logs a failed round once and tries again next round.
+    let failed: Vec<String> = due.failed.iter().map(|(survey, error)| format!("purging '{survey}': {error}")).collect();
+    anyhow::ensure!(failed.is_empty(), "{}", failed.join("; "));
+    Ok(())
 }
 
 async fn mail(db: &DatabaseConnection, delivery: &Delivery<'_>) -> anyhow::Result<()> {

@@ -60,8 +60,11 @@ pub async fn connect_only(url: &str) -> anyhow::Result<DatabaseConnection> {
     if url.starts_with("sqlite:") {
         // WAL lets readers (the live dashboard) work while a writer commits; the busy timeout
         // makes concurrent writers wait their turn instead of failing with "database is locked".
+        // `secure_delete` overwrites a deleted row's bytes with zeros, so a draft, an address or
+        // an original text that peiling deletes is not still readable in the file.
         options.map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(SqliteJournalMode::Wal)
+            o.pragma("secure_delete", "ON")
+                .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))

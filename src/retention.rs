@@ -8,11 +8,13 @@
 //!
 //! Every survey is purged in one transaction that starts by setting `purged_at` where it is
 //! still empty, so several peiling processes running the same loop purge each survey once.
+//! After it commits, the database files are cleaned of what it deleted (`store::forget`).
 
 use crate::anonymise::Anonymiser;
 use crate::db::statement;
 use crate::review;
 use crate::store::StoreError;
+use crate::store::forget;
 use crate::store::surveys::{self, Status};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
@@ -69,7 +71,8 @@ pub async fn purge_due(db: &DatabaseConnection, days: u32, now: DateTime<Utc>) -
 }
 
 /// Purges one closed survey now, whatever its closing date (a researcher's explicit request).
-/// `None` when another process purged it first or it was purged before.
+/// `None` when another process purged it first or it was purged before; the files are cleaned
+/// then too, so asking again is how a cleaning that failed is tried again.
 pub async fn purge_survey(
     db: &DatabaseConnection,
     slug: &str,
@@ -80,6 +83,7 @@ pub async fn purge_survey(
         return Err(StoreError::NotClosed(slug.to_string()));
     }
     if survey.row.purged_at.is_some() {
+        clean_files(db, slug).await?;
         return Ok(None);
     }
     let id = survey.row.id;
@@ -126,8 +130,8 @@ pub async fn purge_survey(
     // The rows stay: the report's response rate per team counts them.
     let invitees = run(
         &txn,
-        "UPDATE invitees SET email = 'verwijderd-' || CAST(id AS TEXT), name = NULL, draft = NULL, \
-         draft_saved_at = NULL, last_reminded_at = NULL WHERE survey_id = $1",
+        "UPDATE invitees SET email = 'verwijderd-' || CAST(id AS TEXT), name = NULL, last_reminded_at = NULL \
+         WHERE survey_id = $1",
         id,
     )
     .await?;
@@ -139,8 +143,18 @@ pub async fn purge_survey(
         id,
     )
     .await?;
+    // Closing deleted them already; a survey closed before that rule still has its drafts.
+    forget::delete_drafts(&txn, id).await?;
     txn.commit().await?;
+    clean_files(db, slug).await?;
     Ok(Some(Purged { slug: slug.to_string(), invitees, tokens, messages, texts, other_texts }))
+}
+
+/// What was deleted must not stay readable in the files (see `store::forget`).
+async fn clean_files(db: &DatabaseConnection, slug: &str) -> Result<(), StoreError> {
+    forget::clean_files(db, forget::After::Purge)
+        .await
+        .map_err(|e| StoreError::FilesNotCleaned { survey: slug.to_string(), reason: e.to_string() })
 }
 
 /// The anonymised form of every free text without a review (open answers the report does not
@@ -149,7 +163,7 @@ async fn anonymise_unreviewed(
     db: &impl ConnectionTrait,
     survey_id: i32,
     anonymiser: &Anonymiser,
-) -> Result<Vec<(i32, String)>, DbErr> {
+) -> Result<Vec<(i64, String)>, DbErr> {
     let rows = db
         .query_all_raw(statement(
             db,
@@ -161,7 +175,7 @@ async fn anonymise_unreviewed(
         .await?;
     let mut changed = Vec::new();
     for row in rows {
-        let (answer_id, text): (i32, String) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        let (answer_id, text): (i64, String) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
         let anonymised = anonymiser.redact(&text).text;
         if anonymised != text {
             changed.push((answer_id, anonymised));

@@ -1,8 +1,12 @@
 //! The researcher's review of the free texts a report prints (casussen, quoted open answers):
 //! each text is anonymised automatically, the researcher compares it with the original, edits
 //! the anonymised text if needed and decides "opnemen" or "niet opnemen". Only included texts
-//! reach the report, casussen numbered in the order of the responses. The original is never
-//! printed.
+//! reach the report. The original is never printed.
+//!
+//! The texts are numbered (and printed) in the order their reviews were made, and those are made
+//! question by question in the alphabetical order of the texts: an order that says nothing about
+//! who answered when, is the same every time the same answers are reported, and does not change
+//! when a text is edited or its original purged.
 
 use crate::anonymise::{Anonymiser, Found};
 use crate::report::ReportDefinition;
@@ -47,7 +51,7 @@ impl Decision {
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Item {
-    /// 1-based, in the order of the responses.
+    /// 1-based, in the order of the reviews (see the module header).
     pub number: usize,
     #[serde(skip)]
     review_id: i32,
@@ -104,8 +108,6 @@ fn answers_of(survey_id: i32, questions: &[String]) -> sea_orm::Select<answer::E
         .filter(answer::Column::Question.is_in(questions.iter().cloned()))
         .filter(answer::Column::Text.is_not_null())
         .filter(answer::Column::ResponseId.in_subquery(responses))
-        .order_by_asc(answer::Column::ResponseId)
-        .order_by_asc(answer::Column::Id)
 }
 
 /// Anonymises every casus text that has no review yet. Returns how many were added.
@@ -116,7 +118,7 @@ pub async fn prepare(
     anonymiser: &Anonymiser,
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
-    let done: Vec<i32> = text_review::Entity::find()
+    let done: Vec<i64> = text_review::Entity::find()
         .select_only()
         .column(text_review::Column::AnswerId)
         .filter(text_review::Column::SurveyId.eq(survey_id))
@@ -124,7 +126,11 @@ pub async fn prepare(
         .all(db)
         .await?;
     let mut added = 0;
-    for a in answers_of(survey_id, questions).all(db).await? {
+    // Sorted here rather than in SQL, so that SQLite and PostgreSQL (whose collations differ)
+    // number the texts alike.
+    let mut answers = answers_of(survey_id, questions).all(db).await?;
+    answers.sort_by(|a, b| (&a.question, &a.text).cmp(&(&b.question, &b.text)));
+    for a in answers {
         let Some(original) = a.text.as_deref().filter(|t| !t.trim().is_empty()) else { continue };
         if done.contains(&a.id) {
             continue;
@@ -178,19 +184,24 @@ async fn items(
     survey_id: i32,
     anonymiser: Option<&Anonymiser>,
 ) -> Result<Vec<Item>, StoreError> {
-    let reviews = text_review::Entity::find().filter(text_review::Column::SurveyId.eq(survey_id)).all(db).await?;
+    let reviews = text_review::Entity::find()
+        .filter(text_review::Column::SurveyId.eq(survey_id))
+        .order_by_asc(text_review::Column::Id)
+        .all(db)
+        .await?;
     // After the purge the answer holds the reviewed wording, no longer the original.
     let purged = purged(db, survey_id).await?;
-    let by_answer: HashMap<i32, text_review::Model> = reviews.into_iter().map(|r| (r.answer_id, r)).collect();
     let questions: Vec<String> = {
-        let mut q: Vec<String> = by_answer.values().map(|r| r.question.clone()).collect();
+        let mut q: Vec<String> = reviews.iter().map(|r| r.question.clone()).collect();
         q.sort();
         q.dedup();
         q
     };
+    let answers: HashMap<i64, answer::Model> =
+        answers_of(survey_id, &questions).all(db).await?.into_iter().map(|a| (a.id, a)).collect();
     let mut items = Vec::new();
-    for a in answers_of(survey_id, &questions).all(db).await? {
-        let Some(review) = by_answer.get(&a.id) else { continue };
+    for review in &reviews {
+        let Some(a) = answers.get(&review.answer_id) else { continue };
         items.push(Item {
             number: items.len() + 1,
             review_id: review.id,
@@ -273,7 +284,7 @@ pub async fn update(
     items.into_iter().nth(number - 1).ok_or(ReviewError::NoSuchItem(number))
 }
 
-/// The included texts per question, in response order, as the report prints them.
+/// The included texts per question, in the order of the reviews, as the report prints them.
 pub async fn included(db: &impl ConnectionTrait, survey_id: i32) -> Result<HashMap<String, Vec<String>>, StoreError> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
     for item in items(db, survey_id, None).await?.into_iter().filter(|i| i.decision == Decision::Include) {

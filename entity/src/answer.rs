@@ -4,9 +4,10 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "answers")]
 pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i32,
-    pub response_id: i32,
+    /// Random, like the response's.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: i64,
+    pub response_id: i64,
     pub question: String,
     pub option: Option<String>,
     pub number: Option<i64>,

@@ -10,9 +10,6 @@ pub struct Model {
     pub group_id: i32,
     pub email: String,
     pub name: Option<String>,
-    #[sea_orm(column_type = "Text", nullable)]
-    pub draft: Option<String>,
-    pub draft_saved_at: Option<DateTimeUtc>,
     /// Whether this person submitted; deliberately no time (see the anonymity migration).
     pub submitted: bool,
     pub last_reminded_at: Option<DateTimeUtc>,

@@ -2,6 +2,7 @@
 
 pub mod answer;
 pub mod api_token;
+pub mod draft;
 pub mod invitation_token;
 pub mod invitee;
 pub mod invitee_group;

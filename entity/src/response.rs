@@ -4,11 +4,11 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "responses")]
 pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i32,
+    /// Random, so that it says nothing about the order of arrival.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: i64,
     pub survey_id: i32,
     pub group_id: i32,
-    pub submitted_at: DateTimeUtc,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i32,
     pub survey_id: i32,
     #[sea_orm(unique)]
-    pub answer_id: i32,
+    pub answer_id: i64,
     pub question: String,
     #[sea_orm(column_type = "Text")]
     pub anonymised: String,

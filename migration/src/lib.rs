@@ -8,6 +8,7 @@ mod m20261123_000003_schedule_and_api_tokens;
 mod m20261123_000004_text_reviews;
 mod m20261123_000005_sessions_and_publications;
 mod m20261123_000006_anonymity_and_retention;
+mod m20261202_000007_drafts_apart_and_responses_unordered;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_text_reviews::Migration),
             Box::new(m20261123_000005_sessions_and_publications::Migration),
             Box::new(m20261123_000006_anonymity_and_retention::Migration),
+            Box::new(m20261202_000007_drafts_apart_and_responses_unordered::Migration),
         ]
     }
 }

@@ -14,8 +14,6 @@ pub enum ColumnKind {
     Flag,
     /// An option code (or the team's code); `Column::values` lists them in questionnaire order.
     Code,
-    /// The day of submission, YYYY-MM-DD.
-    Date,
     /// Free text typed by the respondent.
     Text,
 }
@@ -26,7 +24,6 @@ pub enum ColumnKind {
 pub(crate) enum Source {
     Sequence,
     Team,
-    Date,
     /// The chosen option's code.
     Code {
         question: usize,
@@ -65,7 +62,7 @@ pub struct Column {
     pub name: String,
     /// A valid, unique SPSS variable name for the same column.
     pub spss_name: String,
-    /// The question it comes from; `None` for `respons`, `team` and `ingevuld_op`.
+    /// The question it comes from; `None` for `respons` and `team`.
     pub question: Option<String>,
     /// What the column holds, in Dutch: the question text, with the option where it is about one.
     pub label: String,
@@ -92,7 +89,7 @@ fn with_option(question: &Question, label: &str) -> String {
     format!("{} - {label}", question.text)
 }
 
-/// The columns of a survey's export: `respons`, `team`, `ingevuld_op`, then per question in
+/// The columns of a survey's export: `respons`, `team`, then per question in
 /// questionnaire order:
 /// - one answer (single, yes/no, labelled scale): `<Q>` with the option code, plus `<Q>_anders`
 ///   with the text when an option asks for one;
@@ -124,7 +121,9 @@ pub fn columns(survey: &Survey) -> Vec<Column> {
     push(
         "respons".into(),
         None,
-        "Volgnummer van de respons (in volgorde van binnenkomst)".into(),
+        "Regelnummer in dit bestand (per team, daarbinnen in willekeurige volgorde; zegt niets over de volgorde \
+         van binnenkomst)"
+            .into(),
         ColumnKind::Number,
         "volgnummer",
         Vec::new(),
@@ -138,15 +137,6 @@ pub fn columns(survey: &Survey) -> Vec<Column> {
         "teamcode",
         survey.groups.iter().map(|g| (g.code.clone(), g.name.clone())).collect(),
         Source::Team,
-    );
-    push(
-        "ingevuld_op".into(),
-        None,
-        "Datum van invullen".into(),
-        ColumnKind::Date,
-        "datum (JJJJ-MM-DD)",
-        Vec::new(),
-        Source::Date,
     );
     for (position, q) in survey.questionnaire.questions.iter().enumerate() {
         let id = &q.id;

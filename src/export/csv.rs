@@ -15,7 +15,6 @@ pub(crate) fn csv_value(cell: &Cell) -> Cow<'_, str> {
     match cell {
         Cell::Empty => Cow::Borrowed(""),
         Cell::Number(n) => Cow::Owned(n.to_string()),
-        Cell::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
         Cell::Text(t) if t.contains(['\r', '\n']) => Cow::Owned(t.replace("\r\n", " ").replace(['\r', '\n'], " ")),
         Cell::Text(t) => Cow::Borrowed(t),
     }

@@ -1,9 +1,11 @@
 //! Exports of a closed survey's data for the research department: CSV (Dutch Excel), XLSX with
 //! a code book, and SPSS syntax that reads the CSV.
 //!
-//! One row per response, in the order responses came in, numbered 1..n. A response carries its
-//! team and the day it was submitted, never anything about the invitee: responses are not linked
-//! to invitees and the export never reads the invitee table. The columns follow the
+//! One row per response, numbered 1..n, team by team and within a team in the order of the
+//! responses' random identifiers: nothing in a file tells the order or the time of arrival,
+//! which a proxy's access log could tie to a person. A response carries its team and nothing
+//! about the invitee: responses are not linked to invitees and the export never reads the
+//! invitee table. The columns follow the
 //! questionnaire (see [`columns`]); all three formats use the same columns and the same cell
 //! values, read from the database in chunks so that 100,000 responses take bounded memory.
 

@@ -3,7 +3,6 @@
 
 use super::columns::{Column, Source};
 use crate::store::surveys::Survey;
-use chrono::NaiveDate;
 use entity::{answer, response};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -16,7 +15,6 @@ pub enum Cell {
     /// Not shown or not answered.
     Empty,
     Number(i64),
-    Date(NaiveDate),
     /// Text as the export writes it, already neutralised (see [`neutralise`]).
     Text(String),
 }
@@ -33,7 +31,8 @@ fn text(value: &str) -> Cell {
     Cell::Text(neutralise(value).into_owned())
 }
 
-/// Reads the rows of a survey's export, `chunk` responses at a time, ordered by id.
+/// Reads the rows of a survey's export, `chunk` responses at a time, team by team and within a
+/// team by (random) identifier.
 pub(crate) struct Rows<'a, C> {
     db: &'a C,
     survey_id: i32,
@@ -42,9 +41,11 @@ pub(crate) struct Rows<'a, C> {
     questions: usize,
     positions: HashMap<&'a str, usize>,
     teams: HashMap<i32, &'a str>,
-    after: Option<i32>,
+    /// The teams in questionnaire order; `next_chunk` reads them one after the other.
+    groups: Vec<i32>,
+    group: usize,
+    after: Option<i64>,
     sequence: i64,
-    done: bool,
 }
 
 impl<'a, C: ConnectionTrait> Rows<'a, C> {
@@ -58,53 +59,56 @@ impl<'a, C: ConnectionTrait> Rows<'a, C> {
             questions: questions.len(),
             positions: questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect(),
             teams: survey.groups.iter().map(|g| (g.id, g.code.as_str())).collect(),
+            groups: survey.groups.iter().map(|g| g.id).collect(),
+            group: 0,
             after: None,
             sequence: 0,
-            done: false,
         }
     }
 
     /// The next rows, or `None` after the last response.
     pub(crate) async fn next_chunk(&mut self) -> Result<Option<Vec<Vec<Cell>>>, DbErr> {
-        if self.done {
-            return Ok(None);
+        loop {
+            let Some(&group_id) = self.groups.get(self.group) else { return Ok(None) };
+            let in_group = || response::Column::SurveyId.eq(self.survey_id).and(response::Column::GroupId.eq(group_id));
+            let mut query = response::Entity::find().filter(in_group());
+            if let Some(after) = self.after {
+                query = query.filter(response::Column::Id.gt(after));
+            }
+            let responses = query.order_by_asc(response::Column::Id).limit(self.chunk).all(self.db).await?;
+            if (responses.len() as u64) < self.chunk {
+                self.group += 1;
+                self.after = None;
+            }
+            let (Some(first), Some(last)) = (responses.first(), responses.last()) else { continue };
+            if (responses.len() as u64) == self.chunk {
+                self.after = Some(last.id);
+            }
+            // The answers of exactly these responses: the id range, within this survey and team.
+            let mut ids = Query::select();
+            ids.column(response::Column::Id)
+                .from(response::Entity)
+                .cond_where(in_group())
+                .and_where(Expr::col(response::Column::Id).gte(first.id))
+                .and_where(Expr::col(response::Column::Id).lte(last.id));
+            let answers = answer::Entity::find()
+                .filter(answer::Column::ResponseId.in_subquery(ids))
+                .order_by_asc(answer::Column::ResponseId)
+                .order_by_asc(answer::Column::Id)
+                .all(self.db)
+                .await?;
+            let mut by_response: HashMap<i64, Vec<&answer::Model>> = HashMap::new();
+            for a in &answers {
+                by_response.entry(a.response_id).or_default().push(a);
+            }
+            let mut rows = Vec::with_capacity(responses.len());
+            for r in &responses {
+                self.sequence += 1;
+                let answers = by_response.get(&r.id).map(Vec::as_slice).unwrap_or_default();
+                rows.push(self.row(self.sequence, r, answers));
+            }
+            return Ok(Some(rows));
         }
-        let mut query = response::Entity::find().filter(response::Column::SurveyId.eq(self.survey_id));
-        if let Some(after) = self.after {
-            query = query.filter(response::Column::Id.gt(after));
-        }
-        let responses = query.order_by_asc(response::Column::Id).limit(self.chunk).all(self.db).await?;
-        let (Some(first), Some(last)) = (responses.first(), responses.last()) else {
-            self.done = true;
-            return Ok(None);
-        };
-        if (responses.len() as u64) < self.chunk {
-            self.done = true;
-        }
-        self.after = Some(last.id);
-        // The answers of exactly these responses: the id range, within this survey.
-        let mut ids = Query::select();
-        ids.column(response::Column::Id)
-            .from(response::Entity)
-            .and_where(Expr::col(response::Column::SurveyId).eq(self.survey_id))
-            .and_where(Expr::col(response::Column::Id).gte(first.id))
-            .and_where(Expr::col(response::Column::Id).lte(last.id));
-        let answers = answer::Entity::find()
-            .filter(answer::Column::ResponseId.in_subquery(ids))
-            .order_by_asc(answer::Column::ResponseId)
-            .order_by_asc(answer::Column::Id)
-            .all(self.db)
-            .await?;
-        let mut by_response: HashMap<i32, Vec<&answer::Model>> = HashMap::new();
-        for a in &answers {
-            by_response.entry(a.response_id).or_default().push(a);
-        }
-        let mut rows = Vec::with_capacity(responses.len());
-        for r in &responses {
-            self.sequence += 1;
-            rows.push(self.row(self.sequence, r, by_response.get(&r.id).map(Vec::as_slice).unwrap_or_default()));
-        }
-        Ok(Some(rows))
     }
 
     fn row(&self, sequence: i64, response: &response::Model, answers: &[&answer::Model]) -> Vec<Cell> {
@@ -121,7 +125,6 @@ impl<'a, C: ConnectionTrait> Rows<'a, C> {
             .map(|column| match &column.source {
                 Source::Sequence => Cell::Number(sequence),
                 Source::Team => self.teams.get(&response.group_id).map_or(Cell::Empty, |code| text(code)),
-                Source::Date => Cell::Date(response.submitted_at.date_naive()),
                 Source::Code { question } => {
                     per_question[*question].iter().find_map(|a| a.option.as_deref()).map_or(Cell::Empty, text)
                 }

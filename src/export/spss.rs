@@ -144,7 +144,6 @@ fn syntax(survey: &Survey, columns: &[Column], widths: &[usize], count: u64, csv
     for ((c, name), width) in columns.iter().zip(&read_as).zip(widths) {
         let format = match c.kind {
             ColumnKind::Number | ColumnKind::Flag => format!("F{}.0", (*width).max(8)),
-            ColumnKind::Date => "SDATE10".to_string(),
             ColumnKind::Code | ColumnKind::Text => format!("A{}", (*width).clamp(1, MAX_STRING)),
         };
         let _ = write!(w, "\n    {name} {format}");
@@ -208,14 +207,7 @@ fn syntax(survey: &Survey, columns: &[Column], widths: &[usize], count: u64, csv
                 .is_some_and(|q| matches!(q.kind, QuestionKind::Choice { style: ChoiceStyle::Scale, .. }))
     };
     let levels: Vec<(&str, Vec<&str>)> = vec![
-        (
-            "SCALE",
-            columns
-                .iter()
-                .filter(|c| matches!(c.kind, ColumnKind::Number | ColumnKind::Date))
-                .map(|c| c.spss_name.as_str())
-                .collect(),
-        ),
+        ("SCALE", columns.iter().filter(|c| c.kind == ColumnKind::Number).map(|c| c.spss_name.as_str()).collect()),
         ("ORDINAL", columns.iter().filter(|c| ordinal(c)).map(|c| c.spss_name.as_str()).collect()),
         (
             "NOMINAL",

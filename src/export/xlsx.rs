@@ -1,10 +1,10 @@
-//! The XLSX export: sheet "Data" with the columns of the CSV (numbers as numbers, dates as
-//! dates, text as text), and sheet "Codeboek" describing every column.
+//! The XLSX export: sheet "Data" with the columns of the CSV (numbers as numbers, text as
+//! text), and sheet "Codeboek" describing every column.
 
 use super::rows::{Cell, Rows};
 use super::{CHUNK, Column, ColumnKind, ExportError, columns, ensure_closed};
 use crate::store::surveys::Survey;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use sea_orm::ConnectionTrait;
 
 /// Excel's limit on the length of a cell's text, in UTF-16 units.
@@ -27,7 +27,6 @@ fn column_width(column: &Column) -> f64 {
     let name = column.name.chars().count() as f64 + 2.0;
     match column.kind {
         ColumnKind::Text => name.max(40.0),
-        ColumnKind::Date => name.max(12.0),
         _ => name.max(8.0),
     }
 }
@@ -50,7 +49,6 @@ pub async fn xlsx(db: &impl ConnectionTrait, survey: &Survey) -> Result<Vec<u8>,
     let columns = columns(survey);
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
 
     let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name("Data")?;
@@ -67,14 +65,6 @@ pub async fn xlsx(db: &impl ConnectionTrait, survey: &Survey) -> Result<Vec<u8>,
                     Cell::Empty => {}
                     Cell::Number(n) => {
                         sheet.write_number(row, col, *n as f64)?;
-                    }
-                    Cell::Date(d) => {
-                        let day = ExcelDateTime::from_ymd(
-                            u16::try_from(chrono::Datelike::year(d)).unwrap_or(1900),
-                            chrono::Datelike::month(d) as u8,
-                            chrono::Datelike::day(d) as u8,
-                        )?;
-                        sheet.write_datetime_with_format(row, col, &day, &date)?;
                     }
                     Cell::Text(t) => {
                         sheet.write_string(row, col, cell_text(t))?;

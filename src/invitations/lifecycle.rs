@@ -1,15 +1,17 @@
 //! A survey's life: draft, then open (questionnaire frozen, invitations queued in the same
-//! transaction), then closed (links answer that the survey is closed).
+//! transaction), then closed (links answer that the survey is closed; drafts are deleted and
+//! the responses lose their order in the closing transaction).
 
 use super::super::mail::outbox;
 use crate::db::statement;
 use crate::report::wording;
+use crate::store::forget;
 use crate::store::surveys::{Status, Survey};
 use chrono::{DateTime, Utc};
 use entity::{invitee, survey};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    Set,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -191,25 +193,60 @@ pub async fn send_due_reminders(db: &DatabaseConnection, now: DateTime<Utc>) -> 
 
 /// Closes every open survey whose closing moment has passed; returns how many.
 pub async fn close_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    let result = db
-        .execute_raw(statement(
-            db,
-            "UPDATE surveys SET status = $1, closed_at = closes_at WHERE status = $2 AND closes_at <= $3",
+    let txn = crate::db::begin_write(db).await?;
+    let closed = txn
+        .query_all_raw(statement(
+            &txn,
+            "UPDATE surveys SET status = $1, closed_at = closes_at WHERE status = $2 AND closes_at <= $3 RETURNING id",
             vec![Status::Closed.as_str().into(), Status::Open.as_str().into(), now.into()],
         ))
         .await?;
-    Ok(result.rows_affected())
+    for row in &closed {
+        let id: i32 = row.try_get_by_index(0)?;
+        forget_order_and_drafts(&txn, id).await?;
+    }
+    txn.commit().await?;
+    if !closed.is_empty() {
+        clean_files_after_close(db).await;
+    }
+    Ok(closed.len() as u64)
 }
 
+/// Closes an open survey. In the same transaction its drafts are deleted and its responses
+/// written again in random order (see `store::forget`).
 pub async fn close(db: &DatabaseConnection, survey: &Survey, now: DateTime<Utc>) -> Result<(), LifecycleError> {
     if survey.status() != Status::Open {
         return Err(LifecycleError::NotOpen(survey.row.slug.clone()));
     }
-    let mut row = survey.row.clone().into_active_model();
-    row.status = Set(Status::Closed.as_str().into());
-    row.closed_at = Set(Some(now));
-    row.update(db).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let closed = txn
+        .execute_raw(statement(
+            &txn,
+            "UPDATE surveys SET status = $1, closed_at = $2 WHERE id = $3 AND status = $4",
+            vec![Status::Closed.as_str().into(), now.into(), survey.row.id.into(), Status::Open.as_str().into()],
+        ))
+        .await?;
+    // Closed meanwhile by another researcher or the closing moment: that close did the rest.
+    if closed.rows_affected() != 1 {
+        return Err(LifecycleError::NotOpen(survey.row.slug.clone()));
+    }
+    forget_order_and_drafts(&txn, survey.row.id).await?;
+    txn.commit().await?;
+    clean_files_after_close(db).await;
     Ok(())
+}
+
+async fn forget_order_and_drafts(txn: &impl ConnectionTrait, survey_id: i32) -> Result<(), DbErr> {
+    forget::delete_drafts(txn, survey_id).await?;
+    forget::shuffle_responses(txn, survey_id).await
+}
+
+/// The survey is closed whatever happens here; a file that could not be cleaned is logged,
+/// and cleaned at the next close or purge.
+async fn clean_files_after_close(db: &DatabaseConnection) {
+    if let Err(e) = forget::clean_files(db, forget::After::Close).await {
+        tracing::warn!(error = %e, "cleaning the database files after closing a survey failed");
+    }
 }
 
 /// Whether respondents may still answer: open and before the closing moment.

@@ -9,7 +9,7 @@ use crate::questionnaire::{self, Answers, Questionnaire};
 use crate::store::StoreError;
 use crate::store::surveys::Status;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Value};
 use serde::{Deserialize, Serialize};
 use serde_json::Map;
 use std::collections::HashMap;
@@ -112,9 +112,9 @@ pub async fn find(
     let row = db
         .query_one_raw(statement(
             db,
-            "SELECT i.id, i.group_id, i.draft, i.submitted, s.id, s.status, s.closes_at, s.closed_at \
+            "SELECT i.id, i.group_id, d.content, i.submitted, s.id, s.status, s.closes_at, s.closed_at \
              FROM invitation_tokens t JOIN invitees i ON i.id = t.invitee_id JOIN surveys s ON s.id = i.survey_id \
-             WHERE t.token_hash = $1",
+             LEFT JOIN drafts d ON d.invitee_id = i.id WHERE t.token_hash = $1",
             vec![token.hash().into()],
         ))
         .await?;
@@ -139,23 +139,28 @@ pub async fn find(
 }
 
 /// Saves progress. Returns false when the respondent has submitted in the meantime (another
-/// tab), in which case nothing changes.
-pub async fn save_draft(
-    db: &impl ConnectionTrait,
-    invitee_id: i32,
-    draft: &Draft,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+/// tab), in which case nothing changes. The invitee row is locked first (SQLite's write
+/// transaction locks everything), so a save that runs into a submit waits for it and then
+/// finds it, instead of writing a draft beside a submitted response. No time is kept: the
+/// moment of a save, next to the moment a response appears, would point at its author.
+pub async fn save_draft(db: &DatabaseConnection, invitee_id: i32, draft: &Draft) -> Result<bool, DbErr> {
     let text = serde_json::to_string(draft).map_err(|e| DbErr::Custom(e.to_string()))?;
-    let values: Vec<Value> = vec![text.into(), now.into(), invitee_id.into()];
-    let result = db
-        .execute_raw(statement(
-            db,
-            "UPDATE invitees SET draft = $1, draft_saved_at = $2 WHERE id = $3 AND NOT submitted",
-            values,
-        ))
-        .await?;
-    Ok(result.rows_affected() == 1)
+    let txn = crate::db::begin_write(db).await?;
+    let lock = if txn.get_database_backend() == DbBackend::Postgres { " FOR UPDATE" } else { "" };
+    let sql = format!("SELECT id FROM invitees WHERE id = $1 AND NOT submitted{lock}");
+    if txn.query_one_raw(statement(&txn, &sql, vec![invitee_id.into()])).await?.is_none() {
+        return Ok(false);
+    }
+    let values: Vec<Value> = vec![invitee_id.into(), text.into()];
+    txn.execute_raw(statement(
+        &txn,
+        "INSERT INTO drafts (invitee_id, content) VALUES ($1, $2) \
+         ON CONFLICT (invitee_id) DO UPDATE SET content = excluded.content",
+        values,
+    ))
+    .await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

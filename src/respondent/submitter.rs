@@ -1,7 +1,8 @@
 //! Storing submissions with group commit. Handlers hand their submission to a writer task and
 //! wait; the writer takes whatever has queued up (up to `MAX_BATCH`) and stores it in one
-//! transaction: one statement marks all those invitees done (only those not done yet), then
-//! the responses and all their answers follow. A submission is acknowledged only after its
+//! transaction: one statement marks all those invitees done (only those not done yet) and
+//! another deletes their drafts, then the responses and all their answers follow, with random
+//! identifiers and no time (see `store::responses`). A submission is acknowledged only after its
 //! transaction committed, so nothing acknowledged can be lost, and the `NOT submitted`
 //! guard in the same transaction still lets exactly one submission per link through, also
 //! across processes. One commit for many submissions is what makes SQLite keep up.
@@ -9,17 +10,21 @@
 //! A batch that fails (database away, disk full) answers every submission in it with that
 //! error, so each gets a 503 and nothing is claimed stored that was not; the writer goes on
 //! with the next batch, even after a panic, so submissions work again once the database does.
+//!
+//! What the batch leaves behind: on PostgreSQL the invitee rows marked and the responses
+//! stored in one batch share the system column `xmin` and sit in the table in the order they
+//! were written, until the survey closes and `lifecycle::close` writes its responses again in
+//! random order (see there).
 
 use super::session::{Form, Respondent, Submitted};
 use crate::db::statement;
 use crate::questionnaire::Answers;
 use crate::store::StoreError;
-use crate::store::responses::{answer_rows, insert_answers};
-use chrono::{DateTime, Utc};
+use crate::store::responses::{answer_rows, insert_answers, new_id};
 use entity::answer;
 use futures_util::FutureExt;
 use sea_orm::{ActiveValue, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use tokio::sync::{Mutex, mpsc, oneshot};
@@ -31,7 +36,6 @@ struct Job {
     group_id: i32,
     form: Arc<Form>,
     answers: Answers,
-    now: DateTime<Utc>,
     reply: oneshot::Sender<Result<Submitted, DbErr>>,
 }
 
@@ -52,7 +56,7 @@ impl Submitter {
             let (db, receiver) = (db.clone(), receiver.clone());
             tokio::spawn(async move {
                 while let Some(batch) = next_batch(&receiver).await {
-                    let outcome = match AssertUnwindSafe(write(&db, &batch)).catch_unwind().await {
+                    let outcome = match AssertUnwindSafe(write_retrying(&db, &batch)).catch_unwind().await {
                         Ok(Ok(results)) => Ok(results),
                         Ok(Err(e)) => Err(match e {
                             StoreError::Db(e) => e,
@@ -83,19 +87,13 @@ impl Submitter {
     }
 
     /// Stores a response exactly once per link; waits for the commit.
-    pub async fn submit(
-        &self,
-        respondent: &Respondent,
-        answers: Answers,
-        now: DateTime<Utc>,
-    ) -> Result<Submitted, StoreError> {
+    pub async fn submit(&self, respondent: &Respondent, answers: Answers) -> Result<Submitted, StoreError> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             invitee_id: respondent.invitee_id,
             group_id: respondent.group_id,
             form: respondent.form.clone(),
             answers,
-            now,
             reply,
         };
         let gone = || StoreError::Db(DbErr::Custom("the submission writer has stopped".into()));
@@ -137,115 +135,102 @@ async fn insert_answers_json(txn: &impl ConnectionTrait, rows: Vec<answer::Activ
         .iter()
         .map(|r| {
             serde_json::json!({
-                "r": get(&r.response_id), "q": get(&r.question), "o": get(&r.option).flatten(),
+                "i": get(&r.id), "r": get(&r.response_id), "q": get(&r.question), "o": get(&r.option).flatten(),
                 "n": get(&r.number).flatten(), "t": get(&r.text).flatten(),
             })
         })
         .collect();
     txn.execute_raw(statement(
         txn,
-        "INSERT INTO answers (response_id, question, option, number, text) SELECT r, q, o, n, t \
-         FROM json_to_recordset($1::json) AS x(r int, q text, o text, n bigint, t text)",
+        "INSERT INTO answers (id, response_id, question, option, number, text) SELECT i, r, q, o, n, t \
+         FROM json_to_recordset($1::json) AS x(i bigint, r bigint, q text, o text, n bigint, t text)",
         vec![json(serde_json::Value::Array(records))],
     ))
     .await?;
     Ok(())
 }
 
-/// Inserts one response row per job in one statement and returns the ids in job order.
-/// RETURNING promises no order, so ids are matched on (survey, group); rows that agree on
-/// both are identical, and any assignment among them stores the same data.
-async fn insert_responses(
-    txn: &impl ConnectionTrait,
-    jobs: &[&Job],
-    now: DateTime<Utc>,
-) -> Result<Vec<i32>, StoreError> {
-    if jobs.is_empty() {
-        return Ok(Vec::new());
+/// Inserts one response row per job, with the identifiers given, in one statement.
+async fn insert_responses(txn: &impl ConnectionTrait, rows: &[(i64, &Job)]) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
     }
     let (sql, values): (String, Vec<Value>) = if txn.get_database_backend() == DbBackend::Postgres {
-        let rows: Vec<serde_json::Value> =
-            jobs.iter().map(|j| serde_json::json!({ "s": j.form.survey_id, "g": j.group_id })).collect();
+        let records: Vec<serde_json::Value> =
+            rows.iter().map(|(id, j)| serde_json::json!({ "i": id, "s": j.form.survey_id, "g": j.group_id })).collect();
         (
-            "INSERT INTO responses (survey_id, group_id, submitted_at) SELECT s, g, $1 \
-             FROM json_to_recordset($2::json) AS x(s int, g int) RETURNING id, survey_id, group_id"
+            "INSERT INTO responses (id, survey_id, group_id) SELECT i, s, g \
+             FROM json_to_recordset($1::json) AS x(i bigint, s int, g int)"
                 .into(),
-            vec![now.into(), json(serde_json::Value::Array(rows))],
+            vec![json(serde_json::Value::Array(records))],
         )
     } else {
-        let mut values: Vec<Value> = vec![now.into()];
-        let mut tuples = Vec::with_capacity(jobs.len());
-        for job in jobs {
+        let mut values: Vec<Value> = Vec::with_capacity(rows.len() * 3);
+        let mut tuples = Vec::with_capacity(rows.len());
+        for (id, job) in rows {
             let n = values.len();
-            tuples.push(format!("(${}, ${}, $1)", n + 1, n + 2));
-            values.push(job.form.survey_id.into());
-            values.push(job.group_id.into());
+            tuples.push(format!("(${}, ${}, ${})", n + 1, n + 2, n + 3));
+            values.extend([Value::from(*id), job.form.survey_id.into(), job.group_id.into()]);
         }
-        (
-            format!(
-                "INSERT INTO responses (survey_id, group_id, submitted_at) VALUES {} \
-                 RETURNING id, survey_id, group_id",
-                tuples.join(", ")
-            ),
-            values,
-        )
+        (format!("INSERT INTO responses (id, survey_id, group_id) VALUES {}", tuples.join(", ")), values)
     };
-    let returned = txn.query_all_raw(statement(txn, &sql, values)).await?;
-    let mut free: HashMap<(i32, i32), Vec<i32>> = HashMap::new();
-    for row in returned {
-        let key = (row.try_get_by_index::<i32>(1)?, row.try_get_by_index::<i32>(2)?);
-        free.entry(key).or_default().push(row.try_get_by_index::<i32>(0)?);
+    txn.execute_raw(statement(txn, &sql, values)).await?;
+    Ok(())
+}
+
+/// `write`, tried again with fresh identifiers in the (astronomically unlikely) case that a
+/// random identifier was taken; the failed attempt's transaction stored nothing.
+async fn write_retrying(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<Submitted>, StoreError> {
+    let mut attempt = 0;
+    loop {
+        match write(db, batch).await {
+            Err(StoreError::Db(e)) if crate::db::is_unique_violation(&e) && attempt < 3 => attempt += 1,
+            outcome => return outcome,
+        }
     }
-    jobs.iter()
-        .map(|job| {
-            free.get_mut(&(job.form.survey_id, job.group_id))
-                .and_then(Vec::pop)
-                .ok_or_else(|| StoreError::Db(DbErr::Custom("fewer response rows than submissions".into())))
-        })
-        .collect()
+}
+
+/// The batch's invitee ids as one statement's parameters: one JSON array on PostgreSQL, so
+/// that each statement has one text and is prepared once per connection instead of once per
+/// batch size; a placeholder each on SQLite. `{ids}` in `sql` stands for the list.
+fn with_ids(postgres: bool, sql: &str, ids: &[i32]) -> (String, Vec<Value>) {
+    if postgres {
+        let list = "SELECT value::int FROM json_array_elements_text($1::json)";
+        (sql.replace("{ids}", list), vec![json(serde_json::json!(ids))])
+    } else {
+        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 1)).collect();
+        (sql.replace("{ids}", &placeholders.join(", ")), ids.iter().map(|&id| Value::from(id)).collect())
+    }
 }
 
 async fn write(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<Submitted>, StoreError> {
     let txn = crate::db::begin_write(db).await?;
     let postgres = txn.get_database_backend() == DbBackend::Postgres;
     let ids: Vec<i32> = batch.iter().map(|j| j.invitee_id).collect::<HashSet<_>>().into_iter().collect();
-    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 1)).collect();
-    // One moment for the whole batch: its responses differ only in survey and group then,
-    // which is what lets `insert_responses` hand out ids by those two alone.
-    let now = batch.iter().map(|j| j.now).max().unwrap_or_else(Utc::now);
-    // PostgreSQL gets the batch as one JSON parameter, so each statement has one text and
-    // is prepared once per connection instead of once per batch size.
-    let (sql, values): (String, Vec<Value>) = if postgres {
-        (
-            "UPDATE invitees SET submitted = TRUE, draft = NULL, draft_saved_at = NULL WHERE NOT submitted \
-             AND id IN (SELECT value::int FROM json_array_elements_text($1::json)) RETURNING id"
-                .into(),
-            vec![json(serde_json::json!(ids))],
-        )
-    } else {
-        let values: Vec<Value> = ids.iter().map(|&id| Value::from(id)).collect();
-        (
-            format!(
-                "UPDATE invitees SET submitted = TRUE, draft = NULL, draft_saved_at = NULL \
-                 WHERE NOT submitted AND id IN ({}) RETURNING id",
-                placeholders.join(", ")
-            ),
-            values,
-        )
-    };
+    let (sql, values) = with_ids(
+        postgres,
+        "UPDATE invitees SET submitted = TRUE WHERE NOT submitted AND id IN ({ids}) RETURNING id",
+        &ids,
+    );
     let flipped = txn.query_all_raw(statement(&txn, &sql, values)).await?;
     let mut open: HashSet<i32> = flipped.iter().filter_map(|row| row.try_get_by_index::<i32>(0).ok()).collect();
+    // The drafts go in the same transaction: a submitted response never sits beside a copy of
+    // itself that names its invitee.
+    let (sql, values) = with_ids(postgres, "DELETE FROM drafts WHERE invitee_id IN ({ids})", &ids);
+    txn.execute_raw(statement(&txn, &sql, values)).await?;
     // Two submissions of one link in one batch: the first is stored, the second is not.
     let results: Vec<Submitted> = batch
         .iter()
         .map(|job| if open.remove(&job.invitee_id) { Submitted::Stored } else { Submitted::Already })
         .collect();
-    let stored: Vec<&Job> =
-        batch.iter().zip(&results).filter(|(_, r)| **r == Submitted::Stored).map(|(j, _)| j).collect();
-    let ids = insert_responses(&txn, &stored, now).await?;
+    let mut stored: Vec<(i64, &Job)> =
+        batch.iter().zip(&results).filter(|(_, r)| **r == Submitted::Stored).map(|(j, _)| (new_id(), j)).collect();
+    // Written in the order of their random identifiers, not of arrival within the batch.
+    stored.sort_unstable_by_key(|(id, _)| *id);
+    insert_responses(&txn, &stored).await?;
     let mut rows = Vec::new();
-    for (job, id) in stored.iter().zip(ids) {
-        rows.extend(answer_rows(&job.form.questionnaire, id, &job.answers));
+    for (id, job) in &stored {
+        rows.extend(answer_rows(&job.form.questionnaire, *id, &job.answers));
     }
     if postgres {
         insert_answers_json(&txn, rows).await?;

@@ -1,6 +1,7 @@
 //! Queries and mutations per aggregate. Handlers and commands call these; none of them
 //! decides anything about questionnaires or reports.
 
+pub mod forget;
 pub mod invitees;
 pub mod report_texts;
 pub mod responses;
@@ -27,6 +28,11 @@ pub enum StoreError {
          er is niets geïmporteerd: bekijk de lijst en importeer opnieuw"
     )]
     AddedMeanwhile,
+    #[error(
+        "de persoonsgegevens van '{survey}' zijn verwijderd, maar het databasebestand is niet opgeschoond \
+         ({reason}), zodat er nog resten in kunnen staan; `peiling purge {survey}` probeert het opnieuw"
+    )]
+    FilesNotCleaned { survey: String, reason: String },
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
 }

@@ -1,19 +1,33 @@
+//! Writing submitted responses. A response row holds its survey and team and nothing else: no
+//! invitee, no moment. Its identifier and those of its answers are random, so that neither they
+//! nor the order of the rows tell the order of arrival.
+
 use super::StoreError;
 use crate::questionnaire::{Answer, Answers, Questionnaire};
-use chrono::{DateTime, Utc};
 use entity::{answer, response};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 
+/// The largest identifier handed out (2^62); the migration that made identifiers random draws
+/// from the same range.
+const MAX_ID: i64 = 1 << 62;
+
+/// A fresh random identifier for a response or an answer row. Two rows drawing the same one is
+/// as likely as winning a lottery many times over; should it happen, the unique key refuses
+/// the insert and the caller tries again with new identifiers.
+pub fn new_id() -> i64 {
+    rand::random_range(1..=MAX_ID)
+}
+
 /// The rows that store one answer: one per chosen option of a multiple-answer question, so
 /// that counting respondents per option is a GROUP BY.
-fn rows(questionnaire: &Questionnaire, response_id: i32, question: &str, answer: &Answer) -> Vec<answer::ActiveModel> {
+fn rows(questionnaire: &Questionnaire, response_id: i64, question: &str, answer: &Answer) -> Vec<answer::ActiveModel> {
     let row = |option: Option<String>, number: Option<i64>, text: Option<String>| answer::ActiveModel {
+        id: Set(new_id()),
         response_id: Set(response_id),
         question: Set(question.to_string()),
         option: Set(option),
         number: Set(number),
         text: Set(text),
-        ..Default::default()
     };
     match answer {
         Answer::Choice { option, other } => vec![row(Some(option.clone()), None, other.clone())],
@@ -30,8 +44,8 @@ fn rows(questionnaire: &Questionnaire, response_id: i32, question: &str, answer:
     }
 }
 
-/// The answer rows of one response.
-pub fn answer_rows(questionnaire: &Questionnaire, response_id: i32, answers: &Answers) -> Vec<answer::ActiveModel> {
+/// The answer rows of one response, each with a fresh identifier.
+pub fn answer_rows(questionnaire: &Questionnaire, response_id: i64, answers: &Answers) -> Vec<answer::ActiveModel> {
     answers.iter().flat_map(|(q, a)| rows(questionnaire, response_id, q, a)).collect()
 }
 
@@ -40,39 +54,24 @@ pub async fn insert_answers(txn: &impl ConnectionTrait, all: Vec<answer::ActiveM
     let mut all = all.into_iter().peekable();
     while all.peek().is_some() {
         let batch: Vec<_> = all.by_ref().take(500).collect();
-        answer::Entity::insert_many(batch).exec(txn).await?;
+        answer::Entity::insert_many(batch).exec_without_returning(txn).await?;
     }
     Ok(())
 }
 
-/// Inserts the response row (no answers yet) and returns its id.
-pub async fn insert_response(
-    txn: &impl ConnectionTrait,
-    survey_id: i32,
-    group_id: i32,
-    now: DateTime<Utc>,
-) -> Result<i32, StoreError> {
-    let row = response::ActiveModel {
-        survey_id: Set(survey_id),
-        group_id: Set(group_id),
-        submitted_at: Set(now),
-        ..Default::default()
-    };
-    // `exec` gives the new id in one statement; `ActiveModel::insert` may read the row back.
-    Ok(response::Entity::insert(row).exec(txn).await?.last_insert_id)
-}
-
-/// Stores a submitted response and its answers. The caller owns the transaction, so marking
-/// the invitee as done and storing the response commit together.
+/// Stores a submitted response and its answers and returns the response's identifier. The
+/// caller owns the transaction, so marking the invitee as done and storing the response commit
+/// together.
 pub async fn insert_submitted(
     txn: &impl ConnectionTrait,
     survey_id: i32,
     questionnaire: &Questionnaire,
     group_id: i32,
     answers: &Answers,
-    now: DateTime<Utc>,
-) -> Result<i32, StoreError> {
-    let id = insert_response(txn, survey_id, group_id, now).await?;
+) -> Result<i64, StoreError> {
+    let id = new_id();
+    let row = response::ActiveModel { id: Set(id), survey_id: Set(survey_id), group_id: Set(group_id) };
+    response::Entity::insert(row).exec_without_returning(txn).await?;
     insert_answers(txn, answer_rows(questionnaire, id, answers)).await?;
     Ok(id)
 }

@@ -259,7 +259,7 @@ pub async fn save(
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
     }
     r.draft = Draft { answers: answers.to_json(q), screen: Some(screen) };
-    if !session::save_draft(&state.db, r.invitee_id, &r.draft, state.now()).await? {
+    if !session::save_draft(&state.db, r.invitee_id, &r.draft).await? {
         return Ok(see_other(format!("/s/{token}")));
     }
     let shown = shown_screens(q, &r.form.screens, &answers);
@@ -377,7 +377,7 @@ pub async fn submit(
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
         }
     };
-    match state.submitter.submit(&r, answers, state.now()).await? {
+    match state.submitter.submit(&r, answers).await? {
         Submitted::Stored | Submitted::Already => Ok(see_other(format!("/s/{token}"))),
     }
 }

@@ -35,7 +35,7 @@ impl TestDb {
                 if std::env::var("PEILING_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
                     panic!("PostgreSQL is required (PEILING_REQUIRE_POSTGRES=1) but not reachable at {admin_url}: {e}");
                 }
-                eprintln!("SKIPPED {test} on PostgreSQL: not reachable at {admin_url} ({e})");
+                say_skipped(&format!("{test} on PostgreSQL: not reachable at {admin_url} ({e})"));
                 return None;
             }
         };
@@ -58,6 +58,14 @@ impl TestDb {
             admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await.unwrap();
         }
     }
+}
+
+/// Says on the terminal that a test skipped (part of) its work. libtest captures what `eprintln!`
+/// prints and shows it only for a failing test; a write to the stderr handle itself is not
+/// captured, so a skip is visible in the output of `cargo test` even when the test passes.
+pub fn say_skipped(what: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {what}");
 }
 
 fn random_suffix() -> String {
@@ -146,15 +154,30 @@ pub async fn open_of_with_tokens(
     definition: &str,
     n: usize,
 ) -> (peiling::store::surveys::Survey, Vec<String>) {
-    use peiling::mail::{compose::Composer, outbox, transport::Memory};
     let survey = survey_of_with_invitees(db, definition, "respondent", n).await;
+    let tokens = open_and_collect_tokens(db, &survey).await;
+    (peiling::store::surveys::load(db, &survey.row.slug).await.unwrap(), tokens)
+}
+
+/// Opens a draft survey for two weeks and sends its invitations (kept in memory); returns the
+/// personal tokens they carried, in the order they were sent.
+pub async fn open_and_collect_tokens(db: &DatabaseConnection, survey: &peiling::store::surveys::Survey) -> Vec<String> {
+    open_and_collect_links(db, survey).await.into_iter().map(|(_, token)| token).collect()
+}
+
+/// As `open_and_collect_tokens`, with the address each token was sent to.
+pub async fn open_and_collect_links(
+    db: &DatabaseConnection,
+    survey: &peiling::store::surveys::Survey,
+) -> Vec<(String, String)> {
+    use peiling::mail::{compose::Composer, outbox, transport::Memory};
     let now = chrono::Utc::now();
-    peiling::invitations::lifecycle::open(db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+    peiling::invitations::lifecycle::open(db, survey, now + chrono::Duration::days(14), now).await.unwrap();
     let memory = Memory::default();
     let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
     let delivery = delivery(&memory, &composer, "test");
     outbox::drain(db, &delivery, 100, &|_| {}).await.unwrap();
-    let tokens = memory
+    memory
         .0
         .lock()
         .unwrap()
@@ -162,10 +185,9 @@ pub async fn open_of_with_tokens(
         .map(|m| {
             let text = String::from_utf8_lossy(&m.formatted()).to_string();
             let start = text.find("http://peiling.test/s/").expect("a personal link") + "http://peiling.test/s/".len();
-            text[start..start + 43].to_string()
+            (m.envelope().to()[0].to_string(), text[start..start + 43].to_string())
         })
-        .collect();
-    (peiling::store::surveys::load(db, &survey.row.slug).await.unwrap(), tokens)
+        .collect()
 }
 
 /// A new account with `role` and an API token for it, as `peiling token create` prints it.

@@ -2,6 +2,7 @@
 //! a fresh PostgreSQL database per test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod anonymity;
 mod bench;
 mod demo;
 mod export;

@@ -93,7 +93,8 @@ async fn undoing_anonymity_keeps_who_answered() {
         )
         .await
         .unwrap();
-        Migrator::down(&db, Some(1)).await.unwrap();
+        // Migration 6 is the second from the end.
+        Migrator::down(&db, Some(2)).await.unwrap();
         assert_eq!(count(&db, "SELECT COUNT(*) FROM invitees WHERE submitted_at IS NOT NULL").await, 1);
         Migrator::up(&db, None).await.unwrap();
         assert_eq!(count(&db, "SELECT COUNT(*) FROM invitees WHERE submitted").await, 1);
@@ -118,4 +119,76 @@ async fn instances_starting_at_once_migrate_one_after_the_other() {
     }
     assert_eq!(tables(&connections[0]).await, TABLES);
     test.drop_db(connections).await;
+}
+
+async fn strings(db: &DatabaseConnection, sql: &str) -> Vec<String> {
+    use sea_orm::ConnectionTrait;
+    let rows = db.query_all_raw(peiling::db::statement(db, sql, vec![])).await.unwrap();
+    rows.iter().map(|r| r.try_get_by_index::<String>(0).unwrap()).collect()
+}
+
+/// Migration 7 on a database with data: drafts move to their own table, responses and answers
+/// get random identifiers with their links and reviews intact, and undoing it brings back a
+/// schema the earlier code reads.
+#[tokio::test]
+async fn drafts_move_out_and_responses_are_renumbered_with_their_answers() {
+    crate::on_both!("drafts_move_out_and_responses_are_renumbered_with_their_answers", |db| {
+        use sea_orm::ConnectionTrait;
+        Migrator::down(&db, Some(1)).await.unwrap();
+        let survey = crate::helpers::survey_with_invitees(&db, "m7-", 3).await;
+        let (s, g) = (survey.row.id, survey.groups[0].id);
+        let setup = [
+            "UPDATE invitees SET draft = '{\"answers\":{\"Q1\":\"nog_nooit\"}}' WHERE email = 'm7-1@example.org'"
+                .to_string(),
+            "UPDATE invitees SET submitted = TRUE WHERE email = 'm7-0@example.org'".to_string(),
+            format!("INSERT INTO responses (survey_id, group_id, submitted_at) VALUES ({s}, {g}, CURRENT_TIMESTAMP)"),
+            format!("INSERT INTO responses (survey_id, group_id, submitted_at) VALUES ({s}, {g}, CURRENT_TIMESTAMP)"),
+            "INSERT INTO answers (response_id, question, option, number, text) \
+             SELECT id, 'Q8', NULL, NULL, 'tekst van ' || CAST(id AS TEXT) FROM responses"
+                .to_string(),
+            "INSERT INTO answers (response_id, question, option, number, text) \
+             SELECT id, 'Q1', NULL, id * 10, NULL FROM responses"
+                .to_string(),
+            format!(
+                "INSERT INTO text_reviews (survey_id, answer_id, question, anonymised, edited, decision, updated_at) \
+                 SELECT {s}, id, 'Q8', 'nagekeken ' || text, FALSE, 'include', CURRENT_TIMESTAMP FROM answers WHERE text IS NOT NULL"
+            ),
+        ];
+        for sql in &setup {
+            db.execute_unprepared(sql).await.unwrap();
+        }
+        // What belongs together, as text: each response's answers, and each review's answer.
+        let together = "SELECT a.text || '/' || CAST(b.number AS TEXT) FROM answers a \
+                        JOIN answers b ON b.response_id = a.response_id AND b.question = 'Q1' \
+                        WHERE a.question = 'Q8' ORDER BY a.text";
+        let reviewed = "SELECT r.anonymised || '=' || a.text FROM text_reviews r JOIN answers a ON a.id = r.answer_id \
+                        ORDER BY r.anonymised";
+        let (pairs, reviews) = (strings(&db, together).await, strings(&db, reviewed).await);
+        assert_eq!(pairs.len(), 2);
+        assert_eq!(reviews.len(), 2);
+
+        Migrator::up(&db, None).await.unwrap();
+        assert_eq!(strings(&db, together).await, pairs, "answers stay with their responses");
+        assert_eq!(strings(&db, reviewed).await, reviews, "reviews stay with their answers");
+        let drafts = strings(&db, "SELECT content FROM drafts").await;
+        assert_eq!(drafts, ["{\"answers\":{\"Q1\":\"nog_nooit\"}}"]);
+        let small = strings(&db, "SELECT CAST(COUNT(*) AS TEXT) FROM responses WHERE id < 1000").await;
+        assert_eq!(small, ["0"], "the counting identifiers are gone");
+        let small = strings(&db, "SELECT CAST(COUNT(*) AS TEXT) FROM answers WHERE id < 1000").await;
+        assert_eq!(small, ["0"]);
+
+        Migrator::down(&db, Some(1)).await.unwrap();
+        assert_eq!(strings(&db, together).await, pairs);
+        assert_eq!(strings(&db, reviewed).await, reviews);
+        let back = strings(&db, "SELECT draft FROM invitees WHERE draft IS NOT NULL").await;
+        assert_eq!(back, drafts, "the draft is back on its invitee");
+        // The earlier code inserts without an identifier.
+        db.execute_unprepared(&format!(
+            "INSERT INTO responses (survey_id, group_id, submitted_at) VALUES ({s}, {g}, CURRENT_TIMESTAMP)"
+        ))
+        .await
+        .unwrap();
+        assert_eq!(strings(&db, "SELECT CAST(MAX(id) AS TEXT) FROM responses").await, ["3"]);
+        Migrator::up(&db, None).await.unwrap();
+    });
 }

@@ -17,7 +17,9 @@ fn pdftotext(pdf: &[u8]) -> Option<String> {
             if std::env::var("PEILING_REQUIRE_PDFTOTEXT").is_ok_and(|v| v == "1") {
                 panic!("pdftotext is required but failed: {other:?}");
             }
-            eprintln!("SKIPPED the pdftotext checks: pdftotext (Debian package poppler-utils) is not installed");
+            crate::helpers::say_skipped(
+                "the pdftotext checks: pdftotext (Debian package poppler-utils) is not installed",
+            );
             None
         }
     }

@@ -41,7 +41,7 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_report_stay
         assert!(originals.len() >= 13, "the demo reviewed {} texts", originals.len());
         // Free texts nobody reviews (the report does not print them) that hold personal details.
         let anonymiser = peiling::review::anonymiser_for(&db, survey.row.id).await.unwrap();
-        let review_ids: Vec<i32> =
+        let review_ids: Vec<i64> =
             entity::text_review::Entity::find().all(&db).await.unwrap().into_iter().map(|r| r.answer_id).collect();
         let unreviewed: Vec<(String, String)> = entity::answer::Entity::find()
             .all(&db)
@@ -216,13 +216,15 @@ async fn a_submitted_response_is_linked_to_its_invitee_by_nothing_but_the_team()
         let people = entity::invitee::Entity::find().all(&db).await.unwrap();
         let answered: Vec<_> = people.iter().filter(|p| p.submitted).collect();
         assert_eq!(answered.len(), 1);
-        assert!(answered[0].draft.is_none() && answered[0].draft_saved_at.is_none(), "the draft is wiped");
-        // The schema itself: no column of responses or answers refers to invitees or tokens,
-        // and invitees keep no moment of submission.
+        let drafts = entity::draft::Entity::find().all(&db).await.unwrap();
+        assert!(drafts.is_empty(), "the draft is deleted with the submit: {drafts:?}");
+        // The schema itself: no column of responses or answers refers to invitees or tokens or
+        // keeps a moment, and invitees keep no moment of submission and no draft.
         for (table, forbidden) in [
-            ("responses", &["invitee", "token", "email"][..]),
-            ("answers", &["invitee", "token", "email"][..]),
-            ("invitees", &["submitted_at", "response"][..]),
+            ("responses", &["invitee", "token", "email", "_at", "time", "date"][..]),
+            ("answers", &["invitee", "token", "email", "_at", "time", "date"][..]),
+            ("invitees", &["submitted_at", "response", "draft"][..]),
+            ("drafts", &["_at", "time", "date", "response"][..]),
         ] {
             let columns = columns(&db, table).await;
             for column in &columns {
@@ -232,7 +234,7 @@ async fn a_submitted_response_is_linked_to_its_invitee_by_nothing_but_the_team()
     });
 }
 
-async fn columns(db: &DatabaseConnection, table: &str) -> Vec<String> {
+pub(crate) async fn columns(db: &DatabaseConnection, table: &str) -> Vec<String> {
     let sql = match db.get_database_backend() {
         sea_orm::DbBackend::Postgres => {
             format!("SELECT column_name::text FROM information_schema.columns WHERE table_name = '{table}'")

@@ -41,7 +41,7 @@ async fn schemathesis_finds_no_server_error_in_the_api() {
                 "schemathesis is required (PEILING_REQUIRE_SCHEMATHESIS=1) but not installed: pip install schemathesis"
             );
         }
-        eprintln!("SKIPPED the schemathesis test: schemathesis is not installed (pip install schemathesis)");
+        crate::helpers::say_skipped("the schemathesis test: schemathesis is not installed (pip install schemathesis)");
         return;
     };
     let test = TestDb::sqlite().await;

@@ -1,0 +1,107 @@
+//! Making what peiling deletes unreadable, and what it keeps unordered, in the database files
+//! themselves and not only to SQL.
+//!
+//! - SQLite runs with `secure_delete` on every connection (`db::connect_only`), so a deleted or
+//!   rewritten row's bytes are overwritten with zeros in the page. Older page images live on in
+//!   the write-ahead log until a checkpoint; after a survey closes and after a purge, a
+//!   `TRUNCATE` checkpoint empties it, and after a purge a `VACUUM` rebuilds the file without
+//!   free pages.
+//! - PostgreSQL keeps dead row versions until `VACUUM`; after a purge the small tables that held
+//!   addresses, names and drafts are rewritten (`VACUUM FULL`), the large ones vacuumed.
+//! - Rows sit in a table in the order they were written, and on PostgreSQL every row carries the
+//!   transaction that wrote it (`xmin`): together with the invitee rows marked in the same
+//!   transaction, or a proxy's log of submissions, that points at who gave which answers. When
+//!   a survey closes, its responses and answers are written again, in random order, by the one
+//!   closing transaction.
+
+use crate::db::statement;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
+
+/// Deletes the drafts of a survey's invitees: a draft is a person's answers beside their
+/// address, and once the survey is closed nobody can send it any more.
+pub async fn delete_drafts(txn: &impl ConnectionTrait, survey_id: i32) -> Result<u64, DbErr> {
+    let sql = "DELETE FROM drafts WHERE invitee_id IN (SELECT id FROM invitees WHERE survey_id = $1)";
+    Ok(txn.execute_raw(statement(txn, sql, vec![survey_id.into()])).await?.rows_affected())
+}
+
+/// Writes a survey's responses, answers and reviews again in random order, keeping their
+/// identifiers (which are random already). Runs inside the caller's transaction.
+pub async fn shuffle_responses(txn: &impl ConnectionTrait, survey_id: i32) -> Result<(), DbErr> {
+    // Utility statements take no parameters on PostgreSQL; the id is a number of our own.
+    let statements = [
+        format!(
+            "CREATE TEMPORARY TABLE shuffle_responses AS SELECT id, survey_id, group_id FROM responses \
+             WHERE survey_id = {survey_id}"
+        ),
+        "CREATE TEMPORARY TABLE shuffle_answers AS SELECT id, response_id, question, option, number, text \
+         FROM answers WHERE response_id IN (SELECT id FROM shuffle_responses)"
+            .into(),
+        format!(
+            "CREATE TEMPORARY TABLE shuffle_reviews AS SELECT id, survey_id, answer_id, question, anonymised, \
+             edited, decision, updated_at FROM text_reviews WHERE survey_id = {survey_id}"
+        ),
+        // The answers and reviews go with their responses (ON DELETE CASCADE).
+        format!("DELETE FROM responses WHERE survey_id = {survey_id}"),
+        "INSERT INTO responses (id, survey_id, group_id) SELECT id, survey_id, group_id FROM shuffle_responses \
+         ORDER BY random()"
+            .into(),
+        "INSERT INTO answers (id, response_id, question, option, number, text) \
+         SELECT id, response_id, question, option, number, text FROM shuffle_answers ORDER BY random()"
+            .into(),
+        "INSERT INTO text_reviews (id, survey_id, answer_id, question, anonymised, edited, decision, updated_at) \
+         SELECT id, survey_id, answer_id, question, anonymised, edited, decision, updated_at FROM shuffle_reviews"
+            .into(),
+        "DROP TABLE shuffle_responses".into(),
+        "DROP TABLE shuffle_answers".into(),
+        "DROP TABLE shuffle_reviews".into(),
+    ];
+    for sql in statements {
+        txn.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
+
+/// What was just deleted, which decides how thoroughly the files are cleaned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    /// A survey closed: drafts deleted, responses written again.
+    Close,
+    /// A survey's personal data was purged.
+    Purge,
+}
+
+/// Cleans the database files after the transaction that deleted something has committed.
+/// Neither `VACUUM` nor a checkpoint can run inside a transaction.
+pub async fn clean_files(db: &DatabaseConnection, after: After) -> Result<(), DbErr> {
+    match (db.get_database_backend(), after) {
+        (DbBackend::Postgres, After::Close) => {
+            db.execute_unprepared("VACUUM responses, answers, text_reviews, drafts").await?;
+        }
+        (DbBackend::Postgres, After::Purge) => {
+            // Small tables, rewritten whole: no old row version of an address stays in a page.
+            db.execute_unprepared("VACUUM FULL invitees, invitation_tokens, mail_outbox, drafts").await?;
+            db.execute_unprepared("VACUUM responses, answers, text_reviews").await?;
+        }
+        (_, After::Close) => checkpoint(db).await?,
+        (_, After::Purge) => {
+            db.execute_unprepared("VACUUM").await?;
+            checkpoint(db).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies every page of SQLite's write-ahead log into the file and empties the log; an error
+/// when a reader kept it from finishing within the busy timeout.
+async fn checkpoint(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let row = db.query_one_raw(statement(db, "PRAGMA wal_checkpoint(TRUNCATE)", vec![])).await?;
+    let busy = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0);
+    if busy != 0 {
+        return Err(DbErr::Custom(
+            "het logbestand (-wal) van de database kon niet worden geleegd omdat een ander proces nog las; \
+             oudere versies van gewijzigde rijen blijven daarin tot SQLite het zelf overschrijft"
+                .into(),
+        ));
+    }
+    Ok(())
+}

@@ -140,28 +140,61 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
     bars
 }
 
+/// A group's figure in the categories of the total's: where the total grouped many distinct
+/// numbers into ranges of its own, the group is counted in those same ranges, so every cell of
+/// a per-group table counts what its row says.
+pub fn figure_like(question: &Question, spec: &FigureSpec, total: &QuestionCounts, counts: &QuestionCounts) -> Figure {
+    let automatic = matches!(question.kind, QuestionKind::Number { .. })
+        && spec.bins.is_empty()
+        && total.numbers.len() > MAX_UNBINNED;
+    if !automatic {
+        return figure(question, spec, counts);
+    }
+    let bins = automatic_ranges(total)
+        .into_iter()
+        .map(|(from, to)| Bin {
+            label: format!("{from}-{to}"),
+            key: None,
+            opt_out: false,
+            from: Some(from),
+            to: Some(to),
+        })
+        .collect();
+    figure(question, &FigureSpec { bins, ..spec.clone() }, counts)
+}
+
 /// More distinct numbers than this, without bins in the definition, are grouped automatically.
 pub const MAX_UNBINNED: usize = 15;
 
 /// Ten ranges of equal width over the numbers given, so a chart never gets a bar per value.
 fn automatic_bins(counts: &QuestionCounts, base: u64) -> Vec<Bar> {
+    automatic_ranges(counts)
+        .into_iter()
+        .map(|(from, to)| {
+            let count = counts.numbers.range(from..=to).map(|(_, c)| c).sum();
+            let label = format!("{from}-{to}");
+            bar(&label, &slug(&label), count, base)
+        })
+        .collect()
+}
+
+/// The ranges of `automatic_bins`, from the smallest to the largest number given.
+fn automatic_ranges(counts: &QuestionCounts) -> Vec<(i64, i64)> {
     let (Some((&lo, _)), Some((&hi, _))) = (counts.numbers.first_key_value(), counts.numbers.last_key_value()) else {
         return Vec::new();
     };
     let width = (hi.saturating_sub(lo) / 10).saturating_add(1).max(1);
-    let mut bars = Vec::new();
+    let mut ranges = Vec::new();
     let mut from = lo;
     while from <= hi {
         let to = from.saturating_add(width - 1);
-        let count = counts.numbers.range(from..=to).map(|(_, c)| c).sum();
-        let label = format!("{from}-{to}");
-        bars.push(bar(&label, &slug(&label), count, base));
+        ranges.push((from, to));
         if to >= hi {
             break;
         }
         from = to + 1;
     }
-    bars
+    ranges
 }
 
 /// The label of the bar for numbers that fall in none of the definition's bins.

@@ -4,6 +4,7 @@
 
 mod bench;
 mod demo;
+mod disclosure;
 mod export;
 mod faults;
 mod helpers;

@@ -13,6 +13,7 @@ mod instances;
 mod mailing;
 mod migrations;
 mod observe;
+mod printed_tables;
 mod report;
 mod retention;
 mod scale;

@@ -312,6 +312,22 @@ opt_out = { label = "Nog nooit", value = 0 }
     }
 
     #[test]
+    fn a_group_is_counted_in_the_ranges_of_the_total() {
+        // The total spans 1..200 and gets ranges of 20; a group that gave only 5..30 would get
+        // ranges of its own (5-7, 8-10, ...), which no row of a per-group table has.
+        let q = parse(DEFINITION).unwrap();
+        let total = counts(200, &[], &(1..=200).map(|n| (n, 1)).collect::<Vec<_>>());
+        let group = counts(26, &[], &(5..=30).map(|n| (n, 1)).collect::<Vec<_>>());
+        let question = q.question("N").unwrap();
+        let all = figure(question, &spec("N", vec![]), &total);
+        let part = figure_like(question, &spec("N", vec![]), &total, &group);
+        let keys = |f: &Figure| f.bars.iter().filter(|b| b.count > 0).map(|b| b.key.clone()).collect::<Vec<_>>();
+        assert!(keys(&part).iter().all(|k| all.bars.iter().any(|b| &b.key == k)), "{:?}", keys(&part));
+        let in_total = |key: &str| part.bars.iter().find(|b| b.key == key).map_or(0, |b| b.count);
+        assert_eq!((in_total("1_20"), in_total("21_40")), (16, 10), "{:?}", part.bars);
+    }
+
+    #[test]
     fn an_empty_base_gives_zero_not_a_division_error() {
         let q = parse(DEFINITION).unwrap();
         let f = figure(q.question("K").unwrap(), &spec("K", vec![]), &QuestionCounts::default());

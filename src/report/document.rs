@@ -137,7 +137,7 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                         )));
                     }
                     if spec.by_group {
-                        blocks.extend(breakdown(data, spec, fig, fonts));
+                        blocks.extend(super::breakdown::blocks(data, spec, fig, fonts));
                     }
                 }
                 Def::OpenAnswers { question, text, quotes } => {
@@ -248,97 +248,6 @@ fn response(data: &ReportData) -> Vec<Block> {
     ]
 }
 
-/// A figure's percentages per group. Groups whose base is under `min_base` are left out, and
-/// so is the next smallest group for as long as the left-out groups together are under
-/// `min_base`: otherwise their numbers would follow from the total minus the groups shown.
-fn breakdown(data: &ReportData, spec: &FigureSpec, total: &Figure, fonts: &Fonts) -> Vec<Block> {
-    let def = data.definition;
-    let Some(question) = data.questionnaire.question(&spec.question) else { return Vec::new() };
-    let mut shown: Vec<(String, Figure)> = data
-        .group_counts
-        .iter()
-        .map(|(group, counts)| (group.code.clone(), figure(question, spec, &counts.question(&spec.question))))
-        .collect();
-    let mut hidden: Vec<(String, u64)> = Vec::new();
-    shown.retain(|(code, fig)| {
-        let keep = fig.base >= def.disclosure.min_base;
-        if !keep {
-            hidden.push((code.clone(), fig.base));
-        }
-        keep
-    });
-    while !hidden.is_empty()
-        && hidden.iter().map(|(_, n)| n).sum::<u64>() < def.disclosure.min_base
-        && !shown.is_empty()
-    {
-        let smallest = shown.iter().enumerate().min_by_key(|(_, (_, f))| f.base).map_or(0, |(i, _)| i);
-        let (code, fig) = shown.remove(smallest);
-        hidden.push((code, fig.base));
-    }
-    let mut out = Vec::new();
-    // As many group columns as fit beside the answer labels; more groups get more tables.
-    let style = layout::TABLE_HEAD;
-    let column_w = |code: &str, n: u64| {
-        let words = [format!("{code}*"), format!("(n={n})"), "100%".to_string()];
-        let longest = words.iter().map(|w| fonts.width(w, &style)).fold(0.0, f32::max);
-        (longest + 12.0) / layout::CONTENT_WIDTH
-    };
-    let total_w = column_w("Totaal", total.base);
-    let mut chunks: Vec<Vec<&(String, Figure)>> = vec![Vec::new()];
-    let mut used = 0.4 + total_w;
-    for entry in &shown {
-        let w = column_w(&entry.0, entry.1.base);
-        if used + w > 1.0 && chunks.last().is_some_and(|c| !c.is_empty()) {
-            chunks.push(Vec::new());
-            used = 0.4 + total_w;
-        }
-        used += w;
-        if let Some(last) = chunks.last_mut() {
-            last.push(entry);
-        }
-    }
-    let mut indicative = false;
-    for chunk in chunks.into_iter().filter(|c| !c.is_empty()) {
-        let widths: Vec<f32> = chunk.iter().map(|(code, f)| column_w(code, f.base)).collect();
-        let label_w = 1.0 - widths.iter().sum::<f32>() - total_w;
-        let mut columns = vec![Column { title: "Antwoord".into(), width: label_w, align: Align::Left }];
-        for ((code, f), w) in chunk.iter().zip(&widths) {
-            let star = if f.base < def.disclosure.indicative_base { "*" } else { "" };
-            indicative |= !star.is_empty();
-            columns.push(Column { title: format!("{code}{star} (n={})", f.base), width: *w, align: Align::Right });
-        }
-        columns.push(Column { title: format!("Totaal (n={})", total.base), width: total_w, align: Align::Right });
-        let rows = total
-            .bars
-            .iter()
-            .map(|bar| {
-                let mut row = vec![bar.label.clone()];
-                // Match categories by key: unbinned numbers give each group its own bars.
-                row.extend(chunk.iter().map(|(_, f)| {
-                    let pct = f.bars.iter().find(|b| b.key == bar.key).map_or(0, |b| b.percent);
-                    format!("{pct}%")
-                }));
-                row.push(format!("{}%", bar.percent));
-                row
-            })
-            .collect();
-        out.push(Block::Table { columns, rows, total_row: false });
-    }
-    if indicative {
-        out.push(note(format!("* Minder dan {} {}: indicatief.", def.disclosure.indicative_base, def.population)));
-    }
-    if !hidden.is_empty() {
-        let codes: Vec<String> = hidden.into_iter().map(|(c, _)| c).collect();
-        out.push(note(format!(
-            "Niet uitgesplitst voor {}: te weinig {} (minder dan {}) om uitkomsten te tonen die niet naar personen te herleiden zijn.",
-            wording::list(&codes),
-            def.population,
-            def.disclosure.min_base
-        )));
-    }
-    out
-}
-
 /// The cover: the department's band, title, subtitle and month.
 fn cover(data: &ReportData, fonts: &Fonts) -> Page {
     let def = data.definition;
@@ -395,6 +304,23 @@ fn cover(data: &ReportData, fonts: &Fonts) -> Page {
         size: 13.0,
         color: layout::MUTED,
     });
+    // The researcher may make this PDF for themselves; its cover says it is not for the council.
+    if let Err(too_few) = super::publish::minimum(data.counts.responses, &def.disclosure) {
+        let warning =
+            Style { size: 13.0, leading: 18.0, color: (0xA4, 0x1E, 0x1E), face: super::fonts::Face::Bold, after: 0.0 };
+        let mut y = y - 90.0;
+        for line in fonts.wrap(&too_few.cover_note(), &warning, layout::CONTENT_WIDTH) {
+            items.push(Item::Text {
+                x: left,
+                y,
+                text: line,
+                face: warning.face,
+                size: warning.size,
+                color: warning.color,
+            });
+            y -= warning.leading;
+        }
+    }
     Page { items }
 }
 

@@ -140,28 +140,61 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
     bars
 }
 
+/// A group's figure in the categories of the total's: where the total grouped many distinct
+/// numbers into ranges of its own, the group is counted in those same ranges, so every cell of
+/// a per-group table counts what its row says.
+pub fn figure_like(question: &Question, spec: &FigureSpec, total: &QuestionCounts, counts: &QuestionCounts) -> Figure {
+    let automatic = matches!(question.kind, QuestionKind::Number { .. })
+        && spec.bins.is_empty()
+        && total.numbers.len() > MAX_UNBINNED;
+    if !automatic {
+        return figure(question, spec, counts);
+    }
+    let bins = automatic_ranges(total)
+        .into_iter()
+        .map(|(from, to)| Bin {
+            label: format!("{from}-{to}"),
+            key: None,
+            opt_out: false,
+            from: Some(from),
+            to: Some(to),
+        })
+        .collect();
+    figure(question, &FigureSpec { bins, ..spec.clone() }, counts)
+}
+
 /// More distinct numbers than this, without bins in the definition, are grouped automatically.
 pub const MAX_UNBINNED: usize = 15;
 
 /// Ten ranges of equal width over the numbers given, so a chart never gets a bar per value.
 fn automatic_bins(counts: &QuestionCounts, base: u64) -> Vec<Bar> {
+    automatic_ranges(counts)
+        .into_iter()
+        .map(|(from, to)| {
+            let count = counts.numbers.range(from..=to).map(|(_, c)| c).sum();
+            let label = format!("{from}-{to}");
+            bar(&label, &slug(&label), count, base)
+        })
+        .collect()
+}
+
+/// The ranges of `automatic_bins`, from the smallest to the largest number given.
+fn automatic_ranges(counts: &QuestionCounts) -> Vec<(i64, i64)> {
     let (Some((&lo, _)), Some((&hi, _))) = (counts.numbers.first_key_value(), counts.numbers.last_key_value()) else {
         return Vec::new();
     };
     let width = (hi.saturating_sub(lo) / 10).saturating_add(1).max(1);
-    let mut bars = Vec::new();
+    let mut ranges = Vec::new();
     let mut from = lo;
     while from <= hi {
         let to = from.saturating_add(width - 1);
-        let count = counts.numbers.range(from..=to).map(|(_, c)| c).sum();
-        let label = format!("{from}-{to}");
-        bars.push(bar(&label, &slug(&label), count, base));
+        ranges.push((from, to));
         if to >= hi {
             break;
         }
         from = to + 1;
     }
-    bars
+    ranges
 }
 
 /// The label of the bar for numbers that fall in none of the definition's bins.
@@ -276,6 +309,22 @@ opt_out = { label = "Nog nooit", value = 0 }
         let bins = vec![Bin { label: "1-4".into(), key: None, opt_out: false, from: Some(1), to: Some(4) }];
         let f = figure(q.question("N").unwrap(), &spec("N", bins), &c);
         assert!(f.bars.iter().any(|b| b.label == "Nog nooit" && b.count == 3), "not hidden in 'Overig'");
+    }
+
+    #[test]
+    fn a_group_is_counted_in_the_ranges_of_the_total() {
+        // The total spans 1..200 and gets ranges of 20; a group that gave only 5..30 would get
+        // ranges of its own (5-7, 8-10, ...), which no row of a per-group table has.
+        let q = parse(DEFINITION).unwrap();
+        let total = counts(200, &[], &(1..=200).map(|n| (n, 1)).collect::<Vec<_>>());
+        let group = counts(26, &[], &(5..=30).map(|n| (n, 1)).collect::<Vec<_>>());
+        let question = q.question("N").unwrap();
+        let all = figure(question, &spec("N", vec![]), &total);
+        let part = figure_like(question, &spec("N", vec![]), &total, &group);
+        let keys = |f: &Figure| f.bars.iter().filter(|b| b.count > 0).map(|b| b.key.clone()).collect::<Vec<_>>();
+        assert!(keys(&part).iter().all(|k| all.bars.iter().any(|b| &b.key == k)), "{:?}", keys(&part));
+        let in_total = |key: &str| part.bars.iter().find(|b| b.key == key).map_or(0, |b| b.count);
+        assert_eq!((in_total("1_20"), in_total("21_40")), (16, 10), "{:?}", part.bars);
     }
 
     #[test]

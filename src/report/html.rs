@@ -66,6 +66,12 @@ pub fn render(cover: &Cover, blocks: &[Block], charts: &[Chart]) -> String {
                     for (j, cell) in row.iter().enumerate() {
                         if j == 0 {
                             out.push_str(&format!("<th scope=\"row\">{}</th>", escape(cell)));
+                        } else if cell == super::breakdown::MARK {
+                            // A screen reader says what the mark means, not "bullet".
+                            out.push_str(&format!(
+                                "<td><span aria-hidden=\"true\">{}</span><span class=\"visually-hidden\">niet getoond</span></td>",
+                                escape(cell)
+                            ));
                         } else {
                             out.push_str(&format!("<td>{}</td>", escape(cell)));
                         }

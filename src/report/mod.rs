@@ -1,6 +1,7 @@
 //! The evaluation report: definitions, counts from the database, figures, Dutch wording,
 //! charts, layout and the PDF.
 
+pub mod breakdown;
 pub mod charts;
 pub mod definition;
 pub mod document;
@@ -10,7 +11,9 @@ pub mod html;
 pub mod layout;
 pub mod pdf;
 pub mod prose;
+pub mod publish;
 pub mod stats;
+pub mod suppression;
 pub mod text_table;
 pub mod wording;
 

@@ -60,6 +60,19 @@ fn responses_of(survey_id: i32, group_id: Option<i32>) -> SelectStatement {
     select
 }
 
+/// The number of submitted responses of a survey, whatever was answered.
+pub async fn responses(db: &impl ConnectionTrait, survey_id: i32) -> Result<u64, DbErr> {
+    let n: i64 = response::Entity::find()
+        .filter(response::Column::SurveyId.eq(survey_id))
+        .select_only()
+        .column_as(Expr::col(response::Column::Id).count(), "n")
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or(0);
+    Ok(n as u64)
+}
+
 /// Counts the submitted responses of a survey, or of one group of it.
 pub async fn count(db: &impl ConnectionTrait, survey_id: i32, group_id: Option<i32>) -> Result<SurveyCounts, DbErr> {
     let in_scope = || answer::Column::ResponseId.in_subquery(responses_of(survey_id, group_id));

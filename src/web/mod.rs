@@ -8,6 +8,7 @@ mod errors;
 mod headers;
 mod observe;
 pub mod openapi;
+mod reading_room;
 mod researcher_api;
 mod researcher_pages;
 mod respondent_api;
@@ -148,6 +149,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(api("/remind", "POST").route(web::post().to(researcher_api::remind)))
                 .service(api("/reminder", "PUT").route(web::put().to(researcher_api::schedule)))
                 .service(api("/close", "POST").route(web::post().to(researcher_api::close)))
+                .service(api("/publish", "POST").route(web::post().to(researcher_api::publish)))
                 .service(api("/export/{format}", "GET").route(web::get().to(researcher_api::export)))
                 .service(api("/casussen", "GET").route(web::get().to(researcher_api::casussen)))
                 .service(
@@ -197,9 +199,9 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/publiceren", web::post().to(researcher_pages::publish))
                 .route("/export/{format}", web::get().to(researcher_pages::export)),
         )
-        .route("/rapporten", web::get().to(researcher_pages::reports))
-        .route("/rapporten/{id}", web::get().to(researcher_pages::report))
-        .route("/rapporten/{id}/rapport.pdf", web::get().to(researcher_pages::report_file))
+        .route("/rapporten", web::get().to(reading_room::reports))
+        .route("/rapporten/{id}", web::get().to(reading_room::report))
+        .route("/rapporten/{id}/rapport.pdf", web::get().to(reading_room::report_file))
         .default_service(web::to(errors::not_found));
 }
 

@@ -83,6 +83,16 @@ pub struct Queued {
     pub queued: u64,
 }
 
+/// A version in the reading room.
+#[derive(Serialize, ToSchema)]
+pub struct Published {
+    pub id: i32,
+    pub version: i32,
+    pub title: String,
+    /// The report's page in the reading room, e.g. `/rapporten/3`.
+    pub url: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ReviewList {
     pub casussen: Vec<crate::review::Item>,
@@ -140,6 +150,7 @@ impl Modify for BearerToken {
         researcher_api::remind,
         researcher_api::schedule,
         researcher_api::close,
+        researcher_api::publish,
         researcher_api::casussen,
         researcher_api::casus,
         researcher_api::review_casus,
@@ -155,6 +166,7 @@ impl Modify for BearerToken {
         Imported,
         Queued,
         ReviewList,
+        Published,
         crate::review::Item,
         crate::review::Decision,
         researcher_api::OpenBody,
@@ -166,7 +178,7 @@ impl Modify for BearerToken {
     modifiers(&BearerToken),
     tags(
         (name = "respondent", description = "The questionnaire behind a personal link"),
-        (name = "researcher", description = "Invitees, mailing, closing, progress and review")
+        (name = "researcher", description = "Invitees, mailing, closing, progress, review and publishing")
     )
 )]
 pub struct ApiDoc;

@@ -1,6 +1,6 @@
 //! The researcher's API under `/api/v1/surveys`: invitee import, opening, reminders (now or
-//! scheduled), closing and progress. Every call needs `Authorization: Bearer <API token>` of
-//! a researcher (`peiling token create`).
+//! scheduled), closing, progress, the review of casussen, exports and publishing. Every call
+//! needs `Authorization: Bearer <API token>` of a researcher (`peiling token create`).
 
 use super::State;
 use super::body::{self, Limited};
@@ -10,6 +10,7 @@ use crate::bundled::DefinitionError;
 use crate::invitations::lifecycle::{self, LifecycleError, end_of, morning_of};
 use crate::invitations::{self, ImportError, import};
 use crate::mail::outbox;
+use crate::report::publish::{self, PublishError};
 use crate::report::stats;
 use crate::review;
 use crate::store::{self, StoreError, surveys::Survey};
@@ -365,4 +366,43 @@ pub async fn export(
         other => ApiError::from(StoreError::Db(sea_orm::DbErr::Custom(other.to_string()))),
     })?;
     Ok(super::attachment(format.content_type(), &format.file_name(&survey), bytes))
+}
+
+#[utoipa::path(post, path = "/api/v1/surveys/{survey}/publish", tag = "researcher", security(("bearer" = [])),
+    params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
+    responses((status = 201, description = "the new version in the reading room", body = crate::web::openapi::Published),
+        (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody),
+        (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "not closed yet", body = crate::web::openapi::ErrorBody),
+        (status = 422, description = "too few responses to publish (`too_few_responses`, with `responses` and `needed` in details), or the report definition is missing or wrong", body = crate::web::openapi::ErrorBody)))]
+/// Publishes the report of a closed survey as its next version in the reading room.
+pub async fn publish(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
+    let user = researcher(&state, &request).await?;
+    let survey = survey(&state, &slug).await?;
+    let published = match publish::source_of(&survey) {
+        Ok(source) => publish::publish(&state.db, &survey, &source, user.id, state.now()).await,
+        Err(e) => Err(e),
+    };
+    let row = published.map_err(|e| match e {
+        PublishError::NotClosed(_) => ApiError::new(StatusCode::CONFLICT, "wrong_status", e.to_string()),
+        PublishError::TooFew(too_few) => {
+            let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "too_few_responses", too_few.to_string());
+            error.details = Some(json!([{ "responses": too_few.responses, "needed": too_few.needed }]));
+            error
+        }
+        PublishError::Definition(d) => {
+            let code = match d {
+                DefinitionError::Unreadable(_) => "no_report_definition",
+                DefinitionError::Invalid(_) => "bad_report_definition",
+            };
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, d.to_string())
+        }
+        PublishError::Db(db) => ApiError::from(StoreError::Db(db)),
+        PublishError::Report(crate::report::ReportError::Db(db)) => ApiError::from(StoreError::Db(db)),
+        PublishError::Report(other) => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "report_failed", other.to_string())
+        }
+    })?;
+    Ok(HttpResponse::Created().json(json!({
+        "id": row.id, "version": row.version, "title": row.title, "url": format!("/rapporten/{}", row.id),
+    })))
 }

@@ -1,5 +1,5 @@
-//! The researcher's pages (`/onderzoek`), the login and the council's reading room
-//! (`/rapporten`). Server-rendered, no script; every form carries the session's CSRF value.
+//! The researcher's pages (`/onderzoek`) and the login; the council's reading room is in
+//! `reading_room`. Server-rendered, no script; every form carries the session's CSRF value.
 
 use super::auth::{self, removal_cookie, session_cookie};
 use super::body::{self, Limited};
@@ -8,6 +8,7 @@ use super::{State, csrf, upload, views};
 use crate::accounts::{self, LoginError, Role, SignedIn};
 use crate::invitations::{self, ImportError, import, lifecycle};
 use crate::mail::compose::{Composer, Kind};
+use crate::report::publish::{self, PublishError};
 use crate::report::{ReportDefinition, stats, wording};
 use crate::review::{self, Decision};
 use crate::store::surveys::{Status, Survey};
@@ -17,12 +18,12 @@ use actix_web::http::header::LOCATION;
 use actix_web::web::{Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use entity::publication;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tera::Context;
 
-fn html(status: StatusCode, body: String) -> HttpResponse {
+pub(super) fn html(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
 }
 
@@ -30,7 +31,7 @@ fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((LOCATION, location.to_string())).finish()
 }
 
-fn context(user: Option<&SignedIn>, title: &str) -> Context {
+pub(super) fn context(user: Option<&SignedIn>, title: &str) -> Context {
     let mut c = Context::new();
     c.insert("page_title", title);
     if let Some(u) = user {
@@ -296,6 +297,11 @@ async fn dashboard(
             .map(|p| json!({ "id": p.id, "version": p.version, "date": wording::date(p.published_at.date_naive()) }))
             .collect::<Vec<_>>(),
     );
+    // Said before the button is pressed, and why the versions (if any) are not in the reading room.
+    let disclosure = publish::disclosure_of(survey);
+    if let Err(too_few) = publish::minimum(stats::responses(&state.db, survey.row.id).await?, &disclosure) {
+        c.insert("too_few", &too_few.to_string());
+    }
     c.insert("closes_default", &(state.now() + chrono::Duration::days(14)).date_naive().to_string());
     c.insert("csv", csv);
     if let Some(n) = notice {
@@ -626,7 +632,7 @@ async fn render_report(state: &State, s: &Survey) -> Result<crate::report::Gener
         .map_err(|e| PageError::BadRequest(e.to_string()))
 }
 
-fn pdf(bytes: Vec<u8>, name: &str) -> HttpResponse {
+pub(super) fn pdf(bytes: Vec<u8>, name: &str) -> HttpResponse {
     super::attachment("application/pdf", &format!("{name}.pdf"), bytes)
 }
 
@@ -644,70 +650,26 @@ pub async fn publish(
     body: Limited,
 ) -> Result<HttpResponse, PageError> {
     let (user, _, s) = posted(&state, &request, &slug, &body).await?;
-    closed(&s)?;
-    let generated = render_report(&state, &s).await?;
-    let title = definition(&s)?.title;
-    // A new version each time; the unique (survey, version) index settles a double click.
-    let latest = publication::Entity::find()
-        .filter(publication::Column::SurveyId.eq(s.row.id))
-        .order_by_desc(publication::Column::Version)
-        .one(&state.db)
-        .await?
-        .map_or(0, |p| p.version);
-    let row = publication::ActiveModel {
-        survey_id: Set(s.row.id),
-        version: Set(latest + 1),
-        title: Set(title),
-        summary: Set(generated.summary.join("\n")),
-        pdf: Set(generated.pdf),
-        html: Set(generated.html),
-        published_at: Set(state.now()),
-        published_by: Set(user.user.id),
-        ..Default::default()
+    let published = match publish::source_of(&s) {
+        Ok(source) => publish::publish(&state.db, &s, &source, user.user.id, state.now()).await,
+        Err(e) => Err(e),
+    };
+    match published {
+        Ok(row) => Ok(see_other(&format!("/rapporten/{}", row.id))),
+        Err(PublishError::TooFew(too_few)) => {
+            let problems = vec![
+                too_few.to_string(),
+                "De PDF kun je wel maken voor eigen gebruik; op de voorkant staat dan dat hij niet geschikt is om \
+                 te publiceren."
+                    .to_string(),
+            ];
+            let notice = Some("Het rapport is niet gepubliceerd".to_string());
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, dashboard(&state, &user, &s, notice, problems, "").await?))
+        }
+        Err(PublishError::NotClosed(_)) => Err(PageError::NotFound),
+        Err(PublishError::Db(e)) => Err(e.into()),
+        Err(e) => Err(PageError::BadRequest(e.to_string())),
     }
-    .insert(&state.db)
-    .await?;
-    Ok(see_other(&format!("/rapporten/{}", row.id)))
-}
-
-// ---- reading room ----
-
-pub async fn reports(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Reader).await?;
-    let rows = publication::Entity::find().order_by_desc(publication::Column::PublishedAt).all(&state.db).await?;
-    let list: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|p| {
-            json!({
-                "id": p.id, "title": p.title, "version": p.version, "date": wording::date(p.published_at.date_naive()),
-                "summary": p.summary.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let mut c = context(Some(&user), "Rapporten");
-    c.insert("reports", &list);
-    Ok(html(StatusCode::OK, views::render("r/reports.html", &c)))
-}
-
-async fn publication(state: &State, id: i32) -> Result<publication::Model, PageError> {
-    publication::Entity::find_by_id(id).one(&state.db).await?.ok_or(PageError::NotFound)
-}
-
-pub async fn report(state: State, request: HttpRequest, id: Path<i32>) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Reader).await?;
-    let p = publication(&state, *id).await?;
-    let mut c = context(Some(&user), &p.title);
-    c.insert("id", &p.id);
-    c.insert("version", &p.version);
-    c.insert("date", &wording::date(p.published_at.date_naive()));
-    c.insert("html", &p.html);
-    Ok(html(StatusCode::OK, views::render("r/report.html", &c)))
-}
-
-pub async fn report_file(state: State, request: HttpRequest, id: Path<i32>) -> Result<HttpResponse, PageError> {
-    auth::require(&state, &request, Role::Reader).await?;
-    let p = publication(&state, *id).await?;
-    Ok(pdf(p.pdf, &format!("rapport-{}-versie-{}", p.survey_id, p.version)))
 }
 
 pub async fn export(

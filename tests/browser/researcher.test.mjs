@@ -2,7 +2,8 @@
 // a 1280x800 desktop, with the main pages again on a 360x740 phone. A wrong password first, then
 // a keyboard-only login; the survey list; a new survey of our own (first with an error in the
 // definition), its preview and e-mails, an invitee import with a bad row and then a good one,
-// opening it, a reminder and closing it. Then on the bundled survey (closed by form.test.mjs):
+// opening it, a reminder, closing it and publishing it refused (nobody answered). Then on the
+// bundled survey (closed by form.test.mjs, answered by Anna and the ten of respond.mjs):
 // the review of casussen, the report's texts, the PDF, publishing, the reading room and the
 // report page; logging out, and the reader account: the reading room works, /onderzoek is 403.
 //
@@ -245,7 +246,7 @@ try {
   assert.ok(await nav.getByRole('button', { name: 'Uitloggen' }).isVisible(), 'the menu has Uitloggen');
   const bundledRow = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Hulpverleners Maatwerkbudget' }) });
   assert.match(await bundledRow.innerText(), /gesloten/, 'form.test.mjs closed the bundled survey');
-  assert.match(await bundledRow.innerText(), /1 van 3 \(33%\)/, 'the list shows the response');
+  assert.match(await bundledRow.innerText(), /11 van 13 \(85%\)/, 'the list shows the response (Anna and the ten of respond.mjs)');
 
   // ---- A new survey: a definition with an error first, then a valid one.
   await click(page, page.getByRole('link', { name: 'Nieuwe vragenlijst' }));
@@ -336,6 +337,11 @@ try {
   await checkPage(page, 'eigen-gesloten');
   assert.match(await page.locator('.notice').innerText(), /De vragenlijst is gesloten/);
   assert.match(await main(page), /status: gesloten/);
+  // Nobody answered: the dashboard says publishing cannot be done, and trying it is refused.
+  assert.match(await main(page), /Er zijn 0 vragenlijsten ingevuld; voor een rapport in de leeskamer zijn er minstens 10 nodig/);
+  await click(page, button(page, 'Publiceren in de leeskamer'));
+  await checkPage(page, 'eigen-publiceren-geweigerd', 422);
+  assert.match(await page.locator('.error-summary').innerText(), /Het rapport is niet gepubliceerd[\s\S]*Er zijn 0 vragenlijsten ingevuld/);
 
   // ---- The bundled survey, closed by form.test.mjs: its dashboard on desktop and phone.
   await click(page, page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Vragenlijsten' }));
@@ -343,7 +349,7 @@ try {
   assert.equal(path(page), `/onderzoek/${SURVEY}`);
   await checkPage(page, 'bundel-gesloten');
   assert.match(await main(page), /status: gesloten/);
-  assert.match(await responseTable.innerText(), /Totaal\s+3\s+1\b/, 'three invited, one (Anna) responded');
+  assert.match(await responseTable.innerText(), /Totaal\s+13\s+11\b/, 'thirteen invited, Anna and the ten of respond.mjs responded');
   await onPhone(phone, `${BASE_URL}/onderzoek/${SURVEY}`, 'bundel-gesloten');
 
   // ---- Review of casussen: a decision and an edit for the first text.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser test of the respondent form and the researcher app: a fresh SQLite database with the
-# bundled survey, three invitees, a researcher and a reader account, the invitations sent to an
-# outbox folder, `peiling serve` on a free port, then form.test.mjs walks through the form in
+# bundled survey, thirteen invitees (ten of whom answer over the JSON API first, respond.mjs), a
+# researcher and a reader account, the invitations sent to an outbox folder, `peiling serve` on
+# a free port, then form.test.mjs walks through the form in
 # headless Chromium on a 360 px phone viewport (and closes the survey), and researcher.test.mjs
 # walks a researcher from login to a published report (desktop and phone); both run axe-core on
 # every page.
@@ -75,19 +76,27 @@ unset PEILING_SMTP_URL
 
 echo "browser test: database and outbox in $WORK, server at $PEILING_BASE_URL"
 "$PEILING_BIN" survey create "$ROOT/surveys/$SURVEY.toml"
-printf 'email;team\nanna@example.org;SWT\nbram@example.org;JLR\ncees@example.org;SWT\n' >"$WORK/invitees.csv"
+# Anna, Bram and Cees are walked through by form.test.mjs; ten more answer over the JSON API
+# (respond.mjs), so that the report has enough responses to be published (min_base 10).
+{
+  printf 'email;team\nanna@example.org;SWT\nbram@example.org;JLR\ncees@example.org;SWT\n'
+  for i in 01 02 03 04 05 06 07 08 09 10; do printf 'extra-%s@example.org;%s\n' "$i" "$([ $((10#$i % 2)) -eq 0 ] && echo SWT || echo JLR)"; done
+} >"$WORK/invitees.csv"
 "$PEILING_BIN" invitees import "$SURVEY" "$WORK/invitees.csv"
 "$PEILING_BIN" survey open "$SURVEY" --closes "$(date -d '+30 days' +%F)" --send
 
 PEILING_PASSWORD="$RESEARCHER_PASSWORD" "$PEILING_BIN" user add "$RESEARCHER_EMAIL" --role researcher
 PEILING_PASSWORD="$READER_PASSWORD" "$PEILING_BIN" user add "$READER_EMAIL" --role reader
 
-node "$HERE/links.mjs" "$PEILING_OUTBOX_DIR" "$PEILING_BASE_URL" >"$WORK/links.txt"
-if [ "$(wc -l <"$WORK/links.txt")" -ne 3 ]; then
-  echo "browser test: expected 3 personal links in $PEILING_OUTBOX_DIR, found:" >&2
-  cat "$WORK/links.txt" >&2
+# Sorted by recipient: anna, bram and cees first, then the ten extra-NN.
+node "$HERE/links.mjs" "$PEILING_OUTBOX_DIR" "$PEILING_BASE_URL" >"$WORK/all-links.txt"
+if [ "$(wc -l <"$WORK/all-links.txt")" -ne 13 ]; then
+  echo "browser test: expected 13 personal links in $PEILING_OUTBOX_DIR, found:" >&2
+  cat "$WORK/all-links.txt" >&2
   exit 1
 fi
+head -n 3 "$WORK/all-links.txt" >"$WORK/links.txt"
+tail -n +4 "$WORK/all-links.txt" >"$WORK/extra-links.txt"
 
 "$PEILING_BIN" serve --listen "$PEILING_LISTEN" >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
@@ -110,6 +119,7 @@ if ! node -e "fetch(process.argv[1]).then((r) => process.exit(r.status === 404 ?
   exit 1
 fi
 
+node "$HERE/respond.mjs" "$WORK/extra-links.txt"
 echo "browser test: screenshots go to $SCREENSHOT_DIR"
 BASE_URL="$PEILING_BASE_URL" LINKS_FILE="$WORK/links.txt" PEILING_BIN="$PEILING_BIN" SURVEY="$SURVEY" \
   node "$HERE/form.test.mjs"

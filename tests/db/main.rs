@@ -5,6 +5,7 @@
 mod anonymity;
 mod bench;
 mod demo;
+mod disclosure;
 mod export;
 mod faults;
 mod helpers;
@@ -13,6 +14,7 @@ mod instances;
 mod mailing;
 mod migrations;
 mod observe;
+mod printed_tables;
 mod report;
 mod retention;
 mod scale;

@@ -7,7 +7,7 @@ use std::process::Command;
 
 /// The text of a PDF as poppler's `pdftotext` sees it; `None` (with a note) where it is not
 /// installed, unless `PEILING_REQUIRE_PDFTOTEXT=1` (set by `.ci/run`, which installs it).
-fn pdftotext(pdf: &[u8]) -> Option<String> {
+pub(crate) fn pdftotext(pdf: &[u8]) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.pdf");
     std::fs::write(&path, pdf).unwrap();

@@ -2,6 +2,7 @@
 //! a fresh PostgreSQL database per test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod backup;
 mod bench;
 mod demo;
 mod export;
@@ -9,6 +10,7 @@ mod faults;
 mod helpers;
 mod hostile;
 mod instances;
+mod integrity;
 mod mailing;
 mod migrations;
 mod observe;

@@ -64,7 +64,14 @@ async fn copy(url: &str, name: &str, target: &Path) -> anyhow::Result<Option<i64
     let database = db::connect_only(url).await?;
     let vacuum = database.execute_raw(db::statement(&database, "VACUUM INTO $1", vec![name.into()])).await;
     database.close().await?;
-    vacuum.with_context(|| format!("de back-up naar {} is mislukt", target.display()))?;
+    if let Err(e) = vacuum {
+        // The copy is what grows: a full disk is the target's, not the database's.
+        if db::outage(&e) == Some(db::Outage::DiskFull) {
+            bail!("de back-up past niet op de schijf van {}: schijf vol; er is niets bewaard", target.display());
+        }
+        // Damage in the source keeps its cause, so the message says which file and what to do.
+        return Err(anyhow::Error::new(e).context(format!("de back-up naar {} is mislukt", target.display())));
+    }
     // VACUUM INTO leaves syncing to the system; a backup that a power cut can take is none.
     std::fs::File::open(target)?.sync_all()?;
     if let Some(folder) = target.parent().filter(|p| !p.as_os_str().is_empty()) {

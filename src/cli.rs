@@ -57,6 +57,12 @@ pub enum Command {
         #[arg(long, conflicts_with = "survey")]
         days: Option<u32>,
     },
+    /// Write a checked copy of the SQLite database to FILE (which must not exist), also while
+    /// `peiling serve` runs; for PostgreSQL use pg_dump.
+    Backup {
+        /// Where the copy goes, e.g. backups/peiling-2026-11-30.db.
+        file: PathBuf,
+    },
     /// Accounts of researchers and readers.
     User {
         #[command(subcommand)]

@@ -54,6 +54,8 @@ pub async fn demo(dir: Option<PathBuf>) -> anyhow::Result<()> {
 }
 
 pub async fn serve(config: &Config, listen: Option<String>, worker: bool) -> anyhow::Result<()> {
+    // Before anything opens the file (and migrations write to it).
+    crate::integrity::check_before_serving(&config.database_url).await.context("peiling serve start niet")?;
     let db = db::connect(&config.database_url).await?;
     let address = listen.unwrap_or_else(|| config.listen.clone());
     let listener = std::net::TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
@@ -63,14 +65,26 @@ pub async fn serve(config: &Config, listen: Option<String>, worker: bool) -> any
     tracing::info!(address = %address, database = %db::redact(&config.database_url), "peiling serves");
     println!("peiling luistert op http://{address} (links: {}/s/...)", config.base_url);
     if worker {
-        let (config, db) = (config.clone(), db.clone());
+        let (config, db, alarm) = (config.clone(), db.clone(), app.alarm());
         tokio::spawn(async move {
-            if let Err(e) = crate::workers::run(config, db).await {
+            if let Err(e) = crate::workers::run(config, db, alarm).await {
                 tracing::error!(error = %e, "the background worker stopped");
             }
         });
     }
     app.run_until_stopped().await?;
+    Ok(())
+}
+
+pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
+    let copy = crate::integrity::backup::write(&config.database_url, file).await?;
+    let responses = copy.responses.map(|n| format!(", {n} ingevulde vragenlijsten")).unwrap_or_default();
+    println!(
+        "Back-up van {} geschreven naar {} ({:.1} MB{responses}); PRAGMA quick_check van de kopie: ok.",
+        copy.source.display(),
+        copy.file.display(),
+        copy.bytes as f64 / 1_000_000.0
+    );
     Ok(())
 }
 

@@ -26,6 +26,9 @@ pub struct Config {
     /// `PEILING_MAIL_RETRY_SECONDS`: the first wait before a temporary mail failure is tried
     /// again; it doubles with every further failure (default 30).
     pub mail_retry: chrono::Duration,
+    /// `PEILING_QUICK_CHECK_SECONDS`: how often `peiling serve` checks a SQLite file with
+    /// `PRAGMA quick_check` (default 3600; 0 turns it off).
+    pub quick_check: Option<std::time::Duration>,
 }
 
 const DAY_SECONDS: i64 = 24 * 60 * 60;
@@ -60,6 +63,11 @@ impl Config {
                 .and_then(|s| s.parse::<i64>().ok())
                 .filter(|s| *s > 0)
                 .map_or(crate::mail::outbox::RETRY, |s| chrono::Duration::seconds(s.min(DAY_SECONDS))),
+            quick_check: match var("PEILING_QUICK_CHECK_SECONDS").and_then(|s| s.parse::<u64>().ok()) {
+                None => Some(crate::integrity::QUICK_CHECK_EVERY),
+                Some(0) => None,
+                Some(seconds) => Some(std::time::Duration::from_secs(seconds)),
+            },
         }
     }
 

@@ -99,12 +99,18 @@ pub enum Outage {
     ReadOnly,
     /// Another writer held the database longer than we wait, or a conflict to retry.
     Busy,
+    /// The file (SQLITE_CORRUPT, SQLITE_NOTADB) or the server's data (PostgreSQL's
+    /// data_corrupted, index_corrupted) is damaged: nothing helps but restoring a backup. See
+    /// `crate::integrity`.
+    Corrupt,
 }
 
 /// The outage behind a database error, if it is one.
 pub fn outage(error: &DbErr) -> Option<Outage> {
     match error {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => Some(Outage::Unreachable),
+        DbErr::ConnectionAcquire(_) => Some(Outage::Unreachable),
+        // A file that is not a database fails already when the connection opens.
+        DbErr::Conn(runtime) => runtime_outage(runtime).or(Some(Outage::Unreachable)),
         DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime_outage(runtime),
         _ => None,
     }
@@ -145,6 +151,7 @@ fn runtime_outage(error: &RuntimeErr) -> Option<Outage> {
                 8 => Some(Outage::ReadOnly),          // SQLITE_READONLY
                 5 | 6 => Some(Outage::Busy),          // SQLITE_BUSY, SQLITE_LOCKED
                 10 | 14 => Some(Outage::Unreachable), // SQLITE_IOERR, SQLITE_CANTOPEN
+                11 | 26 => Some(Outage::Corrupt),     // SQLITE_CORRUPT, SQLITE_NOTADB
                 _ => None,
             }
         }
@@ -154,6 +161,7 @@ fn runtime_outage(error: &RuntimeErr) -> Option<Outage> {
                 "53100" => Some(Outage::DiskFull),
                 "25006" => Some(Outage::ReadOnly),
                 "40001" | "40P01" | "55P03" | "57014" => Some(Outage::Busy),
+                "XX001" | "XX002" => Some(Outage::Corrupt),
                 // Connection exceptions, the server shutting down or starting up, out of
                 // connections or memory.
                 c if c.starts_with("08") || c.starts_with("57P") || c.starts_with("53") => Some(Outage::Unreachable),
@@ -181,6 +189,11 @@ pub fn explain(error: &anyhow::Error, url: &str) -> Option<String> {
              mode=ro); er is niets gewijzigd."
         ),
         Outage::Busy => format!("{place} is bezet door een ander proces; probeer het zo opnieuw."),
+        Outage::Corrupt => format!(
+            "{place} is beschadigd ({}). Opnieuw proberen helpt niet: zet de laatste goede back-up terug \
+             (zie 'Backups' in de README).",
+            error.root_cause()
+        ),
         Outage::Unreachable => {
             let cause = error.root_cause();
             format!("{place} is niet bereikbaar ({cause}); er is niets gewijzigd. Probeer het zo opnieuw.")
@@ -189,7 +202,7 @@ pub fn explain(error: &anyhow::Error, url: &str) -> Option<String> {
 }
 
 /// The file of a SQLite URL (`sqlite://FILE?mode=rwc`, `sqlite:FILE`).
-fn sqlite_file(url: &str) -> Option<&str> {
+pub fn sqlite_file(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     Some(rest.split('?').next().unwrap_or(rest))
 }

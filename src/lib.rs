@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod integrity;
 pub mod invitations;
 pub mod lines;
 pub mod mail;

@@ -47,6 +47,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             peiling::commands::casussen(&config, &survey, number, decision, tekst.as_deref()).await
         }
         Command::Migrate => peiling::commands::migrate(&config).await,
+        Command::Backup { file } => peiling::commands::backup(&config, &file).await,
         Command::Survey { command } => match command {
             SurveyCommand::Check { file } => peiling::commands::survey_check(&file),
             SurveyCommand::Create { file } => peiling::commands::survey_create(&config, &file).await,

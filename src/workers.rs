@@ -1,21 +1,24 @@
 //! Background work of `peiling serve`: sending the outbox, scheduled reminders, closing
 //! surveys whose closing moment has passed, and deleting personal data after the retention
-//! period. Every step claims its work in the database, so any number of processes can run
-//! this loop side by side.
+//! period; on SQLite also `PRAGMA quick_check` now and then (`PEILING_QUICK_CHECK_SECONDS`).
+//! Every step claims its work in the database, so any number of processes can run this loop
+//! side by side. It stops when the database turns out to be damaged: mail sent now would carry
+//! links that a restore from a backup forgets.
 
 use crate::config::Config;
+use crate::integrity::{self, Alarm};
 use crate::invitations::lifecycle;
 use crate::mail::compose::Composer;
 use crate::mail::outbox::{self, Delivery};
 use crate::retention;
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long the loop rests when there was nothing to do.
 pub const IDLE: Duration = Duration::from_secs(5);
 
-pub async fn run(config: Config, db: DatabaseConnection) -> anyhow::Result<()> {
+pub async fn run(config: Config, db: DatabaseConnection, alarm: Alarm) -> anyhow::Result<()> {
     let mailer = config.mailer()?;
     let composer = Composer::new(&config.mail_from)?;
     let delivery = Delivery {
@@ -26,11 +29,26 @@ pub async fn run(config: Config, db: DatabaseConnection) -> anyhow::Result<()> {
         lease: config.mail_lease,
         retry: config.mail_retry,
     };
+    let checks = config.quick_check.filter(|_| db.get_database_backend() == sea_orm::DbBackend::Sqlite);
+    let mut next_check = checks.map(|every| Instant::now() + every);
     loop {
+        if alarm.raised().is_some() {
+            tracing::info!("background work stopped: the database is damaged");
+            return Ok(());
+        }
         // A failing step is logged and tried again next round: a database restart must not
-        // stop the mail.
+        // stop the mail. Damage is the alarm's to log.
         if let Err(e) = round(&db, &delivery, config.retention_days).await {
-            tracing::warn!(error = %e, "background round failed; trying again");
+            match e.chain().find_map(crate::db::outage_in) {
+                Some(crate::db::Outage::Corrupt) => alarm.raise(&format!("{e:#}")),
+                _ => tracing::warn!(error = %e, "background round failed; trying again"),
+            }
+        }
+        if let (Some(every), Some(at)) = (checks, next_check)
+            && Instant::now() >= at
+        {
+            integrity::check_while_serving(&db, &alarm).await;
+            next_check = Some(Instant::now() + every);
         }
         tokio::time::sleep(IDLE).await;
     }

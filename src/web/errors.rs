@@ -1,7 +1,9 @@
 //! One error type per boundary: `PageError` for the respondent's HTML pages, `ApiError` for
 //! JSON. Both log the cause and show the person nothing internal. A database that is away,
 //! full, read-only or busy gives 503 with `Retry-After`: the request may well work in a
-//! moment, on this process or another. Anything else that fails is a bug: 500.
+//! moment, on this process or another. A damaged one gives 503 too, and its cause is carried
+//! to `damage`, which raises the process's alarm and logs it once. Anything else that fails is
+//! a bug: 500.
 
 use super::views;
 use crate::db::Outage;
@@ -112,6 +114,11 @@ impl ResponseError for PageError {
                 None,
             ),
             PageError::Store(_) | PageError::Db(_) => match self.outage() {
+                Some(Outage::Corrupt) => {
+                    // The alarm logs the cause, once for the process.
+                    tracing::debug!(error = %self, "page refused: the database is damaged");
+                    super::damage::page()
+                }
                 Some(outage) => {
                     tracing::warn!(error = %self, ?outage, "page refused: the database is unavailable");
                     message_page(
@@ -140,7 +147,7 @@ impl ResponseError for PageError {
 }
 
 /// Seconds a client is asked to wait after a 503: about how long a database restart takes.
-const RETRY_AFTER: &str = "5";
+pub(super) const RETRY_AFTER: &str = "5";
 
 impl PageError {
     fn outage(&self) -> Option<Outage> {
@@ -148,6 +155,11 @@ impl PageError {
             PageError::Store(StoreError::Db(e)) | PageError::Db(e) => crate::db::outage(e),
             _ => None,
         }
+    }
+
+    /// The database error, when it says the database is damaged.
+    pub(super) fn damage(&self) -> Option<String> {
+        (self.outage() == Some(Outage::Corrupt)).then(|| self.to_string())
     }
 }
 
@@ -169,11 +181,13 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub details: Option<serde_json::Value>,
+    /// The database error, when it says the database is damaged (for `damage`).
+    pub damaged: Option<String>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), details: None }
+        ApiError { status, code, message: message.into(), details: None, damaged: None }
     }
 
     pub fn not_found() -> ApiError {
@@ -265,6 +279,10 @@ impl std::fmt::Display for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match crate::db::outage_in(&e) {
+            Some(Outage::Corrupt) => {
+                tracing::debug!(error = %e, "api request refused: the database is damaged");
+                ApiError { damaged: Some(e.to_string()), ..super::damage::api_error() }
+            }
             Some(outage) => {
                 tracing::warn!(error = %e, ?outage, "api request refused: the database is unavailable");
                 ApiError::new(

@@ -4,6 +4,7 @@
 mod auth;
 mod body;
 mod csrf;
+mod damage;
 mod errors;
 mod headers;
 mod observe;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Days after closing until personal data is deleted (shown on the dashboard).
     pub retention_days: u32,
+    /// Raised when the database turns out to be damaged (see `damage`).
+    pub alarm: crate::integrity::Alarm,
 }
 
 /// Where handlers read the time: the system clock in production; the demo replays a
@@ -59,6 +62,7 @@ impl AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    alarm: crate::integrity::Alarm,
 }
 
 /// What the web application is told beyond its database, from the configuration.
@@ -99,7 +103,9 @@ impl Application {
         let port = listener.local_addr()?.port();
         // Fail at start, not at the first respondent, if a template does not compile.
         views::shared()?;
+        let alarm = crate::integrity::Alarm::watching(&db);
         let state = web::Data::new(AppState {
+            alarm: alarm.clone(),
             submitter: Submitter::start(db.clone()),
             db,
             forms: FormCache::default(),
@@ -112,17 +118,23 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(web::PathConfig::default().error_handler(errors::bad_path))
                 .app_data(web::QueryConfig::default().error_handler(errors::bad_query))
+                .wrap(actix_web::middleware::from_fn(damage::guard))
                 .wrap(headers::security())
                 .wrap(actix_web::middleware::from_fn(observe::requests))
                 .configure(routes)
         })
         .listen(listener)?
         .run();
-        Ok(Application { port, server })
+        Ok(Application { port, server, alarm })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The application's alarm, for the background work of the same process to share.
+    pub fn alarm(&self) -> crate::integrity::Alarm {
+        self.alarm.clone()
     }
 
     pub fn server(self) -> Server {

@@ -92,8 +92,15 @@ pub async fn healthz() -> HttpResponse {
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Ready to serve: the database answers a query. A load balancer takes an instance whose
-/// database is gone out of rotation, and back when it answers again.
+/// database is gone out of rotation, and back when it answers again. An instance whose
+/// database turned out to be damaged stays out (the alarm logged the cause already).
 pub async fn readyz(state: State) -> HttpResponse {
+    if state.alarm.raised().is_some() {
+        return HttpResponse::build(StatusCode::SERVICE_UNAVAILABLE)
+            .insert_header(("Retry-After", "5"))
+            .content_type("text/plain; charset=utf-8")
+            .body("database damaged\n");
+    }
     let ping = state.db.execute_unprepared("SELECT 1");
     match tokio::time::timeout(READY_TIMEOUT, ping).await {
         Ok(Ok(_)) => HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ready\n"),

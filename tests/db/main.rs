@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod anonymity;
+mod backup;
 mod bench;
 mod demo;
 mod disclosure;
@@ -11,6 +12,7 @@ mod faults;
 mod helpers;
 mod hostile;
 mod instances;
+mod integrity;
 mod mailing;
 mod migrations;
 mod observe;

@@ -2,9 +2,11 @@
 //! each text is anonymised automatically, the researcher compares it with the original, edits
 //! the anonymised text if needed and decides "opnemen" or "niet opnemen". Only included texts
 //! reach the report, casussen numbered in the order of the responses. The original is never
-//! printed.
+//! printed. The researcher's edits are stored in the normal form of `domain::text`, like
+//! everything people type.
 
 use crate::anonymise::{Anonymiser, Found};
+use crate::domain::text::{self, Layout};
 use crate::report::ReportDefinition;
 use crate::report::definition::Block;
 use crate::store::StoreError;
@@ -133,7 +135,7 @@ pub async fn prepare(
             survey_id: Set(survey_id),
             answer_id: Set(a.id),
             question: Set(a.question.clone()),
-            anonymised: Set(anonymiser.redact(original.trim()).text),
+            anonymised: Set(anonymiser.redact(original).text.trim_matches([' ', '\n']).to_string()),
             edited: Set(false),
             decision: Set(Decision::Pending.as_str().into()),
             updated_at: Set(now),
@@ -249,7 +251,7 @@ pub async fn update(
         text_review::Entity::find_by_id(item.review_id).one(db).await?.ok_or(ReviewError::NoSuchItem(number))?;
     let mut row = review.into_active_model();
     if let Some(text) = anonymised {
-        let text = text.trim().to_string();
+        let text = text::clean(&text, Layout::Lines);
         if text.is_empty() {
             return Err(ReviewError::Empty);
         }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bench;
+mod clean_text;
 mod demo;
 mod export;
 mod faults;

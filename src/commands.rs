@@ -160,7 +160,7 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
 }
 
 pub fn survey_check(file: &Path) -> anyhow::Result<()> {
-    let q = questionnaire::parse(&read(file)?).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let q = questionnaire::validate(&read(file)?).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let routed = q.questions.iter().filter(|q| q.show_if.is_some()).count();
     println!(
         "{}: vragenlijst '{}' is in orde: {} vragen ({} met routering), groepen {}",

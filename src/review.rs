@@ -1,7 +1,8 @@
 //! The researcher's review of the free texts a report prints (casussen, quoted open answers):
 //! each text is anonymised automatically, the researcher compares it with the original, edits
 //! the anonymised text if needed and decides "opnemen" or "niet opnemen". Only included texts
-//! reach the report. The original is never printed.
+//! reach the report. The original is never printed. The researcher's edits are stored in the
+//! normal form of `domain::text`, like everything people type.
 //!
 //! The texts are numbered (and printed) in the order their reviews were made, and those are made
 //! question by question in the alphabetical order of the texts: an order that says nothing about
@@ -9,6 +10,7 @@
 //! when a text is edited or its original purged.
 
 use crate::anonymise::{Anonymiser, Found};
+use crate::domain::text::{self, Layout};
 use crate::report::ReportDefinition;
 use crate::report::definition::Block;
 use crate::store::StoreError;
@@ -139,7 +141,7 @@ pub async fn prepare(
             survey_id: Set(survey_id),
             answer_id: Set(a.id),
             question: Set(a.question.clone()),
-            anonymised: Set(anonymiser.redact(original.trim()).text),
+            anonymised: Set(anonymiser.redact(original).text.trim_matches([' ', '\n']).to_string()),
             edited: Set(false),
             decision: Set(Decision::Pending.as_str().into()),
             updated_at: Set(now),
@@ -260,7 +262,7 @@ pub async fn update(
         text_review::Entity::find_by_id(item.review_id).one(db).await?.ok_or(ReviewError::NoSuchItem(number))?;
     let mut row = review.into_active_model();
     if let Some(text) = anonymised {
-        let text = text.trim().to_string();
+        let text = text::clean(&text, Layout::Lines);
         if text.is_empty() {
             return Err(ReviewError::Empty);
         }

@@ -17,11 +17,17 @@
 //!
 //! Places, organisations and public services (`assets/anonymise/geen_namen.txt`), amounts and
 //! ordinary words are kept.
+//!
+//! Every text is first brought to the normal form of `domain::text` (NFKC, invisible
+//! characters removed, odd spaces made spaces), and so are the names of invitees: a zero-width
+//! space inside "Jansen" or full-width digits of a BSN hide nothing, also in texts stored
+//! before answers were cleaned on the way in.
 
 pub mod eval;
 mod names;
 mod patterns;
 
+use crate::domain::text::{self, Layout};
 pub use patterns::{elfproef, iban_valid};
 use std::collections::HashSet;
 
@@ -133,7 +139,9 @@ impl Found {
 /// A text with its personal details replaced, and where they were.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redacted {
+    /// The normal form of the text, with placeholders.
     pub text: String,
+    /// In byte offsets of the text as given.
     pub found: Vec<Found>,
 }
 
@@ -153,6 +161,7 @@ impl Anonymiser {
     /// Adds people whose names must never appear (invitees, users of peiling).
     pub fn with_known_names<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Anonymiser {
         for name in names {
+            let name = text::clean(name, Layout::Line);
             for part in name.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-') {
                 if part.chars().count() >= 3 && !names_particle(part) {
                     self.known.insert(part.to_lowercase());
@@ -162,8 +171,15 @@ impl Anonymiser {
         self
     }
 
-    /// Every personal detail in `text`, without overlaps, in text order.
+    /// Every personal detail in `text`, without overlaps, in text order, in byte offsets of
+    /// `text` as given (a find covers the invisible characters inside it).
     pub fn find(&self, text: &str) -> Vec<Found> {
+        let normal = text::normalise(text, Layout::Lines);
+        in_original(&normal, self.find_normal(normal.as_str()))
+    }
+
+    /// The personal details of a text already in normal form, in its offsets.
+    fn find_normal(&self, text: &str) -> Vec<Found> {
         let mut candidates = Vec::new();
         patterns::find(text, self.ages_with_details, &mut candidates);
         names::find_addresses(text, &mut candidates);
@@ -196,18 +212,32 @@ impl Anonymiser {
         merged
     }
 
+    /// `text` in normal form with every personal detail replaced by its placeholder.
     pub fn redact(&self, text: &str) -> Redacted {
-        let found = self.find(text);
-        let mut out = String::with_capacity(text.len());
+        let normal = text::normalise(text, Layout::Lines);
+        let clean = normal.as_str();
+        let found = self.find_normal(clean);
+        let mut out = String::with_capacity(clean.len());
         let mut at = 0;
         for f in &found {
-            out.push_str(&text[at..f.start]);
+            out.push_str(&clean[at..f.start]);
             out.push_str(f.category.placeholder());
             at = f.end;
         }
-        out.push_str(&text[at..]);
-        Redacted { text: out, found }
+        out.push_str(&clean[at..]);
+        Redacted { text: out, found: in_original(&normal, found) }
     }
+}
+
+/// Finds in the normal form of a text, moved to where they are in the text as given.
+fn in_original(normal: &text::Normalised<'_>, found: Vec<Found>) -> Vec<Found> {
+    found
+        .into_iter()
+        .map(|f| {
+            let (start, end) = normal.original(f.start, f.end);
+            Found { start, end, category: f.category }
+        })
+        .collect()
 }
 
 fn names_particle(word: &str) -> bool {

@@ -1,6 +1,8 @@
-//! Values that are checked once, at the edge, and trusted from then on.
+//! Values that are checked once, at the edge, and trusted from then on, and the one normal
+//! form of every text people type (`text`).
 
 mod email;
+pub mod text;
 mod token;
 
 pub use email::EmailAddress;

@@ -5,8 +5,18 @@
 //! header uses); a header with `email` and `team` (also `e-mail`, `emailadres`, `groep`), and
 //! optionally `name`/`naam`, in any order and case; empty lines anywhere. At most
 //! [`MAX_FILE_BYTES`] per file, whichever way it arrives.
+//!
+//! Every field is brought to the normal form of typed text (`domain::text`): invisible
+//! characters that Excel and Outlook carry along are removed, so the name in the greeting and
+//! the name the anonymiser looks for are the name a person sees. A control character (NUL,
+//! escape, C1) refuses its row instead: nobody types one, so the file is damaged or was saved
+//! in another encoding (C1 controls are Windows-1252 punctuation read wrongly), and the names
+//! around it are likely garbled too; dropping the character would store a wrong name in every
+//! greeting, while the researcher can repair the file and import again, since nothing was
+//! imported.
 
 use crate::domain::EmailAddress;
+use crate::domain::text::{self, Layout};
 use crate::store::invitees::NewInvitee;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -23,6 +33,8 @@ pub enum RowProblem {
     DuplicateInFile { first_line: usize },
     AlreadyInvited,
     Unreadable(String),
+    /// A control character in the column `field` (`email`, `team` or `naam`).
+    ControlCharacter { field: &'static str, character: char },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +64,12 @@ impl fmt::Display for RowError {
             RowProblem::DuplicateInFile { first_line } => write!(f, "dit adres staat ook al op regel {first_line}"),
             RowProblem::AlreadyInvited => write!(f, "dit adres is al uitgenodigd voor deze vragenlijst"),
             RowProblem::Unreadable(e) => write!(f, "onleesbaar: {e}"),
+            RowProblem::ControlCharacter { field, character } => write!(
+                f,
+                "in de kolom '{field}' staat een stuurteken {}, dat niemand typt: het bestand is beschadigd \
+                 of in een andere codering opgeslagen; sla het in Excel op als 'CSV UTF-8' of haal het teken weg",
+                text::describe(*character)
+            ),
         }
     }
 }
@@ -201,8 +219,16 @@ pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Resu
             });
             continue;
         }
-        let field = |i: usize| record.get(i).unwrap_or_default().trim();
-        let email = match EmailAddress::parse(field(email_col)) {
+        let columns = [(email_col, "email"), (team_col, "team")].into_iter().chain(name_col.map(|c| (c, "naam")));
+        let stray = columns.into_iter().find_map(|(i, field)| {
+            text::stray_control(record.get(i).unwrap_or_default()).map(|character| (field, character))
+        });
+        if let Some((field, character)) = stray {
+            errors.add(RowError { line, problem: RowProblem::ControlCharacter { field, character } });
+            continue;
+        }
+        let field = |i: usize| text::clean(record.get(i).unwrap_or_default(), Layout::Line);
+        let email = match EmailAddress::parse(&field(email_col)) {
             Ok(e) => e,
             Err(e) => {
                 errors.add(RowError { line, problem: RowProblem::InvalidEmail(e.to_string()) });
@@ -210,11 +236,11 @@ pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Resu
             }
         };
         let team = field(team_col);
-        let Some(code) = teams.iter().find(|t| t.eq_ignore_ascii_case(team)) else {
+        let Some(code) = teams.iter().find(|t| t.eq_ignore_ascii_case(&team)) else {
             let problem = if team.is_empty() {
                 RowProblem::EmptyTeam
             } else {
-                RowProblem::UnknownTeam { team: team.to_string(), known: teams.to_vec() }
+                RowProblem::UnknownTeam { team, known: teams.to_vec() }
             };
             errors.add(RowError { line, problem });
             continue;
@@ -231,7 +257,7 @@ pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Resu
         }
         // Once a row is bad nothing is imported: keep only what the report needs.
         if errors.total == 0 {
-            let name = name_col.map(field).filter(|n| !n.is_empty()).map(str::to_string);
+            let name = name_col.map(field).filter(|n| !n.is_empty());
             invitees.push(NewInvitee { email, name, group: code.clone() });
         }
     }

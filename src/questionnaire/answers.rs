@@ -10,9 +10,14 @@
 //! - text: a string.
 //!
 //! `null`, `""` and `[]` mean "no answer". Messages are in Dutch: respondents read them.
+//!
+//! Every text is stored in the normal form of `domain::text`, so the JSON API, the HTML form
+//! and drafts all keep what a reader sees: a `longtext` keeps its line breaks, a `text` and an
+//! "anders, namelijk" become one line.
 
 use super::model::{Choice, Question, QuestionKind, Questionnaire};
 use super::routing;
+use crate::domain::text::{self, Layout};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -150,22 +155,15 @@ fn error(question_id: &str, question: Option<&Question>, problem: AnswerProblem)
 fn is_empty(value: &Value) -> bool {
     match value {
         Value::Null => true,
-        Value::String(s) => clean_text(s).is_empty(),
+        Value::String(s) => text::clean(s, Layout::Line).is_empty(),
         Value::Array(a) => a.is_empty(),
         _ => false,
     }
 }
 
-fn clean_text(text: &str) -> String {
-    // Keep line breaks and tabs; drop other control characters that only cause trouble in print.
-    // Trim after dropping them, or "\u{1b}\t" would leave a text of only a tab.
-    let kept: String = text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect();
-    kept.trim().to_string()
-}
-
-fn text_of(value: &Value) -> Option<String> {
+fn text_of(value: &Value, layout: Layout) -> Option<String> {
     match value {
-        Value::String(s) => Some(clean_text(s)),
+        Value::String(s) => Some(text::clean(s, layout)),
         _ => None,
     }
 }
@@ -199,7 +197,7 @@ fn parse_one(question: &Question, value: &Value) -> Result<Option<Answer>, Answe
             let (code, other) = match value {
                 Value::Object(obj) => (
                     obj.get("option").and_then(code_of).ok_or(AnswerProblem::WrongType(ONE_OPTION))?,
-                    obj.get("other").and_then(text_of),
+                    obj.get("other").and_then(|t| text_of(t, Layout::Line)),
                 ),
                 v => (code_of(v).ok_or(AnswerProblem::WrongType(ONE_OPTION))?, None),
             };
@@ -239,7 +237,7 @@ fn parse_one(question: &Question, value: &Value) -> Result<Option<Answer>, Answe
             let mut other = BTreeMap::new();
             for (code, text) in &others {
                 let choice = find_choice(question, code)?;
-                let text = text_of(text).filter(|t| !t.is_empty());
+                let text = text_of(text, Layout::Line).filter(|t| !t.is_empty());
                 if text.is_some() && !chosen.iter().any(|c| c.code == choice.code) {
                     return Err(AnswerProblem::OtherTextWithoutOption(choice.label.clone()));
                 }
@@ -292,8 +290,9 @@ fn parse_one(question: &Question, value: &Value) -> Result<Option<Answer>, Answe
             }
             Ok(Some(Answer::Number(n)))
         }
-        QuestionKind::Text { max_length, .. } => {
-            let text = text_of(value).ok_or(AnswerProblem::WrongType("tekst"))?;
+        QuestionKind::Text { long, max_length } => {
+            let layout = if *long { Layout::Lines } else { Layout::Line };
+            let text = text_of(value, layout).ok_or(AnswerProblem::WrongType("tekst"))?;
             if text.chars().count() > *max_length {
                 return Err(AnswerProblem::TooLong(*max_length));
             }

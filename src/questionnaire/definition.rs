@@ -5,6 +5,7 @@
 
 use super::condition::{self, Condition, Op, Value};
 use super::model::{Choice, ChoiceStyle, Group, OptOut, Question, QuestionKind, Questionnaire, slug};
+use crate::domain::text;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::fmt;
@@ -73,6 +74,8 @@ pub enum Problem {
         question: String,
         op: Op,
     },
+    /// A bidi control or a control character in a definition handed in (see [`validate`]).
+    MisleadingCharacter(char),
 }
 
 impl fmt::Display for Problem {
@@ -130,6 +133,16 @@ impl fmt::Display for Problem {
             Problem::OrderingOnChoice { question, op } => {
                 write!(f, "'{op}' werkt alleen op getallen; vergelijk keuzevraag '{question}' met =, != of in [...]")
             }
+            Problem::MisleadingCharacter(c) if c.is_control() => write!(
+                f,
+                "de definitie bevat {}, een stuurteken dat niet in een tekstbestand hoort; verwijder het",
+                text::describe(*c)
+            ),
+            Problem::MisleadingCharacter(c) => write!(
+                f,
+                "de definitie bevat {}: een teken dat niemand ziet maar dat verandert hoe de tekst eromheen eruitziet; verwijder het",
+                text::describe(*c)
+            ),
         }
     }
 }
@@ -269,6 +282,30 @@ struct Report {
 impl Report {
     fn add(&mut self, line: usize, question: Option<&str>, problem: Problem) {
         self.errors.push(DefinitionError { line: Some(line), question: question.map(str::to_owned), problem });
+    }
+}
+
+/// Reads a definition a researcher hands in (a file, an upload, a pasted text): everything
+/// [`parse`] checks, and no bidi control or control character, each refused with its line.
+/// Refused rather than removed: the labels are what every respondent reads and the council's
+/// report prints, and the file (often kept and reviewed in version control) should show what
+/// the form shows; a bidi control makes a line display in another order than it is stored
+/// ("Trojan Source"). Other invisible characters (a soft hyphen, a no-break space) are
+/// typography and stay: labels are not anonymised. `parse` itself does not check, so surveys
+/// stored before this check still load.
+pub fn validate(source: &str) -> Result<Questionnaire, DefinitionErrors> {
+    let misleading: Vec<DefinitionError> = text::misleading_per_line(source)
+        .into_iter()
+        .map(|(line, c)| DefinitionError { line: Some(line), question: None, problem: Problem::MisleadingCharacter(c) })
+        .collect();
+    match parse(source) {
+        Ok(q) if misleading.is_empty() => Ok(q),
+        Ok(_) => Err(DefinitionErrors(misleading)),
+        Err(DefinitionErrors(mut errors)) => {
+            errors.extend(misleading);
+            errors.sort_by_key(|e| e.line);
+            Err(DefinitionErrors(errors))
+        }
     }
 }
 

@@ -7,5 +7,5 @@ pub mod model;
 pub mod routing;
 
 pub use answers::{Answer, AnswerError, AnswerErrors, Answers, Mode};
-pub use definition::{DefinitionError, DefinitionErrors, Problem, parse};
+pub use definition::{DefinitionError, DefinitionErrors, Problem, parse, validate};
 pub use model::{Choice, ChoiceStyle, Group, OptOut, Question, QuestionKind, Questionnaire};

@@ -1,6 +1,8 @@
-//! The researcher's narrative text per survey, by key (see `report::document` for the keys).
+//! The researcher's narrative text per survey, by key (see `report::document` for the keys),
+//! stored in the normal form of typed text (`domain::text`), as every edge stores it.
 
 use super::StoreError;
+use crate::domain::text::{self, Layout};
 use chrono::{DateTime, Utc};
 use entity::report_text;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
@@ -19,14 +21,14 @@ pub async fn set(
         .filter(report_text::Column::Key.eq(key))
         .one(db)
         .await?;
-    let text = text.trim();
+    let text = text::clean(text, Layout::Lines);
     match (existing, text.is_empty()) {
         (Some(row), true) => {
             report_text::Entity::delete_by_id(row.id).exec(db).await?;
         }
         (Some(row), false) => {
             let mut row = row.into_active_model();
-            row.text = Set(text.to_string());
+            row.text = Set(text);
             row.updated_at = Set(now);
             row.update(db).await?;
         }
@@ -34,7 +36,7 @@ pub async fn set(
             report_text::ActiveModel {
                 survey_id: Set(survey_id),
                 key: Set(key.to_string()),
-                text: Set(text.to_string()),
+                text: Set(text),
                 updated_at: Set(now),
                 ..Default::default()
             }

@@ -48,7 +48,7 @@ impl Survey {
 
 /// Validates a definition and stores it as a new draft survey with its groups.
 pub async fn create(db: &impl TransactionTrait, source: &str, now: DateTime<Utc>) -> Result<Survey, StoreError> {
-    let questionnaire = questionnaire::parse(source)?;
+    let questionnaire = questionnaire::validate(source)?;
     let txn = crate::db::begin_write(db).await?;
     if survey::Entity::find().filter(survey::Column::Slug.eq(&questionnaire.id)).one(&txn).await?.is_some() {
         return Err(StoreError::SurveyExists(questionnaire.id));

@@ -5,6 +5,7 @@
 mod anonymity;
 mod backup;
 mod bench;
+mod clean_text;
 mod demo;
 mod disclosure;
 mod export;

@@ -3,6 +3,7 @@
 
 mod anonymise;
 mod answers;
+mod clean_text;
 mod definition;
 mod properties;
 mod routing;

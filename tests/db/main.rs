@@ -9,6 +9,7 @@ mod faults;
 mod helpers;
 mod hostile;
 mod instances;
+mod mail_faults;
 mod mailing;
 mod migrations;
 mod observe;

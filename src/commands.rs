@@ -443,12 +443,14 @@ async fn send_all(config: &Config, db: &sea_orm::DatabaseConnection) -> anyhow::
         indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
-    let round = crate::mail::outbox::drain(db, &delivery, 50, &|r| {
+    let drained = crate::mail::outbox::drain(db, &delivery, 50, &|r| {
         bar.set_message(format!("{} verstuurd, {} later opnieuw, {} mislukt", r.sent, r.retrying, r.failed));
         bar.tick();
     })
-    .await?;
+    .await;
     bar.finish_and_clear();
+    // Said here, with the database named: `main` would explain only the cause.
+    let round = drained.map_err(|stopped| anyhow::anyhow!(stopped.explained(&config.database_url)))?;
     let target = match &config.smtp_url {
         Some(_) => "via SMTP".to_string(),
         None => format!("naar {}", config.outbox_dir.display()),

@@ -39,9 +39,16 @@ pub async fn run(config: Config, db: DatabaseConnection, alarm: Alarm) -> anyhow
         // A failing step is logged and tried again next round: a database restart must not
         // stop the mail. Damage is the alarm's to log.
         if let Err(e) = round(&db, &delivery, config.retention_days).await {
-            match e.chain().find_map(crate::db::outage_in) {
+            // A stopped mailing keeps its database error inside, not as a source.
+            let stopped = e.downcast_ref::<outbox::Stopped>();
+            let cause = stopped.map_or(&e, |s| &s.cause);
+            match cause.chain().find_map(crate::db::outage_in) {
                 Some(crate::db::Outage::Corrupt) => alarm.raise(&format!("{e:#}")),
-                _ => tracing::warn!(error = %e, "background round failed; trying again"),
+                _ => {
+                    // A stopped mailing says what it sent and what not, with the database's cause.
+                    let said = stopped.map_or_else(|| format!("{e:#}"), |s| s.explained(&config.database_url));
+                    tracing::warn!(error = %said, "background round failed; trying again");
+                }
             }
         }
         if let (Some(every), Some(at)) = (checks, next_check)
@@ -56,12 +63,16 @@ pub async fn run(config: Config, db: DatabaseConnection, alarm: Alarm) -> anyhow
 
 /// One pass of the loop; public so tests can run a round without a server. A failing step
 /// does not keep the others from running: whatever goes wrong with closing or purging, the
-/// mail goes out. The first failure is returned after all steps ran.
+/// mail goes out. Every failure is returned after all steps ran, in one error (a stopped
+/// mailing stays reachable by downcasting).
 pub async fn round(db: &DatabaseConnection, delivery: &Delivery<'_>, retention_days: u32) -> anyhow::Result<()> {
     let now = Utc::now();
     let housekeeping = housekeeping(db, retention_days, now).await;
     let mail = mail(db, delivery).await;
-    housekeeping.and(mail)
+    match (housekeeping, mail) {
+        (Err(h), Err(m)) => Err(m.context(format!("{h:#}"))),
+        (h, m) => h.and(m),
+    }
 }
 
 async fn housekeeping(db: &DatabaseConnection, retention_days: u32, now: chrono::DateTime<Utc>) -> anyhow::Result<()> {
@@ -95,7 +106,14 @@ async fn housekeeping(db: &DatabaseConnection, retention_days: u32, now: chrono:
 }
 
 async fn mail(db: &DatabaseConnection, delivery: &Delivery<'_>) -> anyhow::Result<()> {
-    let sent = outbox::drain(db, delivery, 50, &|_| {}).await?;
+    let sent = match outbox::drain(db, delivery, 50, &|_| {}).await {
+        Ok(sent) => sent,
+        Err(stopped) => {
+            // What went out before the stop counts too.
+            crate::metrics::observe_mail(stopped.done.sent, stopped.done.retrying, stopped.done.failed);
+            return Err(stopped.into());
+        }
+    };
     crate::metrics::observe_mail(sent.sent, sent.retrying, sent.failed);
     if sent.sent + sent.failed + sent.retrying > 0 {
         tracing::info!(sent = sent.sent, retrying = sent.retrying, failed = sent.failed, "mail round");

@@ -1,34 +1,36 @@
 //! The mail outbox: rows written in the same transaction as the change that needs them
-//! (opening a survey, a reminder round), and a worker that claims, sends and marks them.
+//! (opening a survey, a reminder round), and the statements the worker (`delivery`, re-exported
+//! here) claims, renews, marks and hands back rows with.
 //!
 //! Claiming: PostgreSQL picks due rows with `FOR UPDATE SKIP LOCKED`, so several peiling
 //! processes never claim the same row; SQLite runs one `UPDATE ... RETURNING`, which its single
 //! writer makes atomic. A claim is a lease (`claimed_until`): a worker that dies mid-batch leaves
-//! its rows to be claimed again when the lease runs out, so nothing is lost.
+//! its rows to be claimed again when the lease runs out, so nothing is lost. A worker whose
+//! batch stopped at a database error hands its rows back (`release`) when it can.
 //!
-//! Sending twice: each row is marked sent right after its own SMTP transaction, and once half
-//! the lease has passed its claim is renewed right before it, so a worker slower than its lease
-//! never sends a message another worker has taken over (unless one SMTP exchange takes longer
-//! than half the lease). A worker killed (or cut off from the database) between the server
-//! accepting a message and that mark sends that message again after the lease. A worker has at
-//! most `SEND_CONCURRENCY` messages in flight, so a killed worker causes at most that many
-//! duplicates (16), and a clean stop none. The token for the link is minted at send time and
-//! only its hash is stored, so no secret ever sits in the outbox.
+//! Sending twice: the worker stores the tokens of a whole batch before it sends any message of
+//! it, marks each row sent right after its own SMTP transaction, and once half the lease has
+//! passed renews its claim right before it, so a worker slower than its lease never sends a
+//! message another worker has taken over (unless one SMTP exchange takes longer than half the
+//! lease). A worker killed (or cut off from the database) between the server accepting a
+//! message and that mark sends that message again after the lease. A worker has at most
+//! `SEND_CONCURRENCY` messages in flight, so a killed worker causes at most that many
+//! duplicates (16), and a clean stop none. The token for the link is minted when the batch is
+//! sent and only its hash is stored, so no secret ever sits in the outbox.
 
-use super::compose::{Composer, Kind, Letter};
-use super::transport::{Mailer, SendError};
+use super::compose::Kind;
+use super::transport::SendError;
 use crate::db::statement;
-use crate::domain::Token;
-use crate::report::wording;
-use crate::store::surveys::Survey;
 use chrono::{DateTime, Duration, Utc};
-use entity::{invitation_token, invitee, mail_outbox};
-use futures_util::StreamExt;
+use entity::mail_outbox;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Set, Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, Value,
 };
 use std::collections::BTreeMap;
+
+// The worker lives in its own file; callers know the outbox as one thing.
+pub use super::delivery::{Delivery, Round, deliver_batch, drain, letter};
+pub use super::stopped::Stopped;
 
 pub const QUEUED: &str = "queued";
 pub const SENDING: &str = "sending";
@@ -131,7 +133,7 @@ pub async fn claim(
 /// that SMTP exchange however long the batch took so far. False when the lease ran out and
 /// another worker took the message over: it is theirs to send then. Only batches slower than
 /// half their lease need it, so the usual mailing costs no extra statement.
-async fn renew(db: &DatabaseConnection, id: i32, worker: &str, lease: Duration) -> Result<bool, DbErr> {
+pub(super) async fn renew(db: &DatabaseConnection, id: i32, worker: &str, lease: Duration) -> Result<bool, DbErr> {
     let values: Vec<Value> = vec![(Utc::now() + lease).into(), id.into(), worker.into(), SENDING.into()];
     let sql = "UPDATE mail_outbox SET claimed_until = $1 WHERE id = $2 AND claimed_by = $3 AND status = $4";
     Ok(db.execute_raw(statement(db, sql, values)).await?.rows_affected() == 1)
@@ -139,7 +141,7 @@ async fn renew(db: &DatabaseConnection, id: i32, worker: &str, lease: Duration) 
 
 /// Marks a claimed message, but only while `worker` still holds it: a worker whose lease ran
 /// out and was taken over must not overwrite the new owner's outcome.
-async fn mark(
+pub(super) async fn mark(
     db: &DatabaseConnection,
     id: i32,
     worker: &str,
@@ -168,163 +170,13 @@ async fn mark(
     Ok(())
 }
 
-/// What a worker needs besides the database.
-pub struct Delivery<'a> {
-    pub mailer: &'a dyn Mailer,
-    pub composer: &'a Composer,
-    /// Personal links are `{base_url}/s/{token}`.
-    pub base_url: &'a str,
-    pub worker: String,
-    pub lease: Duration,
-    /// The first wait after a temporary failure; it doubles with every further one.
-    pub retry: Duration,
-}
-
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Round {
-    pub sent: u64,
-    pub retrying: u64,
-    pub failed: u64,
-}
-
-/// The letter of a survey's invitation or reminder to one person.
-pub fn letter(survey: &Survey, name: Option<String>, link: String) -> Letter {
-    let q = &survey.questionnaire;
-    Letter {
-        title: q.title.clone(),
-        intro: q.intro.trim().to_string(),
-        organisation: q.organisation.clone(),
-        contact: q.contact.clone(),
-        minutes: q.minutes,
-        closes: survey.row.closes_at.map(|c| wording::date(c.date_naive())),
-        name,
-        link,
-    }
-}
-
-/// Claims one batch and sends it. Returns what happened, or `None` when nothing was due.
-pub async fn deliver_batch(
-    db: &DatabaseConnection,
-    delivery: &Delivery<'_>,
-    surveys: &mut BTreeMap<i32, Survey>,
-    batch: u64,
-) -> Result<Option<Round>, DbErr> {
-    let claimed_at = Utc::now();
-    let claimed = claim(db, &delivery.worker, batch, claimed_at, delivery.lease).await?;
-    if claimed.is_empty() {
-        return Ok(None);
-    }
-    // Surveys are read once per batch, before the concurrent sends share them.
-    for message in &claimed {
-        load_survey(db, surveys, message.survey_id).await?;
-    }
-    let surveys: &BTreeMap<i32, Survey> = surveys;
-    // `None`: another worker took the message over.
-    type Outcome = Result<Option<Result<(), SendError>>, DbErr>;
-    let outcomes: Vec<Outcome> = futures_util::stream::iter(claimed.iter().cloned())
-        // Owned messages keep the future Send for `tokio::spawn` (borrowed ones trip a
-        // higher-ranked lifetime limit of the compiler).
-        .map(|message| async move {
-            // Within the first half of the lease the claim surely holds; past it, a slow batch
-            // renews the claim before each send, and leaves what another worker took over.
-            let late = Utc::now() - claimed_at > delivery.lease / 2;
-            if late && !renew(db, message.id, &delivery.worker, delivery.lease).await? {
-                return Ok(None);
-            }
-            let outcome = send_one(db, delivery, surveys, &message).await?;
-            // Marked right after its own SMTP transaction: the window for a duplicate is one
-            // message per concurrent send.
-            mark(db, message.id, &delivery.worker, &outcome, message.attempts, delivery.retry, Utc::now()).await?;
-            Ok(Some(outcome))
-        })
-        .buffer_unordered(SEND_CONCURRENCY)
-        .collect()
-        .await;
-    let mut round = Round::default();
-    for (outcome, message) in outcomes.into_iter().zip(&claimed) {
-        match outcome? {
-            None => {}
-            Some(Ok(())) => round.sent += 1,
-            Some(Err(SendError::Permanent(_))) => round.failed += 1,
-            // Order is lost in buffer_unordered, but attempts are alike within a claim.
-            Some(Err(SendError::Temporary(_))) if message.attempts + 1 >= MAX_ATTEMPTS => round.failed += 1,
-            Some(Err(SendError::Temporary(_))) => round.retrying += 1,
-        }
-    }
-    Ok(Some(round))
-}
-
-/// Reads a survey into the cache unless it is there; a survey that cannot be read is left out,
-/// and its messages fail or retry in `send_one`.
-async fn load_survey(db: &DatabaseConnection, surveys: &mut BTreeMap<i32, Survey>, id: i32) -> Result<(), DbErr> {
-    if let std::collections::btree_map::Entry::Vacant(slot) = surveys.entry(id) {
-        let slug: Option<String> = entity::survey::Entity::find_by_id(id)
-            .select_only()
-            .column(entity::survey::Column::Slug)
-            .into_tuple()
-            .one(db)
-            .await?;
-        if let Some(slug) = slug
-            && let Ok(survey) = crate::store::surveys::load(db, &slug).await
-        {
-            slot.insert(survey);
-        }
-    }
-    Ok(())
-}
-
-async fn send_one(
-    db: &DatabaseConnection,
-    delivery: &Delivery<'_>,
-    surveys: &BTreeMap<i32, Survey>,
-    message: &mail_outbox::Model,
-) -> Result<Result<(), SendError>, DbErr> {
-    let Some(invitee_id) = message.invitee_id else {
-        return Ok(Err(SendError::Permanent("de genodigde bestaat niet meer".into())));
-    };
-    let Some(person) = invitee::Entity::find_by_id(invitee_id).one(db).await? else {
-        return Ok(Err(SendError::Permanent("de genodigde bestaat niet meer".into())));
-    };
-    let Some(survey) = surveys.get(&message.survey_id) else {
-        return Ok(Err(SendError::Temporary("de vragenlijst kon niet worden gelezen".into())));
-    };
-    let token = match Token::generate() {
-        Ok(t) => t,
-        Err(e) => return Ok(Err(SendError::Temporary(format!("geen willekeurige bytes: {e}")))),
-    };
-    invitation_token::ActiveModel {
-        invitee_id: Set(invitee_id),
-        token_hash: Set(token.hash()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    let kind = Kind::parse(&message.kind).unwrap_or(Kind::Invitation);
-    let link = format!("{}/s/{}", delivery.base_url, token.as_str());
-    let composed = delivery.composer.compose(kind, &message.recipient, &letter(survey, person.name, link));
-    Ok(match composed {
-        Ok(m) => delivery.mailer.send(m).await,
-        Err(e) => Err(SendError::Permanent(e.to_string())),
-    })
-}
-
-/// Sends until nothing is due; `progress` hears after every batch how many are done.
-pub async fn drain(
-    db: &DatabaseConnection,
-    delivery: &Delivery<'_>,
-    batch: u64,
-    progress: &(dyn Fn(Round) + Sync),
-) -> Result<Round, DbErr> {
-    let mut surveys = BTreeMap::new();
-    let mut total = Round::default();
-    while let Some(round) = deliver_batch(db, delivery, &mut surveys, batch).await? {
-        total.sent += round.sent;
-        total.retrying += round.retrying;
-        total.failed += round.failed;
-        progress(total);
-    }
-    Ok(total)
+/// Hands back every row `worker` still holds, after its batch stopped at a database error: they
+/// are due again at once, for any worker, as they were before the claim.
+pub(super) async fn release(db: &DatabaseConnection, worker: &str) -> Result<u64, DbErr> {
+    let values: Vec<Value> = vec![RETRYING.into(), QUEUED.into(), worker.into(), SENDING.into()];
+    let sql = "UPDATE mail_outbox SET status = CASE WHEN attempts > 0 THEN $1 ELSE $2 END, claimed_by = NULL, \
+               claimed_until = NULL WHERE claimed_by = $3 AND status = $4";
+    Ok(db.execute_raw(statement(db, sql, values)).await?.rows_affected())
 }
 
 /// Messages per status for a survey: queued, sending, sent, retrying, failed.

@@ -587,13 +587,13 @@ async fn a_full_sqlite_disk_gives_503s_keeps_what_was_acknowledged_and_stays_sou
 }
 
 /// A tmpfs mounted on a fresh folder, unmounted when dropped.
-struct Tmpfs {
-    dir: tempfile::TempDir,
+pub struct Tmpfs {
+    pub dir: tempfile::TempDir,
 }
 
 impl Tmpfs {
     /// `None` where this process may not mount (not root, or a sandbox without the right).
-    fn mount(size: &str) -> Option<Tmpfs> {
+    pub fn mount(size: &str) -> Option<Tmpfs> {
         let dir = tempfile::tempdir().ok()?;
         let mounted = std::process::Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
@@ -604,7 +604,7 @@ impl Tmpfs {
         mounted.then_some(Tmpfs { dir })
     }
 
-    fn resize(&self, size: &str) {
+    pub fn resize(&self, size: &str) {
         let status = std::process::Command::new("mount")
             .args(["-o", &format!("remount,size={size}")])
             .arg(self.dir.path())
@@ -613,7 +613,7 @@ impl Tmpfs {
         assert!(status.success(), "remount {size}");
     }
 
-    fn used(&self) -> u64 {
+    pub fn used(&self) -> u64 {
         let output = std::process::Command::new("df").args(["--output=used", "-B1"]).arg(self.dir.path()).output();
         String::from_utf8_lossy(&output.unwrap().stdout).lines().nth(1).unwrap().trim().parse().unwrap()
     }

@@ -14,6 +14,7 @@ mod helpers;
 mod hostile;
 mod instances;
 mod integrity;
+mod mail_faults;
 mod mailing;
 mod migrations;
 mod observe;

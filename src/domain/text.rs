@@ -71,7 +71,11 @@ pub fn stray_control(text: &str) -> Option<char> {
 /// make the file display otherwise than it holds.
 pub fn misleading_per_line(source: &str) -> Vec<(usize, char)> {
     let misleading = |c: char| is_bidi_control(c) || (c.is_control() && !matches!(c, '\t' | '\r'));
-    source.split('\n').enumerate().filter_map(|(i, line)| line.chars().find(|&c| misleading(c)).map(|c| (i + 1, c))).collect()
+    source
+        .split('\n')
+        .enumerate()
+        .filter_map(|(i, line)| line.chars().find(|&c| misleading(c)).map(|c| (i + 1, c)))
+        .collect()
 }
 
 /// "U+202E (keert de leesrichting om)": a character nobody can see, named for a message.

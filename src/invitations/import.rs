@@ -26,15 +26,26 @@ pub enum RowProblem {
     NotUtf8,
     Empty,
     MissingColumn(&'static str),
-    FieldCount { expected: usize, found: usize },
+    FieldCount {
+        expected: usize,
+        found: usize,
+    },
     InvalidEmail(String),
-    UnknownTeam { team: String, known: Vec<String> },
+    UnknownTeam {
+        team: String,
+        known: Vec<String>,
+    },
     EmptyTeam,
-    DuplicateInFile { first_line: usize },
+    DuplicateInFile {
+        first_line: usize,
+    },
     AlreadyInvited,
     Unreadable(String),
     /// A control character in the column `field` (`email`, `team` or `naam`).
-    ControlCharacter { field: &'static str, character: char },
+    ControlCharacter {
+        field: &'static str,
+        character: char,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

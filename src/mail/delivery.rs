@@ -34,9 +34,7 @@ use crate::store::surveys::Survey;
 use chrono::{DateTime, Duration, Utc};
 use entity::{invitee, mail_outbox};
 use futures_util::StreamExt;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect, Value,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -131,7 +129,9 @@ pub async fn deliver_batch(
     let surveys: &BTreeMap<i32, Survey> = surveys;
     let stopped = AtomicBool::new(false);
     let stopped = &stopped;
-    let steps: Vec<Step> = futures_util::stream::iter(claimed.iter().zip(prepared))
+    // Owned messages keep the future Send for `tokio::spawn` (borrowed ones trip a higher-ranked
+    // lifetime limit of the compiler).
+    let steps: Vec<Step> = futures_util::stream::iter(claimed.iter().cloned().zip(prepared))
         .map(|(message, prepared)| async move {
             if stopped.load(Ordering::SeqCst) {
                 return Step::Left;
@@ -151,7 +151,7 @@ pub async fn deliver_batch(
             if stopped.load(Ordering::SeqCst) {
                 return Step::Left;
             }
-            let outcome = send(delivery, surveys, message, prepared).await;
+            let outcome = send(delivery, surveys, &message, prepared).await;
             // Marked right after its own SMTP transaction: the window for a duplicate is one
             // message per concurrent send.
             let marked =

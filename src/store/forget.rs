@@ -6,8 +6,9 @@
 //!   the write-ahead log until a checkpoint; after a survey closes and after a purge, a
 //!   `TRUNCATE` checkpoint empties it, and after a purge a `VACUUM` rebuilds the file without
 //!   free pages.
-//! - PostgreSQL keeps dead row versions until `VACUUM`; after a purge the small tables that held
-//!   addresses, names and drafts are rewritten (`VACUUM FULL`), the large ones vacuumed.
+//! - PostgreSQL keeps dead row versions until `VACUUM`; after a purge every table that held
+//!   addresses, names, drafts or original texts is rewritten (`VACUUM FULL`), once no older
+//!   snapshot can still need the old versions.
 //! - Rows sit in a table in the order they were written, and on PostgreSQL every row carries the
 //!   transaction that wrote it (`xmin`): together with the invitee rows marked in the same
 //!   transaction, or a proxy's log of submissions, that points at who gave which answers. When
@@ -78,9 +79,15 @@ pub async fn clean_files(db: &DatabaseConnection, after: After) -> Result<(), Db
             db.execute_unprepared("VACUUM responses, answers, text_reviews, drafts").await?;
         }
         (DbBackend::Postgres, After::Purge) => {
-            // Small tables, rewritten whole: no old row version of an address stays in a page.
-            db.execute_unprepared("VACUUM FULL invitees, invitation_tokens, mail_outbox, drafts").await?;
-            db.execute_unprepared("VACUUM responses, answers, text_reviews").await?;
+            // A plain VACUUM only marks dead row versions free; their bytes stay in the page
+            // until a new row happens to land there. Rewritten whole, no old address or
+            // original text is left. It locks each table while it is copied: a moment for
+            // tables of a few hundred thousand rows, once per survey.
+            wait_for_older_snapshots(db).await?;
+            db.execute_unprepared(
+                "VACUUM FULL invitees, invitation_tokens, mail_outbox, drafts, responses, answers, text_reviews",
+            )
+            .await?;
         }
         (_, After::Close) => checkpoint(db).await?,
         (_, After::Purge) => {
@@ -89,6 +96,45 @@ pub async fn clean_files(db: &DatabaseConnection, after: After) -> Result<(), Db
         }
     }
     Ok(())
+}
+
+/// How long a purge waits for transactions that started before it committed.
+const OLDER_SNAPSHOTS_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Waits until no session of the server holds a transaction or snapshot from before now.
+/// `VACUUM FULL` copies every row version such a transaction might still see, and its own
+/// snapshot is held back by any older transaction on the server, in any database (a report
+/// being made, a long import elsewhere): the purged addresses would be copied into the new
+/// files with them. Sessions of other roles count only where this role may see them
+/// (`pg_read_all_stats`).
+async fn wait_for_older_snapshots(db: &DatabaseConnection) -> Result<(), DbErr> {
+    // Every transaction that could see the purged rows has an id below this one.
+    let now = "SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint % 4294967296)::text";
+    let now: String = db
+        .query_one_raw(statement(db, now, vec![]))
+        .await?
+        .map(|r| r.try_get_by_index(0))
+        .transpose()?
+        .unwrap_or_default();
+    // `age` counts back from the newest transaction id, so a larger age is older, across wraparound.
+    let older = "SELECT COUNT(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() \
+                 AND (age(backend_xmin) > age($1::text::xid) OR age(backend_xid) > age($1::text::xid))";
+    let started = std::time::Instant::now();
+    loop {
+        let row = db.query_one_raw(statement(db, older, vec![now.clone().into()])).await?;
+        let count = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0);
+        if count == 0 {
+            return Ok(());
+        }
+        if started.elapsed() > OLDER_SNAPSHOTS_WAIT {
+            return Err(DbErr::Custom(format!(
+                "{count} transactie(s) op de server van voor het wissen liepen na {} seconden nog; oude versies van \
+                 gewiste rijen kunnen in de tabelbestanden staan tot `peiling purge SURVEY` opnieuw draait",
+                OLDER_SNAPSHOTS_WAIT.as_secs()
+            )));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 /// Copies every page of SQLite's write-ahead log into the file and empties the log; an error

@@ -359,11 +359,16 @@ async fn the_purge_also_removes_what_an_earlier_version_left_in_free_space() {
     let db = test.connect().await;
     let file = sqlite_file(&test);
     let (survey, _) = opened(&db, &[("oud@example.org", "Oudebeker"), ("nieuw@example.org", "Nieuwland")]).await;
-    // Renamed by a connection without secure_delete: the old name stays behind in the page.
+    // Written and dropped by a connection without secure_delete: the pages go to the free list
+    // with their bytes, as an earlier peiling would have left a deleted list of names.
     let mut options = sea_orm::ConnectOptions::new(test.url.clone());
     options.sqlx_logging(false).max_connections(1).map_sqlx_sqlite_opts(|o| o.pragma("secure_delete", "OFF"));
     let old = sea_orm::Database::connect(options).await.unwrap();
-    old.execute_unprepared("UPDATE invitees SET name = 'X' WHERE email = 'oud@example.org'").await.unwrap();
+    old.execute_unprepared("CREATE TABLE oude_lijst (naam TEXT)").await.unwrap();
+    let names = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) \
+                 INSERT INTO oude_lijst SELECT 'Oudebeker ' || i FROM n";
+    old.execute_unprepared(names).await.unwrap();
+    old.execute_unprepared("DROP TABLE oude_lijst").await.unwrap();
     old.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.unwrap();
     old.close().await.unwrap();
     assert!(!found_in_files(&file, "Oudebeker").is_empty(), "the old name is in free space");

@@ -73,3 +73,19 @@ async fn backup_on_postgresql_points_to_pg_dump_and_writes_nothing() {
     assert!(!dir.path().join("kopie.db").exists());
     pg.drop_db(vec![]).await;
 }
+
+#[tokio::test]
+async fn a_backup_that_does_not_fit_says_so_and_leaves_no_file() {
+    let t = TestDb::sqlite().await;
+    let (_db, _) = with_responses(&t, 12, 5).await;
+    let Some(small) = crate::faults::Tmpfs::mount("8k") else {
+        crate::helpers::say_skipped("a_backup_that_does_not_fit_says_so_and_leaves_no_file: cannot mount a tmpfs here");
+        return;
+    };
+    let output = peiling(small.dir.path(), &t.url, &["backup", "kopie.db"], &[]).output().unwrap();
+    let refused = String::from_utf8_lossy(&output.stderr);
+    eprintln!("{refused}");
+    assert!(!output.status.success());
+    assert!(refused.contains("schijf vol") && refused.contains("er is niets bewaard"), "{refused}");
+    assert!(!small.dir.path().join("kopie.db").exists(), "no half backup is left to be mistaken for one");
+}

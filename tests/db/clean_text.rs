@@ -99,20 +99,11 @@ async fn pasted_names_and_answers_reach_the_database_as_a_reader_sees_them() {
             "team": "Wijk\u{200B}team\u{00A0}Zuid\u{FEFF}\r\nen de POH ",
             "casus": "Pieter Jan\u{200B}sen belde\u{0B}over \u{FF10}\u{FF16}-1234\u{200B}5678.\r\nZijn BSN: 1112\u{200B}22333.",
         }});
-        let submitted = TestApp::browser()
-            .post(app.url(&format!("/api/v1/r/{token}/submit")))
-            .json(&answers)
-            .send()
-            .await
-            .unwrap();
+        let submitted =
+            TestApp::browser().post(app.url(&format!("/api/v1/r/{token}/submit"))).json(&answers).send().await.unwrap();
         assert_eq!(submitted.status(), StatusCode::CREATED);
-        let mut stored: Vec<(String, Option<String>)> = entity::answer::Entity::find()
-            .all(&db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|a| (a.question, a.text))
-            .collect();
+        let mut stored: Vec<(String, Option<String>)> =
+            entity::answer::Entity::find().all(&db).await.unwrap().into_iter().map(|a| (a.question, a.text)).collect();
         stored.sort();
         assert_eq!(
             stored,

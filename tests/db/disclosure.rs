@@ -155,7 +155,7 @@ async fn closed_survey(db: &DatabaseConnection, id: &str, sizes: [usize; 3]) -> 
                 peiling::questionnaire::answers::Mode::Submit,
             )
             .unwrap();
-            store::responses::insert_submitted(&txn, survey.row.id, &survey.questionnaire, group, &parsed, now)
+            store::responses::insert_submitted(&txn, survey.row.id, &survey.questionnaire, group, &parsed)
                 .await
                 .unwrap();
         }

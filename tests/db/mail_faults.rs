@@ -95,7 +95,12 @@ async fn every_link_works(db: &DatabaseConnection, sent: &[Sent], when: &str) {
             broken.push(message.to.clone());
         }
     }
-    assert!(broken.is_empty(), "{when}: {} of {} links that went out do not open their form: {broken:?}", broken.len(), sent.len());
+    assert!(
+        broken.is_empty(),
+        "{when}: {} of {} links that went out do not open their form: {broken:?}",
+        broken.len(),
+        sent.len()
+    );
 }
 
 /// Every invitee of the survey got at least one message, and at most `SEND_CONCURRENCY`
@@ -155,7 +160,7 @@ fn file_of(url: &str) -> &str {
 async fn survey_open_send_on_a_disk_that_fills_up_sends_only_working_links_and_says_what_was_not_sent() {
     const N: usize = 300;
     let Some(disk) = Tmpfs::mount("64m") else {
-        eprintln!("SKIPPED survey_open_send_on_a_disk_that_fills_up: this process cannot mount a tmpfs");
+        crate::helpers::say_skipped("survey_open_send_on_a_disk_that_fills_up: this process cannot mount a tmpfs");
         return;
     };
     let (url, db) = database_on(&disk).await;
@@ -198,7 +203,7 @@ async fn survey_open_send_on_a_disk_that_fills_up_sends_only_working_links_and_s
 async fn the_serve_worker_on_a_disk_that_fills_up_sends_only_working_links_and_the_rest_once_there_is_room() {
     const N: usize = 300;
     let Some(disk) = Tmpfs::mount("64m") else {
-        eprintln!("SKIPPED the_serve_worker_on_a_disk_that_fills_up: this process cannot mount a tmpfs");
+        crate::helpers::say_skipped("the_serve_worker_on_a_disk_that_fills_up: this process cannot mount a tmpfs");
         return;
     };
     let (url, db) = database_on(&disk).await;
@@ -212,8 +217,10 @@ async fn the_serve_worker_on_a_disk_that_fills_up_sends_only_working_links_and_t
     let outbox_dir = work.path().join("outbox");
     let folder = outbox_dir.display().to_string();
     let mut serve = Serve::start(&url, &[("PEILING_OUTBOX_DIR", folder.as_str()), ("PEILING_DB_POOL", "4")]).await;
-    eventually(120, "the worker reports the failed round", || async { serve.log().contains("background round failed") })
-        .await;
+    eventually(120, "the worker reports the failed round", || async {
+        serve.log().contains("background round failed")
+    })
+    .await;
     let first = eml_files(&outbox_dir);
     let log = serve.log();
     eprintln!("the worker stopped after {} of {N} messages:\n{log}", first.len());

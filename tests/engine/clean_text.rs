@@ -67,7 +67,10 @@ fn full_width_digits_of_a_bsn_a_phone_number_and_a_postcode() {
         redacted("Bel \u{FF10}\u{FF16}\u{FF0D}\u{FF11}\u{FF12}\u{FF13}\u{FF14}\u{FF15}\u{FF16}\u{FF17}\u{FF18}."),
         "Bel [telefoonnummer]."
     );
-    assert_eq!(redacted("Ze woont in \u{FF12}\u{FF13}\u{FF11}\u{FF13} \u{FF21}\u{FF22} Leiden."), "Ze woont in [postcode] Leiden.");
+    assert_eq!(
+        redacted("Ze woont in \u{FF12}\u{FF13}\u{FF11}\u{FF13} \u{FF21}\u{FF22} Leiden."),
+        "Ze woont in [postcode] Leiden."
+    );
 }
 
 #[test]
@@ -135,7 +138,8 @@ fn teams() -> Vec<String> {
 
 #[test]
 fn an_invitee_list_with_a_control_character_in_a_name_is_refused_with_its_line_and_field() {
-    let list = "email;team;naam\na@example.org;SWT;Anna\nb@example.org;SWT;Bram\u{0}Bakker\nc@example.org;JLR;Cor\u{1B}[31m\n";
+    let list =
+        "email;team;naam\na@example.org;SWT;Anna\nb@example.org;SWT;Bram\u{0}Bakker\nc@example.org;JLR;Cor\u{1B}[31m\n";
     let e = import::parse(list.as_bytes(), &teams(), &HashSet::new()).unwrap_err();
     let lines: Vec<(usize, &RowProblem)> = e.rows.iter().map(|r| (r.line, &r.problem)).collect();
     assert_eq!(
@@ -190,6 +194,7 @@ fn a_definition_with_a_bidi_override_or_a_control_character_is_refused_with_its_
     );
     // Already stored definitions still load: the check is for what a researcher hands in.
     assert!(parse(&source).is_ok());
-    let clean = with_questions("[[questions]]\nid = \"Q1\"\ntype = \"yesno\"\ntext = \"Ik ga akkoord\u{00A0}\u{00AD}\"\n");
+    let clean =
+        with_questions("[[questions]]\nid = \"Q1\"\ntype = \"yesno\"\ntext = \"Ik ga akkoord\u{00A0}\u{00AD}\"\n");
     assert!(peiling::questionnaire::validate(&clean).is_ok());
 }

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    peiling::telemetry::init();
     let cli = Cli::parse();
     // The demo and the benchmarks make databases of their own; the rest use DATABASE_URL.
     let own_database = matches!(cli.command, Command::Demo { .. } | Command::Bench { .. } | Command::Anonymise { .. });
+    // Those print what they found; their temporary servers' request lines would bury it.
+    peiling::telemetry::init(own_database);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -1,12 +1,14 @@
-//! Logging: lines on stderr, filtered by `RUST_LOG` (default: peiling's own info lines; other
-//! crates only warnings). `PEILING_LOG_FORMAT=json` writes one JSON object per line instead,
+//! Logging: lines on stderr, filtered by `RUST_LOG` (default: peiling's own info lines and other
+//! crates' warnings; for commands that print a result of their own, such as the demo, warnings
+//! only, so a line per request of their temporary server does not bury it). `PEILING_LOG_FORMAT=json` writes one JSON object per line instead,
 //! for log collectors; the request span (id, method, route) comes along in both.
 
 use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
-pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,peiling=info"));
+pub fn init(quiet: bool) {
+    let default = if quiet { "warn" } else { "warn,peiling=info" };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let json = std::env::var("PEILING_LOG_FORMAT").is_ok_and(|v| v.trim().eq_ignore_ascii_case("json"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

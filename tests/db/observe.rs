@@ -150,3 +150,22 @@ async fn the_logs_of_a_full_demo_run_hold_no_personal_data() {
     }
     assert!(db.execute_unprepared("SELECT 1").await.is_ok());
 }
+
+/// What a newcomer reads first: the demo's own output, not a line per request of its server.
+#[tokio::test]
+async fn the_demo_prints_its_result_without_request_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_peiling"))
+        .arg("demo")
+        .current_dir(dir.path())
+        .env_remove("RUST_LOG")
+        .env("PEILING_OUTBOX_DIR", dir.path().join("outbox"))
+        .env_remove("PEILING_SMTP_URL")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    let (out, err) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "{err}");
+    assert!(out.contains("Figuur 1.") && out.contains("Rapport:"), "{out}");
+    assert!(err.trim().is_empty(), "the demo logged lines beside its result:\n{err}");
+}

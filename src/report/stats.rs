@@ -62,32 +62,29 @@ fn responses_of(survey_id: i32, group_id: Option<i32>) -> SelectStatement {
 
 /// The number of submitted responses of a survey, whatever was answered.
 pub async fn responses(db: &impl ConnectionTrait, survey_id: i32) -> Result<u64, DbErr> {
-    let n: i64 = response::Entity::find()
-        .filter(response::Column::SurveyId.eq(survey_id))
+    Ok(responses_in(db, survey_id, None).await? as u64)
+}
+
+/// The number of submitted responses of a survey, or of one group of it.
+async fn responses_in(db: &impl ConnectionTrait, survey_id: i32, group_id: Option<i32>) -> Result<i64, DbErr> {
+    let mut responses = response::Entity::find().filter(response::Column::SurveyId.eq(survey_id));
+    if let Some(group) = group_id {
+        responses = responses.filter(response::Column::GroupId.eq(group));
+    }
+    Ok(responses
         .select_only()
         .column_as(Expr::col(response::Column::Id).count(), "n")
         .into_tuple()
         .one(db)
         .await?
-        .unwrap_or(0);
-    Ok(n as u64)
+        .unwrap_or(0))
 }
 
 /// Counts the submitted responses of a survey, or of one group of it.
 pub async fn count(db: &impl ConnectionTrait, survey_id: i32, group_id: Option<i32>) -> Result<SurveyCounts, DbErr> {
     let in_scope = || answer::Column::ResponseId.in_subquery(responses_of(survey_id, group_id));
 
-    let mut responses = response::Entity::find().filter(response::Column::SurveyId.eq(survey_id));
-    if let Some(group) = group_id {
-        responses = responses.filter(response::Column::GroupId.eq(group));
-    }
-    let total: i64 = responses
-        .select_only()
-        .column_as(Expr::col(response::Column::Id).count(), "n")
-        .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or(0);
+    let total = responses_in(db, survey_id, group_id).await?;
 
     let answered: Vec<(String, i64)> = answer::Entity::find()
         .select_only()

@@ -79,6 +79,10 @@ async fn submit(app: &TestApp, token: &str, answers: serde_json::Value) {
     assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
 }
 
+/// Two invitees whose address and name the tests look for in the files.
+const PEOPLE: [(&str, &str); 2] =
+    [("hendrikje.plantinga@example.org", "Hendrikje Plantinga"), ("w.zandvoort@example.org", "Willemijn Zandvoort")];
+
 /// The places in the database file and its write-ahead log where `needle` stands.
 fn found_in_files(file: &std::path::Path, needle: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -106,10 +110,7 @@ async fn deleted_drafts_addresses_and_originals_are_not_in_the_sqlite_file_or_it
     let test = TestDb::sqlite().await;
     let db = test.connect().await;
     let file = sqlite_file(&test);
-    let people = [
-        ("hendrikje.plantinga@example.org", "Hendrikje Plantinga"),
-        ("w.zandvoort@example.org", "Willemijn Zandvoort"),
-    ];
+    let people = PEOPLE;
     let (survey, tokens) = opened(&db, &people).await;
     let app = TestApp::spawn(&db).await;
 
@@ -317,10 +318,7 @@ async fn purged_addresses_and_originals_are_not_in_the_postgres_table_files() {
         test.drop_db(vec![db]).await;
         return;
     }
-    let people = [
-        ("hendrikje.plantinga@example.org", "Hendrikje Plantinga"),
-        ("w.zandvoort@example.org", "Willemijn Zandvoort"),
-    ];
+    let people = PEOPLE;
     let (survey, tokens) = opened(&db, &people).await;
     let app = TestApp::spawn(&db).await;
     save(&app, &tokens[0], serde_json::json!({ "W1": "ontevreden", "W3": "Conceptzin kwartelkoning" })).await;

@@ -276,27 +276,8 @@ async fn per_group_tables_print_no_small_cell_and_none_can_be_computed_back() {
     });
 }
 
-fn csrf_of(html: &str) -> String {
-    let start = html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
-    html[start..].split('"').next().unwrap().to_string()
-}
-
 async fn login(app: &TestApp, c: &Client, email: &str) {
-    let page = c.get(app.url("/inloggen")).send().await.unwrap().text().await.unwrap();
-    let form = serde_urlencoded::to_string([
-        ("csrf", csrf_of(&page).as_str()),
-        ("terug", ""),
-        ("email", email),
-        ("wachtwoord", PASSWORD),
-    ])
-    .unwrap();
-    let r = c
-        .post(app.url("/inloggen"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap();
+    let r = crate::web_pages::login(app, c, email, PASSWORD).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed in as {email}");
 }
 
@@ -347,7 +328,7 @@ async fn a_report_on_too_few_responses_is_not_published_nor_shown() {
         let base = "/onderzoek/werkplezier-klein";
         let dashboard = c.get(app.url(base)).send().await.unwrap().text().await.unwrap();
         assert!(dashboard.contains(message), "the dashboard says so before the button is pressed: {dashboard}");
-        let form = serde_urlencoded::to_string([("csrf", csrf_of(&dashboard))]).unwrap();
+        let form = serde_urlencoded::to_string([("csrf", crate::web_pages::csrf_of(&dashboard))]).unwrap();
         let r = c
             .post(app.url(&format!("{base}/publiceren")))
             .header("content-type", "application/x-www-form-urlencoded")

@@ -515,21 +515,13 @@ async fn a_read_only_sqlite_database_gives_503s_and_clear_command_errors_and_los
 
 #[tokio::test]
 async fn a_full_sqlite_disk_gives_503s_keeps_what_was_acknowledged_and_stays_sound() {
-    use sea_orm::sqlx::sqlite::SqliteJournalMode;
     let t = TestDb::sqlite().await;
     let db = t.connect().await;
     let (survey, tokens) = open_with_tokens(&db, 200).await;
     let answers = AnswerSets::new(&survey);
     let pages = count(&db, "PRAGMA page_count").await;
     // Every connection may grow the file by a few pages only, as a nearly full disk allows.
-    let mut options = sea_orm::ConnectOptions::new(t.url.clone());
-    options.sqlx_logging(false).max_connections(4).map_sqlx_sqlite_opts(move |o| {
-        o.journal_mode(SqliteJournalMode::Wal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            .pragma("max_page_count", (pages + 6).to_string())
-    });
-    let full = sea_orm::Database::connect(options).await.unwrap();
+    let full = capped_at(&t.url, pages + 6).await;
     let app = TestApp::spawn(&full).await;
     let c = client();
     let mut outcomes = Vec::new();
@@ -584,6 +576,19 @@ async fn a_full_sqlite_disk_gives_503s_keeps_what_was_acknowledged_and_stays_sou
         assert_eq!(submit(&c, &app.address, &tokens[i], answers.of(i)).await, Outcome::Status(StatusCode::CREATED));
     }
     assert_eq!(stored_once_and_whole(&db).await as usize, outcomes.len());
+}
+
+/// Connections to a SQLite file that may not grow past `pages` pages: a disk that is full.
+pub async fn capped_at(url: &str, pages: i64) -> sea_orm::DatabaseConnection {
+    use sea_orm::sqlx::sqlite::SqliteJournalMode;
+    let mut options = sea_orm::ConnectOptions::new(url.to_string());
+    options.sqlx_logging(false).max_connections(4).map_sqlx_sqlite_opts(move |o| {
+        o.journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("max_page_count", pages.to_string())
+    });
+    sea_orm::Database::connect(options).await.unwrap()
 }
 
 /// A tmpfs mounted on a fresh folder, unmounted when dropped.

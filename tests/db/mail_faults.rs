@@ -16,7 +16,6 @@ use peiling::respondent::session::{self, FormCache};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::collections::HashMap;
 use std::path::Path;
-use std::time::Duration;
 
 /// A questionnaire of its own, so nothing here leans on the bundled example.
 const WERKDRUK: &str = r#"
@@ -248,7 +247,6 @@ async fn the_serve_worker_on_a_disk_that_fills_up_sends_only_working_links_and_t
 /// database file may grow by a few pages only.
 #[tokio::test]
 async fn a_mailing_that_hits_max_page_count_stops_says_so_and_sends_the_rest_later() {
-    use sea_orm::sqlx::sqlite::SqliteJournalMode;
     const N: usize = 400;
     let t = TestDb::sqlite().await;
     let db = t.connect().await;
@@ -256,14 +254,7 @@ async fn a_mailing_that_hits_max_page_count_stops_says_so_and_sends_the_rest_lat
     let now = chrono::Utc::now();
     lifecycle::open(&db, &survey, now + chrono::Duration::days(30), now).await.unwrap();
     let pages = count(&db, "PRAGMA page_count").await;
-    let mut options = sea_orm::ConnectOptions::new(t.url.clone());
-    options.sqlx_logging(false).max_connections(4).map_sqlx_sqlite_opts(move |o| {
-        o.journal_mode(SqliteJournalMode::Wal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            .pragma("max_page_count", (pages + 4).to_string())
-    });
-    let full = sea_orm::Database::connect(options).await.unwrap();
+    let full = crate::faults::capped_at(&t.url, pages + 4).await;
 
     let memory = Memory::default();
     let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();

@@ -14,7 +14,7 @@ async fn account(db: &DatabaseConnection, email: &str, role: Role) {
     accounts::add_user(db, &EmailAddress::parse(email).unwrap(), PASSWORD, role, chrono::Utc::now()).await.unwrap();
 }
 
-fn csrf_of(html: &str) -> String {
+pub fn csrf_of(html: &str) -> String {
     let start = html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
     html[start..].split('"').next().unwrap().to_string()
 }
@@ -23,7 +23,7 @@ fn location(r: &reqwest::Response) -> String {
     r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
 }
 
-async fn login(app: &TestApp, c: &Client, email: &str, password: &str) -> reqwest::Response {
+pub async fn login(app: &TestApp, c: &Client, email: &str, password: &str) -> reqwest::Response {
     let page = c.get(app.url("/inloggen")).send().await.unwrap().text().await.unwrap();
     let form = serde_urlencoded::to_string([
         ("csrf", csrf_of(&page).as_str()),

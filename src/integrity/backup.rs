@@ -35,6 +35,9 @@ pub async fn write(url: &str, target: &Path) -> anyhow::Result<Copy> {
     if !source.is_file() {
         bail!("het databasebestand {} bestaat niet; er is niets om te bewaren", source.display());
     }
+    // Opening the file would replay the log up to a damaged frame and drop the rest for good;
+    // the copy would then lack acknowledged responses and the evidence would be gone.
+    super::check_log(&source)?;
     let Some(name) = target.to_str() else {
         bail!("de naam {} is geen UTF-8; kies een naam met gewone tekens", target.display());
     };

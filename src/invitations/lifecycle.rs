@@ -238,6 +238,7 @@ pub async fn close(db: &DatabaseConnection, survey: &Survey, now: DateTime<Utc>)
 
 async fn forget_order_and_drafts(txn: &impl ConnectionTrait, survey_id: i32) -> Result<(), DbErr> {
     forget::delete_drafts(txn, survey_id).await?;
+    forget::forget_marks(txn, survey_id).await?;
     forget::shuffle_responses(txn, survey_id).await
 }
 

@@ -128,28 +128,40 @@ pub async fn find(
     let closes_at: Option<DateTime<Utc>> = row.try_get_by_index(6)?;
     let closed_at: Option<DateTime<Utc>> = row.try_get_by_index(7)?;
     let form = forms.get(db, survey_id).await?;
-    let open = Status::parse(&status) == Some(Status::Open) && closes_at.is_none_or(|c| now < c);
-    let standing = match (submitted, open) {
-        (true, _) => Standing::Submitted,
-        (false, true) => Standing::Open,
-        (false, false) => Standing::Closed,
-    };
+    let standing = standing(submitted, &status, closes_at, now);
     let draft = draft.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
     Ok(Some(Respondent { invitee_id, group_id, form, draft, standing, closes_at, closed_at }))
 }
 
-/// Saves progress. Returns false when the respondent has submitted in the meantime (another
-/// tab), in which case nothing changes. The invitee row is locked first (SQLite's write
-/// transaction locks everything), so a save that runs into a submit waits for it and then
-/// finds it, instead of writing a draft beside a submitted response. No time is kept: the
-/// moment of a save, next to the moment a response appears, would point at its author.
-pub async fn save_draft(db: &DatabaseConnection, invitee_id: i32, draft: &Draft) -> Result<bool, DbErr> {
+/// Saves progress, and returns the standing found while saving: `Open` when the draft was
+/// saved; `Submitted` (another tab) or `Closed` (the survey closed since the respondent was
+/// read) when nothing changed. The invitee row is locked first, and on PostgreSQL the survey row
+/// shared (SQLite's write transaction locks everything): a save that runs into a submit or a
+/// close waits for it and then finds it, instead of writing a draft beside a submitted response
+/// or after the closing transaction deleted the drafts. No time is kept: the moment of a save,
+/// next to the moment a response appears, would point at its author.
+pub async fn save_draft(
+    db: &DatabaseConnection,
+    invitee_id: i32,
+    draft: &Draft,
+    now: DateTime<Utc>,
+) -> Result<Standing, DbErr> {
     let text = serde_json::to_string(draft).map_err(|e| DbErr::Custom(e.to_string()))?;
     let txn = crate::db::begin_write(db).await?;
-    let lock = if txn.get_database_backend() == DbBackend::Postgres { " FOR UPDATE" } else { "" };
-    let sql = format!("SELECT id FROM invitees WHERE id = $1 AND NOT submitted{lock}");
-    if txn.query_one_raw(statement(&txn, &sql, vec![invitee_id.into()])).await?.is_none() {
-        return Ok(false);
+    let lock = if txn.get_database_backend() == DbBackend::Postgres { " FOR UPDATE OF i FOR SHARE OF s" } else { "" };
+    let sql = format!(
+        "SELECT i.submitted, s.status, s.closes_at FROM invitees i JOIN surveys s ON s.id = i.survey_id \
+         WHERE i.id = $1{lock}"
+    );
+    let Some(row) = txn.query_one_raw(statement(&txn, &sql, vec![invitee_id.into()])).await? else {
+        return Ok(Standing::Closed);
+    };
+    let submitted: bool = row.try_get_by_index(0)?;
+    let status: String = row.try_get_by_index(1)?;
+    let closes_at: Option<DateTime<Utc>> = row.try_get_by_index(2)?;
+    match standing(submitted, &status, closes_at, now) {
+        Standing::Open => {}
+        other => return Ok(other),
     }
     let values: Vec<Value> = vec![invitee_id.into(), text.into()];
     txn.execute_raw(statement(
@@ -160,7 +172,17 @@ pub async fn save_draft(db: &DatabaseConnection, invitee_id: i32, draft: &Draft)
     ))
     .await?;
     txn.commit().await?;
-    Ok(true)
+    Ok(Standing::Open)
+}
+
+/// Where a respondent stands: submitted, or else whether the survey still takes answers.
+fn standing(submitted: bool, status: &str, closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Standing {
+    let open = Status::parse(status) == Some(Status::Open) && closes_at.is_none_or(|c| now < c);
+    match (submitted, open) {
+        (true, _) => Standing::Submitted,
+        (false, true) => Standing::Open,
+        (false, false) => Standing::Closed,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,4 +191,7 @@ pub enum Submitted {
     Stored,
     /// An earlier call did; nothing was stored now.
     Already,
+    /// The survey closed (or its closing moment passed) before this call reached the
+    /// database; nothing was stored.
+    Closed,
 }

@@ -33,6 +33,9 @@ pub const MAX_BATCH: usize = 64;
 
 struct Job {
     invitee_id: i32,
+    /// The moment the handler read (the demo replays its fieldwork): the survey must still be
+    /// open then. Checked, never stored.
+    now: chrono::DateTime<chrono::Utc>,
     group_id: i32,
     form: Arc<Form>,
     answers: Answers,
@@ -87,10 +90,16 @@ impl Submitter {
     }
 
     /// Stores a response exactly once per link; waits for the commit.
-    pub async fn submit(&self, respondent: &Respondent, answers: Answers) -> Result<Submitted, StoreError> {
+    pub async fn submit(
+        &self,
+        respondent: &Respondent,
+        answers: Answers,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Submitted, StoreError> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             invitee_id: respondent.invitee_id,
+            now,
             group_id: respondent.group_id,
             form: respondent.form.clone(),
             answers,
@@ -203,17 +212,45 @@ fn with_ids(postgres: bool, sql: &str, ids: &[i32]) -> (String, Vec<Value>) {
     }
 }
 
+/// Of the batch's invitees not marked now, those still not submitted: their survey closed.
+async fn not_submitted(
+    txn: &impl ConnectionTrait,
+    postgres: bool,
+    ids: &[i32],
+    marked: &HashSet<i32>,
+) -> Result<HashSet<i32>, DbErr> {
+    let rest: Vec<i32> = ids.iter().copied().filter(|id| !marked.contains(id)).collect();
+    let (sql, values) = with_ids(postgres, "SELECT id FROM invitees WHERE NOT submitted AND id IN ({ids})", &rest);
+    let rows = txn.query_all_raw(statement(txn, &sql, values)).await?;
+    Ok(rows.iter().filter_map(|row| row.try_get_by_index::<i32>(0).ok()).collect())
+}
+
 async fn write(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<Submitted>, StoreError> {
     let txn = crate::db::begin_write(db).await?;
     let postgres = txn.get_database_backend() == DbBackend::Postgres;
     let ids: Vec<i32> = batch.iter().map(|j| j.invitee_id).collect::<HashSet<_>>().into_iter().collect();
-    let (sql, values) = with_ids(
+    // Only while the survey takes answers, checked here and not only when the handler read the
+    // respondent: a close in between deletes the drafts and rewrites the responses, and a
+    // response stored after it would escape both. On PostgreSQL the survey row is shared, so
+    // the close's UPDATE of it and this statement wait for each other.
+    let now = batch.iter().map(|j| j.now).min().unwrap_or_else(chrono::Utc::now);
+    let lock = if postgres { " FOR SHARE" } else { "" };
+    let (sql, mut values) = with_ids(
         postgres,
-        "UPDATE invitees SET submitted = TRUE WHERE NOT submitted AND id IN ({ids}) RETURNING id",
+        &format!(
+            "UPDATE invitees SET submitted = TRUE WHERE NOT submitted AND id IN ({{ids}}) AND survey_id IN \
+             (SELECT id FROM surveys WHERE status = '{open}' AND (closes_at IS NULL OR closes_at > {{now}}){lock}) \
+             RETURNING id",
+            open = crate::store::surveys::Status::Open.as_str()
+        ),
         &ids,
     );
+    let sql = sql.replace("{now}", &format!("${}", values.len() + 1));
+    values.push(now.into());
     let flipped = txn.query_all_raw(statement(&txn, &sql, values)).await?;
     let mut open: HashSet<i32> = flipped.iter().filter_map(|row| row.try_get_by_index::<i32>(0).ok()).collect();
+    let closed =
+        if open.len() < ids.len() { not_submitted(&txn, postgres, &ids, &open).await? } else { HashSet::new() };
     // The drafts go in the same transaction: a submitted response never sits beside a copy of
     // itself that names its invitee.
     let (sql, values) = with_ids(postgres, "DELETE FROM drafts WHERE invitee_id IN ({ids})", &ids);
@@ -221,7 +258,15 @@ async fn write(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<Submitted>,
     // Two submissions of one link in one batch: the first is stored, the second is not.
     let results: Vec<Submitted> = batch
         .iter()
-        .map(|job| if open.remove(&job.invitee_id) { Submitted::Stored } else { Submitted::Already })
+        .map(|job| {
+            if open.remove(&job.invitee_id) {
+                Submitted::Stored
+            } else if closed.contains(&job.invitee_id) {
+                Submitted::Closed
+            } else {
+                Submitted::Already
+            }
+        })
         .collect();
     let mut stored: Vec<(i64, &Job)> =
         batch.iter().zip(&results).filter(|(_, r)| **r == Submitted::Stored).map(|(j, _)| (new_id(), j)).collect();

@@ -12,8 +12,8 @@
 //! - Rows sit in a table in the order they were written, and on PostgreSQL every row carries the
 //!   transaction that wrote it (`xmin`): together with the invitee rows marked in the same
 //!   transaction, or a proxy's log of submissions, that points at who gave which answers. When
-//!   a survey closes, its responses and answers are written again, in random order, by the one
-//!   closing transaction.
+//!   a survey closes, its responses and answers are written again, in random order, and its
+//!   invitee rows once more, by the one closing transaction.
 
 use crate::db::statement;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
@@ -62,6 +62,18 @@ pub async fn shuffle_responses(txn: &impl ConnectionTrait, survey_id: i32) -> Re
     Ok(())
 }
 
+/// Writes a survey's invitee rows again in the caller's transaction, on PostgreSQL: each row
+/// carries the transaction that marked it answered (`xmin`), so the named invitees would stay
+/// ordered by the moment they submitted, and share that transaction with their responses'
+/// batch, until the purge. SQLite rows carry nothing of the kind.
+pub async fn forget_marks(txn: &impl ConnectionTrait, survey_id: i32) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        let sql = "UPDATE invitees SET submitted = submitted WHERE survey_id = $1";
+        txn.execute_raw(statement(txn, sql, vec![survey_id.into()])).await?;
+    }
+    Ok(())
+}
+
 /// What was just deleted, which decides how thoroughly the files are cleaned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum After {
@@ -76,7 +88,7 @@ pub enum After {
 pub async fn clean_files(db: &DatabaseConnection, after: After) -> Result<(), DbErr> {
     match (db.get_database_backend(), after) {
         (DbBackend::Postgres, After::Close) => {
-            db.execute_unprepared("VACUUM responses, answers, text_reviews, drafts").await?;
+            db.execute_unprepared("VACUUM responses, answers, text_reviews, drafts, invitees").await?;
         }
         (DbBackend::Postgres, After::Purge) => {
             // A plain VACUUM only marks dead row versions free; their bytes stay in the page

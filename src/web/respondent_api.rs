@@ -105,8 +105,10 @@ pub async fn save(state: State, token: Path<String>, body: Limited) -> Result<Ht
     let dropped: Vec<&String> = raw.keys().filter(|k| !kept.contains_key(*k) && !raw[*k].is_null()).collect();
     let dropped = json!(dropped);
     r.draft = Draft { answers: kept, screen: r.draft.screen };
-    if !session::save_draft(&state.db, r.invitee_id, &r.draft).await? {
-        return Err(already());
+    match session::save_draft(&state.db, r.invitee_id, &r.draft, state.now()).await? {
+        Standing::Open => {}
+        Standing::Submitted => return Err(already()),
+        Standing::Closed => return Err(closed(&r)),
     }
     let mut body = view(&r, &answers);
     body["dropped"] = dropped;
@@ -138,8 +140,9 @@ pub async fn submit(state: State, token: Path<String>, body: Limited) -> Result<
         None => r.draft.answers.clone(),
     };
     let answers = Answers::parse(q, &raw, Mode::Submit).map_err(|e| answer_errors(&e))?;
-    match state.submitter.submit(&r, answers).await? {
+    match state.submitter.submit(&r, answers, state.now()).await? {
         Submitted::Stored => Ok(HttpResponse::Created().json(json!({ "status": "submitted" }))),
         Submitted::Already => Err(already()),
+        Submitted::Closed => Err(closed(&r)),
     }
 }

@@ -259,7 +259,8 @@ pub async fn save(
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
     }
     r.draft = Draft { answers: answers.to_json(q), screen: Some(screen) };
-    if !session::save_draft(&state.db, r.invitee_id, &r.draft).await? {
+    // Submitted in another tab, or closed meanwhile: the start page says which.
+    if session::save_draft(&state.db, r.invitee_id, &r.draft, state.now()).await? != Standing::Open {
         return Ok(see_other(format!("/s/{token}")));
     }
     let shown = shown_screens(q, &r.form.screens, &answers);
@@ -377,7 +378,8 @@ pub async fn submit(
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
         }
     };
-    match state.submitter.submit(&r, answers).await? {
-        Submitted::Stored | Submitted::Already => Ok(see_other(format!("/s/{token}"))),
+    // The start page says which: thanks, already sent, or closed.
+    match state.submitter.submit(&r, answers, state.now()).await? {
+        Submitted::Stored | Submitted::Already | Submitted::Closed => Ok(see_other(format!("/s/{token}"))),
     }
 }

@@ -204,6 +204,16 @@ async fn responses_say_nothing_about_their_order_or_moment_of_arrival() {
             )
             .await;
             assert_eq!(answer_writers, ["1"], "answers still carry the transactions that stored them");
+            // Else the invitees, named, would still be ordered by the transactions that marked them.
+            let markers = strings(
+                &db,
+                &format!(
+                    "SELECT CAST(COUNT(DISTINCT xmin::text) AS TEXT) FROM invitees WHERE survey_id = {}",
+                    survey.row.id
+                ),
+            )
+            .await;
+            assert_eq!(markers, ["1"], "invitees still carry the transactions that marked them");
             assert_ne!(arrival_in_order(&db, survey.row.id, "r.ctid").await, arrival, "responses sit in arrival order");
             assert_ne!(arrival_in_order(&db, survey.row.id, "a.ctid").await, arrival, "answers sit in arrival order");
         } else {
@@ -375,4 +385,42 @@ async fn the_purge_also_removes_what_an_earlier_version_left_in_free_space() {
     peiling::retention::purge_survey(&db, &survey.row.slug, chrono::Utc::now()).await.unwrap().unwrap();
     let left = found_in_files(&file, "Oudebeker");
     assert!(left.is_empty(), "an old name outlives the purge: {left:?}");
+}
+
+/// A respondent read just before the survey closes, who saves or submits just after: the close
+/// has deleted the drafts and rewritten the responses, so neither may land beside them.
+#[tokio::test]
+async fn a_save_or_submit_that_arrives_after_the_close_stores_nothing() {
+    use peiling::respondent::session::{self, Draft, FormCache, Standing, Submitted};
+    on_both!("a_save_or_submit_that_arrives_after_the_close_stores_nothing", |db| {
+        let (survey, tokens) = opened(&db, &PEOPLE).await;
+        let now = chrono::Utc::now();
+        let forms = FormCache::default();
+        let saver = session::find(&db, &forms, &tokens[0], now).await.unwrap().unwrap();
+        let sender = session::find(&db, &forms, &tokens[1], now).await.unwrap().unwrap();
+        assert_eq!((saver.standing, sender.standing), (Standing::Open, Standing::Open));
+
+        peiling::invitations::lifecycle::close(&db, &survey, now).await.unwrap();
+        let mut answers = serde_json::Map::new();
+        answers.insert("W1".into(), serde_json::json!("tevreden"));
+        let draft = Draft { answers: answers.clone(), screen: Some(0) };
+        let saved = session::save_draft(&db, saver.invitee_id, &draft, now).await.unwrap();
+        assert_eq!(saved, Standing::Closed);
+        assert_eq!(drafts_of(&db, &survey).await, 0, "a draft was saved after the close");
+
+        answers.insert("W2".into(), serde_json::json!(3));
+        let parsed = peiling::questionnaire::Answers::parse(
+            &sender.form.questionnaire,
+            &answers,
+            peiling::questionnaire::answers::Mode::Submit,
+        )
+        .unwrap();
+        let submitter = peiling::respondent::submitter::Submitter::start(db.clone());
+        let outcome = submitter.submit(&sender, parsed, now).await.unwrap();
+        assert_eq!(outcome, Submitted::Closed);
+        let stored = strings(&db, "SELECT CAST(COUNT(*) AS TEXT) FROM responses").await;
+        assert_eq!(stored, ["0"], "a response was stored after the close");
+        let marked = strings(&db, "SELECT CAST(COUNT(*) AS TEXT) FROM invitees WHERE submitted").await;
+        assert_eq!(marked, ["0"], "an invitee was marked answered after the close");
+    });
 }

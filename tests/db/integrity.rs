@@ -224,6 +224,16 @@ async fn a_flipped_bit_in_the_log_with_valid_frames_after_it_stops_the_start_and
         assert!(said.contains(part), "{part}: {said}");
     }
     assert_eq!(std::fs::read(&log).unwrap(), bytes, "the log is left as it was, transactions and all");
+
+    // Nor does a backup copy what SQLite would read and let the log go with it.
+    let here = tempfile::tempdir().unwrap();
+    let backup = crate::instances::peiling(here.path(), &url, &["backup", "kopie.db"], &[]).output().unwrap();
+    let refused = String::from_utf8_lossy(&backup.stderr);
+    eprintln!("{refused}");
+    assert!(!backup.status.success(), "a backup of a damaged log succeeded");
+    assert!(refused.contains(&format!("frame {hit} (")) && refused.contains("geldige frames"), "{refused}");
+    assert!(!here.path().join("kopie.db").exists(), "a copy without the later transactions was left");
+    assert_eq!(std::fs::read(&log).unwrap(), bytes, "the backup left the log as it was");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,6 +9,13 @@
 //!   of arrival. Existing rows are renumbered and written again in the order of their new
 //!   numbers; on PostgreSQL the identifiers become `bigint` without an identity sequence, so no
 //!   insert can fall back on a counting default.
+//! - Reviews were made in the order of the responses, and their numbers are the order a report
+//!   prints them in: they are numbered again by question and text, as new reviews are.
+//! - Drafts of closed surveys go (nobody can send them any more), and on PostgreSQL every invitee
+//!   row is written again, so that neither the dropped draft nor the transaction that marked it
+//!   answered (`xmin`) stays on the live row. The old row versions stay in the table files until
+//!   the next purge's `VACUUM FULL` (or one run by hand): a migration runs in a transaction, and
+//!   `VACUUM` cannot.
 
 use sea_orm_migration::sea_orm::DbBackend;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -36,6 +43,25 @@ async fn run(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbE
 /// Gives every response and answer the identifier `new_id` computes for it (an SQL
 /// expression over the row) and writes the rows again in the order of those identifiers; the
 /// reviews follow their answers.
+/// Numbers the reviews again, survey by survey, by question and the text of their answer.
+async fn renumber_reviews(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    run(
+        manager,
+        &[
+            "CREATE TEMPORARY TABLE renumber_reviews AS SELECT \
+             ROW_NUMBER() OVER (ORDER BY t.survey_id, t.question, a.text, t.id) AS id, t.survey_id, t.answer_id, \
+             t.question, t.anonymised, t.edited, t.decision, t.updated_at \
+             FROM text_reviews t LEFT JOIN answers a ON a.id = t.answer_id",
+            "DELETE FROM text_reviews",
+            "INSERT INTO text_reviews (id, survey_id, answer_id, question, anonymised, edited, decision, updated_at) \
+             SELECT id, survey_id, answer_id, question, anonymised, edited, decision, updated_at \
+             FROM renumber_reviews ORDER BY id",
+            "DROP TABLE renumber_reviews",
+        ],
+    )
+    .await
+}
+
 async fn renumber(manager: &SchemaManager<'_>, new_id: &str) -> Result<(), DbErr> {
     let responses =
         format!("CREATE TEMPORARY TABLE renumber_responses AS SELECT id AS old_id, {new_id} AS new_id FROM responses");
@@ -91,7 +117,8 @@ impl MigrationTrait for Migration {
         run(
             manager,
             &["INSERT INTO drafts (invitee_id, content) SELECT id, draft FROM invitees \
-               WHERE draft IS NOT NULL AND NOT submitted"],
+               WHERE draft IS NOT NULL AND NOT submitted \
+               AND survey_id NOT IN (SELECT id FROM surveys WHERE status = 'closed')"],
         )
         .await?;
         for column in ["draft", "draft_saved_at"] {
@@ -111,7 +138,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
-        renumber(manager, random_id(backend)).await
+        if backend == DbBackend::Postgres {
+            run(manager, &["UPDATE invitees SET submitted = submitted"]).await?;
+        }
+        renumber(manager, random_id(backend)).await?;
+        renumber_reviews(manager).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

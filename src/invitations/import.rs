@@ -41,11 +41,30 @@ pub enum RowProblem {
     },
     AlreadyInvited,
     Unreadable(String),
-    /// A control character in the column `field` (`email`, `team` or `naam`).
+    /// A control character in the column `field`.
     ControlCharacter {
-        field: &'static str,
+        field: Column,
         character: char,
     },
+}
+
+/// The columns of an invitee list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Email,
+    Team,
+    Naam,
+}
+
+impl Column {
+    /// The column's header, as the file has it.
+    pub fn header(self) -> &'static str {
+        match self {
+            Column::Email => "email",
+            Column::Team => "team",
+            Column::Naam => "naam",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,8 +96,9 @@ impl fmt::Display for RowError {
             RowProblem::Unreadable(e) => write!(f, "onleesbaar: {e}"),
             RowProblem::ControlCharacter { field, character } => write!(
                 f,
-                "in de kolom '{field}' staat een stuurteken {}, dat niemand typt: het bestand is beschadigd \
+                "in de kolom '{}' staat een stuurteken {}, dat niemand typt: het bestand is beschadigd \
                  of in een andere codering opgeslagen; sla het in Excel op als 'CSV UTF-8' of haal het teken weg",
+                field.header(),
                 text::describe(*character)
             ),
         }
@@ -230,7 +250,9 @@ pub fn parse(bytes: &[u8], teams: &[String], existing: &HashSet<String>) -> Resu
             });
             continue;
         }
-        let columns = [(email_col, "email"), (team_col, "team")].into_iter().chain(name_col.map(|c| (c, "naam")));
+        let columns = [(email_col, Column::Email), (team_col, Column::Team)]
+            .into_iter()
+            .chain(name_col.map(|c| (c, Column::Naam)));
         let stray = columns.into_iter().find_map(|(i, field)| {
             text::stray_control(record.get(i).unwrap_or_default()).map(|character| (field, character))
         });

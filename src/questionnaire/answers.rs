@@ -293,7 +293,10 @@ fn parse_one(question: &Question, value: &Value) -> Result<Option<Answer>, Answe
         QuestionKind::Text { long, max_length } => {
             let layout = if *long { Layout::Lines } else { Layout::Line };
             let text = text_of(value, layout).ok_or(AnswerProblem::WrongType("tekst"))?;
-            if text.chars().count() > *max_length {
+            // The limit the form's `maxlength` enforced counts what was typed; the normal form
+            // may spell a character out ("…" as "...") and must not make that too long.
+            let typed = value.as_str().map_or(usize::MAX, |t| t.chars().count());
+            if text.chars().count().min(typed) > *max_length {
                 return Err(AnswerProblem::TooLong(*max_length));
             }
             Ok(Some(Answer::Text(text)))

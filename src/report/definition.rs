@@ -201,6 +201,12 @@ impl ReportDefinition {
                 def.survey, questionnaire.id
             ));
         }
+        // Zero would switch the protection off without anyone deciding so in words.
+        for (name, value) in [("min_count", def.disclosure.min_count), ("min_base", def.disclosure.min_base)] {
+            if value < 1 {
+                errors.push(format!("[disclosure] {name} = {value}: het kleinste aantal is 1"));
+            }
+        }
         for (s, section) in def.sections.iter().enumerate() {
             for block in &section.blocks {
                 let (question, closed_only) = match block {
@@ -312,5 +318,14 @@ mod plain_tests {
         let closed = q.questions.iter().filter(|x| !x.is_open_text()).count();
         assert_eq!(figures, closed, "a figure for every closed question");
         assert_eq!(def.title, q.title);
+    }
+
+    #[test]
+    fn a_minimum_of_zero_is_refused() {
+        let q = crate::questionnaire::parse(crate::bundled::MAATWERKBUDGET_2021.definition).unwrap();
+        let source = format!("{}\n[disclosure]\nmin_count = 0\nmin_base = 0\n", plain_source(&q));
+        let errors = ReportDefinition::parse(&source, &q).unwrap_err().0;
+        assert!(errors.iter().any(|e| e.contains("min_count = 0")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("min_base = 0")), "{errors:?}");
     }
 }

@@ -128,6 +128,12 @@ pub async fn withheld(db: &impl ConnectionTrait, survey_id: i32) -> Result<Optio
     Ok(minimum(stats::responses(db, survey_id).await?, &disclosure).err())
 }
 
+/// Why `survey`'s report may not be published (nor earlier versions shown), if so: what the
+/// dashboard says before the button is pressed.
+pub async fn too_few(db: &impl ConnectionTrait, survey: &Survey) -> Result<Option<TooFew>, DbErr> {
+    Ok(minimum(stats::responses(db, survey.row.id).await?, &disclosure_of(survey)).err())
+}
+
 /// The published versions the reading room shows, newest first.
 pub async fn shown(db: &impl ConnectionTrait) -> Result<Vec<publication::Model>, DbErr> {
     let rows = publication::Entity::find().order_by_desc(publication::Column::PublishedAt).all(db).await?;

@@ -298,8 +298,7 @@ async fn dashboard(
             .collect::<Vec<_>>(),
     );
     // Said before the button is pressed, and why the versions (if any) are not in the reading room.
-    let disclosure = publish::disclosure_of(survey);
-    if let Err(too_few) = publish::minimum(stats::responses(&state.db, survey.row.id).await?, &disclosure) {
+    if let Some(too_few) = publish::too_few(&state.db, survey).await? {
         c.insert("too_few", &too_few.to_string());
     }
     c.insert("closes_default", &(state.now() + chrono::Duration::days(14)).date_naive().to_string());

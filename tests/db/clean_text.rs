@@ -6,7 +6,10 @@
 use crate::helpers::{TestApp, delivery};
 use crate::on_both;
 use peiling::domain::text::is_invisible;
-use peiling::invitations::{self, ImportError, import::RowProblem};
+use peiling::invitations::{
+    self, ImportError,
+    import::{Column, RowProblem},
+};
 use peiling::mail::{compose::Composer, outbox, transport::Memory};
 use peiling::store;
 use reqwest::StatusCode;
@@ -52,7 +55,7 @@ async fn pasted_names_and_answers_reach_the_database_as_a_reader_sees_them() {
         match invitations::import_file(&db, &survey, damaged.as_bytes()).await {
             Err(ImportError::Rows(e)) => assert_eq!(
                 e.rows.iter().map(|r| (r.line, r.problem.clone())).collect::<Vec<_>>(),
-                [(2, RowProblem::ControlCharacter { field: "naam", character: '\0' })]
+                [(2, RowProblem::ControlCharacter { field: Column::Naam, character: '\0' })]
             ),
             other => panic!("a NUL in a name must refuse the list: {other:?}"),
         }

@@ -144,7 +144,7 @@ async fn drafts_move_out_and_responses_are_renumbered_with_their_answers() {
             format!("INSERT INTO responses (survey_id, group_id, submitted_at) VALUES ({s}, {g}, CURRENT_TIMESTAMP)"),
             format!("INSERT INTO responses (survey_id, group_id, submitted_at) VALUES ({s}, {g}, CURRENT_TIMESTAMP)"),
             "INSERT INTO answers (response_id, question, option, number, text) \
-             SELECT id, 'Q8', NULL, NULL, 'tekst van ' || CAST(id AS TEXT) FROM responses"
+             SELECT id, 'Q8', NULL, NULL, 'tekst van ' || CAST(100 - id AS TEXT) FROM responses"
                 .to_string(),
             "INSERT INTO answers (response_id, question, option, number, text) \
              SELECT id, 'Q1', NULL, id * 10, NULL FROM responses"
@@ -167,8 +167,15 @@ async fn drafts_move_out_and_responses_are_renumbered_with_their_answers() {
         assert_eq!(pairs.len(), 2);
         assert_eq!(reviews.len(), 2);
 
+        let numbered = "SELECT a.text FROM text_reviews r JOIN answers a ON a.id = r.answer_id ORDER BY r.id";
+        assert_eq!(strings(&db, numbered).await, ["tekst van 99", "tekst van 98"], "reviewed in order of arrival");
         Migrator::up(&db, None).await.unwrap();
         assert_eq!(strings(&db, together).await, pairs, "answers stay with their responses");
+        assert_eq!(
+            strings(&db, numbered).await,
+            ["tekst van 98", "tekst van 99"],
+            "review numbers follow the texts, no longer their arrival"
+        );
         assert_eq!(strings(&db, reviewed).await, reviews, "reviews stay with their answers");
         let drafts = strings(&db, "SELECT content FROM drafts").await;
         assert_eq!(drafts, ["{\"answers\":{\"Q1\":\"nog_nooit\"}}"]);
@@ -189,6 +196,9 @@ async fn drafts_move_out_and_responses_are_renumbered_with_their_answers() {
         .await
         .unwrap();
         assert_eq!(strings(&db, "SELECT CAST(MAX(id) AS TEXT) FROM responses").await, ["3"]);
+        // A closed survey's drafts can no longer be sent: the upgrade drops them.
+        db.execute_unprepared("UPDATE surveys SET status = 'closed'").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
+        assert!(strings(&db, "SELECT content FROM drafts").await.is_empty(), "a closed survey's draft was kept");
     });
 }

@@ -4,7 +4,7 @@
 
 use crate::with_questions;
 use peiling::anonymise::Anonymiser;
-use peiling::invitations::import::{self, RowProblem};
+use peiling::invitations::import::{self, Column, RowProblem};
 use peiling::questionnaire::{Answer, Answers, Mode, parse};
 use serde_json::json;
 use std::collections::HashSet;
@@ -145,15 +145,15 @@ fn an_invitee_list_with_a_control_character_in_a_name_is_refused_with_its_line_a
     assert_eq!(
         lines,
         [
-            (3, &RowProblem::ControlCharacter { field: "naam", character: '\0' }),
-            (4, &RowProblem::ControlCharacter { field: "naam", character: '\u{1B}' })
+            (3, &RowProblem::ControlCharacter { field: Column::Naam, character: '\0' }),
+            (4, &RowProblem::ControlCharacter { field: Column::Naam, character: '\u{1B}' })
         ]
     );
     let message = e.rows[0].to_string();
     assert!(message.starts_with("regel 3: in de kolom 'naam' staat een stuurteken U+0000 (nulteken)"), "{message}");
     let in_address = "email;team\na\u{0}b@example.org;SWT\n";
     let e = import::parse(in_address.as_bytes(), &teams(), &HashSet::new()).unwrap_err();
-    assert_eq!(e.rows[0].problem, RowProblem::ControlCharacter { field: "email", character: '\0' });
+    assert_eq!(e.rows[0].problem, RowProblem::ControlCharacter { field: Column::Email, character: '\0' });
 }
 
 #[test]
@@ -197,4 +197,25 @@ fn a_definition_with_a_bidi_override_or_a_control_character_is_refused_with_its_
     let clean =
         with_questions("[[questions]]\nid = \"Q1\"\ntype = \"yesno\"\ntext = \"Ik ga akkoord\u{00A0}\u{00AD}\"\n");
     assert!(peiling::questionnaire::validate(&clean).is_ok());
+}
+
+/// What a respondent's browser let through (`maxlength` counts what is typed) is not refused
+/// because the normal form spells a character out: "…" becomes "...", "½" becomes "1⁄2".
+#[test]
+fn an_answer_within_its_length_as_typed_is_not_refused_for_its_normal_form() {
+    let q = parse(&with_questions(
+        r#"
+[[questions]]
+id = "kort"
+type = "text"
+text = "In een woord?"
+max_length = 10
+"#,
+    ))
+    .unwrap();
+    let typed = json!({ "kort": "ok…………" });
+    let answers = Answers::parse(&q, typed.as_object().unwrap(), Mode::Submit).unwrap();
+    assert_eq!(answers.get("kort"), Some(&Answer::Text("ok............".into())));
+    let too_long = json!({ "kort": "elf tekens!" });
+    assert!(Answers::parse(&q, too_long.as_object().unwrap(), Mode::Submit).is_err(), "11 typed characters");
 }

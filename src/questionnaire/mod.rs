@@ -4,6 +4,7 @@ pub mod answers;
 pub mod condition;
 pub mod definition;
 pub mod model;
+pub mod problems;
 pub mod routing;
 
 pub use answers::{Answer, AnswerError, AnswerErrors, Answers, Mode};

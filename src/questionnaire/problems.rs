@@ -1,0 +1,169 @@
+//! What can be wrong with a questionnaire definition, in the words the researcher reads: each
+//! problem with its line and question where it has them.
+
+use super::condition::{self, Op};
+use super::definition::MAX_SCALE_POINTS;
+use crate::domain::text;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The file is not valid TOML, or a field has the wrong shape; the text comes from the parser.
+    Syntax(String),
+    EmptyField(&'static str),
+    NoGroups,
+    BadCode {
+        what: &'static str,
+        code: String,
+    },
+    DuplicateGroup(String),
+    NoQuestions,
+    DuplicateQuestion {
+        id: String,
+        first_line: usize,
+    },
+    UnknownType(String),
+    NoOptions,
+    EmptyOptionLabel,
+    DuplicateOption(String),
+    FieldNotForType {
+        field: &'static str,
+        kind: String,
+    },
+    BadRange {
+        min: i64,
+        max: i64,
+    },
+    TooFewPoints,
+    /// A numbered scale with more points than a chart or a respondent can take.
+    ScaleTooWide {
+        from: i64,
+        to: i64,
+    },
+    /// `min_choices`/`max_choices` that no answer can satisfy.
+    ChoiceLimits(String),
+    MissingField(&'static str),
+    ConditionSyntax(condition::ParseError),
+    UnknownQuestion(String),
+    ForwardReference(String),
+    SelfReference,
+    ConditionOnText(String),
+    UnknownOption {
+        question: String,
+        value: String,
+        options: Vec<String>,
+    },
+    WrongValueType {
+        question: String,
+        value: String,
+        expected: &'static str,
+    },
+    OrderingOnChoice {
+        question: String,
+        op: Op,
+    },
+    /// A bidi control or a control character in a definition handed in (see [`validate`]).
+    MisleadingCharacter(char),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Syntax(message) => write!(f, "de definitie is geen geldige TOML: {message}"),
+            Problem::EmptyField(field) => write!(f, "'{field}' mag niet leeg zijn"),
+            Problem::NoGroups => {
+                write!(f, "er is geen groep gedefinieerd; voeg minstens één [[groups]] toe (bijv. een team)")
+            }
+            Problem::BadCode { what, code } => {
+                write!(f, "{what} '{code}' is ongeldig: gebruik letters, cijfers, '_' of '-', beginnend met een letter")
+            }
+            Problem::DuplicateGroup(code) => write!(f, "groep '{code}' komt twee keer voor"),
+            Problem::NoQuestions => write!(f, "de vragenlijst bevat geen vragen"),
+            Problem::DuplicateQuestion { id, first_line } => {
+                write!(f, "vraagcode '{id}' is al gebruikt op regel {first_line}")
+            }
+            Problem::UnknownType(kind) => write!(
+                f,
+                "onbekend vraagtype '{kind}'; kies uit single, multiple, yesno, scale, number, text, longtext"
+            ),
+            Problem::NoOptions => write!(f, "de vraag heeft geen antwoordopties"),
+            Problem::EmptyOptionLabel => write!(f, "een antwoordoptie heeft een lege tekst"),
+            Problem::DuplicateOption(code) => write!(f, "antwoordoptie '{code}' komt twee keer voor"),
+            Problem::FieldNotForType { field, kind } => {
+                write!(f, "'{field}' hoort niet bij een vraag van type '{kind}'")
+            }
+            Problem::BadRange { min, max } => {
+                write!(f, "het bereik klopt niet: het minimum ({min}) moet kleiner zijn dan het maximum ({max})")
+            }
+            Problem::TooFewPoints => write!(f, "een schaal heeft minstens twee punten nodig"),
+            Problem::ScaleTooWide { from, to } => write!(
+                f,
+                "een schaal van {from} tot {to} is te breed; gebruik hoogstens {MAX_SCALE_POINTS} punten, of een getalvraag"
+            ),
+            Problem::ChoiceLimits(why) => write!(f, "min_choices/max_choices: {why}"),
+            Problem::MissingField(field) => write!(f, "'{field}' ontbreekt"),
+            Problem::ConditionSyntax(e) => write!(f, "de voorwaarde 'show_if' is onleesbaar: {e}"),
+            Problem::UnknownQuestion(id) => write!(f, "de voorwaarde verwijst naar vraag '{id}', die niet bestaat"),
+            Problem::ForwardReference(id) => write!(
+                f,
+                "de voorwaarde verwijst naar vraag '{id}', die pas later komt; een voorwaarde mag alleen naar eerdere vragen kijken"
+            ),
+            Problem::SelfReference => write!(f, "de voorwaarde verwijst naar de vraag zelf"),
+            Problem::ConditionOnText(id) => {
+                write!(f, "de voorwaarde test open vraag '{id}'; alleen gesloten vragen en getallen kunnen routeren")
+            }
+            Problem::UnknownOption { question, value, options } => {
+                write!(f, "vraag '{question}' heeft geen antwoord '{value}'; mogelijk zijn: {}", options.join(", "))
+            }
+            Problem::WrongValueType { question, value, expected } => {
+                write!(f, "de voorwaarde vergelijkt vraag '{question}' met '{value}', maar verwacht {expected}")
+            }
+            Problem::OrderingOnChoice { question, op } => {
+                write!(f, "'{op}' werkt alleen op getallen; vergelijk keuzevraag '{question}' met =, != of in [...]")
+            }
+            Problem::MisleadingCharacter(c) if c.is_control() => write!(
+                f,
+                "de definitie bevat {}, een stuurteken dat niet in een tekstbestand hoort; verwijder het",
+                text::describe(*c)
+            ),
+            Problem::MisleadingCharacter(c) => write!(
+                f,
+                "de definitie bevat {}: een teken dat niemand ziet maar dat verandert hoe de tekst eromheen eruitziet; verwijder het",
+                text::describe(*c)
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefinitionError {
+    pub line: Option<usize>,
+    pub question: Option<String>,
+    pub problem: Problem,
+}
+
+impl fmt::Display for DefinitionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.line, &self.question) {
+            (Some(line), Some(q)) => write!(f, "regel {line}, vraag {q}: {}", self.problem),
+            (Some(line), None) => write!(f, "regel {line}: {}", self.problem),
+            (None, Some(q)) => write!(f, "vraag {q}: {}", self.problem),
+            (None, None) => write!(f, "{}", self.problem),
+        }
+    }
+}
+
+/// All problems found in one definition, in file order.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct DefinitionErrors(pub Vec<DefinitionError>);
+
+impl fmt::Display for DefinitionErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        writeln!(f, "de vragenlijst bevat {n} {}:", if n == 1 { "fout" } else { "fouten" })?;
+        for e in &self.0 {
+            writeln!(f, "  - {e}")?;
+        }
+        Ok(())
+    }
+}

@@ -56,7 +56,7 @@ pub async fn demo(dir: Option<PathBuf>) -> anyhow::Result<()> {
 pub async fn serve(config: &Config, listen: Option<String>, worker: bool) -> anyhow::Result<()> {
     // Before anything opens the file (and migrations write to it).
     crate::integrity::check_before_serving(&config.database_url).await.context("peiling serve start niet")?;
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let address = listen.unwrap_or_else(|| config.listen.clone());
     let listener = std::net::TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
     // Port 0 asks the system for a free port; say the one it gave, so callers can find us.
@@ -118,7 +118,7 @@ pub async fn casussen(
     text: Option<&Path>,
 ) -> anyhow::Result<()> {
     use crate::review;
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
     if survey.status() != store::surveys::Status::Closed {
         bail!("casussen worden beoordeeld nadat '{slug}' is gesloten (peiling survey close {slug})");
@@ -154,7 +154,7 @@ pub async fn casussen(
 }
 
 pub async fn migrate(config: &Config) -> anyhow::Result<()> {
-    db::connect(&config.database_url).await?;
+    crate::integrity::open(&config.database_url).await?;
     println!("database schema is up to date ({})", db::redact(&config.database_url));
     Ok(())
 }
@@ -175,7 +175,7 @@ pub fn survey_check(file: &Path) -> anyhow::Result<()> {
 
 pub async fn survey_create(config: &Config, file: &Path) -> anyhow::Result<()> {
     let source = read(file)?;
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let survey =
         store::surveys::create(&db, &source, chrono::Utc::now()).await.with_context(|| file.display().to_string())?;
     println!("vragenlijst '{}' opgeslagen als concept (id {})", survey.row.slug, survey.row.id);
@@ -183,7 +183,7 @@ pub async fn survey_create(config: &Config, file: &Path) -> anyhow::Result<()> {
 }
 
 pub async fn survey_list(config: &Config) -> anyhow::Result<()> {
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let surveys = store::surveys::list(&db).await?;
     if surveys.is_empty() {
         println!("nog geen vragenlijsten; begin met `peiling survey create FILE`");
@@ -195,7 +195,7 @@ pub async fn survey_list(config: &Config) -> anyhow::Result<()> {
 }
 
 pub async fn report(config: &Config, slug: &str, out: &Path, definition: Option<&Path>) -> anyhow::Result<()> {
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
     let source = bundled::report_source(&survey.questionnaire, definition)?;
     let generated = crate::report::generate(&db, &survey, &source, chrono::Utc::now().date_naive()).await?;
@@ -215,7 +215,7 @@ fn write_pdf(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 pub async fn narrative(config: &Config, slug: &str, key: Option<&str>, file: Option<&Path>) -> anyhow::Result<()> {
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
     let Some(key) = key else {
         let mut texts: Vec<(String, String)> =
@@ -243,12 +243,16 @@ pub async fn narrative(config: &Config, slug: &str, key: Option<&str>, file: Opt
 }
 
 pub async fn figures(config: &Config, slug: &str, report: Option<&Path>) -> anyhow::Result<()> {
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
     let definition = bundled::report_definition(&survey.questionnaire, report)?;
-    let counts = stats::count(&db, survey.row.id, None).await?;
     let groups = stats::response_per_group(&db, survey.row.id).await?;
     println!("Respons\n{}", text_table::response_table(&groups));
+    if !crate::report::figures_shown(&survey) {
+        println!("De cijfers per vraag komen na het sluiten (peiling survey close {slug}).");
+        return Ok(());
+    }
+    let counts = stats::count(&db, survey.row.id, None).await?;
     print!("{}", text_table::figures_table(&definition, &survey.questionnaire, &counts));
     Ok(())
 }
@@ -273,7 +277,7 @@ fn read_invitee_list(file: &Path) -> anyhow::Result<Vec<u8>> {
 
 pub async fn invitees_import(config: &Config, slug: &str, file: &Path) -> anyhow::Result<()> {
     let bytes = read_invitee_list(file)?;
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
     let count = crate::invitations::import_file(&db, &survey, &bytes).await.map_err(|e| match e {
         // Kept as the cause, so that a full or read-only database is told as such.
@@ -292,7 +296,7 @@ pub async fn survey_open(
     remind_on: Option<chrono::NaiveDate>,
 ) -> anyhow::Result<()> {
     use crate::invitations::lifecycle;
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
     let queued =
         lifecycle::open_with_reminder(&db, &survey, lifecycle::end_of(closes), remind_on, chrono::Utc::now()).await?;
@@ -316,7 +320,7 @@ pub async fn survey_schedule_reminder(
     on: Option<chrono::NaiveDate>,
 ) -> anyhow::Result<()> {
     use crate::invitations::lifecycle;
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
     lifecycle::schedule_reminder(&db, &survey, on.map(lifecycle::morning_of), chrono::Utc::now()).await?;
     match on {
@@ -338,7 +342,7 @@ pub async fn user_add(config: &Config, email: &str, role: &str) -> anyhow::Resul
             line.trim_end_matches(['\r', '\n']).to_string()
         }
     };
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let user = accounts::add_user(&db, &email, &password, role, chrono::Utc::now()).await?;
     println!("account {} aangemaakt ({})", user.email, role.as_str());
     Ok(())
@@ -346,7 +350,7 @@ pub async fn user_add(config: &Config, email: &str, role: &str) -> anyhow::Resul
 
 pub async fn token_create(config: &Config, email: &str, label: &str) -> anyhow::Result<()> {
     let email = crate::domain::EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let (row, token) = crate::accounts::create_token(&db, &email, label, chrono::Utc::now()).await?;
     eprintln!("API-sleutel {} voor {} (bewaar hem nu: hij wordt niet opnieuw getoond):", row.id, email.as_str());
     println!("{}", token.as_str());
@@ -354,7 +358,7 @@ pub async fn token_create(config: &Config, email: &str, label: &str) -> anyhow::
 }
 
 pub async fn token_revoke(config: &Config, id: i32) -> anyhow::Result<()> {
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     if crate::accounts::revoke_token(&db, id, chrono::Utc::now()).await? {
         println!("API-sleutel {id} ingetrokken");
         Ok(())
@@ -364,7 +368,7 @@ pub async fn token_revoke(config: &Config, id: i32) -> anyhow::Result<()> {
 }
 
 pub async fn survey_remind(config: &Config, slug: &str, send: bool) -> anyhow::Result<()> {
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
     let queued = crate::invitations::lifecycle::remind(&db, &survey, chrono::Utc::now()).await?;
     println!("{queued} herinneringen klaargezet voor wie nog niet heeft geantwoord");
@@ -372,7 +376,7 @@ pub async fn survey_remind(config: &Config, slug: &str, send: bool) -> anyhow::R
 }
 
 pub async fn survey_close(config: &Config, slug: &str) -> anyhow::Result<()> {
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
     crate::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await?;
     println!("'{slug}' is gesloten");
@@ -380,7 +384,7 @@ pub async fn survey_close(config: &Config, slug: &str) -> anyhow::Result<()> {
 }
 
 pub async fn survey_progress(config: &Config, slug: &str) -> anyhow::Result<()> {
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
     let groups = stats::response_per_group(&db, survey.row.id).await?;
     println!("{} ({})\n\nRespons\n{}", survey.row.title, survey.row.status, text_table::response_table(&groups));
@@ -391,7 +395,7 @@ pub async fn survey_progress(config: &Config, slug: &str) -> anyhow::Result<()> 
 }
 
 pub async fn purge(config: &Config, slug: Option<&str>, days: Option<u32>) -> anyhow::Result<()> {
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let now = chrono::Utc::now();
     let due = match slug {
         Some(slug) => crate::retention::DuePurges {
@@ -423,7 +427,7 @@ pub async fn purge(config: &Config, slug: Option<&str>, days: Option<u32>) -> an
 }
 
 pub async fn mail_send(config: &Config) -> anyhow::Result<()> {
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     send_all(config, &db).await
 }
 
@@ -525,7 +529,7 @@ pub async fn export(
     out: Option<&Path>,
 ) -> anyhow::Result<()> {
     use crate::export::{self, Format};
-    let db = db::connect(&config.database_url).await?;
+    let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
     export::ensure_closed(&survey)?;
     let out = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format.file_name(&survey)));

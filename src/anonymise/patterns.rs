@@ -13,7 +13,7 @@ fn compile(pattern: &str) -> Regex {
 }
 
 static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"(?i)\b[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}\b"));
+    LazyLock::new(|| compile(r"(?i)\b[a-z0-9._%+\-]+ ?@ ?[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}\b"));
 /// Anything that may be a phone number: an optional +31/0031 or (0..), then digits with
 /// spaces, dashes, dots or brackets. Whether it is one is decided on the digits.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| compile(r"(?:\+|\b00)?\(?\b\d[\d\s\-\.\(\)]{7,18}\d\b"));

@@ -53,6 +53,13 @@ pub fn is_invisible(c: char) -> bool {
     !c.is_ascii() && INVISIBLE.is_match(c.encode_utf8(&mut buf))
 }
 
+/// Characters printed as a blank that are neither spaces nor default-ignorable: the braille
+/// blank, and the Hangul fillers that fonts draw as a gap (U+3164 and U+FFA0 are ignorable by
+/// the standard, yet shown as blanks by common fonts). Read as the space they look like.
+fn looks_blank(c: char) -> bool {
+    matches!(c, '\u{2800}' | '\u{3164}' | '\u{FFA0}')
+}
+
 /// The bidi controls that make a line display in another order than it is stored: the
 /// "Trojan Source" characters (CVE-2021-42574), the Arabic letter mark and the direction marks.
 pub fn is_bidi_control(c: char) -> bool {
@@ -160,6 +167,7 @@ pub fn normalise(text: &str, layout: Layout) -> Normalised<'_> {
                 Layout::Line => ' ',
             },
             '\t' => ' ',
+            c if looks_blank(c) => ' ',
             c if c.is_control() || is_invisible(c) => continue,
             c => c,
         };

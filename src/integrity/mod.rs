@@ -8,6 +8,7 @@
 //! - While serving: a damaged file or server (`db::Outage::Corrupt`) raises the process's
 //!   `Alarm`, which is logged once; from then on every request gets 503 and `/readyz` says not
 //!   ready, so nothing more is acknowledged that a restore would lose.
+//! - Before any other command opens a SQLite file (`open`): its log, as above.
 //! - `backup`: a consistent copy of a SQLite file, checked before it is reported.
 //!
 //! PostgreSQL checks its own pages (data checksums, `amcheck`); peiling only reacts to the
@@ -101,6 +102,19 @@ fn restore(file: &Path, log: bool) -> String {
          horen bij het beschadigde bestand; start peiling opnieuw. Wat na die back-up binnenkwam, ontbreekt \
          daarna; zie 'Backups' in de README."
     )
+}
+
+/// Connects as `db::connect` does, after reading a SQLite file's log: opening the file lets
+/// SQLite replay the log up to a damaged frame and, at the first checkpoint, delete it with
+/// every later transaction, which any command that writes (closing a survey, an import) would
+/// do without a word.
+pub async fn open(url: &str) -> anyhow::Result<DatabaseConnection> {
+    if let Some(name) = db::sqlite_file(url)
+        && Path::new(name).is_file()
+    {
+        check_log(Path::new(name))?;
+    }
+    db::connect(url).await
 }
 
 /// The checks before `peiling serve` opens a SQLite database; nothing for PostgreSQL or a file

@@ -49,6 +49,13 @@ pub struct Generated {
     pub summary: Vec<String>,
 }
 
+/// Whether a survey's figures may be shown: once it is closed. Figures read before and after a
+/// submission differ by exactly that response, so live figures would hand its answers to
+/// whoever knows who just submitted; the response per team is all fieldwork shows.
+pub fn figures_shown(survey: &Survey) -> bool {
+    survey.status() == crate::store::surveys::Status::Closed
+}
+
 /// Renders the report of a survey with the given report definition: counts in the database,
 /// then pure layout, then the PDF.
 pub async fn generate(

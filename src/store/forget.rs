@@ -96,10 +96,16 @@ pub async fn clean_files(db: &DatabaseConnection, after: After) -> Result<(), Db
             // original text is left. It locks each table while it is copied: a moment for
             // tables of a few hundred thousand rows, once per survey.
             wait_for_older_snapshots(db).await?;
+            // ANALYZE as well: the planner's statistics keep sample values of every column
+            // (addresses, names, texts), and autovacuum would not refresh them for a purge that
+            // changes too few rows. Their old rows go with a rewrite of pg_statistic, which
+            // the database's owner may run (others get a warning, not an error).
             db.execute_unprepared(
-                "VACUUM FULL invitees, invitation_tokens, mail_outbox, drafts, responses, answers, text_reviews",
+                "VACUUM (FULL, ANALYZE) invitees, invitation_tokens, mail_outbox, drafts, responses, answers, \
+                 text_reviews",
             )
             .await?;
+            db.execute_unprepared("VACUUM FULL pg_statistic").await?;
         }
         (_, After::Close) => checkpoint(db).await?,
         (_, After::Purge) => {

@@ -489,7 +489,7 @@ fn definition(survey: &Survey) -> Result<ReportDefinition, PageError> {
 }
 
 fn closed(survey: &Survey) -> Result<(), PageError> {
-    if survey.status() == Status::Closed { Ok(()) } else { Err(PageError::NotFound) }
+    if crate::report::figures_shown(survey) { Ok(()) } else { Err(PageError::NotFound) }
 }
 
 async fn review_page(state: &State, user: &SignedIn, s: &Survey, notice: Option<String>) -> Result<String, PageError> {

@@ -319,7 +319,17 @@ async fn purged_addresses_and_originals_are_not_in_the_postgres_table_files() {
         return;
     };
     let db = test.connect().await;
-    let tables = ["invitees", "drafts", "invitation_tokens", "mail_outbox", "responses", "answers", "text_reviews"];
+    // pg_statistic: ANALYZE (autovacuum's, after an import) keeps sample values of each column.
+    let tables = [
+        "invitees",
+        "drafts",
+        "invitation_tokens",
+        "mail_outbox",
+        "responses",
+        "answers",
+        "text_reviews",
+        "pg_statistic",
+    ];
     let probe = relation_files(&db, &tables).await;
     if probe.iter().any(|f| std::fs::metadata(f).is_err()) {
         crate::helpers::say_skipped(
@@ -340,6 +350,10 @@ async fn purged_addresses_and_originals_are_not_in_the_postgres_table_files() {
     .await;
     save(&app, &tokens[1], serde_json::json!({ "W1": "neutraal", "W3": "Halve zin over de grutto" })).await;
     peiling::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await.unwrap();
+    db.execute_unprepared("ANALYZE invitees, answers, drafts").await.unwrap();
+    let stats = "SELECT CAST(s AS TEXT) FROM pg_stats s WHERE tablename IN ('invitees', 'answers')";
+    let sampled = strings(&db, stats).await;
+    assert!(sampled.iter().any(|v| v.contains("plantinga")), "the statistics hold the addresses: {sampled:?}");
     peiling::retention::purge_survey(&db, &survey.row.slug, chrono::Utc::now()).await.unwrap().unwrap();
     // Written out of the server's memory into the files.
     db.execute_unprepared("CHECKPOINT").await.unwrap();
@@ -355,6 +369,8 @@ async fn purged_addresses_and_originals_are_not_in_the_postgres_table_files() {
         }
     }
     assert!(found.is_empty(), "deleted personal data is still in the table files: {found:?}");
+    let sampled = strings(&db, stats).await.concat();
+    assert!(!sampled.contains("plantinga") && !sampled.contains("06-41827365"), "in the statistics: {sampled}");
     test.drop_db(vec![db]).await;
 }
 
@@ -423,4 +439,28 @@ async fn a_save_or_submit_that_arrives_after_the_close_stores_nothing() {
         let marked = strings(&db, "SELECT CAST(COUNT(*) AS TEXT) FROM invitees WHERE submitted").await;
         assert_eq!(marked, ["0"], "an invitee was marked answered after the close");
     });
+}
+
+/// Figures printed before and after someone submits differ by exactly their answers: while a
+/// survey is open, `peiling figures` shows the response per team and no more.
+#[tokio::test]
+async fn figures_wait_until_the_survey_is_closed() {
+    let test = TestDb::sqlite().await;
+    let db = test.connect().await;
+    let (survey, tokens) = opened(&db, &PEOPLE).await;
+    let app = TestApp::spawn(&db).await;
+    submit(&app, &tokens[0], serde_json::json!({ "W1": "ontevreden", "W2": 4 })).await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        let output =
+            crate::instances::peiling(dir.path(), &test.url, &["figures", &survey.row.slug], &[]).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let open = run();
+    assert!(open.contains("Respons") && open.contains("komen na het sluiten"), "{open}");
+    assert!(!open.contains("Figuur") && !open.contains("Ontevreden"), "figures while open: {open}");
+    peiling::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await.unwrap();
+    let closed = run();
+    assert!(closed.contains("Figuur") && closed.contains("Ontevreden"), "{closed}");
 }

@@ -234,6 +234,14 @@ async fn a_flipped_bit_in_the_log_with_valid_frames_after_it_stops_the_start_and
     assert!(refused.contains(&format!("frame {hit} (")) && refused.contains("geldige frames"), "{refused}");
     assert!(!here.path().join("kopie.db").exists(), "a copy without the later transactions was left");
     assert_eq!(std::fs::read(&log).unwrap(), bytes, "the backup left the log as it was");
+
+    // Nor any other command, each of which would checkpoint and delete the log once it wrote.
+    let purge = crate::instances::peiling(here.path(), &url, &["purge"], &[]).output().unwrap();
+    let refused = String::from_utf8_lossy(&purge.stderr);
+    eprintln!("{refused}");
+    assert!(!purge.status.success(), "a command opened a file with a damaged log");
+    assert!(refused.contains(&format!("frame {hit} (")), "{refused}");
+    assert_eq!(std::fs::read(&log).unwrap(), bytes, "the command left the log as it was");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -102,9 +102,11 @@ async fn respond(i: usize, token: &str, answers: Value, instances: [&str; 2]) ->
     }
 }
 
-/// `peiling figures` on a database, as a researcher prints it.
+/// `peiling figures` on a database, as a researcher prints it once the survey is closed.
 fn figures(database_url: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
+    let closed = peiling(dir.path(), database_url, &["survey", "close", SLUG], &[]).output().unwrap();
+    assert!(closed.status.success(), "{}", String::from_utf8_lossy(&closed.stderr));
     let output = peiling(dir.path(), database_url, &["figures", SLUG], &[]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).unwrap()

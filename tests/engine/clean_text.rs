@@ -219,3 +219,17 @@ max_length = 10
     let too_long = json!({ "kort": "elf tekens!" });
     assert!(Answers::parse(&q, too_long.as_object().unwrap(), Mode::Submit).is_err(), "11 typed characters");
 }
+
+/// Characters that are printed as a blank but are neither spaces nor invisible (the braille
+/// blank, the Hangul fillers) are read as the space they look like.
+#[test]
+fn blanks_that_are_not_spaces_split_nothing_the_anonymiser_looks_for() {
+    for (typed, expected) in [
+        ("Bel 06\u{2800}123\u{2800}45678 na vijf uur.", "Bel [telefoonnummer] na vijf uur."),
+        ("Mail piet\u{2800}@gmail.com graag.", "Mail [e-mailadres] graag."),
+        ("Bel 06\u{3164}12345678 na vijf uur.", "Bel [telefoonnummer] na vijf uur."),
+        ("Bel 06\u{FFA0}12345678 na vijf uur.", "Bel [telefoonnummer] na vijf uur."),
+    ] {
+        assert_eq!(redacted(typed), expected, "{typed:?}");
+    }
+}

@@ -61,11 +61,13 @@ pub async fn connect_only(url: &str) -> anyhow::Result<DatabaseConnection> {
         // WAL lets readers (the live dashboard) work while a writer commits; the busy timeout
         // makes concurrent writers wait their turn instead of failing with "database is locked".
         // `secure_delete` overwrites a deleted row's bytes with zeros, so a draft, an address or
-        // an original text that peiling deletes is not still readable in the file.
+        // an original text that peiling deletes is not still readable in the file. `FULL` syncs
+        // the log at every commit: with `NORMAL` a power cut can take transactions already
+        // acknowledged (a 201 to a respondent); group commit keeps that to one sync per batch.
         options.map_sqlx_sqlite_opts(|o| {
             o.pragma("secure_delete", "ON")
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
         });

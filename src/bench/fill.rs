@@ -7,7 +7,7 @@
 
 use crate::demo::{plan::Rng, random};
 use crate::questionnaire::Questionnaire;
-use crate::store::responses::{answer_rows, new_id};
+use crate::store::responses::{Ids, answer_rows};
 use crate::store::surveys::Survey;
 use anyhow::Context;
 use entity::answer;
@@ -69,13 +69,18 @@ fn generate(
 ) -> anyhow::Result<()> {
     let mut rng = Rng::new(n as u64);
     let mut batch = Vec::with_capacity(size.min(n));
+    let mut ids = Ids::fresh();
     for i in 0..n {
         let answers = random::respondent(questionnaire, &mut rng, i < 13)?;
-        let id = new_id();
+        if batch.is_empty() {
+            // One run of identifiers per statement batch, as a submission batch has.
+            ids = Ids::fresh();
+        }
+        let id = ids.next();
         batch.push(Generated {
             id,
             group_id: groups[i % groups.len()],
-            answers: answer_rows(questionnaire, id, &answers),
+            answers: answer_rows(questionnaire, id, &answers, &mut ids),
         });
         if batch.len() == size || i + 1 == n {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(size.min(n - i)));

@@ -1,8 +1,8 @@
 //! Storing submissions with group commit. Handlers hand their submission to a writer task and
 //! wait; the writer takes whatever has queued up (up to `MAX_BATCH`) and stores it in one
 //! transaction: one statement marks all those invitees done (only those not done yet) and
-//! another deletes their drafts, then the responses and all their answers follow, with random
-//! identifiers and no time (see `store::responses`). A submission is acknowledged only after its
+//! another deletes their drafts, then the responses and all their answers follow, numbered from
+//! a random start in random order, and with no time (see `store::responses`). A submission is acknowledged only after its
 //! transaction committed, so nothing acknowledged can be lost, and the `NOT submitted`
 //! guard in the same transaction still lets exactly one submission per link through, also
 //! across processes. One commit for many submissions is what makes SQLite keep up.
@@ -20,7 +20,7 @@ use super::session::{Form, Respondent, Submitted};
 use crate::db::statement;
 use crate::questionnaire::Answers;
 use crate::store::StoreError;
-use crate::store::responses::{answer_rows, insert_answers, new_id};
+use crate::store::responses::{Ids, answer_rows, insert_answers};
 use entity::answer;
 use futures_util::FutureExt;
 use sea_orm::{ActiveValue, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Value};
@@ -268,14 +268,16 @@ async fn write(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<Submitted>,
             }
         })
         .collect();
-    let mut stored: Vec<(i64, &Job)> =
-        batch.iter().zip(&results).filter(|(_, r)| **r == Submitted::Stored).map(|(j, _)| (new_id(), j)).collect();
-    // Written in the order of their random identifiers, not of arrival within the batch.
-    stored.sort_unstable_by_key(|(id, _)| *id);
+    let mut stored: Vec<&Job> =
+        batch.iter().zip(&results).filter(|(_, r)| **r == Submitted::Stored).map(|(j, _)| j).collect();
+    // Numbered (and written) in random order, not in the order of arrival within the batch.
+    rand::seq::SliceRandom::shuffle(stored.as_mut_slice(), &mut rand::rng());
+    let mut ids = Ids::fresh();
+    let stored: Vec<(i64, &Job)> = stored.into_iter().map(|job| (ids.next(), job)).collect();
     insert_responses(&txn, &stored).await?;
     let mut rows = Vec::new();
     for (id, job) in &stored {
-        rows.extend(answer_rows(&job.form.questionnaire, *id, &job.answers));
+        rows.extend(answer_rows(&job.form.questionnaire, *id, &job.answers, &mut ids));
     }
     if postgres {
         insert_answers_json(&txn, rows).await?;

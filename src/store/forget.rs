@@ -12,8 +12,8 @@
 //! - Rows sit in a table in the order they were written, and on PostgreSQL every row carries the
 //!   transaction that wrote it (`xmin`): together with the invitee rows marked in the same
 //!   transaction, or a proxy's log of submissions, that points at who gave which answers. When
-//!   a survey closes, its responses and answers are written again, in random order, and its
-//!   invitee rows once more, by the one closing transaction.
+//!   a survey closes, its responses and answers are written again, in random order and with
+//!   new random identifiers, and its invitee rows once more, by the one closing transaction.
 
 use crate::db::statement;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
@@ -25,21 +25,35 @@ pub async fn delete_drafts(txn: &impl ConnectionTrait, survey_id: i32) -> Result
     Ok(txn.execute_raw(statement(txn, sql, vec![survey_id.into()])).await?.rows_affected())
 }
 
-/// Writes a survey's responses, answers and reviews again in random order, keeping their
-/// identifiers (which are random already). Runs inside the caller's transaction.
+/// A random identifier in 1..=2^62 per row, in each backend's SQL.
+fn random_id(txn: &impl ConnectionTrait) -> &'static str {
+    match txn.get_database_backend() {
+        DbBackend::Postgres => "(floor(random() * 4611686018427387903) + 1)::bigint",
+        _ => "((random() & 4611686018427387903) + 1)",
+    }
+}
+
+/// Writes a survey's responses, answers and reviews again in random order, each with a new
+/// random identifier: during fieldwork the rows of one write have neighbouring identifiers
+/// (`store::responses::Ids`), which would keep telling who submitted at the same moment. Runs
+/// inside the caller's transaction. Should a new identifier meet an existing one (as likely as
+/// a lottery won many times over), the unique key fails the close and closing again works.
 pub async fn shuffle_responses(txn: &impl ConnectionTrait, survey_id: i32) -> Result<(), DbErr> {
+    let id = random_id(txn);
     // Utility statements take no parameters on PostgreSQL; the id is a number of our own.
     let statements = [
         format!(
-            "CREATE TEMPORARY TABLE shuffle_responses AS SELECT id, survey_id, group_id FROM responses \
-             WHERE survey_id = {survey_id}"
+            "CREATE TEMPORARY TABLE shuffle_responses AS SELECT id AS old_id, {id} AS id, survey_id, group_id \
+             FROM responses WHERE survey_id = {survey_id}"
         ),
-        "CREATE TEMPORARY TABLE shuffle_answers AS SELECT id, response_id, question, option, number, text \
-         FROM answers WHERE response_id IN (SELECT id FROM shuffle_responses)"
-            .into(),
         format!(
-            "CREATE TEMPORARY TABLE shuffle_reviews AS SELECT id, survey_id, answer_id, question, anonymised, \
-             edited, decision, updated_at FROM text_reviews WHERE survey_id = {survey_id}"
+            "CREATE TEMPORARY TABLE shuffle_answers AS SELECT a.id AS old_id, {id} AS id, r.id AS response_id, \
+             a.question, a.option, a.number, a.text FROM answers a JOIN shuffle_responses r ON r.old_id = a.response_id"
+        ),
+        format!(
+            "CREATE TEMPORARY TABLE shuffle_reviews AS SELECT t.id, t.survey_id, a.id AS answer_id, t.question, \
+             t.anonymised, t.edited, t.decision, t.updated_at FROM text_reviews t \
+             JOIN shuffle_answers a ON a.old_id = t.answer_id WHERE t.survey_id = {survey_id}"
         ),
         // The answers and reviews go with their responses (ON DELETE CASCADE).
         format!("DELETE FROM responses WHERE survey_id = {survey_id}"),

@@ -185,8 +185,17 @@ async fn responses_say_nothing_about_their_order_or_moment_of_arrival() {
             }
         }
 
+        let fieldwork_ids =
+            strings(&db, "SELECT CAST(id AS TEXT) FROM responses UNION ALL SELECT CAST(id AS TEXT) FROM answers").await;
         peiling::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await.unwrap();
         let closed = store::surveys::load(&db, &survey.row.slug).await.unwrap();
+        // New identifiers at closing: those of one write were neighbours during fieldwork.
+        let closing_ids =
+            strings(&db, "SELECT CAST(id AS TEXT) FROM responses UNION ALL SELECT CAST(id AS TEXT) FROM answers").await;
+        assert_eq!(closing_ids.len(), fieldwork_ids.len());
+        assert!(closing_ids.iter().all(|id| !fieldwork_ids.contains(id)), "identifiers kept from fieldwork");
+        let spread = strings(&db, "SELECT CAST(MAX(id) - MIN(id) AS TEXT) FROM answers").await;
+        assert!(spread[0].parse::<i64>().unwrap() > 1 << 40, "answer identifiers close together: {spread:?}");
         if db.get_database_backend() == sea_orm::DbBackend::Postgres {
             // The closing transaction wrote every response again, in random order.
             let writers = strings(

@@ -76,7 +76,7 @@ fn generate(
             // One run of identifiers per statement batch, as a submission batch has.
             ids = Ids::fresh();
         }
-        let id = ids.next();
+        let id = ids.take();
         batch.push(Generated {
             id,
             group_id: groups[i % groups.len()],

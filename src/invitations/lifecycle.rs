@@ -237,6 +237,8 @@ pub async fn close(db: &DatabaseConnection, survey: &Survey, now: DateTime<Utc>)
 }
 
 async fn forget_order_and_drafts(txn: &impl ConnectionTrait, survey_id: i32) -> Result<(), DbErr> {
+    // Saves and submissions under way finish first; later ones find the survey closed.
+    crate::store::survey_lock::exclusive(txn, survey_id).await?;
     forget::delete_drafts(txn, survey_id).await?;
     forget::forget_marks(txn, survey_id).await?;
     forget::shuffle_responses(txn, survey_id).await

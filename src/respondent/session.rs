@@ -73,6 +73,7 @@ pub enum Standing {
 
 pub struct Respondent {
     pub invitee_id: i32,
+    pub survey_id: i32,
     pub group_id: i32,
     pub form: Arc<Form>,
     pub draft: Draft,
@@ -130,25 +131,27 @@ pub async fn find(
     let form = forms.get(db, survey_id).await?;
     let standing = standing(submitted, &status, closes_at, now);
     let draft = draft.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
-    Ok(Some(Respondent { invitee_id, group_id, form, draft, standing, closes_at, closed_at }))
+    Ok(Some(Respondent { invitee_id, survey_id, group_id, form, draft, standing, closes_at, closed_at }))
 }
 
 /// Saves progress, and returns the standing found while saving: `Open` when the draft was
 /// saved; `Submitted` (another tab) or `Closed` (the survey closed since the respondent was
-/// read) when nothing changed. The invitee row is locked first, and on PostgreSQL the survey row
-/// shared (SQLite's write transaction locks everything): a save that runs into a submit or a
-/// close waits for it and then finds it, instead of writing a draft beside a submitted response
-/// or after the closing transaction deleted the drafts. No time is kept: the moment of a save,
+/// read) when nothing changed. The invitee row is locked first, and on PostgreSQL the survey
+/// shared (`store::survey_lock`; SQLite's write transaction locks everything): a save that runs
+/// into a submit or a close waits for it and then finds it, instead of writing a draft beside a
+/// submitted response or after the closing transaction deleted the drafts. No time is kept: the moment of a save,
 /// next to the moment a response appears, would point at its author.
 pub async fn save_draft(
     db: &DatabaseConnection,
-    invitee_id: i32,
+    respondent: &Respondent,
     draft: &Draft,
     now: DateTime<Utc>,
 ) -> Result<Standing, DbErr> {
+    let invitee_id = respondent.invitee_id;
     let text = serde_json::to_string(draft).map_err(|e| DbErr::Custom(e.to_string()))?;
     let txn = crate::db::begin_write(db).await?;
-    let lock = if txn.get_database_backend() == DbBackend::Postgres { " FOR UPDATE OF i FOR SHARE OF s" } else { "" };
+    crate::store::survey_lock::share(&txn, &[respondent.survey_id]).await?;
+    let lock = if txn.get_database_backend() == DbBackend::Postgres { " FOR UPDATE OF i" } else { "" };
     let sql = format!(
         "SELECT i.submitted, s.status, s.closes_at FROM invitees i JOIN surveys s ON s.id = i.survey_id \
          WHERE i.id = $1{lock}"

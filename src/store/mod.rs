@@ -5,6 +5,7 @@ pub mod forget;
 pub mod invitees;
 pub mod report_texts;
 pub mod responses;
+pub mod survey_lock;
 pub mod surveys;
 
 use crate::questionnaire::DefinitionErrors;

@@ -30,7 +30,7 @@ impl Ids {
         Ids { next: rand::random_range(1..=MAX_ID - RUN) }
     }
 
-    pub fn next(&mut self) -> i64 {
+    pub fn take(&mut self) -> i64 {
         self.next += 1;
         self.next
     }
@@ -46,7 +46,7 @@ fn rows(
     ids: &mut Ids,
 ) -> Vec<answer::ActiveModel> {
     let mut row = |option: Option<String>, number: Option<i64>, text: Option<String>| answer::ActiveModel {
-        id: Set(ids.next()),
+        id: Set(ids.take()),
         response_id: Set(response_id),
         question: Set(question.to_string()),
         option: Set(option),
@@ -99,7 +99,7 @@ pub async fn insert_submitted(
     answers: &Answers,
 ) -> Result<i64, StoreError> {
     let mut ids = Ids::fresh();
-    let id = ids.next();
+    let id = ids.take();
     let row = response::ActiveModel { id: Set(id), survey_id: Set(survey_id), group_id: Set(group_id) };
     response::Entity::insert(row).exec_without_returning(txn).await?;
     insert_answers(txn, answer_rows(questionnaire, id, answers, &mut ids)).await?;

@@ -105,7 +105,7 @@ pub async fn save(state: State, token: Path<String>, body: Limited) -> Result<Ht
     let dropped: Vec<&String> = raw.keys().filter(|k| !kept.contains_key(*k) && !raw[*k].is_null()).collect();
     let dropped = json!(dropped);
     r.draft = Draft { answers: kept, screen: r.draft.screen };
-    match session::save_draft(&state.db, r.invitee_id, &r.draft, state.now()).await? {
+    match session::save_draft(&state.db, &r, &r.draft, state.now()).await? {
         Standing::Open => {}
         Standing::Submitted => return Err(already()),
         Standing::Closed => return Err(closed(&r)),

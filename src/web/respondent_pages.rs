@@ -260,7 +260,7 @@ pub async fn save(
     }
     r.draft = Draft { answers: answers.to_json(q), screen: Some(screen) };
     // Submitted in another tab, or closed meanwhile: the start page says which.
-    if session::save_draft(&state.db, r.invitee_id, &r.draft, state.now()).await? != Standing::Open {
+    if session::save_draft(&state.db, &r, &r.draft, state.now()).await? != Standing::Open {
         return Ok(see_other(format!("/s/{token}")));
     }
     let shown = shown_screens(q, &r.form.screens, &answers);

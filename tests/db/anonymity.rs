@@ -429,7 +429,7 @@ async fn a_save_or_submit_that_arrives_after_the_close_stores_nothing() {
         let mut answers = serde_json::Map::new();
         answers.insert("W1".into(), serde_json::json!("tevreden"));
         let draft = Draft { answers: answers.clone(), screen: Some(0) };
-        let saved = session::save_draft(&db, saver.invitee_id, &draft, now).await.unwrap();
+        let saved = session::save_draft(&db, &saver, &draft, now).await.unwrap();
         assert_eq!(saved, Standing::Closed);
         assert_eq!(drafts_of(&db, &survey).await, 0, "a draft was saved after the close");
 

@@ -2,8 +2,10 @@
 //! form of every text people type (`text`).
 
 mod email;
+mod local_path;
 pub mod text;
 mod token;
 
 pub use email::EmailAddress;
+pub use local_path::LocalPath;
 pub use token::Token;

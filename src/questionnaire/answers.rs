@@ -105,10 +105,25 @@ impl fmt::Display for AnswerError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct AnswerErrors(pub Vec<AnswerError>);
 
+impl AnswerErrors {
+    /// How many problems a reply lists, as the invitee import lists its first 100 bad rows: a
+    /// body of thousands of unknown keys must not get a reply many times its size.
+    pub const SHOWN: usize = 100;
+
+    /// The problems a reply lists.
+    pub fn shown(&self) -> &[AnswerError] {
+        &self.0[..self.0.len().min(Self::SHOWN)]
+    }
+}
+
 impl fmt::Display for AnswerErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self.0.iter().map(ToString::to_string).collect();
-        f.write_str(&lines.join("; "))
+        let lines: Vec<String> = self.shown().iter().map(ToString::to_string).collect();
+        f.write_str(&lines.join("; "))?;
+        match self.0.len() - self.shown().len() {
+            0 => Ok(()),
+            more => write!(f, "; en nog {more} andere problemen"),
+        }
     }
 }
 

@@ -30,8 +30,7 @@ struct RawDefinition {
     thanks: String,
     #[serde(default)]
     organisation: String,
-    #[serde(default)]
-    contact: String,
+    contact: Option<Spanned<String>>,
     minutes: Option<u32>,
     #[serde(default)]
     groups: Vec<Spanned<RawGroup>>,
@@ -170,6 +169,15 @@ pub fn parse(source: &str) -> Result<Questionnaire, DefinitionErrors> {
         );
     }
 
+    // Shown on the form and in every e-mail as a link: only an address, nothing that could
+    // carry markup or another kind of link.
+    if let Some(contact) = &raw.contact
+        && !contact.get_ref().trim().is_empty()
+        && crate::domain::EmailAddress::parse(contact.get_ref().trim()).is_err()
+    {
+        report.add(line_of(source, contact.span().start), None, Problem::BadContact(contact.get_ref().clone()));
+    }
+
     let groups = parse_groups(source, &raw.groups, &mut report);
     let questions = parse_questions(source, raw.questions, &mut report);
 
@@ -183,7 +191,7 @@ pub fn parse(source: &str) -> Result<Questionnaire, DefinitionErrors> {
         intro: raw.intro,
         thanks: raw.thanks,
         organisation: raw.organisation,
-        contact: raw.contact,
+        contact: raw.contact.map(|c| c.into_inner().trim().to_string()).unwrap_or_default(),
         minutes: raw.minutes,
         groups,
         questions,

@@ -10,6 +10,8 @@ use std::fmt;
 pub enum Problem {
     /// The file is not valid TOML, or a field has the wrong shape; the text comes from the parser.
     Syntax(String),
+    /// `contact` is not an e-mail address.
+    BadContact(String),
     EmptyField(&'static str),
     NoGroups,
     BadCode {
@@ -125,6 +127,10 @@ impl fmt::Display for Problem {
                 f,
                 "de definitie bevat {}, een stuurteken dat niet in een tekstbestand hoort; verwijder het",
                 text::describe(*c)
+            ),
+            Problem::BadContact(contact) => write!(
+                f,
+                "contact '{contact}' is geen e-mailadres; vul het adres in waar genodigden met vragen terechtkunnen"
             ),
             Problem::MisleadingCharacter(c) => write!(
                 f,

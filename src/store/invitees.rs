@@ -3,7 +3,7 @@ use super::surveys::Survey;
 use crate::domain::EmailAddress;
 use chrono::{DateTime, Utc};
 use entity::invitee;
-use sea_orm::{EntityTrait, Set, TransactionSession, TransactionTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, Set, TransactionSession, TransactionTrait};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewInvitee {
@@ -21,6 +21,18 @@ pub async fn add_all(
 ) -> Result<usize, StoreError> {
     let count = invitees.len();
     let txn = crate::db::begin_write(db).await?;
+    // Checked in the transaction that adds them, so an opening at the same moment cannot slip
+    // in between: once opened, the invitations are queued and the response rate counts everyone.
+    let lock = if txn.get_database_backend() == sea_orm::DbBackend::Postgres { " FOR UPDATE" } else { "" };
+    let sql = format!("SELECT status FROM surveys WHERE id = $1{lock}");
+    let status: Option<String> = txn
+        .query_one_raw(crate::db::statement(&txn, &sql, vec![survey.row.id.into()]))
+        .await?
+        .map(|row| row.try_get_by_index(0))
+        .transpose()?;
+    if status.as_deref().and_then(super::surveys::Status::parse) != Some(super::surveys::Status::Draft) {
+        return Err(StoreError::NotDraft(survey.row.slug.clone()));
+    }
     // Rows are built per batch, so a list of 250,000 people is not held twice over; batches keep
     // each statement under SQLite's bound-parameter limit. An error drops `txn`: nothing stays.
     let mut invitees = invitees.into_iter().peekable();

@@ -30,6 +30,11 @@ pub enum StoreError {
     )]
     AddedMeanwhile,
     #[error(
+        "vragenlijst '{0}' is al geopend: genodigden kunnen alleen aan een concept worden toegevoegd \
+         (wie later wordt toegevoegd, krijgt geen uitnodiging en telt wel mee in de respons); er is niets geïmporteerd"
+    )]
+    NotDraft(String),
+    #[error(
         "de persoonsgegevens van '{survey}' zijn verwijderd, maar het databasebestand is niet opgeschoond \
          ({reason}), zodat er nog resten in kunnen staan; `peiling purge {survey}` probeert het opnieuw"
     )]

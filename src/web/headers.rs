@@ -5,8 +5,15 @@
 
 use actix_web::middleware::DefaultHeaders;
 
-pub fn security() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// `https`: the site is served over TLS only (`PEILING_BASE_URL` starts with `https://`), so
+/// browsers are told to keep to it for a year, and never to try a personal link over plain HTTP.
+pub fn security(https: bool) -> DefaultHeaders {
+    let headers = if https {
+        DefaultHeaders::new().add(("Strict-Transport-Security", "max-age=31536000"))
+    } else {
+        DefaultHeaders::new()
+    };
+    headers
         .add((
             "Content-Security-Policy",
             "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \

@@ -113,13 +113,14 @@ impl Application {
             clock,
             retention_days: settings.retention_days,
         });
+        let https = state.secure_cookies;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PathConfig::default().error_handler(errors::bad_path))
                 .app_data(web::QueryConfig::default().error_handler(errors::bad_query))
                 .wrap(actix_web::middleware::from_fn(damage::guard))
-                .wrap(headers::security())
+                .wrap(headers::security(https))
                 .wrap(actix_web::middleware::from_fn(observe::requests))
                 .configure(routes)
         })

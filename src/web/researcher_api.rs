@@ -165,6 +165,9 @@ pub async fn import(
         Err(ImportError::Store(e @ StoreError::AddedMeanwhile)) => {
             Err(ApiError::new(StatusCode::CONFLICT, "added_meanwhile", e.to_string()))
         }
+        Err(ImportError::Store(e @ StoreError::NotDraft(_))) => {
+            Err(ApiError::new(StatusCode::CONFLICT, "wrong_status", e.to_string()))
+        }
         Err(ImportError::Store(e)) => Err(e.into()),
     }
 }

@@ -77,12 +77,9 @@ pub struct Back {
 }
 
 /// Only paths on this site, so a crafted link cannot send someone elsewhere after login.
+/// The page to go back to after signing in, if it is one of this site; else none.
 fn safe_back(back: &str) -> String {
-    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') {
-        back.to_string()
-    } else {
-        String::new()
-    }
+    crate::domain::LocalPath::parse(back).map(|p| p.as_str().to_string()).unwrap_or_default()
 }
 
 pub async fn login_page(state: State, request: HttpRequest, back: Query<Back>) -> Result<HttpResponse, PageError> {
@@ -348,7 +345,7 @@ pub async fn import(
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
         }
         Err(ImportError::TooLarge) => Err(PageError::TooLarge { limit: upload::MAX_UPLOAD }),
-        Err(ImportError::Store(e @ StoreError::AddedMeanwhile)) => {
+        Err(ImportError::Store(e @ (StoreError::AddedMeanwhile | StoreError::NotDraft(_)))) => {
             let body = dashboard(&state, &user, &survey, Some(e.to_string()), Vec::new(), csv).await?;
             Ok(html(StatusCode::CONFLICT, body))
         }

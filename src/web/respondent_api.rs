@@ -30,8 +30,11 @@ fn closed(r: &Respondent) -> ApiError {
 }
 
 fn answer_errors(errors: &AnswerErrors) -> ApiError {
-    let details: Vec<Value> =
-        errors.0.iter().map(|e| json!({ "question": e.question, "code": e.code(), "message": e.message })).collect();
+    let details: Vec<Value> = errors
+        .shown()
+        .iter()
+        .map(|e| json!({ "question": e.question, "code": e.code(), "message": e.message }))
+        .collect();
     let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_answers", errors.to_string());
     error.details = Some(Value::Array(details));
     error

@@ -463,12 +463,14 @@ async fn a_read_only_sqlite_database_gives_503s_and_clear_command_errors_and_los
     }
     let file = sqlite_file(&t);
     let read_only = format!("sqlite://{file}?mode=ro");
+    // A draft to import into (an open survey takes no invitees, read-only or not).
+    let concept = other_definition().replacen("id = \"tweede-peiling\"", "id = \"concept-peiling\"", 1);
+    peiling::store::surveys::create(&db, &concept, chrono::Utc::now()).await.unwrap();
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("tweede.toml"), other_definition()).unwrap();
     std::fs::write(dir.path().join("genodigden.csv"), "email;team\nnieuw@example.org;SWT\n").unwrap();
-    for args in
-        [&["survey", "create", "tweede.toml"][..], &["invitees", "import", "maatwerkbudget-2021", "genodigden.csv"]]
+    for args in [&["survey", "create", "tweede.toml"][..], &["invitees", "import", "concept-peiling", "genodigden.csv"]]
     {
         let output = peiling(dir.path(), &read_only, args, &[]).output().unwrap();
         let said = String::from_utf8_lossy(&output.stderr);

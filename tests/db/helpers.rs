@@ -205,10 +205,14 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(db: &DatabaseConnection) -> TestApp {
+        TestApp::spawn_at(db, "http://peiling.test").await
+    }
+
+    /// As `spawn`, with `base_url` as the address the site is published at.
+    pub async fn spawn_at(db: &DatabaseConnection, base_url: &str) -> TestApp {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let app =
-            peiling::web::Application::build(listener, db.clone(), peiling::web::Settings::new("http://peiling.test"))
-                .unwrap();
+            peiling::web::Application::build(listener, db.clone(), peiling::web::Settings::new(base_url)).unwrap();
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.server());
         TestApp { address }

@@ -440,3 +440,29 @@ async fn an_upload_streamed_past_the_limit_is_refused_at_the_limit() {
     assert_eq!(status, 413, "{page}");
     assert!(page.contains("Een bestand mag hoogstens 10 MB zijn"), "{page}");
 }
+
+/// 22,000 unknown keys in a 230 kB body: the reply lists the first hundred problems and
+/// counts the rest, instead of answering with megabytes.
+#[tokio::test]
+async fn an_answer_body_with_thousands_of_problems_gets_a_short_reply() {
+    let t = crate::helpers::TestDb::sqlite().await;
+    let db = t.connect().await;
+    let (_, tokens) = open_with_tokens(&db, 1).await;
+    let app = TestApp::spawn(&db).await;
+    let answers: serde_json::Map<String, Value> = (0..22_000).map(|i| (format!("x{i}"), json!(1))).collect();
+    let body = serde_json::to_vec(&json!({ "answers": answers })).unwrap();
+    assert!(body.len() < 256 * 1024, "under the body limit: {} bytes", body.len());
+    let reply = TestApp::browser()
+        .put(app.url(&format!("/api/v1/r/{}", tokens[0])))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = reply.text().await.unwrap();
+    assert!(text.len() < 64 * 1024, "a reply of {} bytes", text.len());
+    let error = error_of(&text);
+    assert_eq!(error["details"].as_array().unwrap().len(), 100);
+    assert!(error["message"].as_str().unwrap().contains("en nog 21900 andere problemen"), "{error}");
+}

@@ -169,3 +169,18 @@ async fn the_demo_prints_its_result_without_request_lines() {
     assert!(out.contains("Figuur 1.") && out.contains("Rapport:"), "{out}");
     assert!(err.trim().is_empty(), "the demo logged lines beside its result:\n{err}");
 }
+
+/// Published over https, the site tells browsers to keep to https (a personal link typed or
+/// pasted without it would otherwise go out in the clear once); over http it cannot.
+#[tokio::test]
+async fn hsts_is_sent_when_the_site_is_published_over_https() {
+    let test = crate::helpers::TestDb::sqlite().await;
+    let db = test.connect().await;
+    let client = TestApp::browser();
+    let https = TestApp::spawn_at(&db, "https://peiling.gemeente.example").await;
+    let r = client.get(https.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.headers().get("strict-transport-security").map(|v| v.to_str().unwrap()), Some("max-age=31536000"));
+    let http = TestApp::spawn(&db).await;
+    let r = client.get(http.url("/healthz")).send().await.unwrap();
+    assert!(r.headers().get("strict-transport-security").is_none());
+}

@@ -92,3 +92,27 @@ async fn an_address_added_meanwhile_by_another_import_refuses_the_whole_list() {
         assert_eq!(invitee::Entity::find().count(&db).await.unwrap(), 2, "nothing of the list stayed");
     });
 }
+
+/// Someone added after opening gets no invitation and still counts in the response rate; after
+/// the purge their address would escape it. Only a draft takes invitees.
+#[tokio::test]
+async fn invitees_are_added_only_to_a_survey_that_is_not_open_yet() {
+    on_both!("invitees_are_added_only_to_a_survey_that_is_not_open_yet", |db| {
+        let survey = crate::helpers::survey_with_invitees(&db, "vooraf", 2).await;
+        let now = chrono::Utc::now();
+        peiling::invitations::lifecycle::open(&db, &survey, now + chrono::Duration::days(7), now).await.unwrap();
+        let late = vec![NewInvitee {
+            email: EmailAddress::parse("laat@example.org").unwrap(),
+            name: None,
+            group: survey.groups[0].code.clone(),
+        }];
+        let opened = store::surveys::load(&db, &survey.row.slug).await.unwrap();
+        let refused = store::invitees::add_all(&db, &opened, late.clone(), now).await.unwrap_err();
+        assert!(matches!(refused, StoreError::NotDraft(_)), "{refused:?}");
+        assert!(refused.to_string().contains("niets geïmporteerd"), "{refused}");
+        peiling::invitations::lifecycle::close(&db, &opened, now).await.unwrap();
+        let closed = store::surveys::load(&db, &survey.row.slug).await.unwrap();
+        assert!(matches!(store::invitees::add_all(&db, &closed, late, now).await, Err(StoreError::NotDraft(_))));
+        assert_eq!(invitee::Entity::find().count(&db).await.unwrap(), 2, "nobody was added");
+    });
+}

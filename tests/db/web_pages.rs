@@ -24,10 +24,15 @@ fn location(r: &reqwest::Response) -> String {
 }
 
 pub async fn login(app: &TestApp, c: &Client, email: &str, password: &str) -> reqwest::Response {
+    login_back_to(app, c, email, password, "").await
+}
+
+/// Signs in from the login form with `back` as the page to return to.
+async fn login_back_to(app: &TestApp, c: &Client, email: &str, password: &str, back: &str) -> reqwest::Response {
     let page = c.get(app.url("/inloggen")).send().await.unwrap().text().await.unwrap();
     let form = serde_urlencoded::to_string([
         ("csrf", csrf_of(&page).as_str()),
-        ("terug", ""),
+        ("terug", back),
         ("email", email),
         ("wachtwoord", password),
     ])
@@ -66,6 +71,28 @@ async fn post(
         .unwrap();
     let (status, loc) = (r.status(), location(&r));
     (status, loc, r.text().await.unwrap())
+}
+
+/// A page to return to that a browser would resolve to another site is dropped, not followed;
+/// a newline in it is no reason for a 500.
+#[tokio::test]
+async fn after_signing_in_only_a_path_of_this_site_is_followed() {
+    let test = crate::helpers::TestDb::sqlite().await;
+    let db = test.connect().await;
+    account(&db, "onderzoek@example.org", Role::Researcher).await;
+    let app = TestApp::spawn(&db).await;
+    for (back, to) in [
+        ("/\t/evil.example", "/onderzoek"),
+        ("/\n/evil.example", "/onderzoek"),
+        ("/\\evil.example", "/onderzoek"),
+        ("//evil.example", "/onderzoek"),
+        ("https://evil.example/", "/onderzoek"),
+        ("/rapporten", "/rapporten"),
+    ] {
+        let r = login_back_to(&app, &TestApp::browser(), "onderzoek@example.org", PASSWORD, back).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{back:?}");
+        assert_eq!(location(&r), to, "{back:?}");
+    }
 }
 
 #[tokio::test]

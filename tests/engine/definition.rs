@@ -364,3 +364,14 @@ fn option_codes_may_start_with_a_digit_in_conditions() {
     );
     parse(&source).expect("1_4_keer is an option code, not the number 1 followed by a word");
 }
+
+#[test]
+fn a_contact_that_is_not_an_address_is_refused_with_its_line() {
+    let source = "id = \"t\"\ntitle = \"Test\"\ncontact = 'x@example.org\"><script>'\n\n[[groups]]\ncode = \"A\"\nname = \"Team A\"\n\n[[questions]]\nid = \"Q1\"\ntype = \"text\"\ntext = \"?\"\n";
+    let errors = problems(source);
+    assert_eq!(errors.0.len(), 1, "{errors}");
+    assert_eq!(errors.0[0].line, Some(3));
+    assert!(matches!(&errors.0[0].problem, Problem::BadContact(c) if c.contains("<script>")), "{errors}");
+    let fine = source.replace("x@example.org\"><script>", " onderzoek@gemeente.nl ");
+    assert_eq!(parse(&fine).unwrap().contact, "onderzoek@gemeente.nl");
+}

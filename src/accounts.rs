@@ -90,8 +90,12 @@ pub async fn add_user(
     .await?)
 }
 
+/// The account of `email`, whatever the case of its letters: `ALICE@gemeente.nl` is the same
+/// person as `alice@gemeente.nl`, so neither a second account nor a second lock-out counter.
 pub async fn find_user(db: &impl ConnectionTrait, email: &EmailAddress) -> Result<Option<user::Model>, DbErr> {
-    user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    let lower = Expr::expr(Func::lower(Expr::col(user::Column::Email)));
+    user::Entity::find().filter(ExprTrait::eq(lower, email.as_str().to_lowercase())).one(db).await
 }
 
 /// Creates an API token for a user; the token is shown once and only its hash is kept.

@@ -95,6 +95,27 @@ async fn after_signing_in_only_a_path_of_this_site_is_followed() {
     }
 }
 
+/// One person, one account: the case of the letters makes neither a second account nor a
+/// failed sign-in.
+#[tokio::test]
+async fn an_address_in_other_capitals_is_the_same_account() {
+    on_both!("an_address_in_other_capitals_is_the_same_account", |db| {
+        account(&db, "alice@gemeente.nl", Role::Researcher).await;
+        let again = accounts::add_user(
+            &db,
+            &EmailAddress::parse("ALICE@gemeente.nl").unwrap(),
+            PASSWORD,
+            Role::Researcher,
+            chrono::Utc::now(),
+        )
+        .await;
+        assert!(matches!(again, Err(accounts::AccountError::Exists(_))), "{again:?}");
+        let app = TestApp::spawn(&db).await;
+        let r = login(&app, &TestApp::browser(), "Alice@Gemeente.nl", PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed in whatever the capitals");
+    });
+}
+
 #[tokio::test]
 async fn login_right_wrong_and_locked_and_roles() {
     on_both!("login_right_wrong_and_locked_and_roles", |db| {

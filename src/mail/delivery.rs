@@ -25,6 +25,7 @@
 
 use super::compose::{Composer, Kind, Letter};
 use super::outbox::{self, MAX_ATTEMPTS, SEND_CONCURRENCY};
+pub use super::stopped::Round;
 use super::stopped::Stopped;
 use super::transport::{Mailer, SendError};
 use crate::db::statement;
@@ -50,20 +51,7 @@ pub struct Delivery<'a> {
     pub retry: Duration,
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Round {
-    pub sent: u64,
-    pub retrying: u64,
-    pub failed: u64,
-}
-
 impl Round {
-    fn add(&mut self, other: Round) {
-        self.sent += other.sent;
-        self.retrying += other.retrying;
-        self.failed += other.failed;
-    }
-
     fn count(&mut self, outcome: &Result<(), SendError>, attempts: i32) {
         match outcome {
             Ok(()) => self.sent += 1,

@@ -2,8 +2,23 @@
 //! with a link that works), how many did not and wait in the outbox, and why, in Dutch for the
 //! command line and the log of `peiling serve`.
 
-use super::delivery::Round;
 use chrono::Duration;
+
+/// What a mailing did: messages sent, to be tried again, and given up.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    pub sent: u64,
+    pub retrying: u64,
+    pub failed: u64,
+}
+
+impl Round {
+    pub(super) fn add(&mut self, other: Round) {
+        self.sent += other.sent;
+        self.retrying += other.retrying;
+        self.failed += other.failed;
+    }
+}
 
 /// A mailing stopped by a database error, with what it did until then.
 #[derive(Debug)]

@@ -12,8 +12,7 @@ use toml::Spanned;
 
 pub use super::problems::{DefinitionError, DefinitionErrors, Problem};
 
-/// A numbered scale has at most this many points (0-100 is the widest).
-pub const MAX_SCALE_POINTS: i64 = 101;
+pub use super::model::MAX_SCALE_POINTS;
 
 /// Open text answers longer than this are refused unless the definition allows more.
 pub const DEFAULT_SHORT_TEXT: usize = 300;

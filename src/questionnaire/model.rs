@@ -4,6 +4,9 @@
 use super::condition::Condition;
 use serde::Serialize;
 
+/// A numbered scale has at most this many points (0-100 is the widest).
+pub const MAX_SCALE_POINTS: i64 = 101;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Questionnaire {
     /// Short name used in URLs and file names, e.g. `maatwerkbudget-2021`.

@@ -2,7 +2,7 @@
 //! problem with its line and question where it has them.
 
 use super::condition::{self, Op};
-use super::definition::MAX_SCALE_POINTS;
+use super::model::MAX_SCALE_POINTS;
 use crate::domain::text;
 use std::fmt;
 

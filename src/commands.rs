@@ -54,9 +54,10 @@ pub async fn demo(dir: Option<PathBuf>) -> anyhow::Result<()> {
 }
 
 pub async fn serve(config: &Config, listen: Option<String>, worker: bool) -> anyhow::Result<()> {
-    // Before anything opens the file (and migrations write to it).
+    // Before anything opens the file (and migrations write to it): the log and quick_check,
+    // so the log needs no second reading by `integrity::open`.
     crate::integrity::check_before_serving(&config.database_url).await.context("peiling serve start niet")?;
-    let db = crate::integrity::open(&config.database_url).await?;
+    let db = db::connect(&config.database_url).await?;
     let address = listen.unwrap_or_else(|| config.listen.clone());
     let listener = std::net::TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
     // Port 0 asks the system for a free port; say the one it gave, so callers can find us.

@@ -254,5 +254,5 @@ async fn clean_files_after_close(db: &DatabaseConnection) {
 
 /// Whether respondents may still answer: open and before the closing moment.
 pub fn accepts_answers(survey: &Survey, now: DateTime<Utc>) -> bool {
-    survey.status() == Status::Open && survey.row.closes_at.is_none_or(|c| now < c)
+    crate::store::surveys::takes_answers(Some(survey.status()), survey.row.closes_at, now)
 }

@@ -73,7 +73,6 @@ pub enum Standing {
 
 pub struct Respondent {
     pub invitee_id: i32,
-    pub survey_id: i32,
     pub group_id: i32,
     pub form: Arc<Form>,
     pub draft: Draft,
@@ -131,7 +130,7 @@ pub async fn find(
     let form = forms.get(db, survey_id).await?;
     let standing = standing(submitted, &status, closes_at, now);
     let draft = draft.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
-    Ok(Some(Respondent { invitee_id, survey_id, group_id, form, draft, standing, closes_at, closed_at }))
+    Ok(Some(Respondent { invitee_id, group_id, form, draft, standing, closes_at, closed_at }))
 }
 
 /// Saves progress, and returns the standing found while saving: `Open` when the draft was
@@ -139,8 +138,8 @@ pub async fn find(
 /// read) when nothing changed. The invitee row is locked first, and on PostgreSQL the survey
 /// shared (`store::survey_lock`; SQLite's write transaction locks everything): a save that runs
 /// into a submit or a close waits for it and then finds it, instead of writing a draft beside a
-/// submitted response or after the closing transaction deleted the drafts. No time is kept: the moment of a save,
-/// next to the moment a response appears, would point at its author.
+/// submitted response or after the closing transaction deleted the drafts. No time is kept:
+/// the moment of a save, next to the moment a response appears, would point at its author.
 pub async fn save_draft(
     db: &DatabaseConnection,
     respondent: &Respondent,
@@ -150,7 +149,7 @@ pub async fn save_draft(
     let invitee_id = respondent.invitee_id;
     let text = serde_json::to_string(draft).map_err(|e| DbErr::Custom(e.to_string()))?;
     let txn = crate::db::begin_write(db).await?;
-    crate::store::survey_lock::share(&txn, &[respondent.survey_id]).await?;
+    crate::store::survey_lock::share(&txn, &[respondent.form.survey_id]).await?;
     let lock = if txn.get_database_backend() == DbBackend::Postgres { " FOR UPDATE OF i" } else { "" };
     let sql = format!(
         "SELECT i.submitted, s.status, s.closes_at FROM invitees i JOIN surveys s ON s.id = i.survey_id \
@@ -180,8 +179,7 @@ pub async fn save_draft(
 
 /// Where a respondent stands: submitted, or else whether the survey still takes answers.
 fn standing(submitted: bool, status: &str, closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Standing {
-    let open = Status::parse(status) == Some(Status::Open) && closes_at.is_none_or(|c| now < c);
-    match (submitted, open) {
+    match (submitted, crate::store::surveys::takes_answers(Status::parse(status), closes_at, now)) {
         (true, _) => Standing::Submitted,
         (false, true) => Standing::Open,
         (false, false) => Standing::Closed,

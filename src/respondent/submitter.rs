@@ -1,9 +1,9 @@
 //! Storing submissions with group commit. Handlers hand their submission to a writer task and
 //! wait; the writer takes whatever has queued up (up to `MAX_BATCH`) and stores it in one
 //! transaction: one statement marks all those invitees done (only those not done yet) and
-//! another deletes their drafts, then the responses and all their answers follow, numbered from
-//! a random start in random order, and with no time (see `store::responses`). A submission is acknowledged only after its
-//! transaction committed, so nothing acknowledged can be lost, and the `NOT submitted`
+//! another deletes their drafts, then the responses and all their answers follow, numbered
+//! from a random start in random order, and with no time (see `store::responses`). A
+//! submission is acknowledged only after its transaction committed, so nothing acknowledged can be lost, and the `NOT submitted`
 //! guard in the same transaction still lets exactly one submission per link through, also
 //! across processes. One commit for many submissions is what makes SQLite keep up.
 //!
@@ -21,6 +21,7 @@ use crate::db::statement;
 use crate::questionnaire::Answers;
 use crate::store::StoreError;
 use crate::store::responses::{Ids, answer_rows, insert_answers};
+use crate::store::surveys::{Status, takes_answers};
 use entity::answer;
 use futures_util::FutureExt;
 use sea_orm::{ActiveValue, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Value};
@@ -33,7 +34,6 @@ pub const MAX_BATCH: usize = 64;
 
 struct Job {
     invitee_id: i32,
-    survey_id: i32,
     /// The moment the handler read (the demo replays its fieldwork): the survey must still be
     /// open then. Checked, never stored.
     now: chrono::DateTime<chrono::Utc>,
@@ -100,7 +100,6 @@ impl Submitter {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             invitee_id: respondent.invitee_id,
-            survey_id: respondent.survey_id,
             now,
             group_id: respondent.group_id,
             form: respondent.form.clone(),
@@ -214,25 +213,23 @@ fn with_ids(postgres: bool, sql: &str, ids: &[i32]) -> (String, Vec<Value>) {
     }
 }
 
-/// Of `surveys`, those that still take answers at `now`.
+/// Of `surveys`, those that still take answers at `now` (`surveys::takes_answers`).
 async fn accepting(
     txn: &impl ConnectionTrait,
     postgres: bool,
     surveys: &[i32],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<HashSet<i32>, DbErr> {
-    let (sql, mut values) = with_ids(
-        postgres,
-        &format!(
-            "SELECT id FROM surveys WHERE id IN ({{ids}}) AND status = '{}' AND (closes_at IS NULL OR closes_at > {{now}})",
-            crate::store::surveys::Status::Open.as_str()
-        ),
-        surveys,
-    );
-    let sql = sql.replace("{now}", &format!("${}", values.len() + 1));
-    values.push(now.into());
-    let rows = txn.query_all_raw(statement(txn, &sql, values)).await?;
-    Ok(rows.iter().filter_map(|row| row.try_get_by_index::<i32>(0).ok()).collect())
+    let (sql, values) = with_ids(postgres, "SELECT id, status, closes_at FROM surveys WHERE id IN ({ids})", surveys);
+    let mut open = HashSet::new();
+    for row in txn.query_all_raw(statement(txn, &sql, values)).await? {
+        let status: String = row.try_get_by_index(1)?;
+        let closes_at: Option<chrono::DateTime<chrono::Utc>> = row.try_get_by_index(2)?;
+        if takes_answers(Status::parse(&status), closes_at, now) {
+            open.insert(row.try_get_by_index::<i32>(0)?);
+        }
+    }
+    Ok(open)
 }
 
 async fn write(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<Submitted>, StoreError> {
@@ -244,14 +241,14 @@ async fn write(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<Submitted>,
     // response stored after it would escape both. On PostgreSQL the surveys are held shared
     // (`store::survey_lock`), so a close and this batch wait for each other.
     let now = batch.iter().map(|j| j.now).min().unwrap_or_else(chrono::Utc::now);
-    let surveys: Vec<i32> = batch.iter().map(|j| j.survey_id).collect::<HashSet<_>>().into_iter().collect();
+    let surveys: Vec<i32> = batch.iter().map(|j| j.form.survey_id).collect::<HashSet<_>>().into_iter().collect();
     crate::store::survey_lock::share(&txn, &surveys).await?;
     // Asked apart from the marking: folded into its WHERE, PostgreSQL planned a scan of every
     // invitee of the survey and submissions fell from 2,500 to 450 a second.
     let accepting = accepting(&txn, postgres, &surveys, now).await?;
     let candidates: Vec<i32> = batch
         .iter()
-        .filter(|j| accepting.contains(&j.survey_id))
+        .filter(|j| accepting.contains(&j.form.survey_id))
         .map(|j| j.invitee_id)
         .collect::<HashSet<_>>()
         .into_iter()
@@ -276,7 +273,7 @@ async fn write(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<Submitted>,
         .map(|job| {
             if open.remove(&job.invitee_id) {
                 Submitted::Stored
-            } else if !accepting.contains(&job.survey_id) {
+            } else if !accepting.contains(&job.form.survey_id) {
                 Submitted::Closed
             } else {
                 Submitted::Already
@@ -287,12 +284,12 @@ async fn write(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<Submitted>,
         batch.iter().zip(&results).filter(|(_, r)| **r == Submitted::Stored).map(|(j, _)| j).collect();
     // Numbered (and written) in random order, not in the order of arrival within the batch.
     rand::seq::SliceRandom::shuffle(stored.as_mut_slice(), &mut rand::rng());
-    let mut ids = Ids::fresh();
-    let stored: Vec<(i64, &Job)> = stored.into_iter().map(|job| (ids.take(), job)).collect();
+    let mut numbers = Ids::fresh();
+    let stored: Vec<(i64, &Job)> = stored.into_iter().map(|job| (numbers.take(), job)).collect();
     insert_responses(&txn, &stored).await?;
     let mut rows = Vec::new();
     for (id, job) in &stored {
-        rows.extend(answer_rows(&job.form.questionnaire, *id, &job.answers, &mut ids));
+        rows.extend(answer_rows(&job.form.questionnaire, *id, &job.answers, &mut numbers));
     }
     if postgres {
         insert_answers_json(&txn, rows).await?;

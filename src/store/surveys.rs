@@ -28,6 +28,12 @@ impl Status {
     }
 }
 
+/// Whether a survey in `status`, closing at `closes_at`, still takes answers at `now`: open and
+/// before the closing moment (the moment itself is too late).
+pub fn takes_answers(status: Option<Status>, closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    status == Some(Status::Open) && closes_at.is_none_or(|c| now < c)
+}
+
 /// A stored survey with its questionnaire read back and its groups.
 #[derive(Debug, Clone)]
 pub struct Survey {

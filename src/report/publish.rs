@@ -121,11 +121,11 @@ pub async fn publish(
 /// Why the reading room does not show a published version, if it does not.
 pub async fn withheld(db: &impl ConnectionTrait, survey_id: i32) -> Result<Option<TooFew>, DbErr> {
     let Some(row) = survey::Entity::find_by_id(survey_id).one(db).await? else { return Ok(None) };
-    let disclosure = match crate::store::surveys::load(db, &row.slug).await {
-        Ok(s) => disclosure_of(&s),
-        Err(_) => Disclosure::default(),
-    };
-    Ok(minimum(stats::responses(db, survey_id).await?, &disclosure).err())
+    match crate::store::surveys::load(db, &row.slug).await {
+        Ok(survey) => too_few(db, &survey).await,
+        // A survey that no longer reads is held to the default minimum.
+        Err(_) => Ok(minimum(stats::responses(db, survey_id).await?, &Disclosure::default()).err()),
+    }
 }
 
 /// Why `survey`'s report may not be published (nor earlier versions shown), if so: what the

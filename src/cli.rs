@@ -144,7 +144,13 @@ pub enum SurveyCommand {
     /// Check a definition file and list every problem with its line.
     Check { file: PathBuf },
     /// Store a definition as a new draft survey.
-    Create { file: PathBuf },
+    Create {
+        file: PathBuf,
+        /// The researcher who owns the survey and decides who else may work on it. Without it,
+        /// only admins see the survey until one adds members.
+        #[arg(long)]
+        owner: Option<String>,
+    },
     /// List the stored surveys.
     List,
     /// Open a draft: freeze the questionnaire and queue an invitation for every invitee.
@@ -183,7 +189,8 @@ pub enum UserCommand {
     /// Create an account. The password comes from PEILING_PASSWORD or, without it, from stdin.
     Add {
         email: String,
-        /// researcher (everything) or reader (published reports only).
+        /// admin (accounts and every survey), researcher (their own surveys) or reader (published
+        /// reports only).
         #[arg(long, default_value = "researcher")]
         role: String,
     },

@@ -174,12 +174,32 @@ pub fn survey_check(file: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn survey_create(config: &Config, file: &Path) -> anyhow::Result<()> {
+pub async fn survey_create(config: &Config, file: &Path, owner: Option<&str>) -> anyhow::Result<()> {
+    use crate::accounts::{self, Role};
     let source = read(file)?;
     let db = crate::integrity::open(&config.database_url).await?;
-    let survey =
-        store::surveys::create(&db, &source, chrono::Utc::now()).await.with_context(|| file.display().to_string())?;
+    let owner = match owner {
+        None => None,
+        Some(text) => {
+            let email = crate::domain::EmailAddress::parse(text).map_err(|e| anyhow::anyhow!("--owner {text}: {e}"))?;
+            let user = accounts::find_user(&db, &email)
+                .await?
+                .with_context(|| format!("--owner: er is geen account voor {text}"))?;
+            if !Role::parse(&user.role).is_some_and(|r| r.includes(Role::Researcher)) {
+                bail!("--owner: {text} is geen onderzoeker (rol {})", user.role);
+            }
+            Some(user)
+        }
+    };
+    let actor = crate::audit::Actor::CommandLine;
+    let survey = store::surveys::create_owned(&db, &source, owner.as_ref().map(|u| (u, &actor)), chrono::Utc::now())
+        .await
+        .with_context(|| file.display().to_string())?;
     println!("vragenlijst '{}' opgeslagen als concept (id {})", survey.row.slug, survey.row.id);
+    match owner {
+        Some(user) => println!("eigenaar: {}", user.email),
+        None => println!("nog geen eigenaar: alleen beheerders zien hem (geef --owner EMAIL mee)"),
+    }
     Ok(())
 }
 
@@ -334,7 +354,8 @@ pub async fn survey_schedule_reminder(
 pub async fn user_add(config: &Config, email: &str, role: &str) -> anyhow::Result<()> {
     use crate::accounts::{self, Role};
     let email = crate::domain::EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
-    let role = Role::parse(role).with_context(|| format!("onbekende rol '{role}': kies researcher of reader"))?;
+    let role =
+        Role::parse(role).with_context(|| format!("onbekende rol '{role}': kies admin, researcher of reader"))?;
     let password = match std::env::var("PEILING_PASSWORD") {
         Ok(p) => p,
         Err(_) => {

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod anonymise;
+pub mod audit;
 pub mod bench;
 pub mod bundled;
 pub mod cli;
@@ -22,6 +23,7 @@ pub mod respondent;
 pub mod retention;
 pub mod review;
 pub mod store;
+pub mod teams;
 pub mod telemetry;
 pub mod web;
 pub mod workers;

@@ -51,7 +51,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { file } => peiling::commands::backup(&config, &file).await,
         Command::Survey { command } => match command {
             SurveyCommand::Check { file } => peiling::commands::survey_check(&file),
-            SurveyCommand::Create { file } => peiling::commands::survey_create(&config, &file).await,
+            SurveyCommand::Create { file, owner } => {
+                peiling::commands::survey_create(&config, &file, owner.as_deref()).await
+            }
             SurveyCommand::List => peiling::commands::survey_list(&config).await,
             SurveyCommand::Open { survey, closes, send, remind_on } => {
                 peiling::commands::survey_open(&config, &survey, closes, send, remind_on).await

@@ -14,6 +14,8 @@ pub struct Model {
     /// Failed logins since the last success; five lock the account for a while.
     pub failed_logins: i32,
     pub locked_until: Option<DateTimeUtc>,
+    /// A disabled account cannot sign in, and its sessions and tokens stop working.
+    pub disabled_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -9,6 +9,7 @@ mod m20261123_000004_text_reviews;
 mod m20261123_000005_sessions_and_publications;
 mod m20261123_000006_anonymity_and_retention;
 mod m20261202_000007_drafts_apart_and_responses_unordered;
+mod m20261202_000008_teams_audit_and_accounts;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_sessions_and_publications::Migration),
             Box::new(m20261123_000006_anonymity_and_retention::Migration),
             Box::new(m20261202_000007_drafts_apart_and_responses_unordered::Migration),
+            Box::new(m20261202_000008_teams_audit_and_accounts::Migration),
         ]
     }
 }

@@ -52,8 +52,20 @@ impl Survey {
     }
 }
 
-/// Validates a definition and stores it as a new draft survey with its groups.
+/// Validates a definition and stores it as a new draft survey with its groups, with no owner:
+/// only admins see it until one adds members (`peiling survey members`).
 pub async fn create(db: &impl TransactionTrait, source: &str, now: DateTime<Utc>) -> Result<Survey, StoreError> {
+    create_owned(db, source, None, now).await
+}
+
+/// As `create`, with `owner` as the survey's owner (`crate::teams`), recorded in the audit
+/// trail as done by `actor`, all in one transaction.
+pub async fn create_owned(
+    db: &impl TransactionTrait,
+    source: &str,
+    owner: Option<(&entity::user::Model, &crate::audit::Actor)>,
+    now: DateTime<Utc>,
+) -> Result<Survey, StoreError> {
     let questionnaire = questionnaire::validate(source)?;
     let txn = crate::db::begin_write(db).await?;
     if survey::Entity::find().filter(survey::Column::Slug.eq(&questionnaire.id)).one(&txn).await?.is_some() {
@@ -86,6 +98,19 @@ pub async fn create(db: &impl TransactionTrait, source: &str, now: DateTime<Utc>
             .insert(&txn)
             .await?,
         );
+    }
+    if let Some((owner, actor)) = owner {
+        use crate::audit::{self, Action};
+        entity::survey_member::ActiveModel {
+            survey_id: Set(row.id),
+            user_id: Set(owner.id),
+            owner: Set(true),
+            added_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        audit::record(&txn, actor, Some(&row), Action::SurveyCreated, "", now).await?;
+        audit::record(&txn, actor, Some(&row), Action::OwnerSet, &owner.email, now).await?;
     }
     txn.commit().await?;
     Ok(Survey { row, questionnaire, groups })

@@ -38,10 +38,7 @@ pub async fn require(state: &State, request: &HttpRequest, role: Role) -> Result
         let back = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
         return Err(PageError::SignIn { back });
     };
-    match (role, user.role) {
-        (Role::Reader, _) | (Role::Researcher, Role::Researcher) => Ok(user),
-        (Role::Researcher, Role::Reader) => Err(PageError::Forbidden),
-    }
+    if user.role.includes(role) { Ok(user) } else { Err(PageError::Forbidden) }
 }
 
 /// A form post of a signed-in user must carry the session's CSRF value.

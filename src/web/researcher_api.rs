@@ -13,7 +13,8 @@ use crate::mail::outbox;
 use crate::report::publish::{self, PublishError};
 use crate::report::stats;
 use crate::review;
-use crate::store::{self, StoreError, surveys::Survey};
+use crate::store::{StoreError, surveys::Survey};
+use crate::teams::{self, Researcher};
 use actix_web::http::StatusCode;
 use actix_web::web::{Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
@@ -22,26 +23,27 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// The researcher a request acts for: 401 without a valid token, 403 for a reader.
-async fn researcher(state: &State, request: &HttpRequest) -> Result<entity::user::Model, ApiError> {
+async fn researcher(state: &State, request: &HttpRequest) -> Result<Researcher, ApiError> {
     let header = request.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
     let token = header.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
-    match accounts::user_for_token(&state.db, token).await? {
+    match accounts::user_for_token(&state.db, token, state.now()).await? {
         None => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "Geef een geldige API-sleutel mee: Authorization: Bearer <sleutel> (peiling token create).",
         )),
-        Some((_, Role::Reader)) => Err(ApiError::new(
+        Some((user, role)) if role.includes(Role::Researcher) => Ok(Researcher { user, role }),
+        Some(_) => Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
             "Dit account mag alleen gepubliceerde rapporten lezen.",
         )),
-        Some((user, Role::Researcher)) => Ok(user),
     }
 }
 
-async fn survey(state: &State, slug: &str) -> Result<Survey, ApiError> {
-    store::surveys::load(&state.db, slug).await.map_err(|e| match e {
+/// The survey `slug`, if `who` may work on it; 404 as for an unknown code otherwise.
+async fn survey(state: &State, who: &Researcher, slug: &str) -> Result<Survey, ApiError> {
+    teams::survey_for(&state.db, who, slug).await.map_err(|e| match e {
         StoreError::SurveyNotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string()),
         other => ApiError::from(other),
     })
@@ -89,9 +91,9 @@ async fn progress_of(state: &State, survey: &Survey) -> Result<Value, ApiError> 
 #[utoipa::path(get, path = "/api/v1/surveys", tag = "researcher", security(("bearer" = [])),
     responses((status = 200, body = crate::web::openapi::SurveyList), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody)))]
 pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, ApiError> {
-    researcher(&state, &request).await?;
+    let who = researcher(&state, &request).await?;
     let mut out = Vec::new();
-    for row in store::surveys::list(&state.db).await? {
+    for row in teams::surveys_of(&state.db, &who).await? {
         let groups = stats::response_per_group(&state.db, row.id).await?;
         let (invited, responded) = stats::totals(&groups);
         out.push(json!({
@@ -105,8 +107,8 @@ pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, Ap
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/progress", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     responses((status = 200, body = crate::web::openapi::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody)))]
 pub async fn progress(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
-    researcher(&state, &request).await?;
-    let survey = survey(&state, &slug).await?;
+    let who = researcher(&state, &request).await?;
+    let survey = survey(&state, &who, &slug).await?;
     Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
 }
 
@@ -124,7 +126,7 @@ pub async fn import(
     slug: Path<String>,
     payload: Payload,
 ) -> Result<HttpResponse, ApiError> {
-    researcher(&state, &request).await?;
+    let who = researcher(&state, &request).await?;
     let too_large = || {
         let reason = invitations::too_large();
         ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("Niets geïmporteerd: {reason}."))
@@ -132,7 +134,7 @@ pub async fn import(
     if body::declared_over(&request, import::MAX_FILE_BYTES) {
         return Err(too_large());
     }
-    let survey = survey(&state, &slug).await?;
+    let survey = survey(&state, &who, &slug).await?;
     let bytes = body::read(&request, payload, import::MAX_FILE_BYTES).await.map_err(|e| match e {
         body::BodyError::TooLarge { .. } => too_large(),
         other => other.api(),
@@ -194,12 +196,12 @@ pub async fn open(
     slug: Path<String>,
     body: Limited,
 ) -> Result<HttpResponse, ApiError> {
-    researcher(&state, &request).await?;
+    let who = researcher(&state, &request).await?;
     let body: OpenBody = read_json(&body)?;
-    let survey = survey(&state, &slug).await?;
+    let survey = survey(&state, &who, &slug).await?;
     let queued =
         lifecycle::open_with_reminder(&state.db, &survey, end_of(body.closes), body.remind_on, state.now()).await?;
-    let survey = self::survey(&state, &slug).await?;
+    let survey = self::survey(&state, &who, &slug).await?;
     let mut out = progress_of(&state, &survey).await?;
     out["queued"] = json!(queued);
     Ok(HttpResponse::Ok().json(out))
@@ -208,8 +210,8 @@ pub async fn open(
 #[utoipa::path(post, path = "/api/v1/surveys/{survey}/remind", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     responses((status = 200, body = crate::web::openapi::Queued), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
 pub async fn remind(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
-    researcher(&state, &request).await?;
-    let survey = survey(&state, &slug).await?;
+    let who = researcher(&state, &request).await?;
+    let survey = survey(&state, &who, &slug).await?;
     let queued = lifecycle::remind(&state.db, &survey, state.now()).await?;
     Ok(HttpResponse::Ok().json(json!({ "queued": queued })))
 }
@@ -230,21 +232,21 @@ pub async fn schedule(
     slug: Path<String>,
     body: Limited,
 ) -> Result<HttpResponse, ApiError> {
-    researcher(&state, &request).await?;
+    let who = researcher(&state, &request).await?;
     let body: ScheduleBody = read_json(&body)?;
-    let survey = survey(&state, &slug).await?;
+    let survey = survey(&state, &who, &slug).await?;
     lifecycle::schedule_reminder(&state.db, &survey, body.on.map(morning_of), state.now()).await?;
-    let survey = self::survey(&state, &slug).await?;
+    let survey = self::survey(&state, &who, &slug).await?;
     Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/surveys/{survey}/close", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     responses((status = 200, body = crate::web::openapi::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
 pub async fn close(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
-    researcher(&state, &request).await?;
-    let survey = survey(&state, &slug).await?;
+    let who = researcher(&state, &request).await?;
+    let survey = survey(&state, &who, &slug).await?;
     lifecycle::close(&state.db, &survey, state.now()).await?;
-    let survey = self::survey(&state, &slug).await?;
+    let survey = self::survey(&state, &who, &slug).await?;
     Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
 }
 
@@ -273,8 +275,8 @@ async fn reviewed(
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     responses((status = 200, body = crate::web::openapi::ReviewList), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "not closed yet", body = crate::web::openapi::ErrorBody)))]
 pub async fn casussen(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
-    researcher(&state, &request).await?;
-    let survey = survey(&state, &slug).await?;
+    let who = researcher(&state, &request).await?;
+    let survey = survey(&state, &who, &slug).await?;
     let (_, items) = reviewed(&state, &survey).await?;
     Ok(HttpResponse::Ok().json(json!({ "casussen": items })))
 }
@@ -289,9 +291,9 @@ fn item(items: Vec<review::Item>, number: usize) -> Result<review::Item, ApiErro
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen/{n}", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"), ("n" = usize, Path, description = "the text number, from 1", minimum = 1)),
     responses((status = 200, body = crate::review::Item), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
 pub async fn casus(state: State, request: HttpRequest, path: Path<(String, usize)>) -> Result<HttpResponse, ApiError> {
-    researcher(&state, &request).await?;
+    let who = researcher(&state, &request).await?;
     let (slug, number) = path.into_inner();
-    let survey = survey(&state, &slug).await?;
+    let survey = survey(&state, &who, &slug).await?;
     let (_, items) = reviewed(&state, &survey).await?;
     Ok(HttpResponse::Ok().json(item(items, number)?))
 }
@@ -317,7 +319,7 @@ pub async fn review_casus(
     path: Path<(String, usize)>,
     body: Limited,
 ) -> Result<HttpResponse, ApiError> {
-    researcher(&state, &request).await?;
+    let who = researcher(&state, &request).await?;
     let (slug, number) = path.into_inner();
     let body: ReviewBody = read_json(&body)?;
     let decision = match body.decision.as_deref() {
@@ -330,7 +332,7 @@ pub async fn review_casus(
             )
         })?),
     };
-    let survey = survey(&state, &slug).await?;
+    let survey = survey(&state, &who, &slug).await?;
     let (anonymiser, items) = reviewed(&state, &survey).await?;
     item(items, number)?;
     let updated = review::update(&state.db, survey.row.id, number, body.anonymised, decision, &anonymiser, state.now())
@@ -353,7 +355,7 @@ pub async fn export(
     request: HttpRequest,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    researcher(&state, &request).await?;
+    let who = researcher(&state, &request).await?;
     let (slug, format) = path.into_inner();
     let format = crate::export::Format::parse(&format).ok_or_else(|| {
         ApiError::new(
@@ -362,7 +364,7 @@ pub async fn export(
             format!("'{format}' is geen exportformaat; kies csv, xlsx of spss."),
         )
     })?;
-    let survey = survey(&state, &slug).await?;
+    let survey = survey(&state, &who, &slug).await?;
     let bytes = crate::export::bytes(&state.db, &survey, format).await.map_err(|e| match e {
         crate::export::ExportError::NotClosed => ApiError::new(StatusCode::CONFLICT, "wrong_status", e.to_string()),
         crate::export::ExportError::Db(db) => ApiError::from(StoreError::Db(db)),
@@ -379,10 +381,10 @@ pub async fn export(
         (status = 422, description = "too few responses to publish (`too_few_responses`, with `responses` and `needed` in details), or the report definition is missing or wrong", body = crate::web::openapi::ErrorBody)))]
 /// Publishes the report of a closed survey as its next version in the reading room.
 pub async fn publish(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
-    let user = researcher(&state, &request).await?;
-    let survey = survey(&state, &slug).await?;
+    let who = researcher(&state, &request).await?;
+    let survey = survey(&state, &who, &slug).await?;
     let published = match publish::source_of(&survey) {
-        Ok(source) => publish::publish(&state.db, &survey, &source, user.id, state.now()).await,
+        Ok(source) => publish::publish(&state.db, &survey, &source, who.user.id, state.now()).await,
         Err(e) => Err(e),
     };
     let row = published.map_err(|e| match e {

@@ -13,6 +13,7 @@ use crate::report::{ReportDefinition, stats, wording};
 use crate::review::{self, Decision};
 use crate::store::surveys::{Status, Survey};
 use crate::store::{self, StoreError};
+use crate::teams;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::web::{Path, Payload, Query};
@@ -35,7 +36,7 @@ pub(super) fn context(user: Option<&SignedIn>, title: &str) -> Context {
     let mut c = Context::new();
     c.insert("page_title", title);
     if let Some(u) = user {
-        c.insert("user", &json!({ "email": u.user.email, "csrf": u.csrf, "researcher": u.role == Role::Researcher }));
+        c.insert("user", &json!({ "email": u.user.email, "csrf": u.csrf, "researcher": u.role.includes(Role::Researcher), "admin": u.role.includes(Role::Admin) }));
     }
     c
 }
@@ -59,11 +60,13 @@ async fn posted(
     let user = auth::require(state, request, Role::Researcher).await?;
     let fields = fields(body)?;
     auth::check(&user, &fields)?;
-    Ok((user, fields, survey(state, slug).await?))
+    let survey = survey(state, &user, slug).await?;
+    Ok((user, fields, survey))
 }
 
-async fn survey(state: &State, slug: &str) -> Result<Survey, PageError> {
-    store::surveys::load(&state.db, slug).await.map_err(|e| match e {
+/// The survey `slug`, if `user` may work on it; the page of an unknown address otherwise.
+async fn survey(state: &State, user: &SignedIn, slug: &str) -> Result<Survey, PageError> {
+    teams::survey_for(&state.db, &user.into(), slug).await.map_err(|e| match e {
         StoreError::SurveyNotFound(_) => PageError::NotFound,
         other => PageError::Store(other),
     })
@@ -103,7 +106,7 @@ pub async fn login(state: State, request: HttpRequest, body: Limited) -> Result<
             let back = safe_back(field(&fields, "terug"));
             let target = match (back.is_empty(), user.role) {
                 (false, _) => back,
-                (true, Role::Researcher) => "/onderzoek".to_string(),
+                (true, Role::Researcher | Role::Admin) => "/onderzoek".to_string(),
                 (true, Role::Reader) => "/rapporten".to_string(),
             };
             let mut response = see_other(&target);
@@ -161,7 +164,7 @@ fn status_text(status: &str) -> &'static str {
 pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Researcher).await?;
     let mut rows = Vec::new();
-    for s in store::surveys::list(&state.db).await? {
+    for s in teams::surveys_of(&state.db, &(&user).into()).await? {
         let (invited, responded) = stats::totals(&stats::response_per_group(&state.db, s.id).await?);
         rows.push(SurveyRow {
             rate: (invited > 0).then(|| crate::report::figures::percent(responded, invited)),
@@ -217,7 +220,8 @@ pub async fn create(state: State, request: HttpRequest, payload: Payload) -> Res
         },
         _ => field(fields, "definitie").to_string(),
     };
-    match store::surveys::create(&state.db, &source, state.now()).await {
+    let actor = crate::audit::Actor::account(&user.user);
+    match store::surveys::create_owned(&state.db, &source, Some((&user.user, &actor)), state.now()).await {
         Ok(s) => Ok(see_other(&format!("/onderzoek/{}", s.row.slug))),
         Err(StoreError::Definition(errors)) => {
             let problems: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
@@ -309,7 +313,7 @@ async fn dashboard(
 
 pub async fn show(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Researcher).await?;
-    let survey = survey(&state, &slug).await?;
+    let survey = survey(&state, &user, &slug).await?;
     Ok(html(StatusCode::OK, dashboard(&state, &user, &survey, None, Vec::new(), "").await?))
 }
 
@@ -322,7 +326,7 @@ pub async fn import(
     let user = auth::require(&state, &request, Role::Researcher).await?;
     let posted = upload::read(&request, payload).await?;
     auth::check(&user, &posted.fields)?;
-    let survey = survey(&state, &slug).await?;
+    let survey = survey(&state, &user, &slug).await?;
     // A chosen file wins over the text field.
     let csv = field(&posted.fields, "csv");
     let bytes = posted.file("bestand").map_or_else(|| csv.as_bytes().to_vec(), <[u8]>::to_vec);
@@ -359,7 +363,7 @@ async fn after_action(
     slug: &str,
     outcome: Result<String, lifecycle::LifecycleError>,
 ) -> Result<HttpResponse, PageError> {
-    let survey = survey(state, slug).await?;
+    let survey = survey(state, user, slug).await?;
     Ok(match outcome {
         Ok(notice) => html(StatusCode::OK, dashboard(state, user, &survey, Some(notice), Vec::new(), "").await?),
         Err(lifecycle::LifecycleError::Db(e)) => return Err(e.into()),
@@ -433,7 +437,7 @@ pub async fn close(
 
 pub async fn preview(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Researcher).await?;
-    let s = survey(&state, &slug).await?;
+    let s = survey(&state, &user, &slug).await?;
     let q = &s.questionnaire;
     let screens: Vec<serde_json::Value> = crate::respondent::screens::screens(q)
         .iter()
@@ -460,7 +464,7 @@ pub async fn preview(state: State, request: HttpRequest, slug: Path<String>) -> 
 
 pub async fn emails(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Researcher).await?;
-    let s = survey(&state, &slug).await?;
+    let s = survey(&state, &user, &slug).await?;
     let composer =
         Composer::new(&format!("<{}>", s.questionnaire.contact)).map_err(|e| PageError::BadRequest(e.to_string()))?;
     let letter = crate::mail::outbox::letter(
@@ -518,7 +522,7 @@ async fn review_page(state: &State, user: &SignedIn, s: &Survey, notice: Option<
 
 pub async fn review_list(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Researcher).await?;
-    let s = survey(&state, &slug).await?;
+    let s = survey(&state, &user, &slug).await?;
     closed(&s)?;
     Ok(html(StatusCode::OK, review_page(&state, &user, &s, None).await?))
 }
@@ -533,7 +537,7 @@ pub async fn review_save(
     let fields = fields(&body)?;
     auth::check(&user, &fields)?;
     let (slug, number) = path.into_inner();
-    let s = survey(&state, &slug).await?;
+    let s = survey(&state, &user, &slug).await?;
     closed(&s)?;
     let anonymiser = review::anonymiser_for(&state.db, s.row.id).await?;
     let decision = Decision::parse(field(&fields, "besluit"));
@@ -601,7 +605,7 @@ async fn texts_page(state: &State, user: &SignedIn, s: &Survey, notice: Option<S
 
 pub async fn texts(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Researcher).await?;
-    let s = survey(&state, &slug).await?;
+    let s = survey(&state, &user, &slug).await?;
     Ok(html(StatusCode::OK, texts_page(&state, &user, &s, None).await?))
 }
 
@@ -633,8 +637,8 @@ pub(super) fn pdf(bytes: Vec<u8>, name: &str) -> HttpResponse {
 }
 
 pub async fn report_pdf(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
-    auth::require(&state, &request, Role::Researcher).await?;
-    let s = survey(&state, &slug).await?;
+    let user = auth::require(&state, &request, Role::Researcher).await?;
+    let s = survey(&state, &user, &slug).await?;
     closed(&s)?;
     Ok(pdf(render_report(&state, &s).await?.pdf, &s.row.slug))
 }
@@ -673,10 +677,10 @@ pub async fn export(
     request: HttpRequest,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
-    auth::require(&state, &request, Role::Researcher).await?;
+    let user = auth::require(&state, &request, Role::Researcher).await?;
     let (slug, format) = path.into_inner();
     let format = crate::export::Format::parse(&format).ok_or(PageError::NotFound)?;
-    let s = survey(&state, &slug).await?;
+    let s = survey(&state, &user, &slug).await?;
     closed(&s)?;
     let bytes = crate::export::bytes(&state.db, &s, format).await.map_err(|e| match e {
         crate::export::ExportError::Db(e) => PageError::Db(e),

@@ -3,9 +3,13 @@ use migration::{Migrator, MigratorTrait};
 use peiling::db;
 use sea_orm::DatabaseConnection;
 
-const TABLES: [&str; 13] = [
+const TABLES: [&str; 17] = [
     "api_tokens",
     "answers",
+    "audit_events",
+    "login_throttle",
+    "password_resets",
+    "survey_members",
     "invitation_tokens",
     "invitee_groups",
     "invitees",
@@ -75,6 +79,12 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
     assert_eq!(row("PRAGMA foreign_keys").await, "1");
 }
 
+/// Undoes every migration from number `n` (1 is the first) on, whatever came after it.
+async fn down_to_before(db: &DatabaseConnection, n: usize) {
+    let steps = Migrator::migrations().len() + 1 - n;
+    Migrator::down(db, Some(steps as u32)).await.unwrap();
+}
+
 async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
     use sea_orm::ConnectionTrait;
     let row = db.query_one_raw(peiling::db::statement(db, sql, vec![])).await.unwrap().unwrap();
@@ -93,8 +103,7 @@ async fn undoing_anonymity_keeps_who_answered() {
         )
         .await
         .unwrap();
-        // Migration 6 is the second from the end.
-        Migrator::down(&db, Some(2)).await.unwrap();
+        down_to_before(&db, 6).await;
         assert_eq!(count(&db, "SELECT COUNT(*) FROM invitees WHERE submitted_at IS NOT NULL").await, 1);
         Migrator::up(&db, None).await.unwrap();
         assert_eq!(count(&db, "SELECT COUNT(*) FROM invitees WHERE submitted").await, 1);
@@ -134,7 +143,7 @@ async fn strings(db: &DatabaseConnection, sql: &str) -> Vec<String> {
 async fn drafts_move_out_and_responses_are_renumbered_with_their_answers() {
     crate::on_both!("drafts_move_out_and_responses_are_renumbered_with_their_answers", |db| {
         use sea_orm::ConnectionTrait;
-        Migrator::down(&db, Some(1)).await.unwrap();
+        down_to_before(&db, 7).await;
         let survey = crate::helpers::survey_with_invitees(&db, "m7-", 3).await;
         let (s, g) = (survey.row.id, survey.groups[0].id);
         let setup = [
@@ -184,7 +193,7 @@ async fn drafts_move_out_and_responses_are_renumbered_with_their_answers() {
         let small = strings(&db, "SELECT CAST(COUNT(*) AS TEXT) FROM answers WHERE id < 1000").await;
         assert_eq!(small, ["0"]);
 
-        Migrator::down(&db, Some(1)).await.unwrap();
+        down_to_before(&db, 7).await;
         assert_eq!(strings(&db, together).await, pairs);
         assert_eq!(strings(&db, reviewed).await, reviews);
         let back = strings(&db, "SELECT draft FROM invitees WHERE draft IS NOT NULL").await;
@@ -200,5 +209,51 @@ async fn drafts_move_out_and_responses_are_renumbered_with_their_answers() {
         db.execute_unprepared("UPDATE surveys SET status = 'closed'").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
         assert!(strings(&db, "SELECT content FROM drafts").await.is_empty(), "a closed survey's draft was kept");
+    });
+}
+
+/// Migration 8 on a database with surveys and accounts: nobody loses the access they had, the
+/// first researcher owns the surveys and becomes admin, a reader gets nothing, and the trail says
+/// so and cannot be changed afterwards.
+#[tokio::test]
+async fn the_upgrade_to_teams_keeps_access_as_it_was_and_writes_it_down() {
+    crate::on_both!("the_upgrade_to_teams_keeps_access_as_it_was_and_writes_it_down", |db| {
+        use sea_orm::ConnectionTrait;
+        down_to_before(&db, 8).await;
+        crate::helpers::survey_with_invitees(&db, "t8-", 2).await;
+        for (email, role) in [
+            ("lezer@example.org", "reader"),
+            ("eerste@example.org", "researcher"),
+            ("tweede@example.org", "researcher"),
+        ] {
+            db.execute_unprepared(&format!(
+                "INSERT INTO users (email, password_hash, role, created_at, failed_logins) \
+                 VALUES ('{email}', 'x', '{role}', CURRENT_TIMESTAMP, 0)"
+            ))
+            .await
+            .unwrap();
+        }
+        Migrator::up(&db, None).await.unwrap();
+        let members = "SELECT u.email || ':' || CASE WHEN m.owner THEN 'owner' ELSE 'member' END \
+                       FROM survey_members m JOIN users u ON u.id = m.user_id ORDER BY u.email";
+        assert_eq!(strings(&db, members).await, ["eerste@example.org:owner", "tweede@example.org:member"]);
+        let roles = "SELECT email || ':' || role FROM users ORDER BY email";
+        assert_eq!(
+            strings(&db, roles).await,
+            ["eerste@example.org:admin", "lezer@example.org:reader", "tweede@example.org:researcher"]
+        );
+        let trail = "SELECT actor || ' ' || action || ' ' || detail FROM audit_events ORDER BY action, detail";
+        assert_eq!(
+            strings(&db, trail).await,
+            [
+                "upgrade member_added tweede@example.org",
+                "upgrade owner_set eerste@example.org",
+                "upgrade role_changed eerste@example.org: admin"
+            ]
+        );
+        for sql in ["UPDATE audit_events SET detail = 'anders'", "DELETE FROM audit_events"] {
+            assert!(db.execute_unprepared(sql).await.is_err(), "{sql} must be refused");
+        }
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_events").await, 3);
     });
 }

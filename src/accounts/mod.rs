@@ -1,0 +1,142 @@
+//! Accounts: admins, researchers and readers, with argon2id password hashes. Signing in is in
+//! `sessions`, API tokens in `tokens`.
+
+mod sessions;
+mod tokens;
+
+pub use sessions::*;
+pub use tokens::*;
+
+use crate::domain::EmailAddress;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Utc};
+use entity::user;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+
+pub const MIN_PASSWORD: usize = 12;
+
+/// What an account may do. Each role can do everything of the roles below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Published reports only.
+    Reader,
+    /// Surveys they own or were added to: invitees, mailings, reports.
+    Researcher,
+    /// Accounts, and every survey.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Reader, Role::Researcher, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Researcher => "researcher",
+            Role::Reader => "reader",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// Whether this role may do what `needed` may.
+    pub fn includes(self, needed: Role) -> bool {
+        self >= needed
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("er is al een account voor {0}")]
+    Exists(String),
+    #[error("er is geen account voor {0}")]
+    Unknown(String),
+    #[error("een wachtwoord moet minstens {MIN_PASSWORD} tekens hebben")]
+    WeakPassword,
+    #[error("het wachtwoord kon niet worden versleuteld: {0}")]
+    Hash(String),
+    #[error("geen willekeurige bytes van het besturingssysteem: {0}")]
+    Random(String),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+fn salt() -> Result<SaltString, AccountError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| AccountError::Random(e.to_string()))?;
+    SaltString::encode_b64(&bytes).map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(AccountError::WeakPassword);
+    }
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt()?)
+        .map_err(|e| AccountError::Hash(e.to_string()))?
+        .to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+pub async fn add_user(
+    db: &impl ConnectionTrait,
+    email: &EmailAddress,
+    password: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AccountError> {
+    if find_user(db, email).await?.is_some() {
+        return Err(AccountError::Exists(email.as_str().to_string()));
+    }
+    Ok(user::ActiveModel {
+        email: Set(email.as_str().to_string()),
+        password_hash: Set(hash_password(password)?),
+        role: Set(role.as_str().to_string()),
+        created_at: Set(now),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        disabled_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The account of `email`, whatever the case of its letters: `ALICE@gemeente.nl` is the same
+/// person as `alice@gemeente.nl`, so neither a second account nor a second lock-out counter.
+pub async fn find_user(db: &impl ConnectionTrait, email: &EmailAddress) -> Result<Option<user::Model>, DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    let lower = Expr::expr(Func::lower(Expr::col(user::Column::Email)));
+    user::Entity::find().filter(ExprTrait::eq(lower, email.as_str().to_lowercase())).one(db).await
+}
+
+/// The account a token or session belongs to, with its role, unless it is disabled: a
+/// disabled account's sessions and tokens stop at once, in every process. An unknown role can
+/// only read.
+async fn user_and_role(db: &impl ConnectionTrait, id: i32) -> Result<Option<(user::Model, Role)>, DbErr> {
+    Ok(user::Entity::find_by_id(id).one(db).await?.filter(|user| user.disabled_at.is_none()).map(|user| {
+        let role = Role::parse(&user.role).unwrap_or(Role::Reader);
+        (user, role)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_argon2id_hashes_that_verify() {
+        let hash = hash_password("lang genoeg wachtwoord").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("lang genoeg wachtwoord", &hash));
+        assert!(!verify_password("lang genoeg wachtwoorD", &hash));
+        assert!(!verify_password("x", "not a hash"));
+        assert!(matches!(hash_password("kort"), Err(AccountError::WeakPassword)));
+    }
+}

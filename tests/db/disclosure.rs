@@ -297,6 +297,8 @@ async fn a_report_on_too_few_responses_is_not_published_nor_shown() {
         )
         .await
         .unwrap();
+        crate::helpers::join(&db, "onderzoek@example.org", &few).await;
+        crate::helpers::join(&db, "onderzoek@example.org", &enough).await;
         accounts::add_user(&db, &EmailAddress::parse("raad@example.org").unwrap(), PASSWORD, Role::Reader, now)
             .await
             .unwrap();

@@ -227,3 +227,18 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 }
+
+/// Makes the account `email` a member of `survey` (its owner, if it has none yet), as the
+/// survey's owner would on its team page.
+pub async fn join(db: &DatabaseConnection, email: &str, survey: &peiling::store::surveys::Survey) {
+    let email = peiling::domain::EmailAddress::parse(email).unwrap();
+    let user = peiling::accounts::find_user(db, &email).await.unwrap().expect("the account exists");
+    db.execute_raw(peiling::db::statement(
+        db,
+        "INSERT INTO survey_members (survey_id, user_id, owner, added_at) \
+         SELECT $1, $2, NOT EXISTS (SELECT 1 FROM survey_members WHERE survey_id = $1), $3",
+        vec![survey.row.id.into(), user.id.into(), chrono::Utc::now().into()],
+    ))
+    .await
+    .unwrap();
+}

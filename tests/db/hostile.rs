@@ -86,6 +86,7 @@ async fn bodies_over_the_limit_are_refused_from_their_declared_length_or_once_th
     let db = test.connect().await;
     let (survey, tokens) = open_with_tokens(&db, 1).await;
     let researcher = api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
+    crate::helpers::join(&db, "onderzoeker@example.org", &survey).await;
     let app = TestApp::spawn(&db).await;
     let answers = format!("/api/v1/r/{}", tokens[0]);
     let invitees = format!("/api/v1/surveys/{}/invitees", survey.row.slug);
@@ -121,10 +122,12 @@ async fn bodies_over_the_limit_are_refused_from_their_declared_length_or_once_th
 #[tokio::test]
 async fn an_invitee_file_over_the_limit_gets_413_and_a_city_wide_one_is_imported() {
     on_both!("an_invitee_file_over_the_limit_gets_413_and_a_city_wide_one_is_imported", |db| {
-        peiling::store::surveys::create(&db, peiling::bundled::MAATWERKBUDGET_2021.definition, chrono::Utc::now())
-            .await
-            .unwrap();
+        let survey =
+            peiling::store::surveys::create(&db, peiling::bundled::MAATWERKBUDGET_2021.definition, chrono::Utc::now())
+                .await
+                .unwrap();
         let researcher = api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
+        crate::helpers::join(&db, "onderzoeker@example.org", &survey).await;
         let app = TestApp::spawn(&db).await;
         let c = TestApp::browser();
         let url = app.url("/api/v1/surveys/maatwerkbudget-2021/invitees");
@@ -169,8 +172,10 @@ async fn json_nested_100000_deep_gets_400_not_a_stack_overflow() {
     let test = TestDb::sqlite().await;
     let db = test.connect().await;
     let survey = run_demo(&db).await;
-    let (_, tokens) = open_with_tokens_renamed(&db).await;
+    let (renamed, tokens) = open_with_tokens_renamed(&db).await;
     let researcher = api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
+    crate::helpers::join(&db, "onderzoeker@example.org", &survey).await;
+    crate::helpers::join(&db, "onderzoeker@example.org", &renamed).await;
     let app = TestApp::spawn(&db).await;
     let c = TestApp::browser();
     let deep = "[".repeat(100_000);
@@ -223,6 +228,7 @@ async fn text_that_is_not_utf8_is_refused_and_nothing_is_stored() {
     on_both!("text_that_is_not_utf8_is_refused_and_nothing_is_stored", |db| {
         let (survey, tokens) = open_with_tokens(&db, 1).await;
         let researcher = api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
+        crate::helpers::join(&db, "onderzoeker@example.org", &survey).await;
         let app = TestApp::spawn(&db).await;
         let c = TestApp::browser();
         let state_url = app.url(&format!("/api/v1/r/{}", tokens[0]));
@@ -283,8 +289,9 @@ async fn text_that_is_not_utf8_is_refused_and_nothing_is_stored() {
 async fn every_api_error_has_the_json_error_shape() {
     let test = TestDb::sqlite().await;
     let db = test.connect().await;
-    let (_, tokens) = open_with_tokens(&db, 1).await;
+    let (survey, tokens) = open_with_tokens(&db, 1).await;
     let researcher = api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
+    crate::helpers::join(&db, "onderzoeker@example.org", &survey).await;
     let app = TestApp::spawn(&db).await;
     let c = TestApp::browser();
     let base = app.url("/api/v1/surveys/maatwerkbudget-2021");
@@ -333,6 +340,7 @@ async fn researchers_opening_the_review_at_once_all_get_it() {
         // As if nobody had opened the review yet: the first requests prepare it together.
         text_review::Entity::delete_many().exec(&db).await.unwrap();
         let researcher = api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
+        crate::helpers::join(&db, "onderzoeker@example.org", &survey).await;
         let app = TestApp::spawn(&db).await;
         let url = app.url(&format!("/api/v1/surveys/{}/casussen", survey.row.slug));
         let requests: Vec<_> = (0..8)
@@ -396,10 +404,12 @@ async fn the_command_line_refuses_a_100_mb_list_and_lists_only_the_first_bad_row
 async fn an_upload_streamed_past_the_limit_is_refused_at_the_limit() {
     let test = TestDb::sqlite().await;
     let db = test.connect().await;
-    peiling::store::surveys::create(&db, peiling::bundled::MAATWERKBUDGET_2021.definition, chrono::Utc::now())
-        .await
-        .unwrap();
+    let survey =
+        peiling::store::surveys::create(&db, peiling::bundled::MAATWERKBUDGET_2021.definition, chrono::Utc::now())
+            .await
+            .unwrap();
     api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
+    crate::helpers::join(&db, "onderzoeker@example.org", &survey).await;
     let app = TestApp::spawn(&db).await;
     let c = TestApp::browser();
     let login = c.get(app.url("/inloggen")).send().await.unwrap().text().await.unwrap();

@@ -152,6 +152,7 @@ async fn two_instances_on_one_postgres_database_mail_store_and_report_as_one() {
     let researcher = EmailAddress::parse("onderzoeker@example.org").unwrap();
     accounts::add_user(&db, &researcher, PASSWORD, Role::Researcher, chrono::Utc::now()).await.unwrap();
     let (_, api_token) = accounts::create_token(&db, &researcher, "test", chrono::Utc::now()).await.unwrap();
+    crate::helpers::join(&db, "onderzoeker@example.org", &survey).await;
 
     // Slow enough that one worker alone would need longer than the other's rest between rounds,
     // so both take part.
@@ -222,12 +223,14 @@ async fn a_researcher_session_and_the_login_lock_hold_across_instances() {
     let test = "a_researcher_session_and_the_login_lock_hold_across_instances";
     let Some(pg) = TestDb::postgres(test).await else { return };
     let db = pg.connect().await;
-    peiling::store::surveys::create(&db, peiling::bundled::MAATWERKBUDGET_2021.definition, chrono::Utc::now())
-        .await
-        .unwrap();
-    for email in ["onderzoeker@example.org", "doelwit@example.org"] {
-        let email = EmailAddress::parse(email).unwrap();
+    let survey =
+        peiling::store::surveys::create(&db, peiling::bundled::MAATWERKBUDGET_2021.definition, chrono::Utc::now())
+            .await
+            .unwrap();
+    for address in ["onderzoeker@example.org", "doelwit@example.org"] {
+        let email = EmailAddress::parse(address).unwrap();
         accounts::add_user(&db, &email, PASSWORD, Role::Researcher, chrono::Utc::now()).await.unwrap();
+        crate::helpers::join(&db, address, &survey).await;
     }
     let env = [("PEILING_DB_POOL", "3")];
     let (a, b) = (Serve::start(&pg.url, &env).await, Serve::start(&pg.url, &env).await);

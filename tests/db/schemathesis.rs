@@ -48,9 +48,12 @@ async fn schemathesis_finds_no_server_error_in_the_api() {
     let db = test.connect().await;
     // A closed survey with responses and casussen, an open one with personal links, a draft.
     let closed = run_demo(&db).await;
-    let (_, tokens) = open_of_with_tokens(&db, &renamed("open-peiling"), 3).await;
-    survey_of_with_invitees(&db, &renamed("concept-peiling"), "concept", 2).await;
+    let (open, tokens) = open_of_with_tokens(&db, &renamed("open-peiling"), 3).await;
+    let draft = survey_of_with_invitees(&db, &renamed("concept-peiling"), "concept", 2).await;
     let researcher = api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
+    for survey in [&closed, &open, &draft] {
+        crate::helpers::join(&db, "onderzoeker@example.org", survey).await;
+    }
     let app = TestApp::spawn(&db).await;
 
     // Most requests name things that exist, so the handlers get past their 404s.

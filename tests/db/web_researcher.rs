@@ -11,10 +11,12 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn a_researcher_imports_opens_reminds_schedules_and_closes_over_the_api() {
     on_both!("a_researcher_imports_opens_reminds_schedules_and_closes_over_the_api", |db| {
-        peiling::store::surveys::create(&db, peiling::bundled::MAATWERKBUDGET_2021.definition, chrono::Utc::now())
-            .await
-            .unwrap();
+        let survey =
+            peiling::store::surveys::create(&db, peiling::bundled::MAATWERKBUDGET_2021.definition, chrono::Utc::now())
+                .await
+                .unwrap();
         let researcher = token(&db, "onderzoeker@example.org", Role::Researcher).await;
+        crate::helpers::join(&db, "onderzoeker@example.org", &survey).await;
         let reader = token(&db, "raadslid@example.org", Role::Reader).await;
         let app = TestApp::spawn(&db).await;
         let c = TestApp::browser();
@@ -137,6 +139,7 @@ async fn casussen_are_reviewed_over_the_api_after_closing() {
     on_both!("casussen_are_reviewed_over_the_api_after_closing", |db| {
         let survey = crate::helpers::run_demo(&db).await;
         let researcher = token(&db, "onderzoeker@example.org", Role::Researcher).await;
+        crate::helpers::join(&db, "onderzoeker@example.org", &survey).await;
         let app = TestApp::spawn(&db).await;
         let c = TestApp::browser();
         let base = app.url(&format!("/api/v1/surveys/{}/casussen", survey.row.slug));
@@ -223,6 +226,7 @@ async fn casussen_wait_until_the_survey_is_closed() {
     on_both!("casussen_wait_until_the_survey_is_closed", |db| {
         let (survey, _) = crate::helpers::open_with_tokens(&db, 1).await;
         let researcher = token(&db, "onderzoeker@example.org", Role::Researcher).await;
+        crate::helpers::join(&db, "onderzoeker@example.org", &survey).await;
         let app = TestApp::spawn(&db).await;
         let url = app.url(&format!("/api/v1/surveys/{}/casussen", survey.row.slug));
         let early = TestApp::browser().get(url).bearer_auth(&researcher).send().await.unwrap();

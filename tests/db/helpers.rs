@@ -242,3 +242,9 @@ pub async fn join(db: &DatabaseConnection, email: &str, survey: &peiling::store:
     .await
     .unwrap();
 }
+
+/// The bundled definition under another code, so several surveys can stand side by side.
+pub fn renamed(code: &str) -> String {
+    let bundled = peiling::bundled::MAATWERKBUDGET_2021;
+    bundled.definition.replacen(&format!("id = \"{}\"", bundled.id), &format!("id = \"{code}\""), 1)
+}

@@ -25,6 +25,7 @@ mod scale;
 mod schemathesis;
 mod smtp;
 mod store;
+mod teams;
 mod web_api;
 mod web_form;
 mod web_pages;

@@ -3,7 +3,7 @@
 //! request may get a 5xx. Skipped (and says so) without schemathesis, unless
 //! `PEILING_REQUIRE_SCHEMATHESIS=1` (CI) makes it required.
 
-use crate::helpers::{TestApp, TestDb, api_token, open_of_with_tokens, run_demo, survey_of_with_invitees};
+use crate::helpers::{TestApp, TestDb, api_token, open_of_with_tokens, renamed, run_demo, survey_of_with_invitees};
 use peiling::accounts::Role;
 use std::process::Command;
 
@@ -20,12 +20,6 @@ const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_co
 fn installed() -> Option<String> {
     let out = Command::new("schemathesis").arg("--version").output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-/// The bundled definition under another code, so several surveys can stand side by side.
-fn renamed(code: &str) -> String {
-    let bundled = peiling::bundled::MAATWERKBUDGET_2021;
-    bundled.definition.replacen(&format!("id = \"{}\"", bundled.id), &format!("id = \"{code}\""), 1)
 }
 
 fn toml_list(values: &[String]) -> String {

@@ -75,7 +75,9 @@ export PEILING_LISTEN="127.0.0.1:$PORT"
 unset PEILING_SMTP_URL
 
 echo "browser test: database and outbox in $WORK, server at $PEILING_BASE_URL"
-"$PEILING_BIN" survey create "$ROOT/surveys/$SURVEY.toml"
+PEILING_PASSWORD="$RESEARCHER_PASSWORD" "$PEILING_BIN" user add "$RESEARCHER_EMAIL" --role researcher
+PEILING_PASSWORD="$READER_PASSWORD" "$PEILING_BIN" user add "$READER_EMAIL" --role reader
+"$PEILING_BIN" survey create "$ROOT/surveys/$SURVEY.toml" --owner "$RESEARCHER_EMAIL"
 # Anna, Bram and Cees are walked through by form.test.mjs; ten more answer over the JSON API
 # (respond.mjs), so that the report has enough responses to be published (min_base 10).
 {
@@ -84,9 +86,6 @@ echo "browser test: database and outbox in $WORK, server at $PEILING_BASE_URL"
 } >"$WORK/invitees.csv"
 "$PEILING_BIN" invitees import "$SURVEY" "$WORK/invitees.csv"
 "$PEILING_BIN" survey open "$SURVEY" --closes "$(date -d '+30 days' +%F)" --send
-
-PEILING_PASSWORD="$RESEARCHER_PASSWORD" "$PEILING_BIN" user add "$RESEARCHER_EMAIL" --role researcher
-PEILING_PASSWORD="$READER_PASSWORD" "$PEILING_BIN" user add "$READER_EMAIL" --role reader
 
 # Sorted by recipient: anna, bram and cees first, then the ten extra-NN.
 node "$HERE/links.mjs" "$PEILING_OUTBOX_DIR" "$PEILING_BASE_URL" >"$WORK/all-links.txt"

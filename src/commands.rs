@@ -601,3 +601,63 @@ pub async fn export(
     }
     Ok(())
 }
+
+/// `peiling survey members CODE add|remove EMAIL`.
+pub enum MemberChange {
+    Add(String),
+    Remove(String),
+}
+
+/// `peiling survey members`: the list, after the change if one is asked. The command line may
+/// do what an admin may (`teams::Manager::CommandLine`).
+pub async fn survey_members(config: &Config, slug: &str, change: Option<MemberChange>) -> anyhow::Result<()> {
+    use crate::teams::{self, Manager};
+    let db = crate::integrity::open(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    let now = chrono::Utc::now();
+    match &change {
+        Some(MemberChange::Add(email)) => {
+            teams::add_member(&db, Manager::CommandLine, &survey.row, email.trim(), now).await?;
+            println!("{} is lid van '{slug}'", email.trim());
+        }
+        Some(MemberChange::Remove(email)) => {
+            teams::remove_member(&db, Manager::CommandLine, &survey.row, email.trim(), now).await?;
+            println!("{} is uit '{slug}' verwijderd", email.trim());
+        }
+        None => {}
+    }
+    let members = teams::members(&db, survey.row.id).await?;
+    if members.is_empty() {
+        println!("'{slug}' heeft nog geen leden: alleen beheerders zien hem (peiling survey members {slug} add EMAIL)");
+    }
+    for m in members {
+        let role = if m.owner { "eigenaar" } else { "lid" };
+        println!("{:<40} {:<9} sinds {}", m.email, role, m.added_at.date_naive());
+    }
+    Ok(())
+}
+
+/// `peiling audit`: the trail as a table, or as the pages' CSV.
+pub async fn audit(config: &Config, slug: Option<&str>, csv: bool) -> anyhow::Result<()> {
+    use crate::audit::{self, Event};
+    let db = crate::integrity::open(&config.database_url).await?;
+    let survey_id = match slug {
+        Some(slug) => Some(store::surveys::load(&db, slug).await?.row.id),
+        None => None,
+    };
+    let events = audit::events(&db, survey_id).await?;
+    if csv {
+        std::io::Write::write_all(&mut std::io::stdout(), &audit::csv(&events))?;
+        return Ok(());
+    }
+    if events.is_empty() {
+        println!("er is nog niets vastgelegd");
+    }
+    for e in events.iter().map(Event::from) {
+        let at = e.at.format("%Y-%m-%d %H:%M:%S");
+        let survey = e.survey.as_deref().unwrap_or("-");
+        let detail = if e.detail.is_empty() { String::new() } else { format!(": {}", e.detail) };
+        println!("{at} UTC  {:<32} {:<24} {}{detail}", e.actor, survey, e.label);
+    }
+    Ok(())
+}

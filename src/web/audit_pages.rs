@@ -37,12 +37,8 @@ fn page(user: &SignedIn, survey: Option<&Survey>, events: &[audit_event::Model],
         .collect();
     c.insert("events", &rows);
     c.insert("total", &total);
-    match survey {
-        Some(s) => {
-            c.insert("survey", &json!({ "slug": s.row.slug, "title": s.row.title }));
-            c.insert("csv_url", &format!("/onderzoek/{}/logboek.csv", s.row.slug));
-        }
-        None => c.insert("csv_url", "/beheer/logboek.csv"),
+    if let Some(s) = survey {
+        c.insert("survey", &json!({ "slug": s.row.slug, "title": s.row.title }));
     }
     html(StatusCode::OK, views::render("r/audit.html", &c))
 }

@@ -229,11 +229,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/team", web::post().to(team_pages::add))
                 .route("/team/verwijderen", web::post().to(team_pages::remove)),
         )
-        .route("/beheer/logboek", web::get().to(audit_pages::full_trail))
-        .route("/beheer/logboek.csv", web::get().to(audit_pages::full_trail_csv))
         .route("/rapporten", web::get().to(reading_room::reports))
         .route("/rapporten/{id}", web::get().to(reading_room::report))
         .route("/rapporten/{id}/rapport.pdf", web::get().to(reading_room::report_file))
+        .route("/beheer/logboek", web::get().to(audit_pages::full_trail))
+        .route("/beheer/logboek.csv", web::get().to(audit_pages::full_trail_csv))
         .default_service(web::to(errors::not_found));
 }
 

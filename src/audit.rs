@@ -9,7 +9,10 @@
 
 use chrono::{DateTime, Utc};
 use entity::{audit_event, survey};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 
 /// Who acted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,30 +206,80 @@ pub async fn record(
 
 /// The trail of one survey, or all of it, newest first.
 pub async fn events(db: &impl ConnectionTrait, survey_id: Option<i32>) -> Result<Vec<audit_event::Model>, DbErr> {
+    trail(survey_id).all(db).await
+}
+
+/// The newest `limit` events of the trail, and how many there are in all: a page shows the
+/// newest, the CSV everything.
+pub async fn latest(
+    db: &impl ConnectionTrait,
+    survey_id: Option<i32>,
+    limit: u64,
+) -> Result<(Vec<audit_event::Model>, u64), DbErr> {
+    let total = trail(survey_id).count(db).await?;
+    Ok((trail(survey_id).limit(limit).all(db).await?, total))
+}
+
+fn trail(survey_id: Option<i32>) -> sea_orm::Select<audit_event::Entity> {
     let mut query = audit_event::Entity::find();
     if let Some(id) = survey_id {
         query = query.filter(audit_event::Column::SurveyId.eq(id));
     }
-    query.order_by_desc(audit_event::Column::At).order_by_desc(audit_event::Column::Id).all(db).await
+    query.order_by_desc(audit_event::Column::At).order_by_desc(audit_event::Column::Id)
 }
 
-/// The trail as CSV (semicolons and a UTF-8 BOM, as Excel in a Dutch locale opens it).
+/// One event as the pages, the API and the command line show it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    /// The account's address, `opdrachtregel (...)` or `peiling`.
+    pub actor: String,
+    /// The survey's code, if the act was on a survey.
+    pub survey: Option<String>,
+    /// The stored word of the act, e.g. `exported`.
+    pub action: String,
+    /// The act in Dutch, e.g. `gegevens geëxporteerd`.
+    pub label: String,
+    /// A count, a format, a date or the account the act was about; never an answer or a
+    /// respondent's address.
+    pub detail: String,
+}
+
+impl From<&audit_event::Model> for Event {
+    fn from(e: &audit_event::Model) -> Event {
+        Event {
+            at: e.at,
+            actor: e.actor.clone(),
+            survey: e.survey.clone(),
+            action: e.action.clone(),
+            // A word written by a later version that this one does not know is shown as stored.
+            label: Action::parse(&e.action).map_or_else(|| e.action.clone(), |a| a.label().to_string()),
+            detail: e.detail.clone(),
+        }
+    }
+}
+
+/// The trail as CSV (semicolons and a UTF-8 BOM, as Excel in a Dutch locale opens it). Every
+/// cell is neutralised as the exports' cells are: an address or a detail that starts with `=`
+/// would otherwise run as a formula in the officer's spreadsheet.
 pub fn csv(events: &[audit_event::Model]) -> Vec<u8> {
+    use crate::export::neutralise;
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
-        let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
+        let mut writer =
+            csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut out);
         let _ = writer.write_record(["tijdstip", "wie", "onderzoek", "handeling", "code", "details"]);
-        for e in events {
-            let label = Action::parse(&e.action).map(Action::label).unwrap_or(e.action.as_str());
+        for e in events.iter().map(Event::from) {
             let at = e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            let _ = writer.write_record([
+            let cells = [
                 at.as_str(),
                 e.actor.as_str(),
                 e.survey.as_deref().unwrap_or(""),
-                label,
+                e.label.as_str(),
                 e.action.as_str(),
                 e.detail.as_str(),
-            ]);
+            ];
+            let _ = writer.write_record(cells.iter().map(|c| neutralise(c).into_owned()));
         }
         let _ = writer.flush();
     }
@@ -243,5 +296,26 @@ mod tests {
             assert_eq!(Action::parse(action.as_str()), Some(action));
         }
         assert_eq!(Action::parse("made_up"), None);
+    }
+
+    #[test]
+    fn a_csv_cell_that_a_spreadsheet_would_run_gets_an_apostrophe() {
+        let event = audit_event::Model {
+            id: 1,
+            at: chrono::DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z").unwrap_or_default().to_utc(),
+            actor_id: None,
+            actor: "=HYPERLINK(\"http://x\")".into(),
+            survey_id: None,
+            survey: Some("s".into()),
+            action: Action::MemberAdded.as_str().into(),
+            detail: "@SUM(A1)".into(),
+        };
+        let text = String::from_utf8(csv(&[event])).unwrap_or_default();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "tijdstip;wie;onderzoek;handeling;code;details");
+        assert_eq!(
+            lines[1],
+            "2026-12-01T10:00:00Z;\"'=HYPERLINK(\"\"http://x\"\")\";s;lid toegevoegd;member_added;'@SUM(A1)"
+        );
     }
 }

@@ -129,6 +129,15 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The audit trail (who did what, and when), newest first: one survey's or all of it.
+    Audit {
+        /// Only this survey's trail.
+        #[arg(long)]
+        survey: Option<String>,
+        /// Print CSV (semicolons, as the pages' download) instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Print the figures of a stored survey as a table.
     Figures {
         /// The survey's code, e.g. maatwerkbudget-2021.
@@ -182,6 +191,20 @@ pub enum SurveyCommand {
     Close { survey: String },
     /// Response per group and the mailing's status.
     Progress { survey: String },
+    /// List the researchers who work on a survey, or add or remove one.
+    Members {
+        survey: String,
+        #[command(subcommand)]
+        change: Option<MembersCommand>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MembersCommand {
+    /// Add the researcher with this address (they need an account).
+    Add { email: String },
+    /// Remove this member; the owner stays.
+    Remove { email: String },
 }
 
 #[derive(Debug, Subcommand)]

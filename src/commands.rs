@@ -1,6 +1,7 @@
 //! What each CLI command does, in terms of the library. Output goes to stdout; errors bubble
 //! up to `main`, which prints them and exits non-zero.
 
+use crate::audit::Actor;
 use crate::config::Config;
 use crate::report::{stats, text_table};
 use crate::{bundled, db, demo, questionnaire, store};
@@ -126,23 +127,19 @@ pub async fn casussen(
     }
     let definition = bundled::report_definition(&survey.questionnaire, None)?;
     let now = chrono::Utc::now();
-    let (anonymiser, all) = review::start(&db, survey.row.id, &definition, now).await?;
     let edited = text.map(read).transpose()?;
+    let actor = Actor::CommandLine;
     let items = match number {
         Some(n) if decision.is_some() || edited.is_some() => {
-            vec![review::update(&db, survey.row.id, n, edited, decision, &anonymiser, now).await?]
+            let anonymiser = review::ready(&db, survey.row.id, &definition, now).await?;
+            let change = review::Change { anonymised: edited, decision };
+            vec![review::update(&db, &actor, &survey.row, n, change, &anonymiser, now).await?]
         }
-        Some(n) => {
-            all.into_iter().nth(n.wrapping_sub(1)).map(|i| vec![i]).with_context(|| format!("er is geen casus {n}"))?
-        }
-        None => all,
+        Some(n) => vec![review::casus(&db, &actor, &survey.row, &definition, n, now).await?],
+        None => review::start(&db, &actor, &survey.row, &definition, now).await?.1,
     };
     for item in items {
-        let word = match item.decision {
-            review::Decision::Pending => "nog niet beoordeeld",
-            review::Decision::Include => "opnemen",
-            review::Decision::Exclude => "niet opnemen",
-        };
+        let word = item.decision.word();
         println!("Casus {} ({}, {word}{})", item.number, item.question, if item.edited { ", bewerkt" } else { "" });
         println!("  origineel:      {}", item.original.trim());
         println!("  geanonimiseerd: {}", item.anonymised);
@@ -219,7 +216,7 @@ pub async fn report(config: &Config, slug: &str, out: &Path, definition: Option<
     let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
     let source = bundled::report_source(&survey.questionnaire, definition)?;
-    let generated = crate::report::generate(&db, &survey, &source, chrono::Utc::now().date_naive()).await?;
+    let generated = crate::report::draft(&db, &Actor::CommandLine, &survey, &source, chrono::Utc::now()).await?;
     write_pdf(out, &generated.pdf)?;
     println!("{} ({} pagina's, {} kB)", out.display(), generated.pages, generated.pdf.len() / 1024);
     Ok(())
@@ -300,11 +297,12 @@ pub async fn invitees_import(config: &Config, slug: &str, file: &Path) -> anyhow
     let bytes = read_invitee_list(file)?;
     let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let count = crate::invitations::import_file(&db, &survey, &bytes).await.map_err(|e| match e {
-        // Kept as the cause, so that a full or read-only database is told as such.
-        crate::invitations::ImportError::Store(e) => anyhow::Error::new(e).context(file.display().to_string()),
-        rows => anyhow::anyhow!("{}: {rows}", file.display()),
-    })?;
+    let count =
+        crate::invitations::import_file(&db, &Actor::CommandLine, &survey, &bytes).await.map_err(|e| match e {
+            // Kept as the cause, so that a full or read-only database is told as such.
+            crate::invitations::ImportError::Store(e) => anyhow::Error::new(e).context(file.display().to_string()),
+            rows => anyhow::anyhow!("{}: {rows}", file.display()),
+        })?;
     println!("{count} genodigden geïmporteerd in '{slug}'");
     Ok(())
 }
@@ -319,8 +317,15 @@ pub async fn survey_open(
     use crate::invitations::lifecycle;
     let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let queued =
-        lifecycle::open_with_reminder(&db, &survey, lifecycle::end_of(closes), remind_on, chrono::Utc::now()).await?;
+    let queued = lifecycle::open_with_reminder(
+        &db,
+        &Actor::CommandLine,
+        &survey,
+        lifecycle::end_of(closes),
+        remind_on,
+        chrono::Utc::now(),
+    )
+    .await?;
     println!("'{slug}' is open tot en met {}; {queued} uitnodigingen klaargezet", crate::report::wording::date(closes));
     if let Some(day) = remind_on {
         println!("{}", reminder_planned(day));
@@ -343,7 +348,8 @@ pub async fn survey_schedule_reminder(
     use crate::invitations::lifecycle;
     let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    lifecycle::schedule_reminder(&db, &survey, on.map(lifecycle::morning_of), chrono::Utc::now()).await?;
+    lifecycle::schedule_reminder(&db, &Actor::CommandLine, &survey, on.map(lifecycle::morning_of), chrono::Utc::now())
+        .await?;
     match on {
         Some(day) => println!("{}", reminder_planned(day)),
         None => println!("geplande herinnering voor '{slug}' geannuleerd"),
@@ -392,7 +398,7 @@ pub async fn token_revoke(config: &Config, id: i32) -> anyhow::Result<()> {
 pub async fn survey_remind(config: &Config, slug: &str, send: bool) -> anyhow::Result<()> {
     let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let queued = crate::invitations::lifecycle::remind(&db, &survey, chrono::Utc::now()).await?;
+    let queued = crate::invitations::lifecycle::remind(&db, &Actor::CommandLine, &survey, chrono::Utc::now()).await?;
     println!("{queued} herinneringen klaargezet voor wie nog niet heeft geantwoord");
     if send { send_all(config, &db).await } else { Ok(()) }
 }
@@ -400,7 +406,7 @@ pub async fn survey_remind(config: &Config, slug: &str, send: bool) -> anyhow::R
 pub async fn survey_close(config: &Config, slug: &str) -> anyhow::Result<()> {
     let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    crate::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await?;
+    crate::invitations::lifecycle::close(&db, &Actor::CommandLine, &survey, chrono::Utc::now()).await?;
     println!("'{slug}' is gesloten");
     Ok(())
 }
@@ -421,10 +427,12 @@ pub async fn purge(config: &Config, slug: Option<&str>, days: Option<u32>) -> an
     let now = chrono::Utc::now();
     let due = match slug {
         Some(slug) => crate::retention::DuePurges {
-            purged: crate::retention::purge_survey(&db, slug, now).await?.into_iter().collect(),
+            purged: crate::retention::purge_survey(&db, &Actor::CommandLine, slug, now).await?.into_iter().collect(),
             failed: Vec::new(),
         },
-        None => crate::retention::purge_due(&db, days.unwrap_or(config.retention_days), now).await?,
+        None => {
+            crate::retention::purge_due(&db, &Actor::CommandLine, days.unwrap_or(config.retention_days), now).await?
+        }
     };
     let purged = due.purged;
     let sessions = crate::retention::purge_sessions(&db, now).await?;
@@ -558,14 +566,17 @@ pub async fn export(
     // Written to /dev/stdout or a pipe, the export is the output; the status line goes to stderr.
     let device = out.metadata().is_ok_and(|m| !m.is_file());
     let say = |line: String| if device { eprintln!("{line}") } else { println!("{line}") };
+    let (actor, now) = (Actor::CommandLine, chrono::Utc::now());
     match format {
         Format::Csv => {
             let count = export_csv(&db, &survey, &out).await?;
+            export::exported(&db, &actor, &survey, Format::Csv, now).await?;
             say(format!("{} geschreven ({count} responsen)", out.display()));
         }
         Format::Xlsx => {
             let bytes = export::xlsx(&db, &survey).await?;
             write_export(&out, &bytes)?;
+            export::exported(&db, &actor, &survey, Format::Xlsx, now).await?;
             say(format!("{} geschreven ({} kB, bladen Data en Codeboek)", out.display(), bytes.len().div_ceil(1024)));
         }
         Format::Spss => {
@@ -579,12 +590,74 @@ pub async fn export(
                 format!("leest het bestaande {} (niet overschreven)", csv_path.display())
             } else {
                 let count = export_csv(&db, &survey, &csv_path).await?;
+                export::exported(&db, &actor, &survey, Format::Csv, now).await?;
                 format!("{} bestond nog niet en is ook geschreven ({count} responsen)", csv_path.display())
             };
             let syntax = export::spss(&db, &survey, &csv_name).await?;
             write_export(&out, syntax.as_bytes())?;
+            export::exported(&db, &actor, &survey, Format::Spss, now).await?;
             say(format!("{} geschreven; {csv_note}", out.display()));
         }
+    }
+    Ok(())
+}
+
+/// `peiling survey members CODE add|remove EMAIL`.
+pub enum MemberChange {
+    Add(String),
+    Remove(String),
+}
+
+/// `peiling survey members`: the list, after the change if one is asked. The command line may
+/// do what an admin may (`teams::Manager::CommandLine`).
+pub async fn survey_members(config: &Config, slug: &str, change: Option<MemberChange>) -> anyhow::Result<()> {
+    use crate::teams::{self, Manager};
+    let db = crate::integrity::open(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    let now = chrono::Utc::now();
+    match &change {
+        Some(MemberChange::Add(email)) => {
+            teams::add_member(&db, Manager::CommandLine, &survey.row, email.trim(), now).await?;
+            println!("{} is lid van '{slug}'", email.trim());
+        }
+        Some(MemberChange::Remove(email)) => {
+            teams::remove_member(&db, Manager::CommandLine, &survey.row, email.trim(), now).await?;
+            println!("{} is uit '{slug}' verwijderd", email.trim());
+        }
+        None => {}
+    }
+    let members = teams::members(&db, survey.row.id).await?;
+    if members.is_empty() {
+        println!("'{slug}' heeft nog geen leden: alleen beheerders zien hem (peiling survey members {slug} add EMAIL)");
+    }
+    for m in members {
+        let role = if m.owner { "eigenaar" } else { "lid" };
+        println!("{:<40} {:<9} sinds {}", m.email, role, m.added_at.date_naive());
+    }
+    Ok(())
+}
+
+/// `peiling audit`: the trail as a table, or as the pages' CSV.
+pub async fn audit(config: &Config, slug: Option<&str>, csv: bool) -> anyhow::Result<()> {
+    use crate::audit::{self, Event};
+    let db = crate::integrity::open(&config.database_url).await?;
+    let survey_id = match slug {
+        Some(slug) => Some(store::surveys::load(&db, slug).await?.row.id),
+        None => None,
+    };
+    let events = audit::events(&db, survey_id).await?;
+    if csv {
+        std::io::Write::write_all(&mut std::io::stdout(), &audit::csv(&events))?;
+        return Ok(());
+    }
+    if events.is_empty() {
+        println!("er is nog niets vastgelegd");
+    }
+    for e in events.iter().map(Event::from) {
+        let at = e.at.format("%Y-%m-%d %H:%M:%S");
+        let survey = e.survey.as_deref().unwrap_or("-");
+        let detail = if e.detail.is_empty() { String::new() } else { format!(": {}", e.detail) };
+        println!("{at} UTC  {:<32} {:<24} {}{detail}", e.actor, survey, e.label);
     }
     Ok(())
 }

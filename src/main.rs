@@ -1,6 +1,6 @@
 use clap::Parser;
 use peiling::cli::{
-    BenchCommand, Cli, Command, InviteesCommand, MailCommand, SurveyCommand, TokenCommand, UserCommand,
+    BenchCommand, Cli, Command, InviteesCommand, MailCommand, MembersCommand, SurveyCommand, TokenCommand, UserCommand,
 };
 use peiling::config::Config;
 use std::process::ExitCode;
@@ -64,10 +64,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             },
             SurveyCommand::Close { survey } => peiling::commands::survey_close(&config, &survey).await,
             SurveyCommand::Progress { survey } => peiling::commands::survey_progress(&config, &survey).await,
+            SurveyCommand::Members { survey, change } => {
+                let change = change.map(|c| match c {
+                    MembersCommand::Add { email } => peiling::commands::MemberChange::Add(email),
+                    MembersCommand::Remove { email } => peiling::commands::MemberChange::Remove(email),
+                });
+                peiling::commands::survey_members(&config, &survey, change).await
+            }
         },
         Command::Export { survey, format, out } => {
             peiling::commands::export(&config, &survey, format.into(), out.as_deref()).await
         }
+        Command::Audit { survey, csv } => peiling::commands::audit(&config, survey.as_deref(), csv).await,
         Command::Figures { survey, report } => peiling::commands::figures(&config, &survey, report.as_deref()).await,
         Command::Report { survey, out, definition } => {
             peiling::commands::report(&config, &survey, &out, definition.as_deref()).await

@@ -11,6 +11,7 @@
 //! After it commits, the database files are cleaned of what it deleted (`store::forget`).
 
 use crate::anonymise::Anonymiser;
+use crate::audit::{self, Action, Actor};
 use crate::db::statement;
 use crate::review;
 use crate::store::StoreError;
@@ -48,8 +49,14 @@ pub struct DuePurges {
     pub failed: Vec<(String, StoreError)>,
 }
 
-/// Purges every closed survey whose retention period has passed.
-pub async fn purge_due(db: &DatabaseConnection, days: u32, now: DateTime<Utc>) -> Result<DuePurges, StoreError> {
+/// Purges every closed survey whose retention period has passed; `actor` is peiling itself in
+/// the background, or whoever ran `peiling purge`.
+pub async fn purge_due(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    days: u32,
+    now: DateTime<Utc>,
+) -> Result<DuePurges, StoreError> {
     let cutoff = now.checked_sub_signed(Duration::days(i64::from(days))).unwrap_or(DateTime::<Utc>::MIN_UTC);
     let rows = db
         .query_all_raw(statement(
@@ -61,7 +68,7 @@ pub async fn purge_due(db: &DatabaseConnection, days: u32, now: DateTime<Utc>) -
     let mut out = DuePurges::default();
     for row in rows {
         let slug: String = row.try_get_by_index(0)?;
-        match purge_survey(db, &slug, now).await {
+        match purge_survey(db, actor, &slug, now).await {
             Ok(Some(done)) => out.purged.push(done),
             Ok(None) => {}
             Err(e) => out.failed.push((slug, e)),
@@ -75,6 +82,7 @@ pub async fn purge_due(db: &DatabaseConnection, days: u32, now: DateTime<Utc>) -
 /// then too, so asking again is how a cleaning that failed is tried again.
 pub async fn purge_survey(
     db: &DatabaseConnection,
+    actor: &Actor,
     slug: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Purged>, StoreError> {
@@ -145,6 +153,8 @@ pub async fn purge_survey(
     .await?;
     // Closing deleted them already; a survey closed before that rule still has its drafts.
     forget::delete_drafts(&txn, id).await?;
+    let detail = format!("{invitees} adressen, {tokens} links, {} teksten", texts + other_texts);
+    audit::record(&txn, actor, Some(&survey.row), Action::Purged, &detail, now).await?;
     txn.commit().await?;
     clean_files(db, slug).await?;
     Ok(Some(Purged { slug: slug.to_string(), invitees, tokens, messages, texts, other_texts }))

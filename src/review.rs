@@ -10,6 +10,7 @@
 //! when a text is edited or its original purged.
 
 use crate::anonymise::{Anonymiser, Found};
+use crate::audit::{self, Action, Actor};
 use crate::domain::text::{self, Layout};
 use crate::report::ReportDefinition;
 use crate::report::definition::Block;
@@ -37,6 +38,15 @@ impl Decision {
             Decision::Pending => "pending",
             Decision::Include => "include",
             Decision::Exclude => "exclude",
+        }
+    }
+
+    /// The Dutch word for the decision, as the command line and the trail say it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Decision::Pending => "nog niet beoordeeld",
+            Decision::Include => "opnemen",
+            Decision::Exclude => "niet opnemen",
         }
     }
 
@@ -161,21 +171,56 @@ fn warnings(anonymiser: &Anonymiser, text: &str) -> Vec<String> {
     found.iter().map(|f| format!("{}: '{}'", f.category.code(), &text[f.start..f.end])).collect()
 }
 
-/// What a review screen starts with: the texts the report prints that have no review yet are
-/// anonymised, then every review is listed. The anonymiser comes along to check edits.
-pub async fn start(
+/// Anonymises the texts the report prints that have no review yet, and returns the anonymiser
+/// that checks edits. Shows no original, so it leaves no trail: what a save needs first.
+pub async fn ready(
     db: &impl ConnectionTrait,
     survey_id: i32,
     report: &ReportDefinition,
     now: DateTime<Utc>,
-) -> Result<(Anonymiser, Vec<Item>), StoreError> {
+) -> Result<Anonymiser, StoreError> {
     let anonymiser = anonymiser_for(db, survey_id).await?;
     prepare(db, survey_id, &printed_questions(report), &anonymiser, now).await?;
-    let items = list(db, survey_id, &anonymiser).await?;
+    Ok(anonymiser)
+}
+
+/// What a review screen starts with: [`ready`], then every review with its original. Someone
+/// read the originals, so the trail says who.
+pub async fn start(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    survey: &survey::Model,
+    report: &ReportDefinition,
+    now: DateTime<Utc>,
+) -> Result<(Anonymiser, Vec<Item>), StoreError> {
+    let anonymiser = ready(db, survey.id, report, now).await?;
+    let items = list(db, survey.id, &anonymiser).await?;
+    let detail = if items.len() == 1 { "1 tekst".to_string() } else { format!("{} teksten", items.len()) };
+    audit::record(db, actor, Some(survey), Action::CasussenViewed, &detail, now).await?;
     Ok((anonymiser, items))
 }
 
-/// Every reviewed text of a survey, numbered in response order.
+/// One text with its original, as [`start`] for a single casus.
+pub async fn casus(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    survey: &survey::Model,
+    report: &ReportDefinition,
+    number: usize,
+    now: DateTime<Utc>,
+) -> Result<Item, ReviewError> {
+    let anonymiser = ready(db, survey.id, report, now).await?;
+    let item = list(db, survey.id, &anonymiser)
+        .await?
+        .into_iter()
+        .nth(number.wrapping_sub(1))
+        .ok_or(ReviewError::NoSuchItem(number))?;
+    audit::record(db, actor, Some(survey), Action::CasussenViewed, &format!("casus {number}"), now).await?;
+    Ok(item)
+}
+
+/// Every reviewed text of a survey, numbered in response order. Leaves no trail: a page that
+/// shows the originals to someone goes through [`start`] or [`casus`].
 pub async fn list(db: &impl ConnectionTrait, survey_id: i32, anonymiser: &Anonymiser) -> Result<Vec<Item>, StoreError> {
     items(db, survey_id, Some(anonymiser)).await
 }
@@ -246,26 +291,39 @@ impl From<sea_orm::DbErr> for ReviewError {
     }
 }
 
-/// Stores the researcher's edit and/or decision for casus `number`.
+/// What a researcher changes about one text: its anonymised wording, the decision, or both.
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    pub anonymised: Option<String>,
+    pub decision: Option<Decision>,
+}
+
+/// Stores the researcher's edit and/or decision for casus `number`. The trail gets the number
+/// and the decision, never the text.
 pub async fn update(
     db: &impl ConnectionTrait,
-    survey_id: i32,
+    actor: &Actor,
+    survey: &survey::Model,
     number: usize,
-    anonymised: Option<String>,
-    decision: Option<Decision>,
+    change: Change,
     anonymiser: &Anonymiser,
     now: DateTime<Utc>,
 ) -> Result<Item, ReviewError> {
+    let Change { anonymised, decision } = change;
+    let survey_id = survey.id;
     let items = list(db, survey_id, anonymiser).await?;
     let item = items.get(number.wrapping_sub(1)).ok_or(ReviewError::NoSuchItem(number))?;
     let review =
         text_review::Entity::find_by_id(item.review_id).one(db).await?.ok_or(ReviewError::NoSuchItem(number))?;
+    let before = review.anonymised.clone();
     let mut row = review.into_active_model();
+    let mut changed = false;
     if let Some(text) = anonymised {
         let text = text::clean(&text, Layout::Lines);
         if text.is_empty() {
             return Err(ReviewError::Empty);
         }
+        changed = text != before;
         row.anonymised = Set(text);
         row.edited = Set(true);
     }
@@ -282,6 +340,15 @@ pub async fn update(
             .exec(db)
             .await?;
     }
+    let mut detail = format!("casus {number}");
+    if let Some(decision) = decision {
+        detail.push_str(": ");
+        detail.push_str(decision.word());
+    }
+    if changed {
+        detail.push_str(if decision.is_some() { ", tekst bewerkt" } else { ": tekst bewerkt" });
+    }
+    audit::record(db, actor, Some(survey), Action::CasusReviewed, &detail, now).await?;
     let items = list(db, survey_id, anonymiser).await?;
     items.into_iter().nth(number - 1).ok_or(ReviewError::NoSuchItem(number))
 }

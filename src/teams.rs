@@ -115,9 +115,40 @@ pub async fn members(db: &impl ConnectionTrait, survey_id: i32) -> Result<Vec<Me
     Ok(out)
 }
 
+/// Who changes a survey's members.
+#[derive(Debug, Clone, Copy)]
+pub enum Manager<'a> {
+    /// A signed-in researcher or a script with their token: checked to be the survey's owner
+    /// or an admin.
+    Researcher(&'a Researcher),
+    /// Someone at the server's command line, who can reach the database anyway and so may do
+    /// what an admin may.
+    CommandLine,
+}
+
+impl Manager<'_> {
+    fn actor(self) -> Actor {
+        match self {
+            Manager::Researcher(who) => who.actor(),
+            Manager::CommandLine => Actor::CommandLine,
+        }
+    }
+}
+
 /// May `who` add and remove members of `survey`? Its owner and admins may.
-async fn may_manage(db: &impl ConnectionTrait, who: &Researcher, survey_id: i32) -> Result<bool, sea_orm::DbErr> {
-    Ok(who.is_admin() || membership(db, survey_id, who.user.id).await?.is_some_and(|m| m.owner))
+async fn may_manage(db: &impl ConnectionTrait, who: Manager<'_>, survey_id: i32) -> Result<bool, sea_orm::DbErr> {
+    match who {
+        Manager::CommandLine => Ok(true),
+        Manager::Researcher(who) => {
+            Ok(who.is_admin() || membership(db, survey_id, who.user.id).await?.is_some_and(|m| m.owner))
+        }
+    }
+}
+
+/// Whether `who` may add and remove members of `survey`: what a page asks before it shows the
+/// forms (the change itself checks again).
+pub async fn manages(db: &impl ConnectionTrait, who: &Researcher, survey_id: i32) -> Result<bool, sea_orm::DbErr> {
+    may_manage(db, Manager::Researcher(who), survey_id).await
 }
 
 async fn researcher_account(db: &impl ConnectionTrait, email: &str) -> Result<user::Model, TeamError> {
@@ -131,7 +162,7 @@ async fn researcher_account(db: &impl ConnectionTrait, email: &str) -> Result<us
 /// Adds the researcher with address `email` to a survey; adding a member again changes nothing.
 pub async fn add_member(
     db: &impl ConnectionTrait,
-    who: &Researcher,
+    who: Manager<'_>,
     survey: &survey::Model,
     email: &str,
     now: DateTime<Utc>,
@@ -164,7 +195,7 @@ pub async fn add_member(
 /// Removes a member (not the owner) from a survey.
 pub async fn remove_member(
     db: &impl ConnectionTrait,
-    who: &Researcher,
+    who: Manager<'_>,
     survey: &survey::Model,
     email: &str,
     now: DateTime<Utc>,

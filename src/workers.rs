@@ -84,7 +84,7 @@ async fn housekeeping(db: &DatabaseConnection, retention_days: u32, now: chrono:
     if reminders > 0 {
         tracing::info!(messages = reminders, "queued scheduled reminders");
     }
-    let due = retention::purge_due(db, retention_days, now).await?;
+    let due = retention::purge_due(db, &crate::audit::Actor::System, retention_days, now).await?;
     for purged in due.purged {
         tracing::info!(
             survey = %purged.slug,

@@ -39,7 +39,14 @@ pub async fn measure(n: usize) -> anyhow::Result<MailFigures> {
     let survey = store::surveys::load(&db, &survey.row.slug).await?;
 
     let start = Instant::now();
-    crate::invitations::lifecycle::open(&db, &survey, Utc::now() + chrono::Duration::days(14), Utc::now()).await?;
+    crate::invitations::lifecycle::open(
+        &db,
+        &crate::audit::Actor::System,
+        &survey,
+        Utc::now() + chrono::Duration::days(14),
+        Utc::now(),
+    )
+    .await?;
     let queueing_seconds = start.elapsed().as_secs_f64();
 
     let sink = sink::Sink::start(sink::Faults::default()).await?;

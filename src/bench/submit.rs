@@ -225,7 +225,14 @@ async fn open_with_links(db: &DatabaseConnection, n: usize) -> anyhow::Result<Ve
         .collect::<anyhow::Result<Vec<_>>>()?;
     store::invitees::add_all(db, &survey, people, Utc::now()).await?;
     let survey = store::surveys::load(db, &survey.row.slug).await?;
-    crate::invitations::lifecycle::open(db, &survey, Utc::now() + chrono::Duration::days(14), Utc::now()).await?;
+    crate::invitations::lifecycle::open(
+        db,
+        &crate::audit::Actor::System,
+        &survey,
+        Utc::now() + chrono::Duration::days(14),
+        Utc::now(),
+    )
+    .await?;
     let ids: Vec<i32> = entity::invitee::Entity::find()
         .select_only()
         .column(entity::invitee::Column::Id)

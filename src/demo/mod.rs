@@ -86,7 +86,8 @@ pub async fn run_on(
 
     // Opening queues the invitations; the outbox worker sends them as in production.
     let survey = store::surveys::load(db, &survey.row.slug).await?;
-    lifecycle::open(db, &survey, closed, opened).await?;
+    let actor = crate::audit::Actor::System;
+    lifecycle::open(db, &actor, &survey, closed, opened).await?;
     // The demo's sender is the survey's own department and contact address (at example.org).
     let q = &survey.questionnaire;
     let composer = Composer::new(&format!("\"{}\" <{}>", q.organisation.replace(['"', '\\'], ""), q.contact))?;
@@ -136,10 +137,10 @@ pub async fn run_on(
     let survey = Survey { row, ..survey };
 
     // The casussen are anonymised for review; the researcher reads each one and includes it.
-    let (anonymiser, items) = crate::review::start(db, survey.row.id, &report, closed).await?;
+    let (anonymiser, items) = crate::review::start(db, &actor, &survey.row, &report, closed).await?;
     for item in items {
-        let include = Some(crate::review::Decision::Include);
-        crate::review::update(db, survey.row.id, item.number, None, include, &anonymiser, closed).await?;
+        let include = crate::review::Change { anonymised: None, decision: Some(crate::review::Decision::Include) };
+        crate::review::update(db, &actor, &survey.row, item.number, include, &anonymiser, closed).await?;
     }
 
     let counts = stats::count(db, survey.row.id, None).await?;

@@ -3,6 +3,7 @@
 //! the responses lose their order in the closing transaction).
 
 use super::super::mail::outbox;
+use crate::audit::{self, Action, Actor};
 use crate::db::statement;
 use crate::report::wording;
 use crate::store::forget;
@@ -54,6 +55,7 @@ fn status_word(s: Status) -> &'static str {
 /// moment and queues one invitation per invitee, all in one transaction.
 pub async fn open(
     db: &DatabaseConnection,
+    actor: &Actor,
     survey: &Survey,
     closes_at: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -85,6 +87,8 @@ pub async fn open(
         return Err(LifecycleError::NotDraft(survey.row.slug.clone(), "al open"));
     }
     let queued = outbox::enqueue_invitations(&txn, survey.row.id, now).await?;
+    let detail = format!("sluit {}; {queued} uitnodigingen klaargezet", closes_at.date_naive());
+    audit::record(&txn, actor, Some(&survey.row), Action::Opened, &detail, now).await?;
     txn.commit().await?;
     Ok(queued)
 }
@@ -93,6 +97,7 @@ pub async fn open(
 /// reminder day is checked before anything changes, so a bad day leaves the survey a draft.
 pub async fn open_with_reminder(
     db: &DatabaseConnection,
+    actor: &Actor,
     survey: &Survey,
     closes_at: DateTime<Utc>,
     remind_on: Option<chrono::NaiveDate>,
@@ -100,9 +105,9 @@ pub async fn open_with_reminder(
 ) -> Result<u64, LifecycleError> {
     let at = remind_on.map(morning_of);
     check_reminder(at, Some(closes_at), now)?;
-    let queued = open(db, survey, closes_at, now).await?;
+    let queued = open(db, actor, survey, closes_at, now).await?;
     if at.is_some() {
-        set_remind_at(db, survey.row.id, at).await?;
+        set_reminder(db, actor, survey, at, now).await?;
     }
     Ok(queued)
 }
@@ -123,24 +128,44 @@ fn check_reminder(
     Ok(())
 }
 
-async fn set_remind_at(db: &DatabaseConnection, survey_id: i32, at: Option<DateTime<Utc>>) -> Result<(), DbErr> {
+/// Sets (or with `None` cancels) the scheduled reminder, and says so in the trail.
+async fn set_reminder(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    survey: &Survey,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = crate::db::begin_write(db).await?;
     survey::Entity::update_many()
         .col_expr(survey::Column::RemindAt, sea_orm::sea_query::Expr::value(at))
-        .filter(survey::Column::Id.eq(survey_id))
-        .exec(db)
+        .filter(survey::Column::Id.eq(survey.row.id))
+        .exec(&txn)
         .await?;
-    Ok(())
+    let detail = at.map_or_else(|| "geannuleerd".to_string(), |at| at.date_naive().to_string());
+    audit::record(&txn, actor, Some(&survey.row), Action::ReminderScheduled, &detail, now).await?;
+    txn.commit().await
 }
 
 /// Queues a reminder for every invitee who has not submitted yet.
-pub async fn remind(db: &DatabaseConnection, survey: &Survey, now: DateTime<Utc>) -> Result<u64, LifecycleError> {
+pub async fn remind(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    survey: &Survey,
+    now: DateTime<Utc>,
+) -> Result<u64, LifecycleError> {
     if survey.status() != Status::Open {
         return Err(LifecycleError::NotOpen(survey.row.slug.clone()));
     }
     let txn = crate::db::begin_write(db).await?;
     let queued = queue_reminders(&txn, survey.row.id, now).await?;
+    audit::record(&txn, actor, Some(&survey.row), Action::Reminded, &reminders(queued), now).await?;
     txn.commit().await?;
     Ok(queued)
+}
+
+fn reminders(queued: u64) -> String {
+    if queued == 1 { "1 herinnering".into() } else { format!("{queued} herinneringen") }
 }
 
 async fn queue_reminders(txn: &impl ConnectionTrait, survey_id: i32, now: DateTime<Utc>) -> Result<u64, DbErr> {
@@ -158,6 +183,7 @@ async fn queue_reminders(txn: &impl ConnectionTrait, survey_id: i32, now: DateTi
 /// the survey is open.
 pub async fn schedule_reminder(
     db: &DatabaseConnection,
+    actor: &Actor,
     survey: &Survey,
     at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
@@ -166,7 +192,7 @@ pub async fn schedule_reminder(
         return Err(LifecycleError::NotOpen(survey.row.slug.clone()));
     }
     check_reminder(at, survey.row.closes_at, now)?;
-    set_remind_at(db, survey.row.id, at).await?;
+    set_reminder(db, actor, survey, at, now).await?;
     Ok(())
 }
 
@@ -185,7 +211,11 @@ pub async fn send_due_reminders(db: &DatabaseConnection, now: DateTime<Utc>) -> 
     let mut queued = 0;
     for row in due {
         let id: i32 = row.try_get_by_index(0)?;
-        queued += queue_reminders(&txn, id, now).await?;
+        let count = queue_reminders(&txn, id, now).await?;
+        let survey = survey::Entity::find_by_id(id).one(&txn).await?;
+        let detail = format!("{} (gepland)", reminders(count));
+        audit::record(&txn, &Actor::System, survey.as_ref(), Action::Reminded, &detail, now).await?;
+        queued += count;
     }
     txn.commit().await?;
     Ok(queued)
@@ -204,6 +234,8 @@ pub async fn close_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
     for row in &closed {
         let id: i32 = row.try_get_by_index(0)?;
         forget_order_and_drafts(&txn, id).await?;
+        let survey = survey::Entity::find_by_id(id).one(&txn).await?;
+        audit::record(&txn, &Actor::System, survey.as_ref(), Action::Closed, "sluitingsmoment verstreken", now).await?;
     }
     txn.commit().await?;
     if !closed.is_empty() {
@@ -214,7 +246,12 @@ pub async fn close_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
 
 /// Closes an open survey. In the same transaction its drafts are deleted and its responses
 /// written again in random order (see `store::forget`).
-pub async fn close(db: &DatabaseConnection, survey: &Survey, now: DateTime<Utc>) -> Result<(), LifecycleError> {
+pub async fn close(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    survey: &Survey,
+    now: DateTime<Utc>,
+) -> Result<(), LifecycleError> {
     if survey.status() != Status::Open {
         return Err(LifecycleError::NotOpen(survey.row.slug.clone()));
     }
@@ -231,6 +268,7 @@ pub async fn close(db: &DatabaseConnection, survey: &Survey, now: DateTime<Utc>)
         return Err(LifecycleError::NotOpen(survey.row.slug.clone()));
     }
     forget_order_and_drafts(&txn, survey.row.id).await?;
+    audit::record(&txn, actor, Some(&survey.row), Action::Closed, "", now).await?;
     txn.commit().await?;
     clean_files_after_close(db).await;
     Ok(())

@@ -3,6 +3,7 @@
 pub mod import;
 pub mod lifecycle;
 
+use crate::audit::{self, Action, Actor};
 use crate::store::{StoreError, invitees, surveys::Survey};
 use sea_orm::DatabaseConnection;
 
@@ -25,15 +26,29 @@ pub fn too_large() -> String {
     )
 }
 
-/// Imports an invitee list into a survey: every row, or none.
-pub async fn import_file(db: &DatabaseConnection, survey: &Survey, bytes: &[u8]) -> Result<usize, ImportError> {
+/// Imports an invitee list into a survey: every row, or none. The trail gets the number
+/// imported, in the same transaction; never an address.
+pub async fn import_file(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    survey: &Survey,
+    bytes: &[u8],
+) -> Result<usize, ImportError> {
     if bytes.len() > import::MAX_FILE_BYTES {
         return Err(ImportError::TooLarge);
     }
     let existing = invitees::existing_emails(db, survey.row.id).await?;
     let teams: Vec<String> = survey.groups.iter().map(|g| g.code.clone()).collect();
     let rows = import::parse(bytes, &teams, &existing)?;
+    let now = chrono::Utc::now();
+    let txn = crate::db::begin_write(db).await.map_err(StoreError::Db)?;
     // The unique index on (survey, email) still guards against a concurrent import of the same
     // address: then the whole transaction rolls back.
-    Ok(invitees::add_all(db, survey, rows, chrono::Utc::now()).await?)
+    let count = invitees::add_all(&txn, survey, rows, now).await?;
+    let detail = if count == 1 { "1 genodigde".to_string() } else { format!("{count} genodigden") };
+    audit::record(&txn, actor, Some(&survey.row), Action::InviteesImported, &detail, now)
+        .await
+        .map_err(StoreError::Db)?;
+    txn.commit().await.map_err(StoreError::Db)?;
+    Ok(count)
 }

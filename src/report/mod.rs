@@ -19,8 +19,9 @@ pub mod wording;
 
 pub use definition::{Block, FigureSpec, ReportDefinition};
 
+use crate::audit::{self, Action, Actor};
 use crate::store::{self, StoreError, surveys::Survey};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use definition::ReportDefinitionErrors;
 use sea_orm::{ConnectionTrait, DbErr};
 
@@ -54,6 +55,20 @@ pub struct Generated {
 /// whoever knows who just submitted; the response per team is all fieldwork shows.
 pub fn figures_shown(survey: &Survey) -> bool {
     survey.status() == crate::store::surveys::Status::Closed
+}
+
+/// The report as its researcher downloads it before publishing ([`generate`] for today). It
+/// prints the included casussen, so the trail says who made it.
+pub async fn draft(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    survey: &Survey,
+    definition_source: &str,
+    now: DateTime<Utc>,
+) -> Result<Generated, ReportError> {
+    let generated = generate(db, survey, definition_source, now.date_naive()).await?;
+    audit::record(db, actor, Some(&survey.row), Action::ReportViewed, "PDF", now).await?;
+    Ok(generated)
 }
 
 /// Renders the report of a survey with the given report definition: counts in the database,

@@ -9,10 +9,11 @@
 
 use super::definition::Disclosure;
 use super::{ReportError, stats};
+use crate::audit::{self, Action, Actor};
 use crate::bundled::{self, DefinitionError};
 use crate::store::surveys::{Status, Survey};
 use chrono::{DateTime, Utc};
-use entity::{publication, survey};
+use entity::{publication, survey, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
 use std::fmt;
@@ -103,7 +104,7 @@ pub async fn publish(
         .one(db)
         .await?
         .map_or(0, |p| p.version);
-    Ok(publication::ActiveModel {
+    let row = publication::ActiveModel {
         survey_id: Set(survey.row.id),
         version: Set(latest + 1),
         title: Set(definition.title),
@@ -115,7 +116,11 @@ pub async fn publish(
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?;
+    let by = user::Entity::find_by_id(published_by).one(db).await?;
+    let actor = by.as_ref().map_or(Actor::System, Actor::account);
+    audit::record(db, &actor, Some(&survey.row), Action::Published, &format!("versie {}", row.version), now).await?;
+    Ok(row)
 }
 
 /// Why the reading room does not show a published version, if it does not.

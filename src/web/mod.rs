@@ -1,6 +1,8 @@
 //! The HTTP face of peiling (actix-web): handlers only translate between HTTP and the domain
 //! modules. `Application` binds a listener, so tests can run it on a random port.
 
+mod audit_api;
+mod audit_pages;
 mod auth;
 mod body;
 mod csrf;
@@ -14,6 +16,8 @@ mod researcher_api;
 mod researcher_pages;
 mod respondent_api;
 mod respondent_pages;
+mod team_api;
+mod team_pages;
 mod upload;
 pub mod views;
 
@@ -154,6 +158,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(observe::metrics))
         .service(api("/api/v1/openapi.json", "GET").route(web::get().to(openapi::document)))
         .service(api("/api/v1/surveys", "GET").route(web::get().to(researcher_api::list)))
+        .service(api("/api/v1/audit", "GET").route(web::get().to(audit_api::full_trail)))
         .service(
             web::scope("/api/v1/surveys/{survey}")
                 .service(api("/progress", "GET").route(web::get().to(researcher_api::progress)))
@@ -169,7 +174,14 @@ fn routes(cfg: &mut web::ServiceConfig) {
                     api("/casussen/{n}", "GET, PUT")
                         .route(web::get().to(researcher_api::casus))
                         .route(web::put().to(researcher_api::review_casus)),
-                ),
+                )
+                .service(api("/audit", "GET").route(web::get().to(audit_api::survey_trail)))
+                .service(
+                    api("/members", "GET, POST")
+                        .route(web::get().to(team_api::list))
+                        .route(web::post().to(team_api::add)),
+                )
+                .service(api("/members/{email}", "DELETE").route(web::delete().to(team_api::remove))),
         )
         .service(
             web::scope("/api/v1/r/{token}")
@@ -210,11 +222,18 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/teksten", web::post().to(researcher_pages::save_text))
                 .route("/rapport.pdf", web::get().to(researcher_pages::report_pdf))
                 .route("/publiceren", web::post().to(researcher_pages::publish))
-                .route("/export/{format}", web::get().to(researcher_pages::export)),
+                .route("/export/{format}", web::get().to(researcher_pages::export))
+                .route("/logboek", web::get().to(audit_pages::survey_trail))
+                .route("/logboek.csv", web::get().to(audit_pages::survey_trail_csv))
+                .route("/team", web::get().to(team_pages::show))
+                .route("/team", web::post().to(team_pages::add))
+                .route("/team/verwijderen", web::post().to(team_pages::remove)),
         )
         .route("/rapporten", web::get().to(reading_room::reports))
         .route("/rapporten/{id}", web::get().to(reading_room::report))
         .route("/rapporten/{id}/rapport.pdf", web::get().to(reading_room::report_file))
+        .route("/beheer/logboek", web::get().to(audit_pages::full_trail))
+        .route("/beheer/logboek.csv", web::get().to(audit_pages::full_trail_csv))
         .default_service(web::to(errors::not_found));
 }
 

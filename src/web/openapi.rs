@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
 //! served at `/api/v1/openapi.json`.
 
-use super::{researcher_api, respondent_api};
+use super::{audit_api, researcher_api, respondent_api, team_api};
 use actix_web::HttpResponse;
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -98,6 +98,27 @@ pub struct ReviewList {
     pub casussen: Vec<crate::review::Item>,
 }
 
+/// The researchers of a survey, its owner first.
+#[derive(Serialize, ToSchema)]
+pub struct Members {
+    #[schema(value_type = Vec<Object>)]
+    pub members: Vec<serde_json::Value>,
+}
+
+/// The audit trail, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct AuditTrail {
+    pub events: Vec<crate::audit::Event>,
+}
+
+/// The formats of the audit trail.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum TrailFormat {
+    Json,
+    Csv,
+}
+
 /// The formats of an export.
 #[derive(ToSchema)]
 #[schema(rename_all = "lowercase")]
@@ -155,6 +176,11 @@ impl Modify for BearerToken {
         researcher_api::casus,
         researcher_api::review_casus,
         researcher_api::export,
+        team_api::list,
+        team_api::add,
+        team_api::remove,
+        audit_api::survey_trail,
+        audit_api::full_trail,
     ),
     components(schemas(
         ErrorBody,
@@ -174,11 +200,17 @@ impl Modify for BearerToken {
         researcher_api::ReviewBody,
         ExportFormat,
         DecisionWord,
+        Members,
+        team_api::MemberBody,
+        AuditTrail,
+        crate::audit::Event,
+        TrailFormat,
     )),
     modifiers(&BearerToken),
     tags(
         (name = "respondent", description = "The questionnaire behind a personal link"),
-        (name = "researcher", description = "Invitees, mailing, closing, progress, review and publishing")
+        (name = "researcher", description = "Invitees, mailing, closing, progress, review, publishing and a survey's members"),
+        (name = "audit", description = "Who did what, and when: a survey's trail for its members, the whole trail for admins")
     )
 )]
 pub struct ApiDoc;

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// The researcher a request acts for: 401 without a valid token, 403 for a reader.
-async fn researcher(state: &State, request: &HttpRequest) -> Result<Researcher, ApiError> {
+pub(super) async fn researcher(state: &State, request: &HttpRequest) -> Result<Researcher, ApiError> {
     let header = request.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
     let token = header.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
     match accounts::user_for_token(&state.db, token, state.now()).await? {
@@ -42,7 +42,7 @@ async fn researcher(state: &State, request: &HttpRequest) -> Result<Researcher, 
 }
 
 /// The survey `slug`, if `who` may work on it; 404 as for an unknown code otherwise.
-async fn survey(state: &State, who: &Researcher, slug: &str) -> Result<Survey, ApiError> {
+pub(super) async fn survey(state: &State, who: &Researcher, slug: &str) -> Result<Survey, ApiError> {
     teams::survey_for(&state.db, who, slug).await.map_err(|e| match e {
         StoreError::SurveyNotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string()),
         other => ApiError::from(other),
@@ -64,7 +64,7 @@ impl From<LifecycleError> for ApiError {
     }
 }
 
-fn read_json<T: for<'de> Deserialize<'de>>(body: &Limited) -> Result<T, ApiError> {
+pub(super) fn read_json<T: for<'de> Deserialize<'de>>(body: &Limited) -> Result<T, ApiError> {
     super::body::json(body)
 }
 
@@ -139,7 +139,7 @@ pub async fn import(
         body::BodyError::TooLarge { .. } => too_large(),
         other => other.api(),
     })?;
-    match invitations::import_file(&state.db, &survey, &bytes).await {
+    match invitations::import_file(&state.db, &who.actor(), &survey, &bytes).await {
         Ok(imported) => Ok(HttpResponse::Created().json(json!({ "imported": imported }))),
         Err(ImportError::Rows(rows)) => {
             let details: Vec<Value> = rows
@@ -199,8 +199,9 @@ pub async fn open(
     let who = researcher(&state, &request).await?;
     let body: OpenBody = read_json(&body)?;
     let survey = survey(&state, &who, &slug).await?;
+    let closes_at = end_of(body.closes);
     let queued =
-        lifecycle::open_with_reminder(&state.db, &survey, end_of(body.closes), body.remind_on, state.now()).await?;
+        lifecycle::open_with_reminder(&state.db, &who.actor(), &survey, closes_at, body.remind_on, state.now()).await?;
     let survey = self::survey(&state, &who, &slug).await?;
     let mut out = progress_of(&state, &survey).await?;
     out["queued"] = json!(queued);
@@ -212,7 +213,7 @@ pub async fn open(
 pub async fn remind(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
     let survey = survey(&state, &who, &slug).await?;
-    let queued = lifecycle::remind(&state.db, &survey, state.now()).await?;
+    let queued = lifecycle::remind(&state.db, &who.actor(), &survey, state.now()).await?;
     Ok(HttpResponse::Ok().json(json!({ "queued": queued })))
 }
 
@@ -235,7 +236,7 @@ pub async fn schedule(
     let who = researcher(&state, &request).await?;
     let body: ScheduleBody = read_json(&body)?;
     let survey = survey(&state, &who, &slug).await?;
-    lifecycle::schedule_reminder(&state.db, &survey, body.on.map(morning_of), state.now()).await?;
+    lifecycle::schedule_reminder(&state.db, &who.actor(), &survey, body.on.map(morning_of), state.now()).await?;
     let survey = self::survey(&state, &who, &slug).await?;
     Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
 }
@@ -245,16 +246,13 @@ pub async fn schedule(
 pub async fn close(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
     let survey = survey(&state, &who, &slug).await?;
-    lifecycle::close(&state.db, &survey, state.now()).await?;
+    lifecycle::close(&state.db, &who.actor(), &survey, state.now()).await?;
     let survey = self::survey(&state, &who, &slug).await?;
     Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
 }
 
-/// The casussen of a closed survey with their review, anonymised on first request.
-async fn reviewed(
-    state: &State,
-    survey: &Survey,
-) -> Result<(crate::anonymise::Anonymiser, Vec<review::Item>), ApiError> {
+/// The report definition of a closed survey, whose casussen may then be reviewed.
+fn review_definition(survey: &Survey) -> Result<crate::report::ReportDefinition, ApiError> {
     if survey.status() != crate::store::surveys::Status::Closed {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -262,14 +260,27 @@ async fn reviewed(
             "Casussen worden beoordeeld nadat de vragenlijst is gesloten.",
         ));
     }
-    let definition = crate::bundled::report_definition(&survey.questionnaire, None).map_err(|e| {
+    crate::bundled::report_definition(&survey.questionnaire, None).map_err(|e| {
         let code = match e {
             DefinitionError::Unreadable(_) => "no_report_definition",
             DefinitionError::Invalid(_) => "bad_report_definition",
         };
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
-    })?;
-    Ok(review::start(&state.db, survey.row.id, &definition, state.now()).await?)
+    })
+}
+
+fn no_casus(number: usize) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("Er is geen casus {number}."))
+}
+
+impl From<review::ReviewError> for ApiError {
+    fn from(e: review::ReviewError) -> ApiError {
+        match e {
+            review::ReviewError::Store(e) => ApiError::from(e),
+            review::ReviewError::NoSuchItem(n) => no_casus(n),
+            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_review", other.to_string()),
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
@@ -277,15 +288,9 @@ async fn reviewed(
 pub async fn casussen(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
     let survey = survey(&state, &who, &slug).await?;
-    let (_, items) = reviewed(&state, &survey).await?;
+    let definition = review_definition(&survey)?;
+    let (_, items) = review::start(&state.db, &who.actor(), &survey.row, &definition, state.now()).await?;
     Ok(HttpResponse::Ok().json(json!({ "casussen": items })))
-}
-
-fn item(items: Vec<review::Item>, number: usize) -> Result<review::Item, ApiError> {
-    items
-        .into_iter()
-        .nth(number.wrapping_sub(1))
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("Er is geen casus {number}.")))
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen/{n}", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"), ("n" = usize, Path, description = "the text number, from 1", minimum = 1)),
@@ -294,8 +299,9 @@ pub async fn casus(state: State, request: HttpRequest, path: Path<(String, usize
     let who = researcher(&state, &request).await?;
     let (slug, number) = path.into_inner();
     let survey = survey(&state, &who, &slug).await?;
-    let (_, items) = reviewed(&state, &survey).await?;
-    Ok(HttpResponse::Ok().json(item(items, number)?))
+    let definition = review_definition(&survey)?;
+    let item = review::casus(&state.db, &who.actor(), &survey.row, &definition, number, state.now()).await?;
+    Ok(HttpResponse::Ok().json(item))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -333,14 +339,10 @@ pub async fn review_casus(
         })?),
     };
     let survey = survey(&state, &who, &slug).await?;
-    let (anonymiser, items) = reviewed(&state, &survey).await?;
-    item(items, number)?;
-    let updated = review::update(&state.db, survey.row.id, number, body.anonymised, decision, &anonymiser, state.now())
-        .await
-        .map_err(|e| match e {
-            review::ReviewError::Store(e) => ApiError::from(e),
-            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_review", other.to_string()),
-        })?;
+    let anonymiser = review::ready(&state.db, survey.row.id, &review_definition(&survey)?, state.now()).await?;
+    let change = review::Change { anonymised: body.anonymised, decision };
+    let updated =
+        review::update(&state.db, &who.actor(), &survey.row, number, change, &anonymiser, state.now()).await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -365,11 +367,12 @@ pub async fn export(
         )
     })?;
     let survey = survey(&state, &who, &slug).await?;
-    let bytes = crate::export::bytes(&state.db, &survey, format).await.map_err(|e| match e {
-        crate::export::ExportError::NotClosed => ApiError::new(StatusCode::CONFLICT, "wrong_status", e.to_string()),
-        crate::export::ExportError::Db(db) => ApiError::from(StoreError::Db(db)),
-        other => ApiError::from(StoreError::Db(sea_orm::DbErr::Custom(other.to_string()))),
-    })?;
+    let bytes =
+        crate::export::bytes(&state.db, &who.actor(), &survey, format, state.now()).await.map_err(|e| match e {
+            crate::export::ExportError::NotClosed => ApiError::new(StatusCode::CONFLICT, "wrong_status", e.to_string()),
+            crate::export::ExportError::Db(db) => ApiError::from(StoreError::Db(db)),
+            other => ApiError::from(StoreError::Db(sea_orm::DbErr::Custom(other.to_string()))),
+        })?;
     Ok(super::attachment(format.content_type(), &format.file_name(&survey), bytes))
 }
 

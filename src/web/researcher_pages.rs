@@ -6,6 +6,7 @@ use super::body::{self, Limited};
 use super::errors::PageError;
 use super::{State, csrf, upload, views};
 use crate::accounts::{self, LoginError, Role, SignedIn};
+use crate::audit::Actor;
 use crate::invitations::{self, ImportError, import, lifecycle};
 use crate::mail::compose::{Composer, Kind};
 use crate::report::publish::{self, PublishError};
@@ -24,11 +25,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tera::Context;
 
+/// Who acts, for the trail.
+pub(super) fn actor(user: &SignedIn) -> Actor {
+    Actor::account(&user.user)
+}
+
 pub(super) fn html(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
 }
 
-fn see_other(location: &str) -> HttpResponse {
+pub(super) fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((LOCATION, location.to_string())).finish()
 }
 
@@ -41,11 +47,11 @@ pub(super) fn context(user: Option<&SignedIn>, title: &str) -> Context {
     c
 }
 
-fn fields(body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
+pub(super) fn fields(body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
     body::form_fields(body)
 }
 
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
 }
 
@@ -65,7 +71,7 @@ async fn posted(
 }
 
 /// The survey `slug`, if `user` may work on it; the page of an unknown address otherwise.
-async fn survey(state: &State, user: &SignedIn, slug: &str) -> Result<Survey, PageError> {
+pub(super) async fn survey(state: &State, user: &SignedIn, slug: &str) -> Result<Survey, PageError> {
     teams::survey_for(&state.db, &user.into(), slug).await.map_err(|e| match e {
         StoreError::SurveyNotFound(_) => PageError::NotFound,
         other => PageError::Store(other),
@@ -220,7 +226,7 @@ pub async fn create(state: State, request: HttpRequest, payload: Payload) -> Res
         },
         _ => field(fields, "definitie").to_string(),
     };
-    let actor = crate::audit::Actor::account(&user.user);
+    let actor = actor(&user);
     match store::surveys::create_owned(&state.db, &source, Some((&user.user, &actor)), state.now()).await {
         Ok(s) => Ok(see_other(&format!("/onderzoek/{}", s.row.slug))),
         Err(StoreError::Definition(errors)) => {
@@ -330,7 +336,7 @@ pub async fn import(
     // A chosen file wins over the text field.
     let csv = field(&posted.fields, "csv");
     let bytes = posted.file("bestand").map_or_else(|| csv.as_bytes().to_vec(), <[u8]>::to_vec);
-    match invitations::import_file(&state.db, &survey, &bytes).await {
+    match invitations::import_file(&state.db, &actor(&user), &survey, &bytes).await {
         Ok(n) => {
             let body = dashboard(&state, &user, &survey, Some(format!("{n} genodigden geïmporteerd.")), Vec::new(), "")
                 .await?;
@@ -399,7 +405,8 @@ pub async fn open(
             dashboard(&state, &user, &s, None, vec![problem], "").await?,
         ));
     }
-    let outcome = lifecycle::open_with_reminder(&state.db, &s, lifecycle::end_of(closes), remind_on, state.now())
+    let closes_at = lifecycle::end_of(closes);
+    let outcome = lifecycle::open_with_reminder(&state.db, &actor(&user), &s, closes_at, remind_on, state.now())
         .await
         .map(|queued| {
             format!(
@@ -417,7 +424,7 @@ pub async fn remind(
     body: Limited,
 ) -> Result<HttpResponse, PageError> {
     let (user, _, s) = posted(&state, &request, &slug, &body).await?;
-    let outcome = lifecycle::remind(&state.db, &s, state.now())
+    let outcome = lifecycle::remind(&state.db, &actor(&user), &s, state.now())
         .await
         .map(|n| format!("{n} herinneringen worden verstuurd aan wie nog niet heeft geantwoord."));
     after_action(&state, &user, &slug, outcome).await
@@ -430,8 +437,9 @@ pub async fn close(
     body: Limited,
 ) -> Result<HttpResponse, PageError> {
     let (user, _, s) = posted(&state, &request, &slug, &body).await?;
-    let outcome =
-        lifecycle::close(&state.db, &s, state.now()).await.map(|()| "De vragenlijst is gesloten.".to_string());
+    let outcome = lifecycle::close(&state.db, &actor(&user), &s, state.now())
+        .await
+        .map(|()| "De vragenlijst is gesloten.".to_string());
     after_action(&state, &user, &slug, outcome).await
 }
 
@@ -493,8 +501,9 @@ fn closed(survey: &Survey) -> Result<(), PageError> {
     if crate::report::figures_shown(survey) { Ok(()) } else { Err(PageError::NotFound) }
 }
 
-async fn review_page(state: &State, user: &SignedIn, s: &Survey, notice: Option<String>) -> Result<String, PageError> {
-    let (_, items) = review::start(&state.db, s.row.id, &definition(s)?, state.now()).await?;
+/// The review page with `items`: from `review::start` when someone opens it (which the trail
+/// records), from `review::list` when it comes back after a save (recorded as the save).
+fn review_page(user: &SignedIn, s: &Survey, items: &[review::Item], notice: Option<String>) -> String {
     let count = |d: Decision| items.iter().filter(|i| i.decision == d).count();
     let rows: Vec<serde_json::Value> = items
         .iter()
@@ -517,14 +526,15 @@ async fn review_page(state: &State, user: &SignedIn, s: &Survey, notice: Option<
     if let Some(n) = notice {
         c.insert("notice", &n);
     }
-    Ok(views::render("r/review.html", &c))
+    views::render("r/review.html", &c)
 }
 
 pub async fn review_list(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Researcher).await?;
     let s = survey(&state, &user, &slug).await?;
     closed(&s)?;
-    Ok(html(StatusCode::OK, review_page(&state, &user, &s, None).await?))
+    let (_, items) = review::start(&state.db, &actor(&user), &s.row, &definition(&s)?, state.now()).await?;
+    Ok(html(StatusCode::OK, review_page(&user, &s, &items, None)))
 }
 
 pub async fn review_save(
@@ -542,15 +552,17 @@ pub async fn review_save(
     let anonymiser = review::anonymiser_for(&state.db, s.row.id).await?;
     let decision = Decision::parse(field(&fields, "besluit"));
     let text = field(&fields, "tekst").to_string();
-    match review::update(&state.db, s.row.id, number, Some(text), decision, &anonymiser, state.now()).await {
-        Ok(_) => Ok(html(
-            StatusCode::OK,
-            review_page(&state, &user, &s, Some(format!("Tekst {number} is opgeslagen."))).await?,
-        )),
+    let change = review::Change { anonymised: Some(text), decision };
+    let saved = review::update(&state.db, &actor(&user), &s.row, number, change, &anonymiser, state.now()).await;
+    let items = review::list(&state.db, s.row.id, &anonymiser).await?;
+    match saved {
+        Ok(_) => {
+            Ok(html(StatusCode::OK, review_page(&user, &s, &items, Some(format!("Tekst {number} is opgeslagen.")))))
+        }
         Err(review::ReviewError::Store(e)) => Err(e.into()),
         Err(review::ReviewError::NoSuchItem(_)) => Err(PageError::NotFound),
         Err(e @ review::ReviewError::Empty) => {
-            let mut body = review_page(&state, &user, &s, None).await?;
+            let mut body = review_page(&user, &s, &items, None);
             body = body.replacen(
                 "<h1>",
                 &format!(
@@ -624,10 +636,10 @@ pub async fn save_text(
     Ok(html(StatusCode::OK, texts_page(&state, &user, &s, Some("De tekst is opgeslagen.".into())).await?))
 }
 
-async fn render_report(state: &State, s: &Survey) -> Result<crate::report::Generated, PageError> {
+async fn render_report(state: &State, user: &SignedIn, s: &Survey) -> Result<crate::report::Generated, PageError> {
     let source =
         crate::bundled::report_source(&s.questionnaire, None).map_err(|e| PageError::BadRequest(e.to_string()))?;
-    crate::report::generate(&state.db, s, &source, state.now().date_naive())
+    crate::report::draft(&state.db, &actor(user), s, &source, state.now())
         .await
         .map_err(|e| PageError::BadRequest(e.to_string()))
 }
@@ -640,7 +652,7 @@ pub async fn report_pdf(state: State, request: HttpRequest, slug: Path<String>) 
     let user = auth::require(&state, &request, Role::Researcher).await?;
     let s = survey(&state, &user, &slug).await?;
     closed(&s)?;
-    Ok(pdf(render_report(&state, &s).await?.pdf, &s.row.slug))
+    Ok(pdf(render_report(&state, &user, &s).await?.pdf, &s.row.slug))
 }
 
 pub async fn publish(
@@ -682,7 +694,7 @@ pub async fn export(
     let format = crate::export::Format::parse(&format).ok_or(PageError::NotFound)?;
     let s = survey(&state, &user, &slug).await?;
     closed(&s)?;
-    let bytes = crate::export::bytes(&state.db, &s, format).await.map_err(|e| match e {
+    let bytes = crate::export::bytes(&state.db, &actor(&user), &s, format, state.now()).await.map_err(|e| match e {
         crate::export::ExportError::Db(e) => PageError::Db(e),
         other => PageError::Store(StoreError::Db(sea_orm::DbErr::Custom(other.to_string()))),
     })?;

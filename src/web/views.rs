@@ -28,6 +28,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("r/reports.html", include_str!("../../templates/researcher/reports.html")),
     ("r/report.html", include_str!("../../templates/researcher/report.html")),
     ("r/message.html", include_str!("../../templates/researcher/message.html")),
+    ("r/audit.html", include_str!("../../templates/researcher/audit.html")),
+    ("r/team.html", include_str!("../../templates/researcher/team.html")),
 ];
 
 pub const STYLESHEET: &str = include_str!("../../assets/web/peiling.css");

@@ -126,7 +126,9 @@ async fn deleted_drafts_addresses_and_originals_are_not_in_the_sqlite_file_or_it
     // Willemijn saves a draft and never sends it; closing deletes it, and the file forgets it.
     save(&app, &tokens[1], serde_json::json!({ "W1": "neutraal", "W3": "Halve zin over de grutto" })).await;
     assert!(!found_in_files(&file, "grutto").is_empty(), "the test plants where it looks");
-    peiling::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await.unwrap();
+    peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &survey, chrono::Utc::now())
+        .await
+        .unwrap();
     let after_close = found_in_files(&file, "grutto");
     assert!(after_close.is_empty(), "an unsent draft outlives the closing of the survey: {after_close:?}");
 
@@ -134,7 +136,10 @@ async fn deleted_drafts_addresses_and_originals_are_not_in_the_sqlite_file_or_it
     for needle in ["hendrikje.plantinga", "Plantinga", "zandvoort", "06-41827365"] {
         assert!(!found_in_files(&file, needle).is_empty(), "'{needle}' is stored before the purge");
     }
-    peiling::retention::purge_survey(&db, &survey.row.slug, chrono::Utc::now()).await.unwrap().unwrap();
+    peiling::retention::purge_survey(&db, &peiling::audit::Actor::System, &survey.row.slug, chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
     let mut after_purge = Vec::new();
     for needle in ["hendrikje.plantinga", "Plantinga", "zandvoort", "Zandvoort", "06-41827365"] {
         after_purge.extend(found_in_files(&file, needle));
@@ -187,7 +192,9 @@ async fn responses_say_nothing_about_their_order_or_moment_of_arrival() {
 
         let fieldwork_ids =
             strings(&db, "SELECT CAST(id AS TEXT) FROM responses UNION ALL SELECT CAST(id AS TEXT) FROM answers").await;
-        peiling::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await.unwrap();
+        peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &survey, chrono::Utc::now())
+            .await
+            .unwrap();
         let closed = store::surveys::load(&db, &survey.row.slug).await.unwrap();
         // New identifiers at closing: those of one write were neighbours during fieldwork.
         let closing_ids =
@@ -284,7 +291,9 @@ async fn closing_a_survey_deletes_its_drafts_whichever_way_it_closes() {
         save(&app, &token, serde_json::json!({ "W1": "ontevreden" })).await;
         assert_eq!(drafts_of(&db, &second).await, 1);
 
-        peiling::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await.unwrap();
+        peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &survey, chrono::Utc::now())
+            .await
+            .unwrap();
         assert_eq!(drafts_of(&db, &survey).await, 0, "closing by hand deletes the drafts");
         assert_eq!(drafts_of(&db, &second).await, 1, "another survey's drafts stay while it is open");
         let later = chrono::Utc::now() + chrono::Duration::days(30);
@@ -358,12 +367,17 @@ async fn purged_addresses_and_originals_are_not_in_the_postgres_table_files() {
     )
     .await;
     save(&app, &tokens[1], serde_json::json!({ "W1": "neutraal", "W3": "Halve zin over de grutto" })).await;
-    peiling::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await.unwrap();
+    peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &survey, chrono::Utc::now())
+        .await
+        .unwrap();
     db.execute_unprepared("ANALYZE invitees, answers, drafts").await.unwrap();
     let stats = "SELECT CAST(s AS TEXT) FROM pg_stats s WHERE tablename IN ('invitees', 'answers')";
     let sampled = strings(&db, stats).await;
     assert!(sampled.iter().any(|v| v.contains("plantinga")), "the statistics hold the addresses: {sampled:?}");
-    peiling::retention::purge_survey(&db, &survey.row.slug, chrono::Utc::now()).await.unwrap().unwrap();
+    peiling::retention::purge_survey(&db, &peiling::audit::Actor::System, &survey.row.slug, chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
     // Written out of the server's memory into the files.
     db.execute_unprepared("CHECKPOINT").await.unwrap();
     let mut found = Vec::new();
@@ -406,8 +420,13 @@ async fn the_purge_also_removes_what_an_earlier_version_left_in_free_space() {
     old.close().await.unwrap();
     assert!(!found_in_files(&file, "Oudebeker").is_empty(), "the old name is in free space");
 
-    peiling::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await.unwrap();
-    peiling::retention::purge_survey(&db, &survey.row.slug, chrono::Utc::now()).await.unwrap().unwrap();
+    peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &survey, chrono::Utc::now())
+        .await
+        .unwrap();
+    peiling::retention::purge_survey(&db, &peiling::audit::Actor::System, &survey.row.slug, chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
     let left = found_in_files(&file, "Oudebeker");
     assert!(left.is_empty(), "an old name outlives the purge: {left:?}");
 }
@@ -425,7 +444,7 @@ async fn a_save_or_submit_that_arrives_after_the_close_stores_nothing() {
         let sender = session::find(&db, &forms, &tokens[1], now).await.unwrap().unwrap();
         assert_eq!((saver.standing, sender.standing), (Standing::Open, Standing::Open));
 
-        peiling::invitations::lifecycle::close(&db, &survey, now).await.unwrap();
+        peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &survey, now).await.unwrap();
         let mut answers = serde_json::Map::new();
         answers.insert("W1".into(), serde_json::json!("tevreden"));
         let draft = Draft { answers: answers.clone(), screen: Some(0) };
@@ -469,7 +488,9 @@ async fn figures_wait_until_the_survey_is_closed() {
     let open = run();
     assert!(open.contains("Respons") && open.contains("komen na het sluiten"), "{open}");
     assert!(!open.contains("Figuur") && !open.contains("Ontevreden"), "figures while open: {open}");
-    peiling::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await.unwrap();
+    peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &survey, chrono::Utc::now())
+        .await
+        .unwrap();
     let closed = run();
     assert!(closed.contains("Figuur") && closed.contains("Ontevreden"), "{closed}");
 }

@@ -52,7 +52,7 @@ async fn pasted_names_and_answers_reach_the_database_as_a_reader_sees_them() {
         let survey = store::surveys::create(&db, DEFINITION, now).await.unwrap();
 
         let damaged = "email;team;naam\ncor@example.org;NOORD;Cor\u{0}Visser\n";
-        match invitations::import_file(&db, &survey, damaged.as_bytes()).await {
+        match invitations::import_file(&db, &peiling::audit::Actor::System, &survey, damaged.as_bytes()).await {
             Err(ImportError::Rows(e)) => assert_eq!(
                 e.rows.iter().map(|r| (r.line, r.problem.clone())).collect::<Vec<_>>(),
                 [(2, RowProblem::ControlCharacter { field: Column::Naam, character: '\0' })]
@@ -63,7 +63,10 @@ async fn pasted_names_and_answers_reach_the_database_as_a_reader_sees_them() {
         let pasted = "email;team;naam\n\
                       anna\u{200B}@example.org;NOORD;\u{202E}Anna\u{202C} de\u{00A0}Vries\u{200B}\u{00AD}\n\
                       bram@example.org;ZUID;Bram Bakker\n";
-        assert_eq!(invitations::import_file(&db, &survey, pasted.as_bytes()).await.unwrap(), 2);
+        assert_eq!(
+            invitations::import_file(&db, &peiling::audit::Actor::System, &survey, pasted.as_bytes()).await.unwrap(),
+            2
+        );
         let names: Vec<(String, Option<String>)> = entity::invitee::Entity::find()
             .filter(entity::invitee::Column::SurveyId.eq(survey.row.id))
             .all(&db)
@@ -75,7 +78,15 @@ async fn pasted_names_and_answers_reach_the_database_as_a_reader_sees_them() {
         assert!(names.contains(&("anna@example.org".into(), Some("Anna de Vries".into()))), "{names:?}");
 
         let survey = store::surveys::load(&db, &survey.row.slug).await.unwrap();
-        peiling::invitations::lifecycle::open(&db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+        peiling::invitations::lifecycle::open(
+            &db,
+            &peiling::audit::Actor::System,
+            &survey,
+            now + chrono::Duration::days(14),
+            now,
+        )
+        .await
+        .unwrap();
         let memory = Memory::default();
         let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
         outbox::drain(&db, &delivery(&memory, &composer, "test"), 100, &|_| {}).await.unwrap();

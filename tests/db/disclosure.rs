@@ -143,7 +143,15 @@ async fn closed_survey(db: &DatabaseConnection, id: &str, sizes: [usize; 3]) -> 
         .collect();
     store::invitees::add_all(db, &survey, people, now).await.unwrap();
     let survey = store::surveys::load(db, id).await.unwrap();
-    peiling::invitations::lifecycle::open(db, &survey, now + chrono::Duration::days(7), now).await.unwrap();
+    peiling::invitations::lifecycle::open(
+        db,
+        &peiling::audit::Actor::System,
+        &survey,
+        now + chrono::Duration::days(7),
+        now,
+    )
+    .await
+    .unwrap();
     let survey = store::surveys::load(db, id).await.unwrap();
     let txn = db.begin().await.unwrap();
     for (t, size) in sizes.iter().enumerate() {
@@ -161,7 +169,7 @@ async fn closed_survey(db: &DatabaseConnection, id: &str, sizes: [usize; 3]) -> 
         }
     }
     txn.commit().await.unwrap();
-    peiling::invitations::lifecycle::close(db, &survey, now).await.unwrap();
+    peiling::invitations::lifecycle::close(db, &peiling::audit::Actor::System, &survey, now).await.unwrap();
     store::surveys::load(db, id).await.unwrap()
 }
 

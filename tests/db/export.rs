@@ -362,7 +362,15 @@ required = false
         };
         store::invitees::add_all(&db, &survey, vec![invitee], now).await.unwrap();
         let survey = store::surveys::load(&db, "alle-typen").await.unwrap();
-        peiling::invitations::lifecycle::open(&db, &survey, now + chrono::Duration::days(1), now).await.unwrap();
+        peiling::invitations::lifecycle::open(
+            &db,
+            &peiling::audit::Actor::System,
+            &survey,
+            now + chrono::Duration::days(1),
+            now,
+        )
+        .await
+        .unwrap();
         let survey = store::surveys::load(&db, "alle-typen").await.unwrap();
         for raw in [
             serde_json::json!({"K1": {"option": "anders", "other": "Groen"}, "K2": 7, "K3": -5, "K4": "-5 is te weinig"}),
@@ -382,7 +390,7 @@ required = false
             txn.commit().await.unwrap();
         }
         assert!(matches!(export::csv(&db, &survey, &mut Vec::new()).await, Err(ExportError::NotClosed)));
-        peiling::invitations::lifecycle::close(&db, &survey, now).await.unwrap();
+        peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &survey, now).await.unwrap();
         let survey = store::surveys::load(&db, "alle-typen").await.unwrap();
 
         let (header, records) = parse_csv(&csv_bytes(&db, &survey).await);
@@ -420,12 +428,20 @@ async fn only_a_closed_survey_is_exported() {
         assert!(matches!(refused, ExportError::NotClosed));
         assert_eq!(refused.to_string(), "exporteren kan pas als de vragenlijst gesloten is");
         assert!(out.is_empty(), "nothing is written");
-        peiling::invitations::lifecycle::open(&db, &draft, now + chrono::Duration::days(7), now).await.unwrap();
+        peiling::invitations::lifecycle::open(
+            &db,
+            &peiling::audit::Actor::System,
+            &draft,
+            now + chrono::Duration::days(7),
+            now,
+        )
+        .await
+        .unwrap();
         let open = store::surveys::load(&db, &draft.row.slug).await.unwrap();
         assert!(matches!(export::csv(&db, &open, &mut out).await, Err(ExportError::NotClosed)));
         assert!(matches!(export::xlsx(&db, &open).await, Err(ExportError::NotClosed)));
         assert!(matches!(export::spss(&db, &open, "x.csv").await, Err(ExportError::NotClosed)));
-        peiling::invitations::lifecycle::close(&db, &open, now).await.unwrap();
+        peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &open, now).await.unwrap();
         let closed = store::surveys::load(&db, &draft.row.slug).await.unwrap();
         let (_, records) = parse_csv(&csv_bytes(&db, &closed).await);
         assert!(records.is_empty(), "a closed survey without responses gives just the header");

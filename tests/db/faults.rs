@@ -80,7 +80,7 @@ async fn killed_mid_mailing(t: &TestDb) -> DatabaseConnection {
     let env = [("PEILING_SMTP_URL", smtp.as_str()), ("PEILING_MAIL_LEASE_SECONDS", "2"), ("PEILING_DB_POOL", "4")];
     let mut first = Serve::start(&t.url, &env).await;
     let now = chrono::Utc::now();
-    lifecycle::open(&db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+    lifecycle::open(&db, &peiling::audit::Actor::System, &survey, now + chrono::Duration::days(14), now).await.unwrap();
     eventually(120, "the mailing is under way", || async { sink.received().len() >= 60 }).await;
     first.kill();
     let at_kill = sink.received().len();
@@ -106,7 +106,9 @@ async fn a_worker_cut_off_mid_batch_takes_its_own_messages_back_at_once() {
     on_both!("a_worker_cut_off_mid_batch_takes_its_own_messages_back_at_once", |db| {
         let survey = survey_with_invitees(&db, "p", 4).await;
         let now = chrono::Utc::now();
-        lifecycle::open(&db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+        lifecycle::open(&db, &peiling::audit::Actor::System, &survey, now + chrono::Duration::days(14), now)
+            .await
+            .unwrap();
         assert_eq!(outbox::claim(&db, "w1", 100, now, outbox::LEASE).await.unwrap().len(), 4);
         // The batch failed with the database; w1 lives on and claims again.
         assert!(outbox::claim(&db, "w2", 100, now, outbox::LEASE).await.unwrap().is_empty(), "not another's");
@@ -230,7 +232,7 @@ async fn messages_go_out_once_the_mail_server_is_back() {
     let env = [("PEILING_SMTP_URL", smtp.as_str()), ("PEILING_MAIL_RETRY_SECONDS", "1")];
     let serve = Serve::start(&t.url, &env).await;
     let now = chrono::Utc::now();
-    lifecycle::open(&db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+    lifecycle::open(&db, &peiling::audit::Actor::System, &survey, now + chrono::Duration::days(14), now).await.unwrap();
     eventually(60, "the mailing is under way", || async { !sink.received().is_empty() }).await;
     sink.set_faults(Faults { down: true, ..slow.clone() });
     let down = Instant::now();
@@ -312,7 +314,10 @@ async fn a_postgres_restart_under_load_gives_503s_and_peiling_recovers_without_a
     let db = pg.connect().await;
     let (survey, tokens) = open_with_tokens(&db, N).await;
     // The invitations went out in-process; the reminders are the mailing under way in `serve`.
-    assert_eq!(lifecycle::remind(&db, &survey, chrono::Utc::now()).await.unwrap(), N as u64);
+    assert_eq!(
+        lifecycle::remind(&db, &peiling::audit::Actor::System, &survey, chrono::Utc::now()).await.unwrap(),
+        N as u64
+    );
     let answers = AnswerSets::new(&survey);
     let proxy = Proxy::start(&host_of(&pg.url)).await;
     let sink = Sink::start(Faults { delay: Some(Duration::from_millis(100)), ..Default::default() }).await.unwrap();

@@ -172,7 +172,15 @@ pub async fn open_and_collect_links(
 ) -> Vec<(String, String)> {
     use peiling::mail::{compose::Composer, outbox, transport::Memory};
     let now = chrono::Utc::now();
-    peiling::invitations::lifecycle::open(db, survey, now + chrono::Duration::days(14), now).await.unwrap();
+    peiling::invitations::lifecycle::open(
+        db,
+        &peiling::audit::Actor::System,
+        survey,
+        now + chrono::Duration::days(14),
+        now,
+    )
+    .await
+    .unwrap();
     let memory = Memory::default();
     let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
     let delivery = delivery(&memory, &composer, "test");

@@ -208,7 +208,7 @@ async fn the_serve_worker_on_a_disk_that_fills_up_sends_only_working_links_and_t
     let (url, db) = database_on(&disk).await;
     let survey = survey_of_with_invitees(&db, WERKDRUK, "prof", N).await;
     let now = chrono::Utc::now();
-    lifecycle::open(&db, &survey, now + chrono::Duration::days(30), now).await.unwrap();
+    lifecycle::open(&db, &peiling::audit::Actor::System, &survey, now + chrono::Duration::days(30), now).await.unwrap();
     // The opening fits; the mailing does not.
     leave_room(&disk, &db, 512 * 1024).await;
 
@@ -252,7 +252,7 @@ async fn a_mailing_that_hits_max_page_count_stops_says_so_and_sends_the_rest_lat
     let db = t.connect().await;
     let survey = survey_of_with_invitees(&db, WERKDRUK, "prof", N).await;
     let now = chrono::Utc::now();
-    lifecycle::open(&db, &survey, now + chrono::Duration::days(30), now).await.unwrap();
+    lifecycle::open(&db, &peiling::audit::Actor::System, &survey, now + chrono::Duration::days(30), now).await.unwrap();
     let pages = count(&db, "PRAGMA page_count").await;
     let full = crate::faults::capped_at(&t.url, pages + 4).await;
 
@@ -321,7 +321,9 @@ async fn a_refused_token_write_stops_the_batch_before_any_of_its_messages_goes_o
         const N: usize = 60;
         let survey = survey_of_with_invitees(&db, WERKDRUK, "prof", N).await;
         let now = chrono::Utc::now();
-        lifecycle::open(&db, &survey, now + chrono::Duration::days(30), now).await.unwrap();
+        lifecycle::open(&db, &peiling::audit::Actor::System, &survey, now + chrono::Duration::days(30), now)
+            .await
+            .unwrap();
         // Room for two batches of 10 and half of the third.
         refuse_tokens_after(&db, 25).await;
         let memory = Memory::default();

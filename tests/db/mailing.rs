@@ -26,10 +26,14 @@ async fn opening_queues_one_invitation_each_and_the_worker_sends_them_once() {
     on_both!("opening_queues_one_invitation_each_and_the_worker_sends_them_once", |db| {
         let survey = survey_with(&db, 25).await;
         let now = chrono::Utc::now();
-        let queued = lifecycle::open(&db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+        let queued =
+            lifecycle::open(&db, &peiling::audit::Actor::System, &survey, now + chrono::Duration::days(14), now)
+                .await
+                .unwrap();
         assert_eq!(queued, 25);
         let again = lifecycle::open(
             &db,
+            &peiling::audit::Actor::System,
             &store::surveys::load(&db, "maatwerkbudget-2021").await.unwrap(),
             now + chrono::Duration::days(14),
             now,
@@ -100,7 +104,9 @@ async fn temporary_failures_are_retried_later_and_permanent_ones_recorded() {
     on_both!("temporary_failures_are_retried_later_and_permanent_ones_recorded", |db| {
         let survey = survey_with(&db, 6).await;
         let now = chrono::Utc::now();
-        lifecycle::open(&db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+        lifecycle::open(&db, &peiling::audit::Actor::System, &survey, now + chrono::Duration::days(14), now)
+            .await
+            .unwrap();
         let picky = Picky { flaky: Mutex::new(2), delivered: Memory::default() };
         let composer = Composer::new("onderzoek@example.org").unwrap();
         let delivery = crate::helpers::delivery(&picky, &composer, "w1");
@@ -127,7 +133,9 @@ async fn a_dead_workers_claim_is_taken_over_after_its_lease() {
     on_both!("a_dead_workers_claim_is_taken_over_after_its_lease", |db| {
         let survey = survey_with(&db, 4).await;
         let now = chrono::Utc::now();
-        lifecycle::open(&db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+        lifecycle::open(&db, &peiling::audit::Actor::System, &survey, now + chrono::Duration::days(14), now)
+            .await
+            .unwrap();
         // Worker 1 claims everything and dies before sending.
         assert_eq!(outbox::claim(&db, "dead", 100, now, outbox::LEASE).await.unwrap().len(), 4);
         assert!(
@@ -147,8 +155,13 @@ async fn reminders_go_only_to_those_who_have_not_answered() {
         use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
         let survey = survey_with(&db, 5).await;
         let now = chrono::Utc::now();
-        assert!(lifecycle::remind(&db, &survey, now).await.is_err(), "no reminders for a draft");
-        lifecycle::open(&db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+        assert!(
+            lifecycle::remind(&db, &peiling::audit::Actor::System, &survey, now).await.is_err(),
+            "no reminders for a draft"
+        );
+        lifecycle::open(&db, &peiling::audit::Actor::System, &survey, now + chrono::Duration::days(14), now)
+            .await
+            .unwrap();
         let survey = store::surveys::load(&db, "maatwerkbudget-2021").await.unwrap();
         for i in [0, 4] {
             let person = entity::invitee::Entity::find()
@@ -161,7 +174,7 @@ async fn reminders_go_only_to_those_who_have_not_answered() {
             person.submitted = Set(true);
             person.update(&db).await.unwrap();
         }
-        assert_eq!(lifecycle::remind(&db, &survey, now).await.unwrap(), 3);
+        assert_eq!(lifecycle::remind(&db, &peiling::audit::Actor::System, &survey, now).await.unwrap(), 3);
         let reminded: Vec<String> = mail_outbox::Entity::find()
             .filter(mail_outbox::Column::Kind.eq("reminder"))
             .all(&db)
@@ -174,9 +187,12 @@ async fn reminders_go_only_to_those_who_have_not_answered() {
             !reminded.contains(&"persoon0@example.org".to_string())
                 && !reminded.contains(&"persoon4@example.org".to_string())
         );
-        lifecycle::close(&db, &survey, now).await.unwrap();
+        lifecycle::close(&db, &peiling::audit::Actor::System, &survey, now).await.unwrap();
         let closed = store::surveys::load(&db, "maatwerkbudget-2021").await.unwrap();
         assert!(!lifecycle::accepts_answers(&closed, now));
-        assert!(lifecycle::remind(&db, &closed, now).await.is_err(), "no reminders once closed");
+        assert!(
+            lifecycle::remind(&db, &peiling::audit::Actor::System, &closed, now).await.is_err(),
+            "no reminders once closed"
+        );
     });
 }

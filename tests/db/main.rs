@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod anonymity;
+mod audit_trail;
 mod backup;
 mod bench;
 mod clean_text;

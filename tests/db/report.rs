@@ -149,21 +149,12 @@ async fn no_planted_personal_detail_reaches_the_pdf_and_only_included_casussen_a
     assert!(items.iter().all(|i| i.decision == peiling::review::Decision::Include));
     let now = chrono::Utc::now();
     let (first, second) = (casussen[0].number, casussen[1].number);
-    peiling::review::update(
-        &db,
-        survey.row.id,
-        first,
-        None,
-        Some(peiling::review::Decision::Exclude),
-        &anonymiser,
-        now,
-    )
-    .await
-    .unwrap();
+    let actor = peiling::audit::Actor::System;
+    let exclude = peiling::review::Change { anonymised: None, decision: Some(peiling::review::Decision::Exclude) };
+    peiling::review::update(&db, &actor, &survey.row, first, exclude, &anonymiser, now).await.unwrap();
     let edited = "Een cliënt met een huurachterstand; het budget dekte die (tekst ingekort door de onderzoeker).";
-    peiling::review::update(&db, survey.row.id, second, Some(edited.to_string()), None, &anonymiser, now)
-        .await
-        .unwrap();
+    let edit = peiling::review::Change { anonymised: Some(edited.to_string()), decision: None };
+    peiling::review::update(&db, &actor, &survey.row, second, edit, &anonymiser, now).await.unwrap();
     let date = chrono::NaiveDate::from_ymd_opt(2021, 6, 15).unwrap();
     let again = peiling::report::generate(&db, &survey, MAATWERKBUDGET_2021.report, date).await.unwrap();
     let flat = again.text.split_whitespace().collect::<Vec<_>>().join(" ");

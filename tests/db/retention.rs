@@ -22,7 +22,18 @@ async fn report_text(db: &DatabaseConnection, slug: &str) -> String {
 
 async fn csv(db: &DatabaseConnection, slug: &str) -> String {
     let survey = peiling::store::surveys::load(db, slug).await.unwrap();
-    String::from_utf8(peiling::export::bytes(db, &survey, peiling::export::Format::Csv).await.unwrap()).unwrap()
+    String::from_utf8(
+        peiling::export::bytes(
+            db,
+            &peiling::audit::Actor::System,
+            &survey,
+            peiling::export::Format::Csv,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
@@ -59,12 +70,24 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_report_stay
         assert!(unreviewed.iter().all(|(_, original)| export_before.contains(original.as_str())));
 
         // A day before the period ends nothing happens; a day after, everything due goes.
-        let early =
-            retention::purge_due(&db, 30, retention::due_at(closed_at, 30) - chrono::Duration::days(1)).await.unwrap();
+        let early = retention::purge_due(
+            &db,
+            &peiling::audit::Actor::System,
+            30,
+            retention::due_at(closed_at, 30) - chrono::Duration::days(1),
+        )
+        .await
+        .unwrap();
         assert!(early.purged.is_empty() && early.failed.is_empty());
         assert_eq!(count(&db, "SELECT COUNT(*) FROM invitation_tokens").await, 143);
-        let purged =
-            retention::purge_due(&db, 30, retention::due_at(closed_at, 30) + chrono::Duration::days(1)).await.unwrap();
+        let purged = retention::purge_due(
+            &db,
+            &peiling::audit::Actor::System,
+            30,
+            retention::due_at(closed_at, 30) + chrono::Duration::days(1),
+        )
+        .await
+        .unwrap();
         assert!(purged.failed.is_empty());
         let purged = purged.purged;
         assert_eq!(purged.len(), 1);
@@ -105,15 +128,21 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_report_stay
         // A reviewed text edited after the purge reaches the export too.
         let anonymiser = peiling::anonymise::Anonymiser::new();
         let edit = "Een casus, na de bewaartermijn herschreven.".to_string();
-        peiling::review::update(&db, survey.row.id, 1, Some(edit.clone()), None, &anonymiser, chrono::Utc::now())
-            .await
-            .unwrap();
+        let change = peiling::review::Change { anonymised: Some(edit.clone()), decision: None };
+        let actor = peiling::audit::Actor::System;
+        peiling::review::update(&db, &actor, &survey.row, 1, change, &anonymiser, chrono::Utc::now()).await.unwrap();
         assert!(csv(&db, &slug).await.contains(&edit));
         let edited = peiling::review::list(&db, survey.row.id, &anonymiser).await.unwrap();
         assert_eq!(edited[0].original, peiling::review::PURGED_ORIGINAL);
 
         // Purging again changes nothing; the survey records when it happened.
-        assert!(retention::purge_due(&db, 0, chrono::Utc::now()).await.unwrap().purged.is_empty());
+        assert!(
+            retention::purge_due(&db, &peiling::audit::Actor::System, 0, chrono::Utc::now())
+                .await
+                .unwrap()
+                .purged
+                .is_empty()
+        );
         let row = peiling::store::surveys::load(&db, &slug).await.unwrap().row;
         assert!(row.purged_at.is_some());
     });
@@ -153,12 +182,22 @@ async fn the_background_round_purges_due_surveys_and_expired_sessions() {
 async fn a_survey_that_cannot_be_purged_does_not_stop_the_mail() {
     on_both!("a_survey_that_cannot_be_purged_does_not_stop_the_mail", |db| {
         let (broken, _) = crate::helpers::open_with_tokens(&db, 2).await;
-        peiling::invitations::lifecycle::close(&db, &broken, chrono::Utc::now()).await.unwrap();
+        peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &broken, chrono::Utc::now())
+            .await
+            .unwrap();
         let sql = format!("UPDATE surveys SET frozen_definition = 'kapot =' WHERE id = {}", broken.row.id);
         db.execute_unprepared(&sql).await.unwrap();
         let other = crate::helpers::survey_of_with_invitees(&db, &other_definition(), "ander", 3).await;
         let now = chrono::Utc::now();
-        peiling::invitations::lifecycle::open(&db, &other, now + chrono::Duration::days(7), now).await.unwrap();
+        peiling::invitations::lifecycle::open(
+            &db,
+            &peiling::audit::Actor::System,
+            &other,
+            now + chrono::Duration::days(7),
+            now,
+        )
+        .await
+        .unwrap();
 
         let memory = Memory::default();
         let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
@@ -166,7 +205,7 @@ async fn a_survey_that_cannot_be_purged_does_not_stop_the_mail() {
         let error = peiling::workers::round(&db, &delivery, 0).await.unwrap_err().to_string();
         assert!(error.contains(&broken.row.slug), "{error}");
         assert_eq!(memory.0.lock().unwrap().len(), 3, "the other survey's invitations went out");
-        let again = retention::purge_due(&db, 0, chrono::Utc::now()).await.unwrap();
+        let again = retention::purge_due(&db, &peiling::audit::Actor::System, 0, chrono::Utc::now()).await.unwrap();
         assert_eq!((again.purged.len(), again.failed.len()), (0, 1), "still due, tried again");
     });
 }
@@ -179,18 +218,30 @@ fn other_definition() -> String {
 async fn an_open_survey_cannot_be_purged_and_a_purged_link_is_gone() {
     on_both!("an_open_survey_cannot_be_purged_and_a_purged_link_is_gone", |db| {
         let (survey, tokens) = crate::helpers::open_with_tokens(&db, 2).await;
-        let refused = retention::purge_survey(&db, &survey.row.slug, chrono::Utc::now()).await.unwrap_err();
+        let refused =
+            retention::purge_survey(&db, &peiling::audit::Actor::System, &survey.row.slug, chrono::Utc::now())
+                .await
+                .unwrap_err();
         assert!(refused.to_string().contains("nog niet gesloten"), "{refused}");
         let app = TestApp::spawn(&db).await;
         let client = TestApp::browser();
         let before = client.get(app.url(&format!("/api/v1/r/{}", tokens[0]))).send().await.unwrap();
         assert_eq!(before.status(), 200);
-        peiling::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await.unwrap();
-        let purged = retention::purge_survey(&db, &survey.row.slug, chrono::Utc::now()).await.unwrap();
+        peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &survey, chrono::Utc::now())
+            .await
+            .unwrap();
+        let purged = retention::purge_survey(&db, &peiling::audit::Actor::System, &survey.row.slug, chrono::Utc::now())
+            .await
+            .unwrap();
         assert_eq!(purged.map(|p| p.tokens), Some(2));
         let after = client.get(app.url(&format!("/api/v1/r/{}", tokens[0]))).send().await.unwrap();
         assert_eq!(after.status(), 404);
-        assert!(retention::purge_survey(&db, &survey.row.slug, chrono::Utc::now()).await.unwrap().is_none());
+        assert!(
+            retention::purge_survey(&db, &peiling::audit::Actor::System, &survey.row.slug, chrono::Utc::now())
+                .await
+                .unwrap()
+                .is_none()
+        );
     });
 }
 

@@ -118,7 +118,15 @@ async fn single_instance_figures(answers: &AnswerSets) -> Option<String> {
     let db = pg.connect().await;
     let survey = survey_with_invitees(&db, "p", INVITEES).await;
     let now = chrono::Utc::now();
-    peiling::invitations::lifecycle::open(&db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+    peiling::invitations::lifecycle::open(
+        &db,
+        &peiling::audit::Actor::System,
+        &survey,
+        now + chrono::Duration::days(14),
+        now,
+    )
+    .await
+    .unwrap();
     let sink = Sink::start(Faults::default()).await.unwrap();
     let smtp = Smtp::from_url(&sink.url()).unwrap();
     let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();

@@ -16,7 +16,7 @@ use std::time::Duration;
 async fn open_survey(db: &DatabaseConnection, n: usize) -> store::surveys::Survey {
     let survey = crate::helpers::survey_with_invitees(db, "p", n).await;
     let now = chrono::Utc::now();
-    lifecycle::open(db, &survey, now + chrono::Duration::days(14), now).await.unwrap();
+    lifecycle::open(db, &peiling::audit::Actor::System, &survey, now + chrono::Duration::days(14), now).await.unwrap();
     survey
 }
 

@@ -60,14 +60,23 @@ async fn an_invitee_file_with_one_bad_row_imports_nothing() {
     on_both!("an_invitee_file_with_one_bad_row_imports_nothing", |db| {
         let survey = store::surveys::create(&db, MAATWERKBUDGET_2021.definition, chrono::Utc::now()).await.unwrap();
         let bad = "email;team;naam\na@example.org;SWT;A\nb@example.org;XYZ;B\nc@example.org;JLR;C\n";
-        let err = peiling::invitations::import_file(&db, &survey, bad.as_bytes()).await.unwrap_err();
+        let err = peiling::invitations::import_file(&db, &peiling::audit::Actor::System, &survey, bad.as_bytes())
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("regel 3: team 'XYZ' bestaat niet"), "{err}");
         assert_eq!(invitee::Entity::find().count(&db).await.unwrap(), 0, "nothing imported");
 
         let good = "\u{feff}email;team;naam\na@example.org;SWT;A\nc@example.org;jlr;C\n";
-        assert_eq!(peiling::invitations::import_file(&db, &survey, good.as_bytes()).await.unwrap(), 2);
+        assert_eq!(
+            peiling::invitations::import_file(&db, &peiling::audit::Actor::System, &survey, good.as_bytes())
+                .await
+                .unwrap(),
+            2
+        );
         // The same file again: both addresses are already invited, so again nothing changes.
-        let err = peiling::invitations::import_file(&db, &survey, good.as_bytes()).await.unwrap_err();
+        let err = peiling::invitations::import_file(&db, &peiling::audit::Actor::System, &survey, good.as_bytes())
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("regel 2: dit adres is al uitgenodigd"), "{err}");
         assert!(err.to_string().contains("regel 3: dit adres is al uitgenodigd"), "{err}");
         assert_eq!(invitee::Entity::find().count(&db).await.unwrap(), 2);
@@ -100,7 +109,15 @@ async fn invitees_are_added_only_to_a_survey_that_is_not_open_yet() {
     on_both!("invitees_are_added_only_to_a_survey_that_is_not_open_yet", |db| {
         let survey = crate::helpers::survey_with_invitees(&db, "vooraf", 2).await;
         let now = chrono::Utc::now();
-        peiling::invitations::lifecycle::open(&db, &survey, now + chrono::Duration::days(7), now).await.unwrap();
+        peiling::invitations::lifecycle::open(
+            &db,
+            &peiling::audit::Actor::System,
+            &survey,
+            now + chrono::Duration::days(7),
+            now,
+        )
+        .await
+        .unwrap();
         let late = vec![NewInvitee {
             email: EmailAddress::parse("laat@example.org").unwrap(),
             name: None,
@@ -110,7 +127,7 @@ async fn invitees_are_added_only_to_a_survey_that_is_not_open_yet() {
         let refused = store::invitees::add_all(&db, &opened, late.clone(), now).await.unwrap_err();
         assert!(matches!(refused, StoreError::NotDraft(_)), "{refused:?}");
         assert!(refused.to_string().contains("niets geïmporteerd"), "{refused}");
-        peiling::invitations::lifecycle::close(&db, &opened, now).await.unwrap();
+        peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &opened, now).await.unwrap();
         let closed = store::surveys::load(&db, &survey.row.slug).await.unwrap();
         assert!(matches!(store::invitees::add_all(&db, &closed, late, now).await, Err(StoreError::NotDraft(_))));
         assert_eq!(invitee::Entity::find().count(&db).await.unwrap(), 2, "nobody was added");

@@ -11,7 +11,7 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
 
 /// Every API route under a survey, with a body that gets past its parsing.
-const API: [(&str, &str, &str); 12] = [
+const API: [(&str, &str, &str); 16] = [
     ("GET", "/progress", ""),
     ("POST", "/invitees", "email;team\nx@example.org;SWT\n"),
     ("POST", "/open", r#"{"closes": "2099-01-01"}"#),
@@ -24,10 +24,15 @@ const API: [(&str, &str, &str); 12] = [
     ("GET", "/casussen/1", ""),
     ("PUT", "/casussen/1", r#"{"decision": "include"}"#),
     ("GET", "/export/spss", ""),
+    ("GET", "/audit", ""),
+    ("GET", "/members", ""),
+    // Nobody's account: a member is refused, an admin told there is no such researcher.
+    ("POST", "/members", r#"{"email": "niemand@example.org"}"#),
+    ("DELETE", "/members/niemand@example.org", ""),
 ];
 
 /// Every researcher page under a survey (`/onderzoek/{survey}...`).
-const PAGES: [(&str, &str); 15] = [
+const PAGES: [(&str, &str); 20] = [
     ("GET", ""),
     ("POST", "/genodigden"),
     ("POST", "/openen"),
@@ -43,6 +48,11 @@ const PAGES: [(&str, &str); 15] = [
     ("POST", "/publiceren"),
     ("GET", "/export/csv"),
     ("GET", "/export/xlsx"),
+    ("GET", "/logboek"),
+    ("GET", "/logboek.csv"),
+    ("GET", "/team"),
+    ("POST", "/team"),
+    ("POST", "/team/verwijderen"),
 ];
 
 async fn api(
@@ -173,6 +183,7 @@ async fn the_route_lists_cover_every_survey_route() {
         path.replace("/casussen/1", "/casussen/{n}")
             .replace("/export/csv", "/export/{format}")
             .replace("/export/spss", "/export/{format}")
+            .replace("/members/niemand@example.org", "/members/{email}")
     };
     for (path, operations) in doc["paths"].as_object().unwrap() {
         let Some(rest) = path.strip_prefix("/api/v1/surveys/{survey}") else { continue };

@@ -236,7 +236,9 @@ async fn bad_links_closed_surveys_and_oversized_posts_get_clear_answers() {
             .unwrap();
         assert_eq!(big.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
-        peiling::invitations::lifecycle::close(&db, &survey, chrono::Utc::now()).await.unwrap();
+        peiling::invitations::lifecycle::close(&db, &peiling::audit::Actor::System, &survey, chrono::Utc::now())
+            .await
+            .unwrap();
         let (status, closed) = get(&app, &b, &format!("/s/{}", tokens[0])).await;
         assert_eq!(status, StatusCode::GONE);
         assert!(closed.contains("Deze vragenlijst is gesloten") && closed.contains("onderzoek@example.org"));

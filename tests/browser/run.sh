@@ -5,7 +5,8 @@
 # a free port, then form.test.mjs walks through the form in
 # headless Chromium on a 360 px phone viewport (and closes the survey), and researcher.test.mjs
 # walks a researcher from login to a published report (desktop and phone); both run axe-core on
-# every page.
+# every page; access.test.mjs then walks the reading room without an account, a second
+# researcher who is added to the survey's team, and an admin who disables that researcher.
 #
 # Builds nothing: run `cargo build` first (or set PEILING_BIN), and `npm ci` in tests/browser.
 #   PEILING_BIN     the peiling binary (default: target/debug/peiling in the repository)
@@ -21,6 +22,10 @@ RESEARCHER_EMAIL=onderzoeker@example.org
 RESEARCHER_PASSWORD='proef-onderzoeker-2026'
 READER_EMAIL=raadslid@example.org
 READER_PASSWORD='proef-leeskamer-2026'
+SECOND_EMAIL=collega@example.org
+SECOND_PASSWORD='proef-collega-onderzoek-2026'
+ADMIN_EMAIL=beheer@example.org
+ADMIN_PASSWORD='proef-beheerder-2026'
 
 PEILING_BIN="${PEILING_BIN:-$ROOT/target/debug/peiling}"
 case "$PEILING_BIN" in /*) ;; *) PEILING_BIN="$ROOT/$PEILING_BIN" ;; esac
@@ -77,6 +82,8 @@ unset PEILING_SMTP_URL
 echo "browser test: database and outbox in $WORK, server at $PEILING_BASE_URL"
 PEILING_PASSWORD="$RESEARCHER_PASSWORD" "$PEILING_BIN" user add "$RESEARCHER_EMAIL" --role researcher
 PEILING_PASSWORD="$READER_PASSWORD" "$PEILING_BIN" user add "$READER_EMAIL" --role reader
+PEILING_PASSWORD="$SECOND_PASSWORD" "$PEILING_BIN" user add "$SECOND_EMAIL" --role researcher
+PEILING_PASSWORD="$ADMIN_PASSWORD" "$PEILING_BIN" user add "$ADMIN_EMAIL" --role admin
 "$PEILING_BIN" survey create "$ROOT/surveys/$SURVEY.toml" --owner "$RESEARCHER_EMAIL"
 # Anna, Bram and Cees are walked through by form.test.mjs; ten more answer over the JSON API
 # (respond.mjs), so that the report has enough responses to be published (min_base 10).
@@ -126,4 +133,9 @@ BASE_URL="$PEILING_BASE_URL" SURVEY="$SURVEY" \
   RESEARCHER_EMAIL="$RESEARCHER_EMAIL" RESEARCHER_PASSWORD="$RESEARCHER_PASSWORD" \
   READER_EMAIL="$READER_EMAIL" READER_PASSWORD="$READER_PASSWORD" \
   node "$HERE/researcher.test.mjs"
+BASE_URL="$PEILING_BASE_URL" SURVEY="$SURVEY" \
+  RESEARCHER_EMAIL="$RESEARCHER_EMAIL" RESEARCHER_PASSWORD="$RESEARCHER_PASSWORD" \
+  SECOND_EMAIL="$SECOND_EMAIL" SECOND_PASSWORD="$SECOND_PASSWORD" \
+  ADMIN_EMAIL="$ADMIN_EMAIL" ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+  node "$HERE/access.test.mjs"
 echo "browser test: passed; screenshots in $SCREENSHOT_DIR"

@@ -311,7 +311,7 @@ async fn a_report_on_too_few_responses_is_not_published_nor_shown() {
             .await
             .unwrap();
         let (_, token) =
-            accounts::create_token(&db, &EmailAddress::parse("onderzoek@example.org").unwrap(), "test", now)
+            accounts::create_token(&db, accounts::Acting::CommandLine, &EmailAddress::parse("onderzoek@example.org").unwrap(), "test", None, now)
                 .await
                 .unwrap();
         // A version published before the minimum existed, as it was stored then.

@@ -72,6 +72,51 @@ pub struct Account {
     pub locked_until: Option<DateTime<Utc>>,
     /// The codes of the surveys it owns.
     pub owns: Vec<String>,
+    /// The latest change to the account in the audit trail: the act in Dutch and when.
+    pub last_change: Option<LastChange>,
+}
+
+/// An act on an account, as the list shows the latest.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct LastChange {
+    /// The act in Dutch, e.g. `rol gewijzigd`.
+    pub label: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The acts on accounts, whose detail starts with the account's address.
+const ACCOUNT_ACTS: [Action; 9] = [
+    Action::AccountAdded,
+    Action::AccountDisabled,
+    Action::AccountEnabled,
+    Action::RoleChanged,
+    Action::PasswordChanged,
+    Action::PasswordResetIssued,
+    Action::TokenCreated,
+    Action::TokenRevoked,
+    Action::LoginUnlocked,
+];
+
+/// The latest act on each account, by address (lower case), from the newest part of the trail.
+async fn last_changes(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<String, LastChange>, AccountError> {
+    use entity::audit_event;
+    use sea_orm::QuerySelect;
+    let words: Vec<&str> = ACCOUNT_ACTS.iter().map(|a| a.as_str()).collect();
+    let rows = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.is_in(words))
+        .order_by_desc(audit_event::Column::Id)
+        .limit(5000)
+        .all(db)
+        .await?;
+    let mut out = std::collections::HashMap::new();
+    for row in rows {
+        let email = row.detail.split(':').next().unwrap_or_default().trim().to_lowercase();
+        let label = Action::parse(&row.action).map_or(row.action.clone(), |a| a.label().to_string());
+        out.entry(email).or_insert(LastChange { label, at: row.at });
+    }
+    Ok(out)
 }
 
 /// The account of `email`, or `Unknown`.
@@ -82,10 +127,13 @@ pub async fn account(db: &impl ConnectionTrait, email: &EmailAddress) -> Result<
 /// Every account, by address.
 pub async fn list_accounts(db: &impl ConnectionTrait) -> Result<Vec<Account>, AccountError> {
     let users = user::Entity::find().order_by_asc(user::Column::Email).all(db).await?;
+    let mut changes = last_changes(db).await?;
     let mut out = Vec::with_capacity(users.len());
     for u in users {
         let owns = owned_surveys(db, u.id).await?.into_iter().map(|s| s.slug).collect();
+        let last_change = changes.remove(&u.email.to_lowercase());
         out.push(Account {
+            last_change,
             email: u.email,
             role: u.role,
             created_at: u.created_at,

@@ -71,7 +71,9 @@ pub enum AccountError {
     WrongPassword,
     #[error("alleen een beheerder kan accounts beheren")]
     NotAdmin,
-    #[error("je kunt je eigen account niet uitschakelen, verwijderen of een andere rol geven; vraag een andere beheerder")]
+    #[error(
+        "je kunt je eigen account niet uitschakelen, verwijderen of een andere rol geven; vraag een andere beheerder"
+    )]
     OwnAccount,
     #[error("{0} is de laatste beheerder met een ingeschakeld account; maak eerst iemand anders beheerder")]
     LastAdmin(String),

@@ -34,11 +34,8 @@ pub fn check(password: &str, email: &str) -> Result<(), AccountError> {
         .map(warning)
         .or_else(|| feedback.and_then(|f| f.suggestions().first().copied()).map(suggestion))
         .unwrap_or("het is met weinig pogingen te raden");
-    let reason = if password_has_address_part(password, &inputs) {
-        "het bevat (een deel van) het e-mailadres"
-    } else {
-        reason
-    };
+    let reason =
+        if password_has_address_part(password, &inputs) { "het bevat (een deel van) het e-mailadres" } else { reason };
     Err(AccountError::Predictable(reason.to_string()))
 }
 
@@ -74,8 +71,9 @@ fn suggestion(s: Suggestion) -> &'static str {
         Suggestion::NoNeedForSymbolsDigitsOrUppercaseLetters | Suggestion::AddAnotherWordOrTwo => {
             "voeg nog een of twee ongewone woorden toe"
         }
-        Suggestion::CapitalizationDoesntHelpVeryMuch
-        | Suggestion::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase => "hoofdletters maken het nauwelijks sterker",
+        Suggestion::CapitalizationDoesntHelpVeryMuch | Suggestion::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase => {
+            "hoofdletters maken het nauwelijks sterker"
+        }
         Suggestion::ReversedWordsArentMuchHarderToGuess => "een omgekeerd woord is nauwelijks moeilijker te raden",
         Suggestion::PredictableSubstitutionsDontHelpVeryMuch => {
             "voorspelbare vervangingen zoals '@' voor 'a' helpen weinig"
@@ -104,7 +102,10 @@ mod tests {
     #[test]
     fn twelve_as_are_refused_with_the_reason() {
         let error = check(&"a".repeat(12), "alice@gemeente.nl").unwrap_err();
-        assert_eq!(error.to_string(), "dit wachtwoord is te voorspelbaar: herhalingen als 'aaa' zijn makkelijk te raden");
+        assert_eq!(
+            error.to_string(),
+            "dit wachtwoord is te voorspelbaar: herhalingen als 'aaa' zijn makkelijk te raden"
+        );
     }
 
     #[test]

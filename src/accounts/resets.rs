@@ -11,7 +11,9 @@ use crate::domain::{EmailAddress, Token};
 use chrono::{DateTime, Utc};
 use entity::{password_reset, session, user};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
+};
 
 /// How long a link works.
 pub const RESET_HOURS: i64 = 24;
@@ -111,8 +113,15 @@ pub async fn use_link<C: ConnectionTrait + TransactionTrait>(
     }
     store_password(&tx, &user, hash).await?;
     end_sessions(&tx, user.id).await?;
-    audit::record(&tx, &Actor::account(&user), None, Action::PasswordChanged, &format!("{}: via link", user.email), now)
-        .await?;
+    audit::record(
+        &tx,
+        &Actor::account(&user),
+        None,
+        Action::PasswordChanged,
+        &format!("{}: via link", user.email),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(user)
 }

@@ -75,7 +75,9 @@ pub async fn user_change(config: &Config, email: &str, change: Change) -> anyhow
     match change {
         Change::Disable => {
             accounts::disable(&db, who, &email, now).await?;
-            println!("account {email} uitgeschakeld; zijn sessies zijn beëindigd en zijn API-sleutels werken niet meer");
+            println!(
+                "account {email} uitgeschakeld; zijn sessies zijn beëindigd en zijn API-sleutels werken niet meer"
+            );
         }
         Change::Enable => {
             accounts::enable(&db, who, &email, now).await?;
@@ -110,11 +112,7 @@ pub async fn token_create(config: &Config, email: &str, label: &str, expires: Op
     let db = crate::integrity::open(&config.database_url).await?;
     let (row, token) = accounts::create_token(&db, Acting::CommandLine, &email, label, expires, now).await?;
     let until = expires.map_or(String::new(), |at| format!(", geldig tot {}", at.format("%Y-%m-%d %H:%M UTC")));
-    eprintln!(
-        "API-sleutel {} voor {}{until} (bewaar hem nu: hij wordt niet opnieuw getoond):",
-        row.id,
-        email.as_str()
-    );
+    eprintln!("API-sleutel {} voor {}{until} (bewaar hem nu: hij wordt niet opnieuw getoond):", row.id, email.as_str());
     println!("{}", token.as_str());
     Ok(())
 }
@@ -128,10 +126,19 @@ pub async fn token_list(config: &Config, email: Option<&str>) -> anyhow::Result<
         None => accounts::list_accounts(&db).await?.iter().filter_map(|a| EmailAddress::parse(&a.email).ok()).collect(),
     };
     let day = |at: Option<chrono::DateTime<chrono::Utc>>| at.map_or("-".to_string(), |at| at.date_naive().to_string());
-    println!("{:>5}  {:<32} {:<20} {:<10} {:<10} {:<10} staat", "nr", "account", "label", "gemaakt", "vervalt", "ingetrokken");
+    println!(
+        "{:>5}  {:<32} {:<20} {:<10} {:<10} {:<10} staat",
+        "nr", "account", "label", "gemaakt", "vervalt", "ingetrokken"
+    );
     for email in emails {
         for t in accounts::list_tokens(&db, Acting::CommandLine, &email, now).await? {
-            let state = if t.active { "actief" } else if t.revoked_at.is_some() { "ingetrokken" } else { "verlopen" };
+            let state = if t.active {
+                "actief"
+            } else if t.revoked_at.is_some() {
+                "ingetrokken"
+            } else {
+                "verlopen"
+            };
             println!(
                 "{:>5}  {:<32} {:<20} {:<10} {:<10} {:<10} {state}",
                 t.id,

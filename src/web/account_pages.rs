@@ -97,7 +97,8 @@ pub async fn change_password(state: State, request: HttpRequest, body: Limited) 
     let new = field(&fields, "nieuw");
     if new != field(&fields, "herhaling") {
         let problem = "De twee nieuwe wachtwoorden zijn niet gelijk.".to_string();
-        let shown = Shown { status: Some(StatusCode::UNPROCESSABLE_ENTITY), problem: Some(problem), ..Default::default() };
+        let shown =
+            Shown { status: Some(StatusCode::UNPROCESSABLE_ENTITY), problem: Some(problem), ..Default::default() };
         return page(&state, &user, shown).await;
     }
     let keep = request.cookie(auth::COOKIE).map(|c| c.value().to_string());
@@ -145,8 +146,12 @@ pub async fn revoke_token(state: State, request: HttpRequest, body: Limited) -> 
     let who = Acting::Account(&user.user, user.role);
     match accounts::revoke_token(&state.db, who, id, state.now()).await {
         Ok(_) => {
-            page(&state, &user, Shown { notice: Some(format!("API-sleutel {id} is ingetrokken.")), ..Default::default() })
-                .await
+            page(
+                &state,
+                &user,
+                Shown { notice: Some(format!("API-sleutel {id} is ingetrokken.")), ..Default::default() },
+            )
+            .await
         }
         Err(e) => refused(&state, &user, e).await,
     }
@@ -167,13 +172,7 @@ fn invalid_link() -> HttpResponse {
     html(StatusCode::GONE, body)
 }
 
-fn link_form(
-    status: StatusCode,
-    token: &str,
-    email: &str,
-    csrf_value: &str,
-    problem: Option<String>,
-) -> HttpResponse {
+fn link_form(status: StatusCode, token: &str, email: &str, csrf_value: &str, problem: Option<String>) -> HttpResponse {
     let mut c = context(None, "Wachtwoord instellen");
     c.insert("token", token);
     c.insert("email", email);

@@ -27,9 +27,10 @@ pub(super) fn refusal(e: AccountError) -> Result<(StatusCode, String), PageError
         }
         AccountError::NotAdmin => StatusCode::FORBIDDEN,
         AccountError::Unknown(_) | AccountError::UnknownToken(_) | AccountError::LinkInvalid => StatusCode::NOT_FOUND,
-        AccountError::Exists(_) | AccountError::OwnAccount | AccountError::LastAdmin(_) | AccountError::OwnsSurveys(..) => {
-            StatusCode::CONFLICT
-        }
+        AccountError::Exists(_)
+        | AccountError::OwnAccount
+        | AccountError::LastAdmin(_)
+        | AccountError::OwnsSurveys(..) => StatusCode::CONFLICT,
         AccountError::WeakPassword
         | AccountError::Predictable(_)
         | AccountError::WrongPassword
@@ -50,7 +51,13 @@ fn role_label(role: &str) -> &'static str {
 }
 
 fn roles() -> serde_json::Value {
-    json!(Role::ALL.iter().rev().map(|r| json!({ "value": r.as_str(), "label": role_label(r.as_str()) })).collect::<Vec<_>>())
+    json!(
+        Role::ALL
+            .iter()
+            .rev()
+            .map(|r| json!({ "value": r.as_str(), "label": role_label(r.as_str()) }))
+            .collect::<Vec<_>>()
+    )
 }
 
 /// What the accounts page shows besides the list.
@@ -147,8 +154,12 @@ pub async fn add(state: State, request: HttpRequest, body: Limited) -> Result<Ht
         }
         Err(AccountError::Unknown(text)) => {
             let problem = format!("'{text}' is geen geldig e-mailadres");
-            page(&state, &user, Shown { status: Some(StatusCode::UNPROCESSABLE_ENTITY), problem: Some(problem), ..Default::default() })
-                .await
+            page(
+                &state,
+                &user,
+                Shown { status: Some(StatusCode::UNPROCESSABLE_ENTITY), problem: Some(problem), ..Default::default() },
+            )
+            .await
         }
         Err(e) => refused(&state, &user, e).await,
     }
@@ -172,10 +183,12 @@ async fn act(state: State, request: HttpRequest, body: Limited, act: Act) -> Res
     let who = Acting::Account(&user.user, user.role);
     let now = state.now();
     let done = match act {
-        Act::Disable => accounts::disable(&state.db, who, &email, now)
+        Act::Disable => accounts::disable(&state.db, who, &email, now).await.map(|_| {
+            (format!("{email} is uitgeschakeld: de sessies zijn beëindigd en de API-sleutels werken niet meer."), None)
+        }),
+        Act::Enable => accounts::enable(&state.db, who, &email, now)
             .await
-            .map(|_| (format!("{email} is uitgeschakeld: de sessies zijn beëindigd en de API-sleutels werken niet meer."), None)),
-        Act::Enable => accounts::enable(&state.db, who, &email, now).await.map(|_| (format!("{email} is weer ingeschakeld."), None)),
+            .map(|_| (format!("{email} is weer ingeschakeld."), None)),
         Act::Role => match Role::parse(field(&fields, "rol")) {
             Some(role) => accounts::set_role(&state.db, who, &email, role, now)
                 .await
@@ -217,7 +230,8 @@ pub struct Which {
 async fn which(state: &State, text: Option<&str>) -> Result<accounts::Account, AccountError> {
     let text = text.unwrap_or("").trim();
     let email = EmailAddress::parse(text).map_err(|_| AccountError::Unknown(text.to_string()))?;
-    let found = accounts::list_accounts(&state.db).await?.into_iter().find(|a| a.email.eq_ignore_ascii_case(email.as_str()));
+    let found =
+        accounts::list_accounts(&state.db).await?.into_iter().find(|a| a.email.eq_ignore_ascii_case(email.as_str()));
     found.ok_or_else(|| AccountError::Unknown(email.to_string()))
 }
 

@@ -154,11 +154,18 @@ pub async fn create(state: State, request: HttpRequest, body: Limited) -> Result
     let email = EmailAddress::parse(body.email.trim())
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_email", e.to_string()))?;
     let now = state.now();
-    let (_, token) =
-        accounts::create_account(&state.db, Acting::Account(&me, role), &email, body.password.as_deref(), body.role, now)
-            .await?;
+    let (_, token) = accounts::create_account(
+        &state.db,
+        Acting::Account(&me, role),
+        &email,
+        body.password.as_deref(),
+        body.role,
+        now,
+    )
+    .await?;
     let all = accounts::list_accounts(&state.db).await?;
-    let user = all.into_iter().find(|a| a.email == email.as_str()).ok_or_else(|| AccountError::Unknown(email.to_string()))?;
+    let user =
+        all.into_iter().find(|a| a.email == email.as_str()).ok_or_else(|| AccountError::Unknown(email.to_string()))?;
     let link = token.map(|t| link(&state, &t));
     Ok(HttpResponse::Created().json(Created { user, link }))
 }
@@ -244,9 +251,9 @@ pub async fn delete(state: State, request: HttpRequest, email: Path<String>) -> 
     let email = address(&email)?;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(request.query_string()).unwrap_or_default();
     let heir = match pairs.iter().find(|(k, _)| k == "heir") {
-        Some((_, text)) => Some(
-            EmailAddress::parse(text.trim()).map_err(|_| ApiError::from(AccountError::NoHeir(text.clone())))?,
-        ),
+        Some((_, text)) => {
+            Some(EmailAddress::parse(text.trim()).map_err(|_| ApiError::from(AccountError::NoHeir(text.clone())))?)
+        }
         None => None,
     };
     accounts::delete(&state.db, Acting::Account(&me, role), &email, heir.as_ref(), state.now()).await?;

@@ -102,26 +102,48 @@ async fn changing_ones_password_ends_the_other_sessions_and_needs_the_current_on
         let (here, csrf) = browser(&app, "onderzoeker@example.org", PASSWORD).await;
         let (elsewhere, _) = browser(&app, "onderzoeker@example.org", PASSWORD).await;
 
-        let wrong = [("csrf", csrf.as_str()), ("huidig", "niet mijn wachtwoord"), ("nieuw", NEW_PASSWORD), ("herhaling", NEW_PASSWORD)];
+        let wrong = [
+            ("csrf", csrf.as_str()),
+            ("huidig", "niet mijn wachtwoord"),
+            ("nieuw", NEW_PASSWORD),
+            ("herhaling", NEW_PASSWORD),
+        ];
         let (status, page) = post_form(&here, &app, "/account/wachtwoord", &wrong).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("het huidige wachtwoord klopt niet"), "{page}");
-        let weak = [("csrf", csrf.as_str()), ("huidig", PASSWORD), ("nieuw", "aaaaaaaaaaaa"), ("herhaling", "aaaaaaaaaaaa")];
+        let weak =
+            [("csrf", csrf.as_str()), ("huidig", PASSWORD), ("nieuw", "aaaaaaaaaaaa"), ("herhaling", "aaaaaaaaaaaa")];
         let (status, page) = post_form(&here, &app, "/account/wachtwoord", &weak).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("te voorspelbaar"), "{page}");
-        assert_eq!(elsewhere.get(app.url("/onderzoek")).send().await.unwrap().status(), StatusCode::OK, "nothing changed yet");
+        assert_eq!(
+            elsewhere.get(app.url("/onderzoek")).send().await.unwrap().status(),
+            StatusCode::OK,
+            "nothing changed yet"
+        );
 
-        let fields = [("csrf", csrf.as_str()), ("huidig", PASSWORD), ("nieuw", NEW_PASSWORD), ("herhaling", NEW_PASSWORD)];
+        let fields =
+            [("csrf", csrf.as_str()), ("huidig", PASSWORD), ("nieuw", NEW_PASSWORD), ("herhaling", NEW_PASSWORD)];
         let (status, page) = post_form(&here, &app, "/account/wachtwoord", &fields).await;
         assert_eq!(status, StatusCode::OK, "{page}");
-        assert_eq!(here.get(app.url("/onderzoek")).send().await.unwrap().status(), StatusCode::OK, "this session stays");
-        assert_eq!(elsewhere.get(app.url("/onderzoek")).send().await.unwrap().status(), StatusCode::SEE_OTHER, "the other ended");
+        assert_eq!(
+            here.get(app.url("/onderzoek")).send().await.unwrap().status(),
+            StatusCode::OK,
+            "this session stays"
+        );
+        assert_eq!(
+            elsewhere.get(app.url("/onderzoek")).send().await.unwrap().status(),
+            StatusCode::SEE_OTHER,
+            "the other ended"
+        );
         let client = TestApp::browser();
         assert_eq!(login(&app, &client, "onderzoeker@example.org", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(login(&app, &client, "onderzoeker@example.org", NEW_PASSWORD).await.status(), StatusCode::SEE_OTHER);
         let changed: Vec<_> = trail(&db).await.into_iter().filter(|(a, ..)| a == "password_changed").collect();
-        assert_eq!(changed, vec![("password_changed".into(), "onderzoeker@example.org".into(), "onderzoeker@example.org".into())]);
+        assert_eq!(
+            changed,
+            vec![("password_changed".into(), "onderzoeker@example.org".into(), "onderzoeker@example.org".into())]
+        );
     });
 }
 
@@ -133,7 +155,8 @@ async fn a_reset_link_works_once_ends_the_sessions_and_expires() {
         let app = TestApp::spawn(&db).await;
         let (old_session, _) = browser(&app, "onderzoeker@example.org", PASSWORD).await;
         let c = TestApp::browser();
-        let r = c.post(app.url("/api/v1/users/onderzoeker@example.org/reset")).bearer_auth(&admin).send().await.unwrap();
+        let r =
+            c.post(app.url("/api/v1/users/onderzoeker@example.org/reset")).bearer_auth(&admin).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::CREATED);
         let body: Value = r.json().await.unwrap();
         let url = body["url"].as_str().unwrap().to_string();
@@ -147,13 +170,26 @@ async fn a_reset_link_works_once_ends_the_sessions_and_expires() {
         let (status, page) = post_form(&c, &app, &path, &weak).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("te voorspelbaar: herhalingen"), "{page}");
-        let (status, _) = post_form(&TestApp::browser(), &app, &path, &[("csrf", "x"), ("nieuw", NEW_PASSWORD), ("herhaling", NEW_PASSWORD)]).await;
+        let (status, _) = post_form(
+            &TestApp::browser(),
+            &app,
+            &path,
+            &[("csrf", "x"), ("nieuw", NEW_PASSWORD), ("herhaling", NEW_PASSWORD)],
+        )
+        .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "a post without the form's cookie is refused");
         let good = [("csrf", csrf.as_str()), ("nieuw", NEW_PASSWORD), ("herhaling", NEW_PASSWORD)];
         let (status, page) = post_form(&c, &app, &path, &good).await;
         assert_eq!(status, StatusCode::OK, "{page}");
-        assert_eq!(old_session.get(app.url("/onderzoek")).send().await.unwrap().status(), StatusCode::SEE_OTHER, "sessions ended");
-        assert_eq!(login(&app, &TestApp::browser(), "onderzoeker@example.org", NEW_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            old_session.get(app.url("/onderzoek")).send().await.unwrap().status(),
+            StatusCode::SEE_OTHER,
+            "sessions ended"
+        );
+        assert_eq!(
+            login(&app, &TestApp::browser(), "onderzoeker@example.org", NEW_PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
 
         let again = c.get(app.url(&path)).send().await.unwrap();
         assert_eq!(again.status(), StatusCode::GONE, "used once");
@@ -164,14 +200,23 @@ async fn a_reset_link_works_once_ends_the_sessions_and_expires() {
         let email = address("onderzoeker@example.org");
         let long_ago = Utc::now() - chrono::Duration::hours(accounts::RESET_HOURS + 1);
         let old = accounts::issue_reset(&db, Acting::CommandLine, &email, long_ago).await.unwrap();
-        assert!(matches!(accounts::link_account(&db, old.as_str(), Utc::now()).await, Err(AccountError::LinkInvalid)), "expired");
+        assert!(
+            matches!(accounts::link_account(&db, old.as_str(), Utc::now()).await, Err(AccountError::LinkInvalid)),
+            "expired"
+        );
         let first = accounts::issue_reset(&db, Acting::CommandLine, &email, Utc::now()).await.unwrap();
         let second = accounts::issue_reset(&db, Acting::CommandLine, &email, Utc::now()).await.unwrap();
         assert!(accounts::link_account(&db, first.as_str(), Utc::now()).await.is_err(), "a newer link voids the older");
         assert!(accounts::link_account(&db, second.as_str(), Utc::now()).await.is_ok());
         let acts: Vec<_> = trail(&db).await.into_iter().filter(|(a, ..)| a.starts_with("password")).collect();
-        assert_eq!(acts[0], ("password_reset_issued".into(), "beheer@example.org".into(), "onderzoeker@example.org".into()));
-        assert_eq!(acts[1], ("password_changed".into(), "onderzoeker@example.org".into(), "onderzoeker@example.org: via link".into()));
+        assert_eq!(
+            acts[0],
+            ("password_reset_issued".into(), "beheer@example.org".into(), "onderzoeker@example.org".into())
+        );
+        assert_eq!(
+            acts[1],
+            ("password_changed".into(), "onderzoeker@example.org".into(), "onderzoeker@example.org: via link".into())
+        );
     });
 }
 
@@ -183,10 +228,16 @@ async fn the_last_enabled_admin_and_ones_own_account_stay() {
         let one = address("een@example.org");
         let cli = Acting::CommandLine;
         assert!(matches!(accounts::disable(&db, cli, &one, now).await, Err(AccountError::LastAdmin(_))));
-        assert!(matches!(accounts::set_role(&db, cli, &one, Role::Researcher, now).await, Err(AccountError::LastAdmin(_))));
+        assert!(matches!(
+            accounts::set_role(&db, cli, &one, Role::Researcher, now).await,
+            Err(AccountError::LastAdmin(_))
+        ));
         assert!(matches!(accounts::delete(&db, cli, &one, None, now).await, Err(AccountError::LastAdmin(_))));
         let err = accounts::disable(&db, cli, &one, now).await.unwrap_err();
-        assert_eq!(err.to_string(), "een@example.org is de laatste beheerder met een ingeschakeld account; maak eerst iemand anders beheerder");
+        assert_eq!(
+            err.to_string(),
+            "een@example.org is de laatste beheerder met een ingeschakeld account; maak eerst iemand anders beheerder"
+        );
 
         let second = account(&db, "twee@example.org", Role::Admin).await;
         let two = address("twee@example.org");
@@ -200,7 +251,10 @@ async fn the_last_enabled_admin_and_ones_own_account_stay() {
         }
         accounts::disable(&db, me, &two, now).await.unwrap();
         let other = Acting::Account(&second, Role::Admin);
-        assert!(matches!(accounts::disable(&db, other, &one, now).await, Err(AccountError::LastAdmin(_))), "a disabled admin is not counted");
+        assert!(
+            matches!(accounts::disable(&db, other, &one, now).await, Err(AccountError::LastAdmin(_))),
+            "a disabled admin is not counted"
+        );
         let researcher = account(&db, "r@example.org", Role::Researcher).await;
         let not_admin = Acting::Account(&researcher, Role::Researcher);
         assert!(matches!(accounts::disable(&db, not_admin, &two, now).await, Err(AccountError::NotAdmin)));
@@ -233,7 +287,8 @@ async fn the_api_refuses_twelve_as_with_the_reason_and_an_address_twice() {
             }
         };
         let (status, body) =
-            create(serde_json::json!({"email": "nieuw@example.org", "role": "researcher", "password": "aaaaaaaaaaaa"})).await;
+            create(serde_json::json!({"email": "nieuw@example.org", "role": "researcher", "password": "aaaaaaaaaaaa"}))
+                .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body["error"], "weak_password");
         assert_eq!(body["message"], "dit wachtwoord is te voorspelbaar: herhalingen als 'aaa' zijn makkelijk te raden");
@@ -299,7 +354,11 @@ async fn a_non_admin_gets_403_on_every_admin_route_and_nothing_changes() {
                 }
                 r.send()
             };
-            assert_eq!(request(None).await.unwrap().status(), StatusCode::UNAUTHORIZED, "{method} {path} without a token");
+            assert_eq!(
+                request(None).await.unwrap().status(),
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} without a token"
+            );
             for token in [&researcher, &reader] {
                 let r = request(Some(token)).await.unwrap();
                 assert_eq!(r.status(), StatusCode::FORBIDDEN, "{method} {path}");
@@ -332,7 +391,8 @@ async fn the_admin_route_lists_cover_every_account_route() {
     let test = crate::helpers::TestDb::sqlite().await;
     let db = test.connect().await;
     let app = TestApp::spawn(&db).await;
-    let doc: Value = TestApp::browser().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let doc: Value =
+        TestApp::browser().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     let shape = |p: &str| p.replace("x@example.org", "{email}").replace("/tokens/1", "/tokens/{id}");
     let mut documented = 0;
     for (path, operations) in doc["paths"].as_object().unwrap() {
@@ -369,14 +429,21 @@ async fn tokens_are_listed_without_secrets_expire_and_are_revoked_with_a_trail()
         let app = TestApp::spawn(&db).await;
         let c = TestApp::browser();
         let url = app.url("/api/v1/users/onderzoeker@example.org/tokens");
-        let r = c.post(&url).bearer_auth(&admin).json(&serde_json::json!({"label": "script", "expires": "30"})).send().await.unwrap();
+        let r = c
+            .post(&url)
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({"label": "script", "expires": "30"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED);
         let created: Value = r.json().await.unwrap();
         let secret = created["token"].as_str().unwrap().to_string();
         let id = created["id"].as_i64().unwrap() as i32;
         let r = c.get(app.url("/api/v1/surveys")).bearer_auth(&secret).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "the new token works");
-        let r = c.post(&url).bearer_auth(&admin).json(&serde_json::json!({"expires": "2020-01-01"})).send().await.unwrap();
+        let r =
+            c.post(&url).bearer_auth(&admin).json(&serde_json::json!({"expires": "2020-01-01"})).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "an expiry in the past");
 
         let listed = c.get(&url).bearer_auth(&admin).send().await.unwrap().text().await.unwrap();
@@ -384,7 +451,10 @@ async fn tokens_are_listed_without_secrets_expire_and_are_revoked_with_a_trail()
         assert!(!listed.contains(&secret) && !listed.contains(&hash), "{listed}");
         let body: Value = serde_json::from_str(&listed).unwrap();
         let token = &body["tokens"][0];
-        assert_eq!((token["id"].as_i64(), token["label"].as_str(), token["active"].as_bool()), (Some(id.into()), Some("script"), Some(true)));
+        assert_eq!(
+            (token["id"].as_i64(), token["label"].as_str(), token["active"].as_bool()),
+            (Some(id.into()), Some("script"), Some(true))
+        );
         assert!(token["expires_at"].is_string());
 
         let later = Utc::now() + chrono::Duration::days(31);
@@ -398,14 +468,31 @@ async fn tokens_are_listed_without_secrets_expire_and_are_revoked_with_a_trail()
         let page = browser.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("script") && !page.contains(&secret), "one's own list, without the secret");
         let other = api_token(&db, "ander@example.org", Role::Researcher).await;
-        let other_id = accounts::list_tokens(&db, Acting::CommandLine, &address("ander@example.org"), Utc::now()).await.unwrap()[0].id;
-        let (status, _) = post_form(&browser, &app, "/account/sleutels/intrekken", &[("csrf", &csrf), ("id", &other_id.to_string())]).await;
+        let other_id = accounts::list_tokens(&db, Acting::CommandLine, &address("ander@example.org"), Utc::now())
+            .await
+            .unwrap()[0]
+            .id;
+        let (status, _) =
+            post_form(&browser, &app, "/account/sleutels/intrekken", &[("csrf", &csrf), ("id", &other_id.to_string())])
+                .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "another's token is not one's own to revoke");
-        assert_eq!(c.get(app.url("/api/v1/surveys")).bearer_auth(&other).send().await.unwrap().status(), StatusCode::OK);
+        let me = accounts::find_user(&db, &email).await.unwrap().unwrap();
+        let as_me = Acting::Account(&me, Role::Researcher);
+        let theirs = accounts::list_tokens(&db, as_me, &address("ander@example.org"), Utc::now()).await;
+        assert!(matches!(theirs, Err(AccountError::Unknown(_))), "nor another's list: {theirs:?}");
+        let made = accounts::create_token(&db, as_me, &address("ander@example.org"), "x", None, Utc::now()).await;
+        assert!(matches!(made, Err(AccountError::Unknown(_))), "nor a token for another");
+        assert_eq!(
+            c.get(app.url("/api/v1/surveys")).bearer_auth(&other).send().await.unwrap().status(),
+            StatusCode::OK
+        );
 
         let r = c.delete(app.url(&format!("/api/v1/tokens/{id}"))).bearer_auth(&admin).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
-        assert_eq!(c.get(app.url("/api/v1/surveys")).bearer_auth(&secret).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            c.get(app.url("/api/v1/surveys")).bearer_auth(&secret).send().await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
         let r = c.delete(app.url("/api/v1/tokens/999999")).bearer_auth(&admin).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
         let acts: Vec<_> = trail(&db).await.into_iter().filter(|(a, ..)| a.starts_with("token")).collect();
@@ -440,10 +527,15 @@ async fn deleting_an_owner_hands_the_surveys_on_and_keeps_the_trail() {
         assert!(accounts::find_user(&db, &owner).await.unwrap().is_none());
         let members = peiling::teams::members(&db, survey.row.id).await.unwrap();
         assert_eq!(members.len(), 1);
-        assert_eq!((members[0].email.as_str(), members[0].owner), ("beheer@example.org", true), "the acting admin owns it now");
+        assert_eq!(
+            (members[0].email.as_str(), members[0].owner),
+            ("beheer@example.org", true),
+            "the acting admin owns it now"
+        );
         let events = peiling::audit::events(&db, None).await.unwrap();
         assert_eq!(events.len(), before + 2, "the old rows stay; a handover and a deletion are added");
-        let newest: Vec<_> = events.iter().take(2).map(|e| (e.action.as_str(), e.survey.as_deref(), e.detail.as_str())).collect();
+        let newest: Vec<_> =
+            events.iter().take(2).map(|e| (e.action.as_str(), e.survey.as_deref(), e.detail.as_str())).collect();
         assert_eq!(
             newest,
             vec![
@@ -451,6 +543,9 @@ async fn deleting_an_owner_hands_the_surveys_on_and_keeps_the_trail() {
                 (Action::OwnerSet.as_str(), Some(survey.row.slug.as_str()), "beheer@example.org"),
             ]
         );
-        assert!(events.iter().any(|e| e.action == "token_created" && e.detail.starts_with("eigenaar@example.org")), "its earlier acts stay");
+        assert!(
+            events.iter().any(|e| e.action == "token_created" && e.detail.starts_with("eigenaar@example.org")),
+            "its earlier acts stay"
+        );
     });
 }

@@ -10,30 +10,30 @@ use chrono::Utc;
 use peiling::accounts::{self, AccountError, Acting, Role};
 use peiling::audit::Action;
 use peiling::domain::EmailAddress;
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Client, StatusCode};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use serde_json::Value;
 
-const PASSWORD: &str = "een lang wachtwoord";
+pub(crate) const PASSWORD: &str = "een lang wachtwoord";
 const NEW_PASSWORD: &str = "paarse olifant fietst langzaam";
 
-fn address(email: &str) -> EmailAddress {
+pub(crate) fn address(email: &str) -> EmailAddress {
     EmailAddress::parse(email).unwrap()
 }
 
-async fn account(db: &DatabaseConnection, email: &str, role: Role) -> entity::user::Model {
+pub(crate) async fn account(db: &DatabaseConnection, email: &str, role: Role) -> entity::user::Model {
     accounts::add_user(db, &address(email), PASSWORD, role, Utc::now()).await.unwrap()
 }
 
 /// A signed-in browser and its session's CSRF value.
-async fn browser(app: &TestApp, email: &str, password: &str) -> (Client, String) {
+pub(crate) async fn browser(app: &TestApp, email: &str, password: &str) -> (Client, String) {
     let c = TestApp::browser();
     assert_eq!(login(app, &c, email, password).await.status(), StatusCode::SEE_OTHER, "{email} signs in");
     let page = c.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
     (c, csrf_of(&page))
 }
 
-async fn post_form(c: &Client, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+pub(crate) async fn post_form(c: &Client, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
     let r = c
         .post(app.url(path))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -45,7 +45,7 @@ async fn post_form(c: &Client, app: &TestApp, path: &str, fields: &[(&str, &str)
 }
 
 /// The trail, in the order the acts were recorded, as (action, actor, detail).
-async fn trail(db: &DatabaseConnection) -> Vec<(String, String, String)> {
+pub(crate) async fn trail(db: &DatabaseConnection) -> Vec<(String, String, String)> {
     let mut rows = peiling::audit::events(db, None).await.unwrap();
     rows.sort_by_key(|e| e.id);
     rows.into_iter().map(|e| (e.action, e.actor, e.detail)).collect()
@@ -304,121 +304,6 @@ async fn the_api_refuses_twelve_as_with_the_reason_and_an_address_twice() {
             "no password works before the link is used"
         );
     });
-}
-
-/// Every admin route for accounts: API and pages. Checked against the OpenAPI document and
-/// the routes in `web::routes` below.
-const ADMIN_API: [(&str, &str); 10] = [
-    ("GET", "/api/v1/users"),
-    ("POST", "/api/v1/users"),
-    ("POST", "/api/v1/users/x@example.org/disable"),
-    ("POST", "/api/v1/users/x@example.org/enable"),
-    ("PUT", "/api/v1/users/x@example.org/role"),
-    ("POST", "/api/v1/users/x@example.org/reset"),
-    ("DELETE", "/api/v1/users/x@example.org"),
-    ("GET", "/api/v1/users/x@example.org/tokens"),
-    ("POST", "/api/v1/users/x@example.org/tokens"),
-    ("DELETE", "/api/v1/tokens/1"),
-];
-
-const ADMIN_PAGES: [(&str, &str); 10] = [
-    ("GET", "/beheer/accounts"),
-    ("POST", "/beheer/accounts"),
-    ("POST", "/beheer/accounts/uitschakelen"),
-    ("POST", "/beheer/accounts/inschakelen"),
-    ("POST", "/beheer/accounts/rol"),
-    ("POST", "/beheer/accounts/herstellink"),
-    ("GET", "/beheer/accounts/verwijderen?email=x@example.org"),
-    ("POST", "/beheer/accounts/verwijderen"),
-    ("GET", "/beheer/accounts/sleutels?email=x@example.org"),
-    ("POST", "/beheer/accounts/sleutels/intrekken"),
-];
-
-#[tokio::test]
-async fn a_non_admin_gets_403_on_every_admin_route_and_nothing_changes() {
-    on_both!("a_non_admin_gets_403_on_every_admin_route_and_nothing_changes", |db| {
-        let researcher = api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
-        let reader = api_token(&db, "lezer@example.org", Role::Reader).await;
-        account(&db, "x@example.org", Role::Researcher).await;
-        let app = TestApp::spawn(&db).await;
-        let c = TestApp::browser();
-        let before = trail(&db).await.len();
-        for (method, path) in ADMIN_API {
-            let request = |token: Option<&str>| {
-                let mut r = c
-                    .request(Method::from_bytes(method.as_bytes()).unwrap(), app.url(path))
-                    .header("content-type", "application/json")
-                    .body(r#"{"email": "y@example.org", "role": "admin"}"#);
-                if let Some(t) = token {
-                    r = r.bearer_auth(t);
-                }
-                r.send()
-            };
-            assert_eq!(
-                request(None).await.unwrap().status(),
-                StatusCode::UNAUTHORIZED,
-                "{method} {path} without a token"
-            );
-            for token in [&researcher, &reader] {
-                let r = request(Some(token)).await.unwrap();
-                assert_eq!(r.status(), StatusCode::FORBIDDEN, "{method} {path}");
-                let body: Value = r.json().await.unwrap();
-                assert_eq!(body["error"], "forbidden", "{method} {path}: JSON");
-            }
-        }
-        for (email, role) in [("onderzoeker@example.org", "researcher"), ("lezer@example.org", "reader")] {
-            let (browser, csrf) = browser(&app, email, PASSWORD).await;
-            let page = browser.get(app.url("/onderzoek")).send().await.unwrap().text().await.unwrap();
-            assert!(!page.contains("/beheer/accounts"), "no link to the admin's pages for a {role}");
-            for (method, path) in ADMIN_PAGES {
-                let r = if method == "GET" {
-                    browser.get(app.url(path)).send().await.unwrap().status()
-                } else {
-                    let fields = [("csrf", csrf.as_str()), ("email", "x@example.org"), ("rol", "admin"), ("id", "1")];
-                    post_form(&browser, &app, path, &fields).await.0
-                };
-                assert_eq!(r, StatusCode::FORBIDDEN, "{method} {path} for a {role}");
-            }
-        }
-        assert_eq!(trail(&db).await.len(), before, "nothing recorded, nothing done");
-        let x = accounts::find_user(&db, &address("x@example.org")).await.unwrap().unwrap();
-        assert_eq!((x.role.as_str(), x.disabled_at), ("researcher", None));
-    });
-}
-
-#[tokio::test]
-async fn the_admin_route_lists_cover_every_account_route() {
-    let test = crate::helpers::TestDb::sqlite().await;
-    let db = test.connect().await;
-    let app = TestApp::spawn(&db).await;
-    let doc: Value =
-        TestApp::browser().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
-    let shape = |p: &str| p.replace("x@example.org", "{email}").replace("/tokens/1", "/tokens/{id}");
-    let mut documented = 0;
-    for (path, operations) in doc["paths"].as_object().unwrap() {
-        if !(path.starts_with("/api/v1/users") || path.starts_with("/api/v1/tokens")) {
-            continue;
-        }
-        for method in operations.as_object().unwrap().keys() {
-            let method = method.to_uppercase();
-            documented += 1;
-            assert!(ADMIN_API.iter().any(|(m, p)| *m == method && shape(p) == *path), "{method} {path} has no case");
-        }
-    }
-    assert_eq!(documented, ADMIN_API.len(), "every case is a documented operation");
-    let routes = include_str!("../../src/web/mod.rs");
-    let pages: Vec<(&str, &str)> = routes
-        .lines()
-        .filter(|l| l.contains(".route(\"/beheer/accounts"))
-        .map(|l| (if l.contains("web::post()") { "POST" } else { "GET" }, l.split('"').nth(1).unwrap()))
-        .collect();
-    assert_eq!(pages.len(), ADMIN_PAGES.len());
-    for (method, path) in pages {
-        assert!(
-            ADMIN_PAGES.iter().any(|(m, p)| *m == method && p.split('?').next() == Some(path)),
-            "{method} {path} has no case"
-        );
-    }
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts_admin;
+mod accounts_routes;
 mod anonymity;
 mod audit_trail;
 mod backup;

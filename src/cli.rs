@@ -209,14 +209,56 @@ pub enum MembersCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Create an account. The password comes from PEILING_PASSWORD or, without it, from stdin.
+    /// Create an account. The password comes from PEILING_PASSWORD or, without it, from stdin;
+    /// with --link the new user sets it through a one-time link instead.
     Add {
         email: String,
-        /// admin (accounts and every survey), researcher (their own surveys) or reader (published
-        /// reports only).
-        #[arg(long, default_value = "researcher")]
-        role: String,
+        #[arg(long, value_enum, default_value = "researcher")]
+        role: RoleArg,
+        /// Print a one-time link (PEILING_BASE_URL/wachtwoord/...) to set the password.
+        #[arg(long)]
+        link: bool,
     },
+    /// List the accounts with their role and state.
+    List,
+    /// Disable an account: it cannot sign in, its sessions end, its API tokens stop.
+    Disable { email: String },
+    /// Enable a disabled account again.
+    Enable { email: String },
+    /// Delete an account; the audit trail keeps what it did.
+    Delete {
+        email: String,
+        /// Who takes over the surveys the account owns (needed if it owns any).
+        #[arg(long, value_name = "EMAIL")]
+        heir: Option<String>,
+    },
+    /// Give an account another role.
+    Role {
+        email: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    /// Print a one-time link (24 hours) for the account to set a new password.
+    Reset { email: String },
+}
+
+/// admin (accounts and every survey), researcher (their own surveys) or reader (published
+/// reports only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Researcher,
+    Reader,
+}
+
+impl From<RoleArg> for crate::accounts::Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => crate::accounts::Role::Admin,
+            RoleArg::Researcher => crate::accounts::Role::Researcher,
+            RoleArg::Reader => crate::accounts::Role::Reader,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -227,8 +269,14 @@ pub enum TokenCommand {
         /// What the token is for, e.g. the script that uses it.
         #[arg(long, default_value = "api")]
         label: String,
+        /// Stop working after this many days, or after this date (YYYY-MM-DD); without it,
+        /// until revoked.
+        #[arg(long, value_name = "DAYS|DATE")]
+        expires: Option<String>,
     },
-    /// Revoke a token by its number (printed when it was created).
+    /// List the tokens of an account, or of every account (never their secrets).
+    List { email: Option<String> },
+    /// Revoke a token by its number (printed when it was created, and by `token list`).
     Revoke { id: i32 },
 }
 

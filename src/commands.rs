@@ -8,6 +8,9 @@ use crate::{bundled, db, demo, questionnaire, store};
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 
+mod accounts;
+pub use accounts::{Change as UserChange, token_create, token_list, token_revoke, user_add, user_change, user_list};
+
 fn read(file: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(file).with_context(|| format!("could not read {}", file.display()))
 }
@@ -355,44 +358,6 @@ pub async fn survey_schedule_reminder(
         None => println!("geplande herinnering voor '{slug}' geannuleerd"),
     }
     Ok(())
-}
-
-pub async fn user_add(config: &Config, email: &str, role: &str) -> anyhow::Result<()> {
-    use crate::accounts::{self, Role};
-    let email = crate::domain::EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
-    let role =
-        Role::parse(role).with_context(|| format!("onbekende rol '{role}': kies admin, researcher of reader"))?;
-    let password = match std::env::var("PEILING_PASSWORD") {
-        Ok(p) => p,
-        Err(_) => {
-            let mut line = String::new();
-            std::io::stdin().read_line(&mut line).context("could not read the password from stdin")?;
-            line.trim_end_matches(['\r', '\n']).to_string()
-        }
-    };
-    let db = crate::integrity::open(&config.database_url).await?;
-    let user = accounts::add_user(&db, &email, &password, role, chrono::Utc::now()).await?;
-    println!("account {} aangemaakt ({})", user.email, role.as_str());
-    Ok(())
-}
-
-pub async fn token_create(config: &Config, email: &str, label: &str) -> anyhow::Result<()> {
-    let email = crate::domain::EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
-    let db = crate::integrity::open(&config.database_url).await?;
-    let (row, token) = crate::accounts::create_token(&db, &email, label, chrono::Utc::now()).await?;
-    eprintln!("API-sleutel {} voor {} (bewaar hem nu: hij wordt niet opnieuw getoond):", row.id, email.as_str());
-    println!("{}", token.as_str());
-    Ok(())
-}
-
-pub async fn token_revoke(config: &Config, id: i32) -> anyhow::Result<()> {
-    let db = crate::integrity::open(&config.database_url).await?;
-    if crate::accounts::revoke_token(&db, id, chrono::Utc::now()).await? {
-        println!("API-sleutel {id} ingetrokken");
-        Ok(())
-    } else {
-        bail!("er is geen actieve API-sleutel met nummer {id}")
-    }
 }
 
 pub async fn survey_remind(config: &Config, slug: &str, send: bool) -> anyhow::Result<()> {

@@ -30,11 +30,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Demo { dir } => peiling::commands::demo(dir).await,
         Command::Serve { listen, no_worker } => peiling::commands::serve(&config, listen, !no_worker).await,
-        Command::User { command: UserCommand::Add { email, role } } => {
-            peiling::commands::user_add(&config, &email, &role).await
+        Command::User { command } => {
+            use peiling::commands::{UserChange, user_change};
+            match command {
+                UserCommand::Add { email, role, link } => {
+                    peiling::commands::user_add(&config, &email, role.into(), link).await
+                }
+                UserCommand::List => peiling::commands::user_list(&config).await,
+                UserCommand::Disable { email } => user_change(&config, &email, UserChange::Disable).await,
+                UserCommand::Enable { email } => user_change(&config, &email, UserChange::Enable).await,
+                UserCommand::Delete { email, heir } => user_change(&config, &email, UserChange::Delete { heir }).await,
+                UserCommand::Role { email, role } => user_change(&config, &email, UserChange::Role(role.into())).await,
+                UserCommand::Reset { email } => user_change(&config, &email, UserChange::Reset).await,
+            }
         }
         Command::Token { command } => match command {
-            TokenCommand::Create { email, label } => peiling::commands::token_create(&config, &email, &label).await,
+            TokenCommand::Create { email, label, expires } => {
+                peiling::commands::token_create(&config, &email, &label, expires.as_deref()).await
+            }
+            TokenCommand::List { email } => peiling::commands::token_list(&config, email.as_deref()).await,
             TokenCommand::Revoke { id } => peiling::commands::token_revoke(&config, id).await,
         },
         Command::Purge { survey, days } => peiling::commands::purge(&config, survey.as_deref(), days).await,

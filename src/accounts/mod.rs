@@ -1,9 +1,15 @@
 //! Accounts: admins, researchers and readers, with argon2id password hashes. Signing in is in
-//! `sessions`, API tokens in `tokens`.
+//! `sessions`, API tokens in `tokens`, what admins do to accounts in `manage`, the password
+//! policy in `passwords` and one-time links and password changes in `resets`.
 
+mod manage;
+pub mod passwords;
+mod resets;
 mod sessions;
 mod tokens;
 
+pub use manage::*;
+pub use resets::*;
 pub use sessions::*;
 pub use tokens::*;
 
@@ -17,7 +23,10 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter
 pub const MIN_PASSWORD: usize = 12;
 
 /// What an account may do. Each role can do everything of the roles below it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Published reports only.
     Reader,
@@ -56,6 +65,30 @@ pub enum AccountError {
     Unknown(String),
     #[error("een wachtwoord moet minstens {MIN_PASSWORD} tekens hebben")]
     WeakPassword,
+    #[error("dit wachtwoord is te voorspelbaar: {0}")]
+    Predictable(String),
+    #[error("het huidige wachtwoord klopt niet")]
+    WrongPassword,
+    #[error("alleen een beheerder kan accounts beheren")]
+    NotAdmin,
+    #[error(
+        "je kunt je eigen account niet uitschakelen, verwijderen of een andere rol geven; vraag een andere beheerder"
+    )]
+    OwnAccount,
+    #[error("{0} is de laatste beheerder met een ingeschakeld account; maak eerst iemand anders beheerder")]
+    LastAdmin(String),
+    #[error("{0} is eigenaar van {1}; geef aan wie die onderzoeken overneemt (een ingeschakeld onderzoekersaccount)")]
+    OwnsSurveys(String, String),
+    #[error("{0} kan geen onderzoeken overnemen: dat is geen ingeschakeld onderzoekers- of beheerdersaccount")]
+    NoHeir(String),
+    #[error("deze link om een wachtwoord in te stellen is verlopen of al gebruikt; vraag een beheerder om een nieuwe")]
+    LinkInvalid,
+    #[error("er is geen API-sleutel met nummer {0}")]
+    UnknownToken(i32),
+    #[error("de vervaldatum van een API-sleutel moet in de toekomst liggen")]
+    ExpiryInPast,
+    #[error("'{0}' is geen geldige vervaldatum: geef een aantal dagen (1 tot 3650) of een datum als 2027-06-30")]
+    BadExpiry(String),
     #[error("het wachtwoord kon niet worden versleuteld: {0}")]
     Hash(String),
     #[error("geen willekeurige bytes van het besturingssysteem: {0}")]
@@ -84,10 +117,25 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// Creates an account with `password`, which must pass the policy (`passwords::check`). The
+/// trail records it where an admin or the command line acts (`create_account`).
 pub async fn add_user(
     db: &impl ConnectionTrait,
     email: &EmailAddress,
     password: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AccountError> {
+    passwords::check(password, email.as_str())?;
+    insert_user(db, email, hash_password(password)?, role, now).await
+}
+
+/// Stores a new account with `password_hash`, which may be one no password matches (an
+/// account whose owner sets it through a one-time link).
+async fn insert_user(
+    db: &impl ConnectionTrait,
+    email: &EmailAddress,
+    password_hash: String,
     role: Role,
     now: DateTime<Utc>,
 ) -> Result<user::Model, AccountError> {
@@ -96,7 +144,7 @@ pub async fn add_user(
     }
     Ok(user::ActiveModel {
         email: Set(email.as_str().to_string()),
-        password_hash: Set(hash_password(password)?),
+        password_hash: Set(password_hash),
         role: Set(role.as_str().to_string()),
         created_at: Set(now),
         failed_logins: Set(0),

@@ -22,6 +22,8 @@ pub struct Jar {
 pub const FORM: Jar = Jar { name: "peiling_csrf", path: "/s/", same_site: SameSite::Lax };
 /// The login form, which is only ever reached from this site.
 pub const LOGIN: Jar = Jar { name: "peiling_inlog", path: "/inloggen", same_site: SameSite::Strict };
+/// The page behind a one-time password link. Lax, as the link is opened from a mail program.
+pub const RESET: Jar = Jar { name: "peiling_herstel", path: "/wachtwoord/", same_site: SameSite::Lax };
 
 /// The value this browser already has, or a new one and the cookie that sets it.
 pub fn token(request: &HttpRequest, secure: bool, jar: &Jar) -> (String, Option<Cookie<'static>>) {

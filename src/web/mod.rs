@@ -1,6 +1,8 @@
 //! The HTTP face of peiling (actix-web): handlers only translate between HTTP and the domain
 //! modules. `Application` binds a listener, so tests can run it on a random port.
 
+mod account_pages;
+mod admin_pages;
 mod audit_api;
 mod audit_pages;
 mod auth;
@@ -19,6 +21,7 @@ mod respondent_pages;
 mod team_api;
 mod team_pages;
 mod upload;
+mod users_api;
 pub mod views;
 
 use crate::respondent::session::FormCache;
@@ -42,6 +45,8 @@ pub struct AppState {
     pub submitter: Submitter,
     /// Cookies get `Secure` when respondents reach us over HTTPS.
     pub secure_cookies: bool,
+    /// How people reach this server (`PEILING_BASE_URL`): one-time password links start with it.
+    pub base_url: String,
     pub clock: Clock,
     /// Days after closing until personal data is deleted (shown on the dashboard).
     pub retention_days: u32,
@@ -114,6 +119,7 @@ impl Application {
             db,
             forms: FormCache::default(),
             secure_cookies: settings.base_url.starts_with("https://"),
+            base_url: settings.base_url.trim_end_matches('/').to_string(),
             clock,
             retention_days: settings.retention_days,
         });
@@ -159,6 +165,25 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(api("/api/v1/openapi.json", "GET").route(web::get().to(openapi::document)))
         .service(api("/api/v1/surveys", "GET").route(web::get().to(researcher_api::list)))
         .service(api("/api/v1/audit", "GET").route(web::get().to(audit_api::full_trail)))
+        .service(
+            api("/api/v1/users", "GET, POST")
+                .route(web::get().to(users_api::list))
+                .route(web::post().to(users_api::create)),
+        )
+        .service(
+            web::scope("/api/v1/users/{email}")
+                .service(api("", "DELETE").route(web::delete().to(users_api::delete)))
+                .service(api("/disable", "POST").route(web::post().to(users_api::disable)))
+                .service(api("/enable", "POST").route(web::post().to(users_api::enable)))
+                .service(api("/role", "PUT").route(web::put().to(users_api::set_role)))
+                .service(api("/reset", "POST").route(web::post().to(users_api::reset)))
+                .service(
+                    api("/tokens", "GET, POST")
+                        .route(web::get().to(users_api::tokens))
+                        .route(web::post().to(users_api::create_token)),
+                ),
+        )
+        .service(api("/api/v1/tokens/{id}", "DELETE").route(web::delete().to(users_api::revoke)))
         .service(
             web::scope("/api/v1/surveys/{survey}")
                 .service(api("/progress", "GET").route(web::get().to(researcher_api::progress)))
@@ -234,6 +259,22 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/rapporten/{id}/rapport.pdf", web::get().to(reading_room::report_file))
         .route("/beheer/logboek", web::get().to(audit_pages::full_trail))
         .route("/beheer/logboek.csv", web::get().to(audit_pages::full_trail_csv))
+        .route("/beheer/accounts", web::get().to(admin_pages::show))
+        .route("/beheer/accounts", web::post().to(admin_pages::add))
+        .route("/beheer/accounts/uitschakelen", web::post().to(admin_pages::disable))
+        .route("/beheer/accounts/inschakelen", web::post().to(admin_pages::enable))
+        .route("/beheer/accounts/rol", web::post().to(admin_pages::role))
+        .route("/beheer/accounts/herstellink", web::post().to(admin_pages::reset))
+        .route("/beheer/accounts/verwijderen", web::get().to(admin_pages::confirm_delete))
+        .route("/beheer/accounts/verwijderen", web::post().to(admin_pages::delete))
+        .route("/beheer/accounts/sleutels", web::get().to(admin_pages::tokens))
+        .route("/beheer/accounts/sleutels/intrekken", web::post().to(admin_pages::revoke))
+        .route("/account", web::get().to(account_pages::show))
+        .route("/account/wachtwoord", web::post().to(account_pages::change_password))
+        .route("/account/sleutels", web::post().to(account_pages::create_token))
+        .route("/account/sleutels/intrekken", web::post().to(account_pages::revoke_token))
+        .route("/wachtwoord/{token}", web::get().to(account_pages::link_page))
+        .route("/wachtwoord/{token}", web::post().to(account_pages::use_link))
         .default_service(web::to(errors::not_found));
 }
 

@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
 //! served at `/api/v1/openapi.json`.
 
-use super::{audit_api, researcher_api, respondent_api, team_api};
+use super::{audit_api, researcher_api, respondent_api, team_api, users_api};
 use actix_web::HttpResponse;
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -181,6 +181,16 @@ impl Modify for BearerToken {
         team_api::remove,
         audit_api::survey_trail,
         audit_api::full_trail,
+        users_api::list,
+        users_api::create,
+        users_api::disable,
+        users_api::enable,
+        users_api::set_role,
+        users_api::reset,
+        users_api::delete,
+        users_api::tokens,
+        users_api::create_token,
+        users_api::revoke,
     ),
     components(schemas(
         ErrorBody,
@@ -205,12 +215,26 @@ impl Modify for BearerToken {
         AuditTrail,
         crate::audit::Event,
         TrailFormat,
+        crate::accounts::Role,
+        crate::accounts::Account,
+        crate::accounts::LastChange,
+        crate::accounts::TokenInfo,
+        users_api::Users,
+        users_api::Link,
+        users_api::Created,
+        users_api::Tokens,
+        users_api::NewToken,
+        users_api::Revoked,
+        users_api::NewUser,
+        users_api::RoleBody,
+        users_api::TokenBody,
     )),
     modifiers(&BearerToken),
     tags(
         (name = "respondent", description = "The questionnaire behind a personal link"),
         (name = "researcher", description = "Invitees, mailing, closing, progress, review, publishing and a survey's members"),
-        (name = "audit", description = "Who did what, and when: a survey's trail for its members, the whole trail for admins")
+        (name = "audit", description = "Who did what, and when: a survey's trail for its members, the whole trail for admins"),
+        (name = "accounts", description = "Accounts and their API tokens: admins only")
     )
 )]
 pub struct ApiDoc;

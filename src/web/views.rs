@@ -30,6 +30,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("r/message.html", include_str!("../../templates/researcher/message.html")),
     ("r/audit.html", include_str!("../../templates/researcher/audit.html")),
     ("r/team.html", include_str!("../../templates/researcher/team.html")),
+    ("admin/accounts.html", include_str!("../../templates/admin/accounts.html")),
+    ("admin/delete.html", include_str!("../../templates/admin/delete.html")),
+    ("admin/tokens.html", include_str!("../../templates/admin/tokens.html")),
+    ("account/account.html", include_str!("../../templates/account/account.html")),
+    ("account/password.html", include_str!("../../templates/account/password.html")),
+    ("account/token_table.html", include_str!("../../templates/account/token_table.html")),
 ];
 
 pub const STYLESHEET: &str = include_str!("../../assets/web/peiling.css");

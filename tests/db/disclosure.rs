@@ -310,10 +310,16 @@ async fn a_report_on_too_few_responses_is_not_published_nor_shown() {
         accounts::add_user(&db, &EmailAddress::parse("raad@example.org").unwrap(), PASSWORD, Role::Reader, now)
             .await
             .unwrap();
-        let (_, token) =
-            accounts::create_token(&db, &EmailAddress::parse("onderzoek@example.org").unwrap(), "test", now)
-                .await
-                .unwrap();
+        let (_, token) = accounts::create_token(
+            &db,
+            accounts::Acting::CommandLine,
+            &EmailAddress::parse("onderzoek@example.org").unwrap(),
+            "test",
+            None,
+            now,
+        )
+        .await
+        .unwrap();
         // A version published before the minimum existed, as it was stored then.
         let generated =
             peiling::report::generate(&db, &few, &report("werkplezier-klein"), now.date_naive()).await.unwrap();

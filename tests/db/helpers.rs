@@ -203,7 +203,12 @@ pub async fn api_token(db: &DatabaseConnection, email: &str, role: peiling::acco
     use peiling::accounts;
     let email = peiling::domain::EmailAddress::parse(email).unwrap();
     accounts::add_user(db, &email, "een lang wachtwoord", role, chrono::Utc::now()).await.unwrap();
-    accounts::create_token(db, &email, "test", chrono::Utc::now()).await.unwrap().1.as_str().to_string()
+    accounts::create_token(db, accounts::Acting::CommandLine, &email, "test", None, chrono::Utc::now())
+        .await
+        .unwrap()
+        .1
+        .as_str()
+        .to_string()
 }
 
 /// The web application on a random loopback port, against `db`.

@@ -2,6 +2,8 @@
 //! a fresh PostgreSQL database per test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts_admin;
+mod accounts_routes;
 mod anonymity;
 mod audit_trail;
 mod backup;

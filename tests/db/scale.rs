@@ -159,7 +159,10 @@ async fn two_instances_on_one_postgres_database_mail_store_and_report_as_one() {
     let survey = survey_with_invitees(&db, "p", INVITEES).await;
     let researcher = EmailAddress::parse("onderzoeker@example.org").unwrap();
     accounts::add_user(&db, &researcher, PASSWORD, Role::Researcher, chrono::Utc::now()).await.unwrap();
-    let (_, api_token) = accounts::create_token(&db, &researcher, "test", chrono::Utc::now()).await.unwrap();
+    let (_, api_token) =
+        accounts::create_token(&db, accounts::Acting::CommandLine, &researcher, "test", None, chrono::Utc::now())
+            .await
+            .unwrap();
     crate::helpers::join(&db, "onderzoeker@example.org", &survey).await;
 
     // Slow enough that one worker alone would need longer than the other's rest between rounds,

@@ -115,7 +115,7 @@ async fn a_researcher_imports_opens_reminds_schedules_and_closes_over_the_api() 
         assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
         // A revoked token stops working at once.
-        assert!(accounts::revoke_token(&db, 1, chrono::Utc::now()).await.unwrap());
+        assert!(accounts::revoke_token(&db, accounts::Acting::CommandLine, 1, chrono::Utc::now()).await.unwrap());
         let revoked = c.get(format!("{base}/progress")).bearer_auth(&researcher).send().await.unwrap();
         assert_eq!(revoked.status(), StatusCode::UNAUTHORIZED);
     });

@@ -97,10 +97,11 @@ try {
   const admin = await signedIn(browser, DESKTOP, 'admin', ADMIN);
   await goto(admin, `${BASE_URL}/beheer/accounts`);
   await checkPage(admin, 'beheer-accounts');
-  const row = admin.locator('tr', { has: admin.getByText(SECOND.email, { exact: true }) });
-  await click(admin, row.getByRole('button', { name: /^Uitschakelen/ }));
+  await click(admin, button(admin, `${SECOND.email} uitschakelen`));
   await checkPage(admin, 'beheer-uitgeschakeld');
-  assert.match(await admin.locator('tr', { has: admin.getByText(SECOND.email, { exact: true }) }).innerText(), /uitgeschakeld/i);
+  const row = admin.locator('tbody tr', { has: admin.locator('th', { hasText: SECOND.email }) });
+  assert.match(await row.innerText(), /uitgeschakeld/i, 'the table shows the account disabled');
+  assert.equal(await button(admin, `${SECOND.email} inschakelen`).count(), 1, 'and offers to enable it again');
   await goto(admin, `${BASE_URL}/beheer/logboek`);
   await checkPage(admin, 'beheer-logboek');
   assert.match(await main(admin), /uitgeschakeld/, 'the trail records the disabling');

@@ -6,7 +6,14 @@ import axe from 'axe-core';
 /** Runs `action` (a click or a key press) and waits until the page it leads to has loaded. */
 export async function navigate(page, action) {
   const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
-  await action();
+  // An action that fails (a button not found) must fail the walk with its own error, not leave
+  // the wait for a navigation to time out later as an unhandled rejection that kills node.
+  try {
+    await action();
+  } catch (error) {
+    navigated.catch(() => {});
+    throw error;
+  }
   await navigated;
   await page.waitForLoadState('load');
 }

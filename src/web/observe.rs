@@ -3,8 +3,9 @@
 //! metrics at `/metrics`, and the probes `/healthz` (the process answers) and `/readyz` (the
 //! database answers too).
 //!
-//! Logs name the route *pattern* (`/s/{token}`), never the path: a respondent's path holds
-//! their personal link, which must not end up in log files.
+//! Logs name the route *pattern* (`/s/{token}`): a respondent's path holds their personal
+//! link, which must not end up in log files. A request that failed (500) is logged once, at
+//! error level, with its cause and, where it holds no link, its path.
 
 use super::State;
 use actix_web::body::MessageBody;
@@ -47,6 +48,19 @@ fn method_label(method: &actix_web::http::Method) -> &'static str {
     }
 }
 
+/// A failure that is ours to fix, logged with its cause. A 503 is an outage of the database,
+/// logged where it is met (`errors`) and by the alarm; it is not a bug.
+fn is_bug(status: u16) -> bool {
+    status >= 500 && status != 503
+}
+
+/// The path for a failure's log line: the path itself where it holds nothing personal, the
+/// route pattern where it holds a personal link (`/s/{token}`) or matched no route (and so
+/// could hold anything). Never the query string: `terug` and search terms are what people typed.
+fn loggable_path<'a>(route: &'a str, path: &'a str) -> &'a str {
+    if route == "unmatched" || route.to_ascii_lowercase().contains("token") { route } else { path }
+}
+
 pub async fn requests(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -55,6 +69,7 @@ pub async fn requests(
     let method = method_label(request.method());
     // Unmatched paths share one label, so scanners cannot blow up the metrics.
     let route = request.match_pattern().unwrap_or_else(|| "unmatched".to_string());
+    let path = loggable_path(&route, request.path()).to_string();
     let span = tracing::info_span!("request", id = %id, method = %method, route = %route);
     let start = Instant::now();
     let result = next.call(request).instrument(span.clone()).await;
@@ -64,7 +79,13 @@ pub async fn requests(
         Ok(mut response) => {
             let status = response.status().as_u16();
             crate::metrics::observe_request(method, &route, status, seconds);
-            if status >= 500 {
+            if is_bug(status) {
+                let cause = response.response().error().map_or_else(
+                    || "no error came with the response: a handler answered 500 itself".to_string(),
+                    super::errors::cause_of,
+                );
+                tracing::error!(status, method = %method, path = %path, cause = %cause, ms = seconds * 1000.0, "request failed");
+            } else if status >= 500 {
                 tracing::warn!(status, ms = seconds * 1000.0, "request failed");
             } else {
                 tracing::info!(status, ms = seconds * 1000.0, "request");
@@ -77,7 +98,12 @@ pub async fn requests(
         Err(e) => {
             let status = e.as_response_error().status_code().as_u16();
             crate::metrics::observe_request(method, &route, status, seconds);
-            tracing::warn!(status, ms = seconds * 1000.0, "request failed");
+            if is_bug(status) {
+                let cause = super::errors::cause_of(&e);
+                tracing::error!(status, method = %method, path = %path, cause = %cause, ms = seconds * 1000.0, "request failed");
+            } else {
+                tracing::warn!(status, ms = seconds * 1000.0, "request failed");
+            }
             Err(e)
         }
     }

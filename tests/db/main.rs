@@ -10,6 +10,7 @@ mod clean_text;
 mod demo;
 mod disclosure;
 mod export;
+mod failure_log;
 mod faults;
 mod helpers;
 mod hostile;

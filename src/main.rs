@@ -88,6 +88,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { command: Some(command), .. } => match command {
             BenchCommand::Report { sizes } => peiling::bench::report(&sizes).await,
             BenchCommand::Mail { invitees } => peiling::bench::mail(invitees).await,
+            BenchCommand::Definition => peiling::bench::definition(),
             BenchCommand::Submit { seconds, connections, postgres, skip_sqlite } => {
                 peiling::bench::submit(seconds, connections, postgres.as_deref(), skip_sqlite).await
             }

@@ -36,6 +36,9 @@ pub enum PageError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
+    /// Something of ours that failed outside the database (a blocking task that stopped).
+    #[error("{0}")]
+    Internal(String),
 }
 
 pub fn message_page(heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> String {
@@ -59,7 +62,7 @@ impl ResponseError for PageError {
             PageError::Forbidden => StatusCode::FORBIDDEN,
             PageError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::Store(_) | PageError::Db(_) if self.outage().is_some() => StatusCode::SERVICE_UNAVAILABLE,
-            PageError::Store(_) | PageError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -114,6 +117,7 @@ impl ResponseError for PageError {
                 &["Ga terug naar de vragenlijst en probeer het opnieuw."],
                 None,
             ),
+            PageError::Internal(_) => failed_page(),
             PageError::Store(_) | PageError::Db(_) => match self.outage() {
                 Some(Outage::Corrupt) => {
                     // The alarm logs the cause, once for the process.
@@ -129,14 +133,7 @@ impl ResponseError for PageError {
                     )
                 }
                 // Logged by `observe::requests`, with the request it belongs to.
-                None => {
-                    message_page(
-                        "Er ging iets mis",
-                        &["Je antwoorden tot nu toe zijn bewaard. Probeer het later opnieuw; lukt het dan nog \
-                           niet, neem dan contact op met de afzender van de uitnodiging."],
-                        None,
-                    )
-                }
+                None => failed_page(),
             },
         };
         let mut response = HttpResponse::build(self.status_code());
@@ -145,6 +142,15 @@ impl ResponseError for PageError {
         }
         response.content_type("text/html; charset=utf-8").body(body)
     }
+}
+
+fn failed_page() -> String {
+    message_page(
+        "Er ging iets mis",
+        &["Je antwoorden tot nu toe zijn bewaard. Probeer het later opnieuw; lukt het dan nog niet, neem dan \
+           contact op met de afzender van de uitnodiging."],
+        None,
+    )
 }
 
 /// Seconds a client is asked to wait after a 503: about how long a database restart takes.

@@ -16,6 +16,7 @@ mod helpers;
 mod hostile;
 mod instances;
 mod integrity;
+mod large_definitions;
 mod mail_faults;
 mod mailing;
 mod migrations;

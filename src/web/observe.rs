@@ -12,7 +12,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, http::StatusCode};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use sea_orm::ConnectionTrait;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
@@ -144,8 +144,69 @@ pub async fn readyz(state: State) -> HttpResponse {
     }
 }
 
-pub async fn metrics(state: State) -> HttpResponse {
+/// Who may read `/metrics` where it is routed. The metrics tell when submissions and failed
+/// logins happen, so they are not for anyone who finds the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetricsAccess {
+    /// 404, as any address that does not exist: the default of the site's own listener, since a
+    /// reverse proxy on the same machine makes every visitor look like a local one.
+    Closed,
+    /// Anyone who reaches the address: only on a listener of its own (`PEILING_METRICS_LISTEN`).
+    Open,
+    /// With `Authorization: Bearer <token>` (`PEILING_METRICS_TOKEN`); 401 otherwise.
+    Token(String),
+}
+
+pub struct MetricsEndpoint {
+    pub db: sea_orm::DatabaseConnection,
+    pub access: MetricsAccess,
+}
+
+/// Whether the request carries `token` as its bearer token. Both are hashed first, so the
+/// comparison takes the same time whatever their lengths and wherever they differ.
+fn bearer_is(request: &HttpRequest, token: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let sent = request
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    super::csrf::constant_time_eq(&Sha256::digest(sent.trim().as_bytes()), &Sha256::digest(token.as_bytes()))
+}
+
+pub async fn metrics(endpoint: web::Data<MetricsEndpoint>, request: HttpRequest) -> HttpResponse {
+    match &endpoint.access {
+        MetricsAccess::Closed => return super::errors::not_found(request).await,
+        MetricsAccess::Token(token) if !bearer_is(&request, token) => {
+            return HttpResponse::Unauthorized()
+                .insert_header(("WWW-Authenticate", "Bearer"))
+                .content_type("text/plain; charset=utf-8")
+                .body("metrics need the token (Authorization: Bearer ...)\n");
+        }
+        MetricsAccess::Open | MetricsAccess::Token(_) => {}
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(crate::metrics::render(&state.db).await)
+        .body(crate::metrics::render(&endpoint.db).await)
+}
+
+/// `/metrics` alone on a listener of its own (`PEILING_METRICS_LISTEN`), for an address only
+/// the monitoring reaches; with `token`, it is asked there too. Every other path is 404.
+pub fn metrics_server(
+    listener: std::net::TcpListener,
+    db: sea_orm::DatabaseConnection,
+    token: Option<String>,
+) -> std::io::Result<actix_web::dev::Server> {
+    let access = token.map_or(MetricsAccess::Open, MetricsAccess::Token);
+    let endpoint = web::Data::new(MetricsEndpoint { db, access });
+    Ok(actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(endpoint.clone())
+            .route("/metrics", web::get().to(metrics))
+            .default_service(web::to(|| async { HttpResponse::NotFound().body("not found\n") }))
+    })
+    .workers(1)
+    .listen(listener)?
+    .run())
 }

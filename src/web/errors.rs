@@ -192,7 +192,7 @@ pub fn cause_of(error: &actix_web::Error) -> String {
     let text = if let Some(page) = error.as_error::<PageError>() {
         chain(page)
     } else if let Some(api) = error.as_error::<ApiError>() {
-        api.cause.clone().unwrap_or_else(|| api.to_string())
+        api.cause.as_deref().map_or_else(|| api.to_string(), str::to_string)
     } else {
         format!("{error} ({:?})", error.as_response_error())
     };
@@ -220,7 +220,8 @@ pub struct ApiError {
     /// The database error, when it says the database is damaged (for `damage`).
     pub damaged: Option<String>,
     /// What went wrong inside, for the log line of a 500 (`observe::requests`); never sent.
-    pub cause: Option<String>,
+    /// Boxed, so that the error stays small enough to return by value.
+    pub cause: Option<Box<str>>,
 }
 
 impl ApiError {
@@ -330,7 +331,7 @@ impl From<StoreError> for ApiError {
                 )
             }
             None => ApiError {
-                cause: Some(chain(&e)),
+                cause: Some(chain(&e).into()),
                 ..ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Er ging iets mis aan onze kant.")
             },
         }

@@ -338,6 +338,8 @@ pub enum BenchCommand {
         #[arg(long, value_delimiter = ',', default_values_t = vec![54, 10_000, 100_000])]
         sizes: Vec<usize>,
     },
+    /// Validating a questionnaire definition at the limits, and parsing one ten times larger.
+    Definition,
     /// Queueing and sending invitations to a loopback SMTP server (SQLite).
     Mail {
         #[arg(long, default_value_t = 10_000)]

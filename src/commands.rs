@@ -31,7 +31,7 @@ pub async fn demo(dir: Option<PathBuf>) -> anyhow::Result<()> {
             temp.path().to_path_buf()
         }
     };
-    let config = Config::from_env();
+    let config = Config::from_env()?;
     let mailer = config.mailer()?;
     let outcome = demo::run(&folder, &bundled::MAATWERKBUDGET_2021, mailer.as_ref(), &config.base_url).await?;
     let q = &outcome.survey.questionnaire;
@@ -69,6 +69,14 @@ pub async fn serve(config: &Config, listen: Option<String>, worker: bool) -> any
     let app = crate::web::Application::build(listener, db.clone(), config.into())?;
     tracing::info!(address = %address, database = %db::redact(&config.database_url), "peiling serves");
     println!("peiling luistert op http://{address} (links: {}/s/...)", config.base_url);
+    if let Some(metrics) = &config.metrics_listen {
+        let listener = std::net::TcpListener::bind(metrics)
+            .with_context(|| format!("cannot listen on {metrics} (PEILING_METRICS_LISTEN)"))?;
+        let metrics = listener.local_addr().map_or(metrics.clone(), |a| a.to_string());
+        let server = crate::web::metrics_server(listener, db.clone(), config.metrics_token.clone())?;
+        tokio::spawn(server);
+        println!("metrics op http://{metrics}/metrics");
+    }
     if worker {
         let (config, db, alarm) = (config.clone(), db.clone(), app.alarm());
         tokio::spawn(async move {

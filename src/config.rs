@@ -29,7 +29,36 @@ pub struct Config {
     /// `PEILING_QUICK_CHECK_SECONDS`: how often `peiling serve` checks a SQLite file with
     /// `PRAGMA quick_check` (default 3600; 0 turns it off).
     pub quick_check: Option<std::time::Duration>,
+    /// `PEILING_METRICS_TOKEN`: `/metrics` answers only with `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
+    /// `PEILING_METRICS_LISTEN`: `/metrics` is served on this address only (by `peiling serve`).
+    pub metrics_listen: Option<String>,
+    /// `PEILING_READING_ROOM`: `public` (default) or `login`.
+    pub reading_room: ReadingRoom,
 }
+
+/// Who may read the published reports in `/rapporten`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReadingRoom {
+    /// Anyone: a published council report is a public document.
+    #[default]
+    Public,
+    /// Only signed-in accounts (readers, researchers, admins), for departments that want it.
+    Login,
+}
+
+impl ReadingRoom {
+    pub fn parse(text: &str) -> Option<ReadingRoom> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "public" => Some(ReadingRoom::Public),
+            "login" => Some(ReadingRoom::Login),
+            _ => None,
+        }
+    }
+}
+
+/// A metrics token shorter than this is refused at start: it would be guessed.
+pub const MIN_METRICS_TOKEN: usize = 16;
 
 const DAY_SECONDS: i64 = 24 * 60 * 60;
 const MAX_RETENTION_DAYS: u64 = 36_500;
@@ -39,8 +68,27 @@ fn var(name: &str) -> Option<String> {
 }
 
 impl Config {
-    pub fn from_env() -> Config {
-        Config {
+    /// The settings of this process; a setting with a value it cannot use is an error here, at
+    /// start, rather than a default that does something else than was asked.
+    pub fn from_env() -> anyhow::Result<Config> {
+        let reading_room = match var("PEILING_READING_ROOM") {
+            None => ReadingRoom::default(),
+            Some(value) => ReadingRoom::parse(&value).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "PEILING_READING_ROOM={value} is onbekend: kies public (iedereen leest de gepubliceerde \
+                     rapporten) of login (alleen wie is ingelogd)"
+                )
+            })?,
+        };
+        let metrics_token = var("PEILING_METRICS_TOKEN");
+        if let Some(token) = &metrics_token {
+            anyhow::ensure!(
+                token.len() >= MIN_METRICS_TOKEN && token.bytes().all(|b| b.is_ascii_graphic()),
+                "PEILING_METRICS_TOKEN moet minstens {MIN_METRICS_TOKEN} tekens lang zijn, zonder spaties \
+                 (bijv. de uitvoer van `openssl rand -hex 32`)"
+            );
+        }
+        Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             base_url: var("PEILING_BASE_URL")
                 .unwrap_or_else(|| "http://127.0.0.1:8080".to_string())
@@ -68,7 +116,10 @@ impl Config {
                 Some(0) => None,
                 Some(seconds) => Some(std::time::Duration::from_secs(seconds)),
             },
-        }
+            metrics_token,
+            metrics_listen: var("PEILING_METRICS_LISTEN"),
+            reading_room,
+        })
     }
 
     /// The transport this configuration asks for.

@@ -17,8 +17,11 @@ async fn main() -> ExitCode {
         Err(e) => {
             // A full disk or a read-only file reads the same whichever command met it: which
             // database, and why, instead of the driver's message.
-            let explained =
-                if own_database { None } else { peiling::db::explain(&e, &Config::from_env().database_url) };
+            let explained = if own_database {
+                None
+            } else {
+                Config::from_env().ok().and_then(|c| peiling::db::explain(&e, &c.database_url))
+            };
             eprintln!("peiling: {}", explained.unwrap_or_else(|| format!("{e:#}")));
             ExitCode::FAILURE
         }
@@ -26,7 +29,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = Config::from_env();
+    let config = Config::from_env()?;
     match cli.command {
         Command::Demo { dir } => peiling::commands::demo(dir).await,
         Command::Serve { listen, no_worker } => peiling::commands::serve(&config, listen, !no_worker).await,
@@ -102,6 +105,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { command: Some(command), .. } => match command {
             BenchCommand::Report { sizes } => peiling::bench::report(&sizes).await,
             BenchCommand::Mail { invitees } => peiling::bench::mail(invitees).await,
+            BenchCommand::Definition => peiling::bench::definition(),
             BenchCommand::Submit { seconds, connections, postgres, skip_sqlite } => {
                 peiling::bench::submit(seconds, connections, postgres.as_deref(), skip_sqlite).await
             }

@@ -6,6 +6,7 @@
 //! A part that cannot run (no PostgreSQL, no wrk) shows as skipped and the others go on; a
 //! part that breaks shows as failed, and the command fails after printing the table.
 
+pub mod definition;
 mod fill;
 pub mod machine;
 mod mail;
@@ -90,6 +91,33 @@ fn row<T>(
         Err(why) => why.clone(),
     };
     Row::new(figure, unit, decimals, outcome)
+}
+
+pub fn definition_rows() -> Vec<Row> {
+    use crate::questionnaire::model::{MAX_GROUPS, MAX_OPTIONS, MAX_QUESTIONS};
+    eprintln!("bench: reading large definitions ...");
+    let result = definition::measure().map_err(failed);
+    let limit = format!(
+        "{} questions, {} groups, {MAX_OPTIONS} options every tenth question",
+        number(MAX_QUESTIONS as f64, 0),
+        number(MAX_GROUPS as f64, 0)
+    );
+    part(vec![
+        // A worker thread is not held while it runs (`web::block`), but the upload waits for it.
+        row(&result, format!("definition: validating the limit ({limit}), time"), "ms", 1, |f| f.at_limit_ms)
+            .target(Target::Below(250.0)),
+        row(&result, "definition: size of that definition".into(), "kB", 0, |f| f.at_limit_kb),
+        row(
+            &result,
+            format!(
+                "definition: parsing ten times as many questions ({}, as stored), time",
+                number(10.0 * MAX_QUESTIONS as f64, 0)
+            ),
+            "ms",
+            1,
+            |f| f.ten_times_ms,
+        ),
+    ])
 }
 
 pub async fn mail_rows(invitees: usize) -> Vec<Row> {
@@ -255,6 +283,7 @@ pub async fn all(options: &Options) -> anyhow::Result<()> {
     let databases = submit_databases(true, &options.postgres).await;
     rows.extend(submit_rows(&databases, options.seconds, options.connections).await);
     rows.extend(report_rows(&options.sizes).await);
+    rows.extend(definition_rows());
     let settings = format!(
         "{}wrk with {} keep-alive connections for {} s per database",
         if options.quick { "`--quick` (small sizes, figures not comparable); " } else { "" },
@@ -268,6 +297,11 @@ pub async fn report(sizes: &[usize]) -> anyhow::Result<()> {
     let (machine, started) = start();
     let rows = report_rows(sizes).await;
     finish(&machine, started, &rows, "report figures only", None)
+}
+
+pub fn definition() -> anyhow::Result<()> {
+    let (machine, started) = start();
+    finish(&machine, started, &definition_rows(), "definition figures only", None)
 }
 
 pub async fn mail(invitees: usize) -> anyhow::Result<()> {

@@ -333,8 +333,9 @@ impl Answers {
     pub fn parse(questionnaire: &Questionnaire, raw: &Map<String, Value>, mode: Mode) -> Result<Answers, AnswerErrors> {
         let mut errors = Vec::new();
         let mut answers = BTreeMap::new();
+        let places = questionnaire.places();
         for (id, value) in raw {
-            let Some(question) = questionnaire.question(id) else {
+            let Some(question) = places.get(id.as_str()).map(|&i| &questionnaire.questions[i]) else {
                 errors.push(error(id, None, AnswerProblem::UnknownQuestion));
                 continue;
             };
@@ -381,7 +382,7 @@ impl Answers {
             Ok(answers)
         } else {
             // Report in questionnaire order, which is how a person reads the form.
-            errors.sort_by_key(|e| questionnaire.position(&e.question).unwrap_or(usize::MAX));
+            errors.sort_by_key(|e| places.get(e.question.as_str()).copied().unwrap_or(usize::MAX));
             Err(AnswerErrors(errors))
         }
     }
@@ -405,8 +406,10 @@ impl Answers {
     /// The canonical JSON form, which `parse` reads back to the same answers.
     pub fn to_json(&self, questionnaire: &Questionnaire) -> Map<String, Value> {
         let mut out = Map::new();
+        let places = questionnaire.places();
         for (id, answer) in &self.0 {
-            let opt_out = questionnaire.question(id).and_then(Question::opt_out).map(|o| o.code.clone());
+            let question = places.get(id.as_str()).map(|&i| &questionnaire.questions[i]);
+            let opt_out = question.and_then(Question::opt_out).map(|o| o.code.clone());
             let value = match answer {
                 Answer::Choice { option, other: None } => json!(option),
                 Answer::Choice { option, other: Some(text) } => json!({ "option": option, "other": text }),

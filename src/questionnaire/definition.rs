@@ -4,10 +4,15 @@
 //! The file format is documented in `surveys/README.md`.
 
 use super::condition::{self, Condition, Op, Value};
-use super::model::{Choice, ChoiceStyle, Group, OptOut, Question, QuestionKind, Questionnaire, slug};
+use super::model::{
+    Choice, ChoiceStyle, Group, MAX_DEFINITION_BYTES, MAX_GROUPS, MAX_OPTIONS, MAX_QUESTIONS, MAX_TEXT_CHARS, OptOut,
+    Question, QuestionKind, Questionnaire, slug,
+};
+use super::problems::Counted;
 use crate::domain::text;
+use crate::lines::LineIndex;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use toml::Spanned;
 
 pub use super::problems::{DefinitionError, DefinitionErrors, Problem};
@@ -23,12 +28,9 @@ pub const DEFAULT_LONG_TEXT: usize = 10_000;
 struct RawDefinition {
     id: Spanned<String>,
     title: Spanned<String>,
-    #[serde(default)]
-    intro: String,
-    #[serde(default)]
-    thanks: String,
-    #[serde(default)]
-    organisation: String,
+    intro: Option<Spanned<String>>,
+    thanks: Option<Spanned<String>>,
+    organisation: Option<Spanned<String>>,
     contact: Option<Spanned<String>>,
     minutes: Option<u32>,
     #[serde(default)]
@@ -99,10 +101,6 @@ struct RawOptOut {
     value: Option<i64>,
 }
 
-fn line_of(source: &str, offset: usize) -> usize {
-    crate::lines::line_at(source.as_bytes(), offset)
-}
-
 fn valid_code(code: &str) -> bool {
     let mut chars = code.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -111,14 +109,38 @@ fn valid_code(code: &str) -> bool {
 
 const KEYWORDS: [&str; 4] = ["and", "or", "not", "in"];
 
+/// Which checks apply: a definition handed in gets the limits on its size too; one stored
+/// before a limit existed still loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Checks {
+    Stored,
+    HandedIn,
+}
+
 /// Collects problems for one question at a time so every one carries the line and id.
 struct Report {
     errors: Vec<DefinitionError>,
+    lines: LineIndex,
+    checks: Checks,
 }
 
 impl Report {
     fn add(&mut self, line: usize, question: Option<&str>, problem: Problem) {
         self.errors.push(DefinitionError { line: Some(line), question: question.map(str::to_owned), problem });
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.lines.line(offset)
+    }
+
+    /// A text of the definition longer than the limit, when limits apply.
+    fn long_text(&mut self, line: usize, question: Option<&str>, field: &'static str, value: &str) {
+        if self.checks == Checks::HandedIn {
+            let chars = value.chars().count();
+            if chars > MAX_TEXT_CHARS {
+                self.add(line, question, Problem::TextTooLong { field, chars, max: MAX_TEXT_CHARS });
+            }
+        }
     }
 }
 
@@ -129,13 +151,18 @@ impl Report {
 /// the form shows; a bidi control makes a line display in another order than it is stored
 /// ("Trojan Source"). Other invisible characters (a soft hyphen, a no-break space) are
 /// typography and stay: labels are not anonymised. `parse` itself does not check, so surveys
-/// stored before this check still load.
+/// stored before this check still load. The limits of `model` (size, questions, groups,
+/// options, text length) apply here too, and not to `parse`, for the same reason.
 pub fn validate(source: &str) -> Result<Questionnaire, DefinitionErrors> {
+    if source.len() > MAX_DEFINITION_BYTES {
+        let problem = Problem::TooLarge { bytes: source.len() };
+        return Err(DefinitionErrors(vec![DefinitionError { line: None, question: None, problem }]));
+    }
     let misleading: Vec<DefinitionError> = text::misleading_per_line(source)
         .into_iter()
         .map(|(line, c)| DefinitionError { line: Some(line), question: None, problem: Problem::MisleadingCharacter(c) })
         .collect();
-    match parse(source) {
+    match read(source, Checks::HandedIn) {
         Ok(q) if misleading.is_empty() => Ok(q),
         Ok(_) => Err(DefinitionErrors(misleading)),
         Err(DefinitionErrors(mut errors)) => {
@@ -147,22 +174,37 @@ pub fn validate(source: &str) -> Result<Questionnaire, DefinitionErrors> {
 }
 
 /// Parses and validates a definition. Either every question is sound, or all problems are listed.
+/// Time and memory grow in proportion to the definition (ids, groups and options are looked
+/// up by hash, lines by bisection).
 pub fn parse(source: &str) -> Result<Questionnaire, DefinitionErrors> {
+    read(source, Checks::Stored)
+}
+
+fn read(source: &str, checks: Checks) -> Result<Questionnaire, DefinitionErrors> {
+    let lines = LineIndex::new(source.as_bytes());
     let raw: RawDefinition = toml::from_str(source).map_err(|e| {
-        let line = e.span().map(|s| line_of(source, s.start));
+        let line = e.span().map(|s| lines.line(s.start));
         let message = e.message().trim().to_string();
         DefinitionErrors(vec![DefinitionError { line, question: None, problem: Problem::Syntax(message) }])
     })?;
-    let mut report = Report { errors: Vec::new() };
+    let mut report = Report { errors: Vec::new(), lines, checks };
 
     for (field, value) in [("id", &raw.id), ("title", &raw.title)] {
+        let line = report.line(value.span().start);
         if value.get_ref().trim().is_empty() {
-            report.add(line_of(source, value.span().start), None, Problem::EmptyField(field));
+            report.add(line, None, Problem::EmptyField(field));
+        }
+        report.long_text(line, None, field, value.get_ref());
+    }
+    for (field, value) in [("intro", &raw.intro), ("thanks", &raw.thanks), ("organisation", &raw.organisation)] {
+        if let Some(value) = value {
+            let line = report.line(value.span().start);
+            report.long_text(line, None, field, value.get_ref());
         }
     }
     if !raw.id.get_ref().trim().is_empty() && !valid_code(raw.id.get_ref()) {
         report.add(
-            line_of(source, raw.id.span().start),
+            report.line(raw.id.span().start),
             None,
             Problem::BadCode { what: "de code van de vragenlijst", code: raw.id.get_ref().clone() },
         );
@@ -174,11 +216,11 @@ pub fn parse(source: &str) -> Result<Questionnaire, DefinitionErrors> {
         && !contact.get_ref().trim().is_empty()
         && crate::domain::EmailAddress::parse(contact.get_ref().trim()).is_err()
     {
-        report.add(line_of(source, contact.span().start), None, Problem::BadContact(contact.get_ref().clone()));
+        report.add(report.line(contact.span().start), None, Problem::BadContact(contact.get_ref().clone()));
     }
 
-    let groups = parse_groups(source, &raw.groups, &mut report);
-    let questions = parse_questions(source, raw.questions, &mut report);
+    let groups = parse_groups(&raw.groups, &mut report);
+    let questions = parse_questions(raw.questions, &mut report);
 
     if !report.errors.is_empty() {
         report.errors.sort_by_key(|e| e.line);
@@ -187,9 +229,9 @@ pub fn parse(source: &str) -> Result<Questionnaire, DefinitionErrors> {
     Ok(Questionnaire {
         id: raw.id.into_inner(),
         title: raw.title.into_inner(),
-        intro: raw.intro,
-        thanks: raw.thanks,
-        organisation: raw.organisation,
+        intro: raw.intro.map(Spanned::into_inner).unwrap_or_default(),
+        thanks: raw.thanks.map(Spanned::into_inner).unwrap_or_default(),
+        organisation: raw.organisation.map(Spanned::into_inner).unwrap_or_default(),
         contact: raw.contact.map(|c| c.into_inner().trim().to_string()).unwrap_or_default(),
         minutes: raw.minutes,
         groups,
@@ -197,31 +239,43 @@ pub fn parse(source: &str) -> Result<Questionnaire, DefinitionErrors> {
     })
 }
 
-fn parse_groups(source: &str, raw: &[Spanned<RawGroup>], report: &mut Report) -> Vec<Group> {
+fn parse_groups(raw: &[Spanned<RawGroup>], report: &mut Report) -> Vec<Group> {
     if raw.is_empty() {
         report.errors.push(DefinitionError { line: None, question: None, problem: Problem::NoGroups });
     }
+    if report.checks == Checks::HandedIn && raw.len() > MAX_GROUPS {
+        let line = report.line(raw[MAX_GROUPS].span().start);
+        report.add(line, None, Problem::TooMany { what: Counted::Groups, count: raw.len(), max: MAX_GROUPS });
+    }
     let mut groups: Vec<Group> = Vec::new();
+    // Codes compare without case, as `Questionnaire::group` finds them.
+    let mut codes: HashSet<String> = HashSet::new();
     for spanned in raw {
-        let line = line_of(source, spanned.span().start);
+        let line = report.line(spanned.span().start);
         let group = spanned.get_ref();
         let code = group.code.trim().to_string();
+        report.long_text(line, None, "name", &group.name);
         if !valid_code(&code) {
             report.add(line, None, Problem::BadCode { what: "groepscode", code });
-        } else if groups.iter().any(|g| g.code.eq_ignore_ascii_case(&code)) {
+        } else if codes.contains(&code.to_ascii_lowercase()) {
             report.add(line, None, Problem::DuplicateGroup(code));
         } else if group.name.trim().is_empty() {
             report.add(line, None, Problem::EmptyField("name"));
         } else {
+            codes.insert(code.to_ascii_lowercase());
             groups.push(Group { code, name: group.name.trim().to_string() });
         }
     }
     groups
 }
 
-fn parse_questions(source: &str, raw: Vec<RawQuestion>, report: &mut Report) -> Vec<Question> {
+fn parse_questions(raw: Vec<RawQuestion>, report: &mut Report) -> Vec<Question> {
     if raw.is_empty() {
         report.errors.push(DefinitionError { line: None, question: None, problem: Problem::NoQuestions });
+    }
+    if report.checks == Checks::HandedIn && raw.len() > MAX_QUESTIONS {
+        let line = report.line(raw[MAX_QUESTIONS].id.span().start);
+        report.add(line, None, Problem::TooMany { what: Counted::Questions, count: raw.len(), max: MAX_QUESTIONS });
     }
     // Every id with its line and place in the file, also of questions rejected for other reasons,
     // so that a condition can be told "later" apart from "unknown".
@@ -229,10 +283,10 @@ fn parse_questions(source: &str, raw: Vec<RawQuestion>, report: &mut Report) -> 
     let mut questions: Vec<Question> = Vec::new();
     // Conditions are checked once every id is known; a question rejected for its type still
     // gets its condition checked.
-    let mut pending: Vec<(usize, usize, Condition)> = Vec::new();
+    let mut pending: Vec<(usize, usize, String, Condition)> = Vec::new();
 
     for (order, rq) in raw.into_iter().enumerate() {
-        let line = line_of(source, rq.id.span().start);
+        let line = report.line(rq.id.span().start);
         let id = rq.id.get_ref().trim().to_string();
         if !valid_code(&id) || KEYWORDS.iter().any(|k| id.eq_ignore_ascii_case(k)) {
             report.add(line, None, Problem::BadCode { what: "vraagcode", code: id });
@@ -246,11 +300,12 @@ fn parse_questions(source: &str, raw: Vec<RawQuestion>, report: &mut Report) -> 
         if rq.text.trim().is_empty() {
             report.add(line, Some(&id), Problem::EmptyField("text"));
         }
-        let show_if = rq.show_if.as_ref().map(|s| (line_of(source, s.span().start), s.get_ref().clone()));
+        long_texts(&rq, line, &id, report);
+        let show_if = rq.show_if.as_ref().map(|s| (report.line(s.span().start), s.get_ref().clone()));
         let condition = match &show_if {
             Some((cline, text)) => match condition::parse(text) {
                 Ok(c) => {
-                    pending.push((*cline, order, c.clone()));
+                    pending.push((*cline, order, id.clone(), c.clone()));
                     Some(c)
                 }
                 Err(e) => {
@@ -282,23 +337,64 @@ fn parse_questions(source: &str, raw: Vec<RawQuestion>, report: &mut Report) -> 
         });
     }
 
-    let id_at = |order: usize| seen.iter().find(|(_, (_, o))| *o == order).map(|(id, _)| id.clone());
-    for (line, order, condition) in pending {
-        let own = id_at(order);
+    let accepted: HashMap<&str, &Question> = questions.iter().map(|q| (q.id.as_str(), q)).collect();
+    for (line, order, own, condition) in pending {
         for (target, op, value) in condition.comparisons() {
             let place = seen.get(target).map(|&(_, o)| o);
-            if let Some(problem) = check_reference(&questions, order, place, target, op, value) {
-                report.add(line, own.as_deref(), problem);
+            if let Some(problem) = check_reference(accepted.get(target).copied(), order, place, target, op, value) {
+                report.add(line, Some(&own), problem);
             }
         }
     }
     questions
 }
 
+/// The texts of one question against `MAX_TEXT_CHARS`, and its options against `MAX_OPTIONS`,
+/// when limits apply; each reported at the question's line.
+fn long_texts(rq: &RawQuestion, line: usize, id: &str, report: &mut Report) {
+    if report.checks == Checks::Stored {
+        return;
+    }
+    report.long_text(line, Some(id), "text", &rq.text);
+    let optional = [
+        ("help", &rq.help),
+        ("page", &rq.page),
+        ("dont_know", &rq.dont_know),
+        ("unit", &rq.unit),
+        ("low_label", &rq.low_label),
+        ("high_label", &rq.high_label),
+    ];
+    for (field, value) in optional {
+        if let Some(value) = value {
+            report.long_text(line, Some(id), field, value);
+        }
+    }
+    if let Some(show_if) = &rq.show_if {
+        report.long_text(line, Some(id), "show_if", show_if.get_ref());
+    }
+    if let Some(opt_out) = &rq.opt_out {
+        report.long_text(line, Some(id), "opt_out", &opt_out.label);
+    }
+    for options in [&rq.options, &rq.points].into_iter().flatten() {
+        let count = options.len() + usize::from(rq.dont_know.is_some());
+        if count > MAX_OPTIONS {
+            report.add(line, Some(id), Problem::TooMany { what: Counted::Options, count, max: MAX_OPTIONS });
+        }
+        for option in options {
+            let label = match option {
+                RawOption::Label(label) => label,
+                RawOption::Full(choice) => &choice.label,
+            };
+            report.long_text(line, Some(id), "label", label);
+        }
+    }
+}
+
 /// Checks one comparison of the condition of the question at `order` (its place in the file);
-/// `place` is where the question it tests stands, if it exists at all.
+/// `place` is where the question it tests stands, if it exists at all, and `question` that
+/// question when it was accepted.
 fn check_reference(
-    questions: &[Question],
+    question: Option<&Question>,
     order: usize,
     place: Option<usize>,
     target: &str,
@@ -313,7 +409,7 @@ fn check_reference(
         return Some(Problem::ForwardReference(target.to_string()));
     }
     // A question rejected for another reason is reported there; its options are unknown here.
-    let question = questions.iter().find(|q| q.id == target)?;
+    let question = question?;
     let mismatch = |expected| Problem::WrongValueType { question: target.into(), value: value.to_string(), expected };
     match (&question.kind, value) {
         (QuestionKind::Text { .. }, _) => Some(Problem::ConditionOnText(target.into())),
@@ -347,6 +443,7 @@ fn check_reference(
 
 fn choices(raw: &[RawOption], problems: &mut Vec<Problem>) -> Vec<Choice> {
     let mut out: Vec<Choice> = Vec::new();
+    let mut codes: HashSet<String> = HashSet::new();
     for option in raw {
         let choice = match option {
             RawOption::Label(label) => Choice {
@@ -368,7 +465,7 @@ fn choices(raw: &[RawOption], problems: &mut Vec<Problem>) -> Vec<Choice> {
             problems.push(Problem::EmptyOptionLabel);
         } else if choice.code.is_empty() || choice.code.contains(char::is_whitespace) {
             problems.push(Problem::BadCode { what: "antwoordcode", code: choice.code });
-        } else if out.iter().any(|c| c.code == choice.code) {
+        } else if !codes.insert(choice.code.clone()) {
             problems.push(Problem::DuplicateOption(choice.code));
         } else {
             out.push(choice);

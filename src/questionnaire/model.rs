@@ -7,6 +7,22 @@ use serde::Serialize;
 /// A numbered scale has at most this many points (0-100 is the widest).
 pub const MAX_SCALE_POINTS: i64 = 101;
 
+// Limits on a definition handed in (`definition::validate`), far above any staff survey (the
+// bundled one has 40 questions, 6 groups, at most 9 options and texts under 600 characters)
+// and low enough that reading one stays a matter of milliseconds and a form stays a form.
+
+/// The size of a definition file or pasted text.
+pub const MAX_DEFINITION_BYTES: usize = 2 * 1024 * 1024;
+/// Questions in one questionnaire.
+pub const MAX_QUESTIONS: usize = 2_000;
+/// Options (or labelled points) of one question, "weet niet" included.
+pub const MAX_OPTIONS: usize = 200;
+/// Groups (teams) of one questionnaire.
+pub const MAX_GROUPS: usize = 1_000;
+/// Characters of any one text: a title, an introduction, a question, a help text, a page
+/// title, an option's label, a condition.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Questionnaire {
     /// Short name used in URLs and file names, e.g. `maatwerkbudget-2021`.
@@ -125,6 +141,12 @@ impl Questionnaire {
 
     pub fn position(&self, id: &str) -> Option<usize> {
         self.questions.iter().position(|q| q.id == id)
+    }
+
+    /// Each question's place by id, for code that looks up many ids at once (routing, answer
+    /// checks): one pass instead of a search per id.
+    pub fn places(&self) -> std::collections::HashMap<&str, usize> {
+        self.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect()
     }
 
     pub fn group(&self, code: &str) -> Option<&Group> {

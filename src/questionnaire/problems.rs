@@ -2,7 +2,7 @@
 //! problem with its line and question where it has them.
 
 use super::condition::{self, Op};
-use super::model::MAX_SCALE_POINTS;
+use super::model::{MAX_DEFINITION_BYTES, MAX_SCALE_POINTS};
 use crate::domain::text;
 use std::fmt;
 
@@ -66,6 +66,30 @@ pub enum Problem {
     },
     /// A bidi control or a control character in a definition handed in (see [`validate`]).
     MisleadingCharacter(char),
+    /// A definition handed in that is larger than `MAX_DEFINITION_BYTES`; it is not read.
+    TooLarge {
+        bytes: usize,
+    },
+    /// More questions, groups or options than a definition handed in may have (`model::MAX_*`).
+    TooMany {
+        what: Counted,
+        count: usize,
+        max: usize,
+    },
+    /// A text longer than `model::MAX_TEXT_CHARS`.
+    TextTooLong {
+        field: &'static str,
+        chars: usize,
+        max: usize,
+    },
+}
+
+/// What a limit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    Questions,
+    Groups,
+    Options,
 }
 
 impl fmt::Display for Problem {
@@ -137,7 +161,38 @@ impl fmt::Display for Problem {
                 "de definitie bevat {}: een teken dat niemand ziet maar dat verandert hoe de tekst eromheen eruitziet; verwijder het",
                 text::describe(*c)
             ),
+            Problem::TooLarge { bytes } => write!(
+                f,
+                "de definitie is {} groot; hoogstens {} kan worden gelezen. Zo'n grote vragenlijst is meestal een \
+                 vergissing (een verkeerd bestand?); splits hem anders in meer vragenlijsten",
+                size(*bytes),
+                size(MAX_DEFINITION_BYTES)
+            ),
+            Problem::TooMany { what: Counted::Questions, count, max } => write!(
+                f,
+                "de vragenlijst heeft {count} vragen; hoogstens {max} kunnen er in één vragenlijst. Dit is vraag {}",
+                max + 1
+            ),
+            Problem::TooMany { what: Counted::Groups, count, max } => {
+                write!(f, "de vragenlijst heeft {count} groepen; hoogstens {max} kunnen er. Dit is groep {}", max + 1)
+            }
+            Problem::TooMany { what: Counted::Options, count, max } => write!(
+                f,
+                "de vraag heeft {count} antwoordopties; hoogstens {max} kunnen er. Maak van een heel lange lijst een open vraag"
+            ),
+            Problem::TextTooLong { field, chars, max } => {
+                write!(f, "'{field}' is {chars} tekens lang; hoogstens {max} tekens kunnen er")
+            }
         }
+    }
+}
+
+/// "2,0 MB", "312 kB": a size as a researcher reads it.
+fn size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    } else {
+        format!("{} kB", bytes.div_ceil(1024))
     }
 }
 

@@ -13,11 +13,13 @@ use std::collections::BTreeMap;
 pub fn shown(questionnaire: &Questionnaire, answers: &Answers) -> Vec<bool> {
     let mut effective: BTreeMap<&str, &Answer> = BTreeMap::new();
     let mut out = Vec::with_capacity(questionnaire.questions.len());
+    let places = questionnaire.places();
     for question in &questionnaire.questions {
         let visible = match &question.show_if {
             None => true,
             Some(condition) => condition.eval(&|id: &str, op: Op, value: &Value| {
-                let Some(target) = questionnaire.question(id) else { return false };
+                let Some(&place) = places.get(id) else { return false };
+                let target = &questionnaire.questions[place];
                 effective.get(id).is_some_and(|answer| compare(target, answer, op, value))
             }),
         };

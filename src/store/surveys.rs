@@ -67,6 +67,18 @@ pub async fn create_owned(
     now: DateTime<Utc>,
 ) -> Result<Survey, StoreError> {
     let questionnaire = questionnaire::validate(source)?;
+    create_checked(db, source, questionnaire, owner, now).await
+}
+
+/// As `create_owned`, for a `source` that `questionnaire::validate` turned into `questionnaire`
+/// already (the web pages do that off the request threads).
+pub async fn create_checked(
+    db: &impl TransactionTrait,
+    source: &str,
+    questionnaire: Questionnaire,
+    owner: Option<(&entity::user::Model, &crate::audit::Actor)>,
+    now: DateTime<Utc>,
+) -> Result<Survey, StoreError> {
     let txn = crate::db::begin_write(db).await?;
     if survey::Entity::find().filter(survey::Column::Slug.eq(&questionnaire.id)).one(&txn).await?.is_some() {
         return Err(StoreError::SurveyExists(questionnaire.id));

@@ -1,5 +1,6 @@
 //! One error type per boundary: `PageError` for the respondent's HTML pages, `ApiError` for
-//! JSON. Both log the cause and show the person nothing internal. A database that is away,
+//! JSON. Neither shows the person anything internal; the cause of a 500 travels with the
+//! response (`cause`) to `observe::requests`, which logs it once with the request. A database that is away,
 //! full, read-only or busy gives 503 with `Retry-After`: the request may well work in a
 //! moment, on this process or another. A damaged one gives 503 too, and its cause is carried
 //! to `damage`, which raises the process's alarm and logs it once. Anything else that fails is
@@ -35,6 +36,9 @@ pub enum PageError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
+    /// Something of ours that failed outside the database (a blocking task that stopped).
+    #[error("{0}")]
+    Internal(String),
 }
 
 pub fn message_page(heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> String {
@@ -58,7 +62,7 @@ impl ResponseError for PageError {
             PageError::Forbidden => StatusCode::FORBIDDEN,
             PageError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::Store(_) | PageError::Db(_) if self.outage().is_some() => StatusCode::SERVICE_UNAVAILABLE,
-            PageError::Store(_) | PageError::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -113,6 +117,7 @@ impl ResponseError for PageError {
                 &["Ga terug naar de vragenlijst en probeer het opnieuw."],
                 None,
             ),
+            PageError::Internal(_) => failed_page(),
             PageError::Store(_) | PageError::Db(_) => match self.outage() {
                 Some(Outage::Corrupt) => {
                     // The alarm logs the cause, once for the process.
@@ -127,15 +132,8 @@ impl ResponseError for PageError {
                         None,
                     )
                 }
-                None => {
-                    tracing::error!(error = %self, "page failed");
-                    message_page(
-                        "Er ging iets mis",
-                        &["Je antwoorden tot nu toe zijn bewaard. Probeer het later opnieuw; lukt het dan nog \
-                           niet, neem dan contact op met de afzender van de uitnodiging."],
-                        None,
-                    )
-                }
+                // Logged by `observe::requests`, with the request it belongs to.
+                None => failed_page(),
             },
         };
         let mut response = HttpResponse::build(self.status_code());
@@ -144,6 +142,15 @@ impl ResponseError for PageError {
         }
         response.content_type("text/html; charset=utf-8").body(body)
     }
+}
+
+fn failed_page() -> String {
+    message_page(
+        "Er ging iets mis",
+        &["Je antwoorden tot nu toe zijn bewaard. Probeer het later opnieuw; lukt het dan nog niet, neem dan \
+           contact op met de afzender van de uitnodiging."],
+        None,
+    )
 }
 
 /// Seconds a client is asked to wait after a 503: about how long a database restart takes.
@@ -161,6 +168,35 @@ impl PageError {
     pub(super) fn damage(&self) -> Option<String> {
         (self.outage() == Some(Outage::Corrupt)).then(|| self.to_string())
     }
+}
+
+/// An error with every cause under it, `outer: inner: innermost`. A wrapper that repeats its
+/// source's words (`#[error(transparent)]`, "database: {0}") adds them once.
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let words = cause.to_string();
+        if !text.contains(&words) {
+            text = format!("{text}: {words}");
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// The cause of a failed request, for its log line: the chain of a page's or the API's error,
+/// the words of any other error actix turned into a response. On one line, so that a cause
+/// that quotes what someone sent cannot forge log lines.
+pub fn cause_of(error: &actix_web::Error) -> String {
+    let text = if let Some(page) = error.as_error::<PageError>() {
+        chain(page)
+    } else if let Some(api) = error.as_error::<ApiError>() {
+        api.cause.as_deref().map_or_else(|| api.to_string(), str::to_string)
+    } else {
+        format!("{error} ({:?})", error.as_response_error())
+    };
+    text.split(char::is_control).map(str::trim).filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// Percent-encodes a path for use in a query value.
@@ -183,11 +219,14 @@ pub struct ApiError {
     pub details: Option<serde_json::Value>,
     /// The database error, when it says the database is damaged (for `damage`).
     pub damaged: Option<String>,
+    /// What went wrong inside, for the log line of a 500 (`observe::requests`); never sent.
+    /// Boxed, so that the error stays small enough to return by value.
+    pub cause: Option<Box<str>>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), details: None, damaged: None }
+        ApiError { status, code, message: message.into(), details: None, damaged: None, cause: None }
     }
 
     pub fn not_found() -> ApiError {
@@ -291,10 +330,10 @@ impl From<StoreError> for ApiError {
                     "Tijdelijk niet beschikbaar; probeer het zo opnieuw.",
                 )
             }
-            None => {
-                tracing::error!(error = %e, "api request failed");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Er ging iets mis aan onze kant.")
-            }
+            None => ApiError {
+                cause: Some(chain(&e).into()),
+                ..ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Er ging iets mis aan onze kant.")
+            },
         }
     }
 }

@@ -52,7 +52,12 @@ pub struct AppState {
     pub retention_days: u32,
     /// Raised when the database turns out to be damaged (see `damage`).
     pub alarm: crate::integrity::Alarm,
+    /// Whether `/rapporten` asks for a login.
+    pub reading_room: ReadingRoom,
 }
+
+pub use crate::config::ReadingRoom;
+pub use observe::{MetricsAccess, metrics_server};
 
 /// Where handlers read the time: the system clock in production; the demo replays a
 /// fieldwork period from the past.
@@ -81,18 +86,36 @@ pub struct Settings {
     pub base_url: String,
     /// Shown on the dashboard as the day a closed survey's personal data goes.
     pub retention_days: u32,
+    /// How `/metrics` answers on this listener.
+    pub metrics: MetricsAccess,
+    pub reading_room: ReadingRoom,
 }
 
 impl Settings {
-    /// The defaults for everything but the address.
+    /// The defaults for everything but the address: no `/metrics`, a public reading room.
     pub fn new(base_url: &str) -> Settings {
-        Settings { base_url: base_url.to_string(), retention_days: crate::retention::DEFAULT_DAYS }
+        Settings {
+            base_url: base_url.to_string(),
+            retention_days: crate::retention::DEFAULT_DAYS,
+            metrics: MetricsAccess::Closed,
+            reading_room: ReadingRoom::default(),
+        }
     }
 }
 
 impl From<&crate::config::Config> for Settings {
     fn from(config: &crate::config::Config) -> Settings {
-        Settings { base_url: config.base_url.clone(), retention_days: config.retention_days }
+        // With a listener of their own (`metrics_server`), the metrics are not on this one.
+        let metrics = match (&config.metrics_listen, &config.metrics_token) {
+            (None, Some(token)) => MetricsAccess::Token(token.clone()),
+            _ => MetricsAccess::Closed,
+        };
+        Settings {
+            base_url: config.base_url.clone(),
+            retention_days: config.retention_days,
+            metrics,
+            reading_room: config.reading_room,
+        }
     }
 }
 
@@ -122,11 +145,14 @@ impl Application {
             base_url: settings.base_url.trim_end_matches('/').to_string(),
             clock,
             retention_days: settings.retention_days,
+            reading_room: settings.reading_room,
         });
+        let metrics = web::Data::new(observe::MetricsEndpoint { db: state.db.clone(), access: settings.metrics });
         let https = state.secure_cookies;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(metrics.clone())
                 .app_data(web::PathConfig::default().error_handler(errors::bad_path))
                 .app_data(web::QueryConfig::default().error_handler(errors::bad_query))
                 .wrap(actix_web::middleware::from_fn(damage::guard))

@@ -3,15 +3,16 @@
 //! metrics at `/metrics`, and the probes `/healthz` (the process answers) and `/readyz` (the
 //! database answers too).
 //!
-//! Logs name the route *pattern* (`/s/{token}`), never the path: a respondent's path holds
-//! their personal link, which must not end up in log files.
+//! Logs name the route *pattern* (`/s/{token}`): a respondent's path holds their personal
+//! link, which must not end up in log files. A request that failed (500) is logged once, at
+//! error level, with its cause and, where it holds no link, its path.
 
 use super::State;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, http::StatusCode};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use sea_orm::ConnectionTrait;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
@@ -47,6 +48,19 @@ fn method_label(method: &actix_web::http::Method) -> &'static str {
     }
 }
 
+/// A failure that is ours to fix, logged with its cause. A 503 is an outage of the database,
+/// logged where it is met (`errors`) and by the alarm; it is not a bug.
+fn is_bug(status: u16) -> bool {
+    status >= 500 && status != 503
+}
+
+/// The path for a failure's log line: the path itself where it holds nothing personal, the
+/// route pattern where it holds a personal link (`/s/{token}`) or matched no route (and so
+/// could hold anything). Never the query string: `terug` and search terms are what people typed.
+fn loggable_path<'a>(route: &'a str, path: &'a str) -> &'a str {
+    if route == "unmatched" || route.to_ascii_lowercase().contains("token") { route } else { path }
+}
+
 pub async fn requests(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -55,6 +69,7 @@ pub async fn requests(
     let method = method_label(request.method());
     // Unmatched paths share one label, so scanners cannot blow up the metrics.
     let route = request.match_pattern().unwrap_or_else(|| "unmatched".to_string());
+    let path = loggable_path(&route, request.path()).to_string();
     let span = tracing::info_span!("request", id = %id, method = %method, route = %route);
     let start = Instant::now();
     let result = next.call(request).instrument(span.clone()).await;
@@ -64,7 +79,13 @@ pub async fn requests(
         Ok(mut response) => {
             let status = response.status().as_u16();
             crate::metrics::observe_request(method, &route, status, seconds);
-            if status >= 500 {
+            if is_bug(status) {
+                let cause = response.response().error().map_or_else(
+                    || "no error came with the response: a handler answered 500 itself".to_string(),
+                    super::errors::cause_of,
+                );
+                tracing::error!(status, method = %method, path = %path, cause = %cause, ms = seconds * 1000.0, "request failed");
+            } else if status >= 500 {
                 tracing::warn!(status, ms = seconds * 1000.0, "request failed");
             } else {
                 tracing::info!(status, ms = seconds * 1000.0, "request");
@@ -77,7 +98,12 @@ pub async fn requests(
         Err(e) => {
             let status = e.as_response_error().status_code().as_u16();
             crate::metrics::observe_request(method, &route, status, seconds);
-            tracing::warn!(status, ms = seconds * 1000.0, "request failed");
+            if is_bug(status) {
+                let cause = super::errors::cause_of(&e);
+                tracing::error!(status, method = %method, path = %path, cause = %cause, ms = seconds * 1000.0, "request failed");
+            } else {
+                tracing::warn!(status, ms = seconds * 1000.0, "request failed");
+            }
             Err(e)
         }
     }
@@ -118,8 +144,69 @@ pub async fn readyz(state: State) -> HttpResponse {
     }
 }
 
-pub async fn metrics(state: State) -> HttpResponse {
+/// Who may read `/metrics` where it is routed. The metrics tell when submissions and failed
+/// logins happen, so they are not for anyone who finds the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetricsAccess {
+    /// 404, as any address that does not exist: the default of the site's own listener, since a
+    /// reverse proxy on the same machine makes every visitor look like a local one.
+    Closed,
+    /// Anyone who reaches the address: only on a listener of its own (`PEILING_METRICS_LISTEN`).
+    Open,
+    /// With `Authorization: Bearer <token>` (`PEILING_METRICS_TOKEN`); 401 otherwise.
+    Token(String),
+}
+
+pub struct MetricsEndpoint {
+    pub db: sea_orm::DatabaseConnection,
+    pub access: MetricsAccess,
+}
+
+/// Whether the request carries `token` as its bearer token. Both are hashed first, so the
+/// comparison takes the same time whatever their lengths and wherever they differ.
+fn bearer_is(request: &HttpRequest, token: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let sent = request
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    super::csrf::constant_time_eq(&Sha256::digest(sent.trim().as_bytes()), &Sha256::digest(token.as_bytes()))
+}
+
+pub async fn metrics(endpoint: web::Data<MetricsEndpoint>, request: HttpRequest) -> HttpResponse {
+    match &endpoint.access {
+        MetricsAccess::Closed => return super::errors::not_found(request).await,
+        MetricsAccess::Token(token) if !bearer_is(&request, token) => {
+            return HttpResponse::Unauthorized()
+                .insert_header(("WWW-Authenticate", "Bearer"))
+                .content_type("text/plain; charset=utf-8")
+                .body("metrics need the token (Authorization: Bearer ...)\n");
+        }
+        MetricsAccess::Open | MetricsAccess::Token(_) => {}
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(crate::metrics::render(&state.db).await)
+        .body(crate::metrics::render(&endpoint.db).await)
+}
+
+/// `/metrics` alone on a listener of its own (`PEILING_METRICS_LISTEN`), for an address only
+/// the monitoring reaches; with `token`, it is asked there too. Every other path is 404.
+pub fn metrics_server(
+    listener: std::net::TcpListener,
+    db: sea_orm::DatabaseConnection,
+    token: Option<String>,
+) -> std::io::Result<actix_web::dev::Server> {
+    let access = token.map_or(MetricsAccess::Open, MetricsAccess::Token);
+    let endpoint = web::Data::new(MetricsEndpoint { db, access });
+    Ok(actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(endpoint.clone())
+            .route("/metrics", web::get().to(metrics))
+            .default_service(web::to(|| async { HttpResponse::NotFound().body("not found\n") }))
+    })
+    .workers(1)
+    .listen(listener)?
+    .run())
 }

@@ -1,6 +1,9 @@
 //! The council's reading room (`/rapporten`): the published reports, each as HTML and as its
 //! PDF. A version whose survey has fewer responses than its report's minimum is neither
 //! listed nor shown (`report::publish`), also when it was published before that rule.
+//! Open to anyone by default: a published council report is a public document; with
+//! `PEILING_READING_ROOM=login` only to signed-in accounts. Only published versions are here;
+//! a survey's report before publishing stays behind the researcher's login.
 
 use super::State;
 use super::auth;
@@ -8,6 +11,7 @@ use super::errors::PageError;
 use super::researcher_pages::{context, html, pdf};
 use super::views;
 use crate::accounts::{Role, SignedIn};
+use crate::config::ReadingRoom;
 use crate::report::publish::{self, Reading, TooFew};
 use crate::report::wording;
 use actix_web::http::StatusCode;
@@ -15,8 +19,24 @@ use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
 use entity::publication;
 
+/// Who reads: anyone in a public reading room (signed in or not), a signed-in account in one
+/// that asks for a login (not signed in: to the login page and back).
+async fn reader(state: &State, request: &HttpRequest) -> Result<Option<SignedIn>, PageError> {
+    match state.reading_room {
+        ReadingRoom::Public => auth::current(state, request).await,
+        ReadingRoom::Login => auth::require(state, request, Role::Reader).await.map(Some),
+    }
+}
+
+/// The page's context; a visitor who is not signed in gets the staff's way in, in the footer.
+fn page(user: Option<&SignedIn>, title: &str) -> tera::Context {
+    let mut c = context(user, title);
+    c.insert("staff_login", &user.is_none());
+    c
+}
+
 pub async fn reports(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Reader).await?;
+    let user = reader(&state, &request).await?;
     let rows = publish::shown(&state.db).await?;
     let list: Vec<serde_json::Value> = rows
         .iter()
@@ -27,14 +47,14 @@ pub async fn reports(state: State, request: HttpRequest) -> Result<HttpResponse,
             })
         })
         .collect();
-    let mut c = context(Some(&user), "Rapporten");
+    let mut c = page(user.as_ref(), "Rapporten");
     c.insert("reports", &list);
     Ok(html(StatusCode::OK, views::render("r/reports.html", &c)))
 }
 
 /// The page that stands in for a withheld version: what it is and why, for the reader.
-fn withheld(user: &SignedIn, too_few: &TooFew) -> HttpResponse {
-    let mut c = context(Some(user), "Dit rapport wordt niet getoond");
+fn withheld(user: Option<&SignedIn>, too_few: &TooFew) -> HttpResponse {
+    let mut c = page(user, "Dit rapport wordt niet getoond");
     c.insert("heading", "Dit rapport wordt niet getoond");
     c.insert("paragraphs", &[too_few.to_string(), "Het staat daarom niet in de leeskamer.".to_string()]);
     c.insert("link", &serde_json::json!({ "href": "/rapporten", "text": "Naar de rapporten" }));
@@ -43,7 +63,7 @@ fn withheld(user: &SignedIn, too_few: &TooFew) -> HttpResponse {
 
 async fn publication(
     state: &State,
-    user: &SignedIn,
+    user: Option<&SignedIn>,
     id: i32,
 ) -> Result<Result<publication::Model, HttpResponse>, PageError> {
     match publish::read(&state.db, id).await? {
@@ -54,12 +74,12 @@ async fn publication(
 }
 
 pub async fn report(state: State, request: HttpRequest, id: Path<i32>) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Reader).await?;
-    let p = match publication(&state, &user, *id).await? {
+    let user = reader(&state, &request).await?;
+    let p = match publication(&state, user.as_ref(), *id).await? {
         Ok(p) => p,
         Err(refused) => return Ok(refused),
     };
-    let mut c = context(Some(&user), &p.title);
+    let mut c = page(user.as_ref(), &p.title);
     c.insert("id", &p.id);
     c.insert("version", &p.version);
     c.insert("date", &wording::date(p.published_at.date_naive()));
@@ -68,8 +88,8 @@ pub async fn report(state: State, request: HttpRequest, id: Path<i32>) -> Result
 }
 
 pub async fn report_file(state: State, request: HttpRequest, id: Path<i32>) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Reader).await?;
-    match publication(&state, &user, *id).await? {
+    let user = reader(&state, &request).await?;
+    match publication(&state, user.as_ref(), *id).await? {
         Ok(p) => Ok(pdf(p.pdf, &format!("rapport-{}-versie-{}", p.survey_id, p.version))),
         Err(refused) => Ok(refused),
     }

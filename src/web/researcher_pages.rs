@@ -226,8 +226,20 @@ pub async fn create(state: State, request: HttpRequest, payload: Payload) -> Res
         },
         _ => field(fields, "definitie").to_string(),
     };
+    // Reading a definition takes time in proportion to its size (up to the limits of
+    // `questionnaire::model`): on the blocking pool, so this worker's other requests go on.
+    let (checked, source) = actix_web::web::block(move || (crate::questionnaire::validate(&source), source))
+        .await
+        .map_err(|e| PageError::Internal(format!("validating the definition stopped: {e}")))?;
     let actor = actor(&user);
-    match store::surveys::create_owned(&state.db, &source, Some((&user.user, &actor)), state.now()).await {
+    let stored = match checked {
+        Ok(questionnaire) => {
+            store::surveys::create_checked(&state.db, &source, questionnaire, Some((&user.user, &actor)), state.now())
+                .await
+        }
+        Err(errors) => Err(StoreError::Definition(errors)),
+    };
+    match stored {
         Ok(s) => Ok(see_other(&format!("/onderzoek/{}", s.row.slug))),
         Err(StoreError::Definition(errors)) => {
             let problems: Vec<String> = errors.0.iter().map(ToString::to_string).collect();

@@ -223,9 +223,13 @@ impl TestApp {
 
     /// As `spawn`, with `base_url` as the address the site is published at.
     pub async fn spawn_at(db: &DatabaseConnection, base_url: &str) -> TestApp {
+        TestApp::spawn_with(db, peiling::web::Settings::new(base_url)).await
+    }
+
+    /// As `spawn`, with settings of its own (metrics, reading room).
+    pub async fn spawn_with(db: &DatabaseConnection, settings: peiling::web::Settings) -> TestApp {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let app =
-            peiling::web::Application::build(listener, db.clone(), peiling::web::Settings::new(base_url)).unwrap();
+        let app = peiling::web::Application::build(listener, db.clone(), settings).unwrap();
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.server());
         TestApp { address }

@@ -10,7 +10,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 
 /// Settings a developer's shell may carry that must not leak into a test's child process.
-const INHERITED: [&str; 9] = [
+const INHERITED: [&str; 12] = [
     "DATABASE_URL",
     "PEILING_SMTP_URL",
     "PEILING_DB_POOL",
@@ -20,6 +20,9 @@ const INHERITED: [&str; 9] = [
     "PEILING_LISTEN",
     "PEILING_OUTBOX_DIR",
     "RUST_LOG",
+    "PEILING_METRICS_TOKEN",
+    "PEILING_METRICS_LISTEN",
+    "PEILING_READING_ROOM",
 ];
 
 /// `peiling` with `args`, on `database_url`, in `dir`, with nothing inherited from the shell's

@@ -6,11 +6,15 @@ use crate::on_both;
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database, EntityTrait};
 
+const METRICS_TOKEN: &str = "een-lang-meetgeheim-42";
+
 #[tokio::test]
 async fn probes_metrics_and_request_ids() {
     on_both!("probes_metrics_and_request_ids", |db| {
         crate::helpers::open_with_tokens(&db, 3).await;
-        let app = TestApp::spawn(&db).await;
+        let mut settings = peiling::web::Settings::new("http://peiling.test");
+        settings.metrics = peiling::web::MetricsAccess::Token(METRICS_TOKEN.into());
+        let app = TestApp::spawn_with(&db, settings).await;
         let client = TestApp::browser();
         let health = client.get(app.url("/healthz")).send().await.unwrap();
         assert_eq!(health.status(), StatusCode::OK);
@@ -28,7 +32,7 @@ async fn probes_metrics_and_request_ids() {
         // Any token is a valid method name; made-up ones share one label too.
         let odd = reqwest::Method::from_bytes(b"VERZONNEN").unwrap();
         client.request(odd, app.url("/healthz")).send().await.unwrap();
-        let metrics = client.get(app.url("/metrics")).send().await.unwrap();
+        let metrics = client.get(app.url("/metrics")).bearer_auth(METRICS_TOKEN).send().await.unwrap();
         assert_eq!(metrics.status(), StatusCode::OK);
         assert!(metrics.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
         let text = metrics.text().await.unwrap();

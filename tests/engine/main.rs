@@ -5,6 +5,7 @@ mod anonymise;
 mod answers;
 mod clean_text;
 mod definition;
+mod limits;
 mod properties;
 mod routing;
 

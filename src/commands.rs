@@ -8,6 +8,8 @@ use crate::{bundled, db, demo, questionnaire, store};
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 
+pub mod login;
+
 fn read(file: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(file).with_context(|| format!("could not read {}", file.display()))
 }
@@ -63,7 +65,7 @@ pub async fn serve(config: &Config, listen: Option<String>, worker: bool) -> any
     let listener = std::net::TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
     // Port 0 asks the system for a free port; say the one it gave, so callers can find us.
     let address = listener.local_addr().map_or(address, |a| a.to_string());
-    let app = crate::web::Application::build(listener, db.clone(), config.into())?;
+    let app = crate::web::Application::build(listener, db.clone(), crate::web::Settings::from_config(config)?)?;
     tracing::info!(address = %address, database = %db::redact(&config.database_url), "peiling serves");
     println!("peiling luistert op http://{address} (links: {}/s/...)", config.base_url);
     if worker {

@@ -29,6 +29,9 @@ pub struct Config {
     /// `PEILING_QUICK_CHECK_SECONDS`: how often `peiling serve` checks a SQLite file with
     /// `PRAGMA quick_check` (default 3600; 0 turns it off).
     pub quick_check: Option<std::time::Duration>,
+    /// `PEILING_TRUSTED_PROXY`: the addresses (`IP[,IP]`) of the reverse proxies in front of
+    /// `peiling serve`, whose `X-Forwarded-For` names the client; unset, the header is ignored.
+    pub trusted_proxy: Option<String>,
 }
 
 const DAY_SECONDS: i64 = 24 * 60 * 60;
@@ -68,7 +71,21 @@ impl Config {
                 Some(0) => None,
                 Some(seconds) => Some(std::time::Duration::from_secs(seconds)),
             },
+            trusted_proxy: var("PEILING_TRUSTED_PROXY"),
         }
+    }
+
+    /// The trusted proxies; a setting that does not parse is an error, not "no proxy", since
+    /// the login protection would then count every client as the proxy.
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<std::net::IpAddr>> {
+        let Some(list) = &self.trusted_proxy else { return Ok(Vec::new()) };
+        list.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse().map_err(|_| anyhow::anyhow!("PEILING_TRUSTED_PROXY: '{s}' is geen IP-adres (bijv. 10.0.0.2)"))
+            })
+            .collect()
     }
 
     /// The transport this configuration asks for.

@@ -1,6 +1,6 @@
 use clap::Parser;
 use peiling::cli::{
-    BenchCommand, Cli, Command, InviteesCommand, MailCommand, MembersCommand, SurveyCommand, TokenCommand, UserCommand,
+    BenchCommand, Cli, Command, InviteesCommand, LoginCommand, MailCommand, MembersCommand, SurveyCommand, TokenCommand, UserCommand,
 };
 use peiling::config::Config;
 use std::process::ExitCode;
@@ -33,6 +33,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command: UserCommand::Add { email, role } } => {
             peiling::commands::user_add(&config, &email, &role).await
         }
+        Command::Login { command } => match command {
+            LoginCommand::Blocks => peiling::commands::login::blocks(&config).await,
+            LoginCommand::Unlock { address, account } => {
+                peiling::commands::login::unlock(&config, address.as_deref(), account.as_deref()).await
+            }
+        },
         Command::Token { command } => match command {
             TokenCommand::Create { email, label } => peiling::commands::token_create(&config, &email, &label).await,
             TokenCommand::Revoke { id } => peiling::commands::token_revoke(&config, id).await,

@@ -1,11 +1,16 @@
 //! Accounts: admins, researchers and readers, with argon2id password hashes. Signing in is in
-//! `sessions`, API tokens in `tokens`.
+//! `sessions`, its protection against guessing in `throttle` (lifted by an admin in `unlock`),
+//! API tokens in `tokens`.
 
 mod sessions;
+pub mod throttle;
 mod tokens;
+mod unlock;
 
 pub use sessions::*;
+pub use throttle::{LOCK_MINUTES, MAX_FAILED_LOGINS};
 pub use tokens::*;
+pub use unlock::*;
 
 use crate::domain::EmailAddress;
 use argon2::Argon2;

@@ -5,10 +5,13 @@ mod audit_api;
 mod audit_pages;
 mod auth;
 mod body;
+mod client;
 mod csrf;
 mod damage;
 mod errors;
 mod headers;
+mod lock_api;
+mod lock_pages;
 mod observe;
 pub mod openapi;
 mod reading_room;
@@ -47,6 +50,8 @@ pub struct AppState {
     pub retention_days: u32,
     /// Raised when the database turns out to be damaged (see `damage`).
     pub alarm: crate::integrity::Alarm,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (see `client`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Where handlers read the time: the system clock in production; the demo replays a
@@ -76,18 +81,28 @@ pub struct Settings {
     pub base_url: String,
     /// Shown on the dashboard as the day a closed survey's personal data goes.
     pub retention_days: u32,
+    /// The reverse proxies in front of us (`PEILING_TRUSTED_PROXY`); none by default, and then
+    /// `X-Forwarded-For` is never believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Settings {
     /// The defaults for everything but the address.
     pub fn new(base_url: &str) -> Settings {
-        Settings { base_url: base_url.to_string(), retention_days: crate::retention::DEFAULT_DAYS }
+        Settings {
+            base_url: base_url.to_string(),
+            retention_days: crate::retention::DEFAULT_DAYS,
+            trusted_proxies: Vec::new(),
+        }
     }
-}
 
-impl From<&crate::config::Config> for Settings {
-    fn from(config: &crate::config::Config) -> Settings {
-        Settings { base_url: config.base_url.clone(), retention_days: config.retention_days }
+    /// From the configuration; fails on a trusted-proxy setting that does not parse.
+    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Settings> {
+        Ok(Settings {
+            base_url: config.base_url.clone(),
+            retention_days: config.retention_days,
+            trusted_proxies: config.trusted_proxies()?,
+        })
     }
 }
 
@@ -116,6 +131,7 @@ impl Application {
             secure_cookies: settings.base_url.starts_with("https://"),
             clock,
             retention_days: settings.retention_days,
+            trusted_proxies: settings.trusted_proxies,
         });
         let https = state.secure_cookies;
         let server = HttpServer::new(move || {
@@ -159,6 +175,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(api("/api/v1/openapi.json", "GET").route(web::get().to(openapi::document)))
         .service(api("/api/v1/surveys", "GET").route(web::get().to(researcher_api::list)))
         .service(api("/api/v1/audit", "GET").route(web::get().to(audit_api::full_trail)))
+        .service(api("/api/v1/login-blocks", "GET").route(web::get().to(lock_api::list)))
+        .service(api("/api/v1/login-blocks/unlock", "POST").route(web::post().to(lock_api::unlock)))
         .service(
             web::scope("/api/v1/surveys/{survey}")
                 .service(api("/progress", "GET").route(web::get().to(researcher_api::progress)))
@@ -234,6 +252,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/rapporten/{id}/rapport.pdf", web::get().to(reading_room::report_file))
         .route("/beheer/logboek", web::get().to(audit_pages::full_trail))
         .route("/beheer/logboek.csv", web::get().to(audit_pages::full_trail_csv))
+        .route("/beheer/vergrendelingen", web::get().to(lock_pages::show))
+        .route("/beheer/vergrendelingen/opheffen", web::post().to(lock_pages::unlock))
         .default_service(web::to(errors::not_found));
 }
 

@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("r/message.html", include_str!("../../templates/researcher/message.html")),
     ("r/audit.html", include_str!("../../templates/researcher/audit.html")),
     ("r/team.html", include_str!("../../templates/researcher/team.html")),
+    ("admin/locks.html", include_str!("../../templates/admin/locks.html")),
 ];
 
 pub const STYLESHEET: &str = include_str!("../../assets/web/peiling.css");

@@ -15,6 +15,7 @@ mod helpers;
 mod hostile;
 mod instances;
 mod integrity;
+mod login_protection;
 mod mail_faults;
 mod mailing;
 mod migrations;

@@ -1,6 +1,7 @@
 use clap::Parser;
 use peiling::cli::{
-    BenchCommand, Cli, Command, InviteesCommand, LoginCommand, MailCommand, MembersCommand, SurveyCommand, TokenCommand, UserCommand,
+    BenchCommand, Cli, Command, InviteesCommand, LoginCommand, MailCommand, MembersCommand, SurveyCommand,
+    TokenCommand, UserCommand,
 };
 use peiling::config::Config;
 use std::process::ExitCode;

@@ -211,7 +211,12 @@ pub async fn reserve_account(
 }
 
 /// Whether the account signed in from `address` within `KNOWN_FOR`.
-async fn known(db: &impl ConnectionTrait, user_id: i32, address: &ClientAddress, now: DateTime<Utc>) -> Result<bool, DbErr> {
+async fn known(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    address: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let row = login_failure::Entity::find_by_id((user_id, address.as_str().to_string())).one(db).await?;
     Ok(row.and_then(|r| r.signed_in_at).is_some_and(|at| at + KNOWN_FOR > now))
 }

@@ -56,8 +56,13 @@ pub async fn blocks(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Blo
         .collect();
     let pairs = login_failure::Entity::find().filter(login_failure::Column::LockedUntil.gt(now)).all(db).await?;
     let ids: Vec<i32> = pairs.iter().map(|p| p.user_id).collect();
-    let emails: std::collections::HashMap<i32, String> =
-        user::Entity::find().filter(user::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|u| (u.id, u.email)).collect();
+    let emails: std::collections::HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
     accounts.extend(pairs.into_iter().filter_map(|pair| {
         let account = emails.get(&pair.user_id)?.clone();
         Some(AccountLock { until: pair.locked_until?, account, address: Some(pair.address) })
@@ -87,7 +92,12 @@ impl Unlock {
 
 /// Lifts a block or lock and records who did, in one transaction. Returns how many counters
 /// were cleared (0: there was nothing to lift, and nothing is recorded).
-pub async fn unlock(db: &DatabaseConnection, actor: &Actor, what: &Unlock, now: DateTime<Utc>) -> Result<u64, AccountError> {
+pub async fn unlock(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    what: &Unlock,
+    now: DateTime<Utc>,
+) -> Result<u64, AccountError> {
     let tx = crate::db::begin_write(db).await?;
     let cleared = match what {
         Unlock::Address(address) => {

@@ -21,7 +21,10 @@ pub async fn blocks(config: &Config) -> anyhow::Result<()> {
         println!("adres   {:<40} tot {}  ({} mislukte pogingen)", b.address, at(b.until), b.failures);
     }
     for l in &blocks.accounts {
-        let from = l.address.as_deref().map_or("alle adressen waar het niet eerder van inlogde".to_string(), |a| format!("adres {a}"));
+        let from = l
+            .address
+            .as_deref()
+            .map_or("alle adressen waar het niet eerder van inlogde".to_string(), |a| format!("adres {a}"));
         println!("account {:<40} tot {}  (voor {from})", l.account, at(l.until));
     }
     Ok(())

@@ -62,14 +62,18 @@ pub async fn unlock(state: State, request: HttpRequest, body: Limited) -> Result
     let who = admin(&state, &request).await?;
     let body: UnlockBody = read_json(&body)?;
     let what = match (body.address.as_deref().map(str::trim), body.account.as_deref().map(str::trim)) {
-        (Some(address), None) => Unlock::Address(ClientAddress::parse(address).map_err(|e| unprocessable(e.to_string()))?),
+        (Some(address), None) => {
+            Unlock::Address(ClientAddress::parse(address).map_err(|e| unprocessable(e.to_string()))?)
+        }
         (None, Some(email)) => Unlock::Account(EmailAddress::parse(email).map_err(|e| unprocessable(e.to_string()))?),
         _ => return Err(unprocessable("Geef óf een adres (address) óf een account (account) op.".into())),
     };
     match accounts::unlock(&state.db, &who.actor(), &what, state.now()).await {
         Ok(cleared) => Ok(HttpResponse::Ok().json(json!({ "cleared": cleared }))),
         Err(AccountError::Db(e)) => Err(e.into()),
-        Err(e @ AccountError::Unknown(_)) => Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_account", e.to_string())),
+        Err(e @ AccountError::Unknown(_)) => {
+            Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_account", e.to_string()))
+        }
         Err(e) => Err(unprocessable(e.to_string())),
     }
 }

@@ -61,7 +61,9 @@ pub async fn unlock(state: State, request: HttpRequest, body: Limited) -> Result
     let fields = fields(&body)?;
     auth::check(&user, &fields)?;
     let what = match (field(&fields, "adres").trim(), field(&fields, "account").trim()) {
-        (address, "") if !address.is_empty() => ClientAddress::parse(address).map(Unlock::Address).map_err(|e| e.to_string()),
+        (address, "") if !address.is_empty() => {
+            ClientAddress::parse(address).map(Unlock::Address).map_err(|e| e.to_string())
+        }
         ("", email) if !email.is_empty() => EmailAddress::parse(email).map(Unlock::Account).map_err(|e| e.to_string()),
         _ => Err("Kies een adres of een account om vrij te geven.".to_string()),
     };
@@ -74,9 +76,21 @@ pub async fn unlock(state: State, request: HttpRequest, body: Limited) -> Result
             let notice = format!("Voor {} gold geen blokkade meer.", what.describe());
             page(&state, &user, StatusCode::OK, Some(notice), None).await
         }
-        Ok(_) => page(&state, &user, StatusCode::OK, Some(format!("De blokkade van {} is opgeheven.", what.describe())), None).await,
+        Ok(_) => {
+            page(
+                &state,
+                &user,
+                StatusCode::OK,
+                Some(format!("De blokkade van {} is opgeheven.", what.describe())),
+                None,
+            )
+            .await
+        }
         Err(AccountError::Db(e)) => Err(PageError::Db(e)),
-        Err(e) => page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(format!("{}.", capital(&e.to_string())))).await,
+        Err(e) => {
+            page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(format!("{}.", capital(&e.to_string()))))
+                .await
+        }
     }
 }
 

@@ -221,7 +221,14 @@ async fn the_global_ceiling_holds_against_many_addresses() {
     });
 }
 
-async fn api(c: &Client, app: &App, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (StatusCode, Value) {
+async fn api(
+    c: &Client,
+    app: &App,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut r = c.request(method, app.web.url(path)).bearer_auth(token);
     if let Some(b) = body {
         r = r.json(&b);
@@ -258,7 +265,8 @@ async fn an_admin_lifts_blocks_and_locks_and_the_trail_says_who() {
         let (status, done) = api(&c, &app, Method::POST, "/api/v1/login-blocks/unlock", &admin_token, body).await;
         assert_eq!((status, done["cleared"].as_u64()), (StatusCode::OK, Some(2)), "{done}");
         assert_eq!(app.login(Some(ATTACKER), "doelwit@example.org", PASSWORD).await.status(), StatusCode::SEE_OTHER);
-        for bad in [json!({}), json!({ "address": "geen adres" }), json!({ "address": ATTACKER, "account": "a@b.nl" })] {
+        for bad in [json!({}), json!({ "address": "geen adres" }), json!({ "address": ATTACKER, "account": "a@b.nl" })]
+        {
             let (status, _) =
                 api(&c, &app, Method::POST, "/api/v1/login-blocks/unlock", &admin_token, Some(bad.clone())).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");

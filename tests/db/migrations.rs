@@ -280,7 +280,10 @@ async fn the_upgrade_to_locks_per_address_keeps_the_locks_there_were() {
         assert_eq!(count(&db, "SELECT COUNT(*) FROM login_failures").await, 0);
         let blocks = peiling::accounts::blocks(&db, chrono::Utc::now()).await.unwrap();
         assert_eq!(blocks.accounts.len(), 1, "{blocks:?}");
-        assert_eq!((blocks.accounts[0].account.as_str(), blocks.accounts[0].address.as_deref()), ("slot@example.org", None));
+        assert_eq!(
+            (blocks.accounts[0].account.as_str(), blocks.accounts[0].address.as_deref()),
+            ("slot@example.org", None)
+        );
         db.execute_unprepared(
             "INSERT INTO login_failures (user_id, address, failures) SELECT id, '192.0.2.1', 3 FROM users",
         )

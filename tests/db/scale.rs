@@ -279,7 +279,8 @@ async fn a_researcher_session_and_the_login_lock_hold_across_instances() {
     // minute and the account is locked for it, whichever instance counted.
     let right = login(TestApp::browser(), a.address.clone(), b.address.clone(), "doelwit@example.org", PASSWORD);
     assert_eq!(right.await, StatusCode::TOO_MANY_REQUESTS, "the address is blocked");
-    let locked = count(&db, "SELECT COUNT(*) FROM login_failures WHERE failures = 0 AND locked_until IS NOT NULL").await;
+    let locked =
+        count(&db, "SELECT COUNT(*) FROM login_failures WHERE failures = 0 AND locked_until IS NOT NULL").await;
     assert_eq!(locked, 1, "the account is locked for that address");
     drop((a, b));
     pg.drop_db(vec![db]).await;

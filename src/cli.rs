@@ -73,6 +73,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The login protection: blocked client addresses and locked accounts.
+    Login {
+        #[command(subcommand)]
+        command: LoginCommand,
+    },
     /// Bring the database schema up to date (every other command does this too).
     Migrate,
     /// Questionnaire definitions and stored surveys.
@@ -259,6 +264,22 @@ impl From<RoleArg> for crate::accounts::Role {
             RoleArg::Reader => crate::accounts::Role::Reader,
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LoginCommand {
+    /// List the client addresses that are blocked and the accounts that are locked now.
+    Blocks,
+    /// Lift the block of a client address, or every lock of an account (recorded in the audit trail).
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["address", "account"])))]
+    Unlock {
+        /// The client address (an IP address, or an IPv6 network as listed).
+        #[arg(long, value_name = "IP")]
+        address: Option<String>,
+        /// The account's email address.
+        #[arg(long, value_name = "EMAIL")]
+        account: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

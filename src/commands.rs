@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 mod accounts;
 pub use accounts::{Change as UserChange, token_create, token_list, token_revoke, user_add, user_change, user_list};
+pub mod login;
 
 fn read(file: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(file).with_context(|| format!("could not read {}", file.display()))
@@ -66,7 +67,7 @@ pub async fn serve(config: &Config, listen: Option<String>, worker: bool) -> any
     let listener = std::net::TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
     // Port 0 asks the system for a free port; say the one it gave, so callers can find us.
     let address = listener.local_addr().map_or(address, |a| a.to_string());
-    let app = crate::web::Application::build(listener, db.clone(), config.into())?;
+    let app = crate::web::Application::build(listener, db.clone(), crate::web::Settings::from_config(config)?)?;
     tracing::info!(address = %address, database = %db::redact(&config.database_url), "peiling serves");
     println!("peiling luistert op http://{address} (links: {}/s/...)", config.base_url);
     if let Some(metrics) = &config.metrics_listen {

@@ -35,6 +35,9 @@ pub struct Config {
     pub metrics_listen: Option<String>,
     /// `PEILING_READING_ROOM`: `public` (default) or `login`.
     pub reading_room: ReadingRoom,
+    /// `PEILING_TRUSTED_PROXY`: the addresses (`IP[,IP]`) of the reverse proxies in front of
+    /// `peiling serve`, whose `X-Forwarded-For` names the client; unset, the header is ignored.
+    pub trusted_proxy: Option<String>,
 }
 
 /// Who may read the published reports in `/rapporten`.
@@ -119,7 +122,21 @@ impl Config {
             metrics_token,
             metrics_listen: var("PEILING_METRICS_LISTEN"),
             reading_room,
+            trusted_proxy: var("PEILING_TRUSTED_PROXY"),
         })
+    }
+
+    /// The trusted proxies; a setting that does not parse is an error, not "no proxy", since
+    /// the login protection would then count every client as the proxy.
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<std::net::IpAddr>> {
+        let Some(list) = &self.trusted_proxy else { return Ok(Vec::new()) };
+        list.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse().map_err(|_| anyhow::anyhow!("PEILING_TRUSTED_PROXY: '{s}' is geen IP-adres (bijv. 10.0.0.2)"))
+            })
+            .collect()
     }
 
     /// The transport this configuration asks for.

@@ -1,6 +1,7 @@
 use clap::Parser;
 use peiling::cli::{
-    BenchCommand, Cli, Command, InviteesCommand, MailCommand, MembersCommand, SurveyCommand, TokenCommand, UserCommand,
+    BenchCommand, Cli, Command, InviteesCommand, LoginCommand, MailCommand, MembersCommand, SurveyCommand,
+    TokenCommand, UserCommand,
 };
 use peiling::config::Config;
 use std::process::ExitCode;
@@ -47,6 +48,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 UserCommand::Reset { email } => user_change(&config, &email, UserChange::Reset).await,
             }
         }
+        Command::Login { command } => match command {
+            LoginCommand::Blocks => peiling::commands::login::blocks(&config).await,
+            LoginCommand::Unlock { address, account } => {
+                peiling::commands::login::unlock(&config, address.as_deref(), account.as_deref()).await
+            }
+        },
         Command::Token { command } => match command {
             TokenCommand::Create { email, label, expires } => {
                 peiling::commands::token_create(&config, &email, &label, expires.as_deref()).await

@@ -99,6 +99,10 @@ async fn housekeeping(db: &DatabaseConnection, retention_days: u32, now: chrono:
     if sessions > 0 {
         tracing::info!(sessions, "removed expired sign-in sessions");
     }
+    let counters = crate::accounts::throttle::purge(db, now).await?;
+    if counters > 0 {
+        tracing::info!(counters, "removed login counters of addresses that have been quiet");
+    }
     // Returned, not logged here: `run` logs a failed round once and tries again next round.
     let failed: Vec<String> = due.failed.iter().map(|(survey, error)| format!("purging '{survey}': {error}")).collect();
     anyhow::ensure!(failed.is_empty(), "{}", failed.join("; "));

@@ -7,6 +7,7 @@ pub mod draft;
 pub mod invitation_token;
 pub mod invitee;
 pub mod invitee_group;
+pub mod login_failure;
 pub mod login_throttle;
 pub mod mail_outbox;
 pub mod password_reset;

@@ -11,7 +11,9 @@ pub struct Model {
     pub password_hash: String,
     pub role: String,
     pub created_at: DateTimeUtc,
-    /// Failed logins since the last success; five lock the account for a while.
+    /// Failed logins from every address not known to the account since its last success: a
+    /// high ceiling against guessing spread over many addresses (the per-address lock is in
+    /// `login_failures`).
     pub failed_logins: i32,
     pub locked_until: Option<DateTimeUtc>,
     /// A disabled account cannot sign in, and its sessions and tokens stop working.

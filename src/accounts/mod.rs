@@ -1,17 +1,22 @@
 //! Accounts: admins, researchers and readers, with argon2id password hashes. Signing in is in
-//! `sessions`, API tokens in `tokens`, what admins do to accounts in `manage`, the password
-//! policy in `passwords` and one-time links and password changes in `resets`.
+//! `sessions`, its protection against guessing in `throttle` (lifted by an admin in `unlock`),
+//! API tokens in `tokens`, what admins do to accounts in `manage`, the password policy in
+//! `passwords` and one-time links and password changes in `resets`.
 
 mod manage;
 pub mod passwords;
 mod resets;
 mod sessions;
+pub mod throttle;
 mod tokens;
+mod unlock;
 
 pub use manage::*;
 pub use resets::*;
 pub use sessions::*;
+pub use throttle::{LOCK_MINUTES, MAX_FAILED_LOGINS};
 pub use tokens::*;
+pub use unlock::*;
 
 use crate::domain::EmailAddress;
 use argon2::Argon2;

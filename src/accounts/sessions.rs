@@ -1,15 +1,13 @@
-//! Signing in with a password: the per-account lock, sessions in the database (so any process
-//! can serve any request) and their CSRF value.
+//! Signing in with a password, guarded by the counters of `throttle`; sessions in the database
+//! (so any process can serve any request) and their CSRF value.
 
+use super::throttle::{self, AccountTry, Blocked};
 use super::{AccountError, Role, find_user, hash_password, user_and_role, verify_password};
-use crate::domain::{EmailAddress, Token};
+use crate::domain::{ClientAddress, EmailAddress, Token};
 use chrono::{DateTime, Utc};
 use entity::{session, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
-/// Failed logins that lock an account, and for how long.
-pub const MAX_FAILED_LOGINS: i32 = 5;
-pub const LOCK_MINUTES: i64 = 15;
 /// A session lasts a working day.
 pub const SESSION_HOURS: i64 = 10;
 
@@ -27,6 +25,9 @@ pub enum LoginError {
     /// Wrong address or password, or a locked account: the person is told the same in each case.
     #[error("onbekend e-mailadres of verkeerd wachtwoord")]
     Refused,
+    /// Too many failures from the client's address: refused before any password is checked.
+    #[error("{}", .0.message())]
+    Throttled(Blocked),
     #[error(transparent)]
     Account(#[from] AccountError),
 }
@@ -46,14 +47,19 @@ fn random_text() -> Result<String, AccountError> {
     Token::generate().map(|t| t.as_str().to_string()).map_err(|e| AccountError::Random(e.to_string()))
 }
 
-/// Checks a password and opens a session. Five failures lock the account for 15 minutes; the
-/// lock and the failures are in the database, so every process sees them.
+/// Checks a password from `from` and opens a session. Refused unchecked while `from` is
+/// blocked, or while the account is locked for `from` (see `throttle`); the counters are in the
+/// database, so every process sees them.
 pub async fn login(
     db: &impl ConnectionTrait,
     email: &str,
     password: &str,
+    from: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<(Token, SignedIn), LoginError> {
+    if let Err(blocked) = throttle::reserve_address(db, from, now).await? {
+        return Err(LoginError::Throttled(blocked));
+    }
     let user = match EmailAddress::parse(email) {
         Ok(email) => find_user(db, &email).await?,
         Err(_) => None,
@@ -62,45 +68,16 @@ pub async fn login(
         verify_password(password, &DUMMY_HASH);
         return Err(LoginError::Refused);
     };
-    // Every try is counted before the password is checked, and only while the account is not
-    // locked and has tries left. So a burst of guesses sent at once, to one process or to
-    // several, gets at most `MAX_FAILED_LOGINS` checks; the rest are refused unchecked.
-    let reserved = db
-        .execute_raw(crate::db::statement(
-            db,
-            "UPDATE users SET failed_logins = failed_logins + 1 \
-             WHERE id = $1 AND failed_logins < $2 AND (locked_until IS NULL OR locked_until <= $3)",
-            vec![user.id.into(), MAX_FAILED_LOGINS.into(), now.into()],
-        ))
-        .await?;
-    let lock = || async {
-        // Tries used up and no lock yet: lock now and count afresh once the lock ends. Run by
-        // the failure that used the last try, and by any try refused for want of one, so a
-        // process that died mid-check cannot leave the account stuck without tries or lock.
-        let until = now + chrono::Duration::minutes(LOCK_MINUTES);
-        db.execute_raw(crate::db::statement(
-            db,
-            "UPDATE users SET locked_until = $1, failed_logins = 0 \
-             WHERE id = $2 AND failed_logins >= $3 AND (locked_until IS NULL OR locked_until <= $4)",
-            vec![until.into(), user.id.into(), MAX_FAILED_LOGINS.into(), now.into()],
-        ))
-        .await
-    };
-    if reserved.rows_affected() == 0 {
+    let AccountTry::Counted { known } = throttle::reserve_account(db, user.id, from, now).await? else {
         verify_password(password, &DUMMY_HASH);
-        lock().await?;
         return Err(LoginError::Refused);
-    }
+    };
     if !verify_password(password, &user.password_hash) {
-        lock().await?;
+        throttle::lock_account(db, user.id, from, now).await?;
         return Err(LoginError::Refused);
     }
-    user::Entity::update_many()
-        .col_expr(user::Column::FailedLogins, sea_orm::sea_query::Expr::value(0))
-        .col_expr(user::Column::LockedUntil, sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None))
-        .filter(user::Column::Id.eq(user.id))
-        .exec(db)
-        .await?;
+    throttle::address_succeeded(db, from).await?;
+    throttle::account_succeeded(db, user.id, from, known, now).await?;
     let token = Token::generate().map_err(|e| AccountError::Random(e.to_string()))?;
     let csrf = random_text()?;
     session::ActiveModel {

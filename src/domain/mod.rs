@@ -1,11 +1,13 @@
 //! Values that are checked once, at the edge, and trusted from then on, and the one normal
 //! form of every text people type (`text`).
 
+mod client_address;
 mod email;
 mod local_path;
 pub mod text;
 mod token;
 
+pub use client_address::{ClientAddress, InvalidClientAddress};
 pub use email::EmailAddress;
 pub use local_path::LocalPath;
 pub use token::Token;

@@ -7,10 +7,13 @@ mod audit_api;
 mod audit_pages;
 mod auth;
 mod body;
+mod client;
 mod csrf;
 mod damage;
 mod errors;
 mod headers;
+mod lock_api;
+mod lock_pages;
 mod observe;
 pub mod openapi;
 mod reading_room;
@@ -54,6 +57,8 @@ pub struct AppState {
     pub alarm: crate::integrity::Alarm,
     /// Whether `/rapporten` asks for a login.
     pub reading_room: ReadingRoom,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (see `client`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub use crate::config::ReadingRoom;
@@ -89,6 +94,9 @@ pub struct Settings {
     /// How `/metrics` answers on this listener.
     pub metrics: MetricsAccess,
     pub reading_room: ReadingRoom,
+    /// The reverse proxies in front of us (`PEILING_TRUSTED_PROXY`); none by default, and then
+    /// `X-Forwarded-For` is never believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Settings {
@@ -99,23 +107,24 @@ impl Settings {
             retention_days: crate::retention::DEFAULT_DAYS,
             metrics: MetricsAccess::Closed,
             reading_room: ReadingRoom::default(),
+            trusted_proxies: Vec::new(),
         }
     }
-}
 
-impl From<&crate::config::Config> for Settings {
-    fn from(config: &crate::config::Config) -> Settings {
+    /// From the configuration; fails on a trusted-proxy setting that does not parse.
+    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Settings> {
         // With a listener of their own (`metrics_server`), the metrics are not on this one.
         let metrics = match (&config.metrics_listen, &config.metrics_token) {
             (None, Some(token)) => MetricsAccess::Token(token.clone()),
             _ => MetricsAccess::Closed,
         };
-        Settings {
+        Ok(Settings {
             base_url: config.base_url.clone(),
             retention_days: config.retention_days,
             metrics,
             reading_room: config.reading_room,
-        }
+            trusted_proxies: config.trusted_proxies()?,
+        })
     }
 }
 
@@ -146,6 +155,7 @@ impl Application {
             clock,
             retention_days: settings.retention_days,
             reading_room: settings.reading_room,
+            trusted_proxies: settings.trusted_proxies,
         });
         let metrics = web::Data::new(observe::MetricsEndpoint { db: state.db.clone(), access: settings.metrics });
         let https = state.secure_cookies;
@@ -191,6 +201,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(api("/api/v1/openapi.json", "GET").route(web::get().to(openapi::document)))
         .service(api("/api/v1/surveys", "GET").route(web::get().to(researcher_api::list)))
         .service(api("/api/v1/audit", "GET").route(web::get().to(audit_api::full_trail)))
+        .service(api("/api/v1/login-blocks", "GET").route(web::get().to(lock_api::list)))
+        .service(api("/api/v1/login-blocks/unlock", "POST").route(web::post().to(lock_api::unlock)))
         .service(
             api("/api/v1/users", "GET, POST")
                 .route(web::get().to(users_api::list))
@@ -301,6 +313,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account/sleutels/intrekken", web::post().to(account_pages::revoke_token))
         .route("/wachtwoord/{token}", web::get().to(account_pages::link_page))
         .route("/wachtwoord/{token}", web::post().to(account_pages::use_link))
+        .route("/beheer/vergrendelingen", web::get().to(lock_pages::show))
+        .route("/beheer/vergrendelingen/opheffen", web::post().to(lock_pages::unlock))
         .default_service(web::to(errors::not_found));
 }
 

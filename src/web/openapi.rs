@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
 //! served at `/api/v1/openapi.json`.
 
-use super::{audit_api, researcher_api, respondent_api, team_api, users_api};
+use super::{audit_api, lock_api, researcher_api, respondent_api, team_api, users_api};
 use actix_web::HttpResponse;
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -111,6 +111,12 @@ pub struct AuditTrail {
     pub events: Vec<crate::audit::Event>,
 }
 
+/// After lifting a login block: how many counters were cleared.
+#[derive(Serialize, ToSchema)]
+pub struct Unlocked {
+    pub cleared: u64,
+}
+
 /// The formats of the audit trail.
 #[derive(ToSchema)]
 #[schema(rename_all = "lowercase")]
@@ -191,6 +197,8 @@ impl Modify for BearerToken {
         users_api::tokens,
         users_api::create_token,
         users_api::revoke,
+        lock_api::list,
+        lock_api::unlock,
     ),
     components(schemas(
         ErrorBody,
@@ -228,13 +236,19 @@ impl Modify for BearerToken {
         users_api::NewUser,
         users_api::RoleBody,
         users_api::TokenBody,
+        crate::accounts::Blocks,
+        crate::accounts::AddressBlock,
+        crate::accounts::AccountLock,
+        lock_api::UnlockBody,
+        Unlocked,
     )),
     modifiers(&BearerToken),
     tags(
         (name = "respondent", description = "The questionnaire behind a personal link"),
         (name = "researcher", description = "Invitees, mailing, closing, progress, review, publishing and a survey's members"),
         (name = "audit", description = "Who did what, and when: a survey's trail for its members, the whole trail for admins"),
-        (name = "accounts", description = "Accounts and their API tokens: admins only")
+        (name = "accounts", description = "Accounts and their API tokens: admins only"),
+        (name = "login", description = "Login blocks of client addresses and accounts, for admins")
     )
 )]
 pub struct ApiDoc;

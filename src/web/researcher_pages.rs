@@ -107,7 +107,8 @@ pub async fn login(state: State, request: HttpRequest, body: Limited) -> Result<
         return Err(PageError::Expired { back: "/inloggen".into() });
     }
     let email = field(&fields, "email").trim().to_string();
-    match accounts::login(&state.db, &email, field(&fields, "wachtwoord"), state.now()).await {
+    let from = super::client::address(&state, &request);
+    match accounts::login(&state.db, &email, field(&fields, "wachtwoord"), &from, state.now()).await {
         Ok((token, user)) => {
             let back = safe_back(field(&fields, "terug"));
             let target = match (back.is_empty(), user.role) {
@@ -119,20 +120,33 @@ pub async fn login(state: State, request: HttpRequest, body: Limited) -> Result<
             let _ = response.add_cookie(&session_cookie(token.as_str(), state.secure_cookies));
             Ok(response)
         }
-        Err(LoginError::Refused) => {
-            let mut c = context(None, "Inloggen");
-            c.insert("csrf", field(&fields, csrf::FIELD));
-            c.insert("back", &safe_back(field(&fields, "terug")));
-            c.insert("email", &email);
-            c.insert(
-                "problems",
-                &["Onbekend e-mailadres of verkeerd wachtwoord. Na vijf mislukte pogingen kun je een kwartier niet inloggen."],
+        Err(LoginError::Refused) => Ok(login_again(
+            &fields,
+            &email,
+            StatusCode::UNAUTHORIZED,
+            "Onbekend e-mailadres of verkeerd wachtwoord. Na vijf mislukte pogingen kun je een kwartier niet inloggen.",
+        )),
+        Err(LoginError::Throttled(blocked)) => {
+            let mut response = login_again(&fields, &email, StatusCode::TOO_MANY_REQUESTS, &blocked.message());
+            response.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from(blocked.seconds),
             );
-            Ok(html(StatusCode::UNAUTHORIZED, views::render("r/login.html", &c)))
+            Ok(response)
         }
         Err(LoginError::Account(accounts::AccountError::Db(e))) => Err(PageError::Db(e)),
         Err(LoginError::Account(e)) => Err(PageError::Store(StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))),
     }
+}
+
+/// The login form again, filled in but for the password, with what went wrong.
+fn login_again(fields: &[(String, String)], email: &str, status: StatusCode, problem: &str) -> HttpResponse {
+    let mut c = context(None, "Inloggen");
+    c.insert("csrf", field(fields, csrf::FIELD));
+    c.insert("back", &safe_back(field(fields, "terug")));
+    c.insert("email", email);
+    c.insert("problems", &[problem]);
+    html(status, views::render("r/login.html", &c))
 }
 
 pub async fn logout(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {

@@ -36,6 +36,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("account/account.html", include_str!("../../templates/account/account.html")),
     ("account/password.html", include_str!("../../templates/account/password.html")),
     ("account/token_table.html", include_str!("../../templates/account/token_table.html")),
+    ("admin/locks.html", include_str!("../../templates/admin/locks.html")),
 ];
 
 pub const STYLESHEET: &str = include_str!("../../assets/web/peiling.css");

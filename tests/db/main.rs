@@ -19,6 +19,7 @@ mod hostile;
 mod instances;
 mod integrity;
 mod large_definitions;
+mod login_protection;
 mod mail_faults;
 mod mailing;
 mod metrics_access;

@@ -3,10 +3,11 @@ use migration::{Migrator, MigratorTrait};
 use peiling::db;
 use sea_orm::DatabaseConnection;
 
-const TABLES: [&str; 17] = [
+const TABLES: [&str; 18] = [
     "api_tokens",
     "answers",
     "audit_events",
+    "login_failures",
     "login_throttle",
     "password_resets",
     "survey_members",
@@ -255,5 +256,49 @@ async fn the_upgrade_to_teams_keeps_access_as_it_was_and_writes_it_down() {
             assert!(db.execute_unprepared(sql).await.is_err(), "{sql} must be refused");
         }
         assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_events").await, 3);
+    });
+}
+
+/// Migration 9 on a database with a locked account: the lock counted before the upgrade holds
+/// (it becomes the account's lock over all addresses), the counters per address start empty and
+/// go with their account, and undoing it keeps the accounts.
+#[tokio::test]
+async fn the_upgrade_to_locks_per_address_keeps_the_locks_there_were() {
+    crate::on_both!("the_upgrade_to_locks_per_address_keeps_the_locks_there_were", |db| {
+        use sea_orm::ConnectionTrait;
+        down_to_before(&db, 9).await;
+        let until = chrono::Utc::now() + chrono::Duration::minutes(10);
+        db.execute_raw(peiling::db::statement(
+            &db,
+            "INSERT INTO users (email, password_hash, role, created_at, failed_logins, locked_until) \
+             VALUES ('slot@example.org', 'x', 'researcher', $1, 0, $2)",
+            vec![chrono::Utc::now().into(), until.into()],
+        ))
+        .await
+        .unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM login_failures").await, 0);
+        let blocks = peiling::accounts::blocks(&db, chrono::Utc::now()).await.unwrap();
+        assert_eq!(blocks.accounts.len(), 1, "{blocks:?}");
+        assert_eq!(
+            (blocks.accounts[0].account.as_str(), blocks.accounts[0].address.as_deref()),
+            ("slot@example.org", None)
+        );
+        db.execute_unprepared(
+            "INSERT INTO login_failures (user_id, address, failures) SELECT id, '192.0.2.1', 3 FROM users",
+        )
+        .await
+        .unwrap();
+        db.execute_unprepared("DELETE FROM users").await.unwrap();
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM login_failures").await, 0, "the counters go with the account");
+        db.execute_unprepared(
+            "INSERT INTO users (email, password_hash, role, created_at, failed_logins) \
+             VALUES ('blijft@example.org', 'x', 'researcher', CURRENT_TIMESTAMP, 0)",
+        )
+        .await
+        .unwrap();
+        down_to_before(&db, 9).await;
+        assert!(!migration::SchemaManager::new(&db).has_table("login_failures").await.unwrap());
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM users").await, 1);
     });
 }

@@ -156,9 +156,12 @@ async fn the_background_round_purges_due_surveys_and_expired_sessions() {
         let role = peiling::accounts::Role::Researcher;
         peiling::accounts::add_user(&db, &email, "een lang wachtwoord", role, chrono::Utc::now()).await.unwrap();
         let long_ago = chrono::Utc::now() - chrono::Duration::days(2);
-        peiling::accounts::login(&db, email.as_str(), "een lang wachtwoord", long_ago).await.unwrap();
+        let from = peiling::domain::ClientAddress::parse("192.0.2.1").unwrap();
+        peiling::accounts::login(&db, email.as_str(), "een lang wachtwoord", &from, long_ago).await.unwrap();
         let (_, current) =
-            peiling::accounts::login(&db, email.as_str(), "een lang wachtwoord", chrono::Utc::now()).await.unwrap();
+            peiling::accounts::login(&db, email.as_str(), "een lang wachtwoord", &from, chrono::Utc::now())
+                .await
+                .unwrap();
         let current = current.csrf;
         assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions").await, 2);
 

@@ -15,7 +15,7 @@ use peiling::mail::outbox;
 use peiling::mail::sink::{Faults, Sink};
 use peiling::mail::transport::Smtp;
 use reqwest::{Client, StatusCode};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -278,56 +278,78 @@ async fn a_researcher_session_and_the_login_lock_hold_across_instances() {
     for attempt in attempts {
         assert_eq!(attempt.await.unwrap(), StatusCode::UNAUTHORIZED);
     }
+    // From that address, even the right password is refused now: the address is blocked for a
+    // minute and the account is locked for it, whichever instance counted.
     let right = login(TestApp::browser(), a.address.clone(), b.address.clone(), "doelwit@example.org", PASSWORD);
-    assert_eq!(right.await, StatusCode::UNAUTHORIZED, "the account is locked, whichever instance counted");
+    assert_eq!(right.await, StatusCode::TOO_MANY_REQUESTS, "the address is blocked");
+    let locked =
+        count(&db, "SELECT COUNT(*) FROM login_failures WHERE failures = 0 AND locked_until IS NOT NULL").await;
+    assert_eq!(locked, 1, "the account is locked for that address");
     drop((a, b));
     pg.drop_db(vec![db]).await;
 }
 
+fn address(text: &str) -> peiling::domain::ClientAddress {
+    peiling::domain::ClientAddress::parse(text).unwrap()
+}
+
+/// Five wrong passwords at once from one address lock the account for that address (and block
+/// the address for a minute); the owner at another address is not locked out.
 #[tokio::test]
 async fn five_wrong_passwords_at_once_lock_the_account() {
     on_both!("five_wrong_passwords_at_once_lock_the_account", |db| {
         let email = EmailAddress::parse("doelwit@example.org").unwrap();
         accounts::add_user(&db, &email, PASSWORD, Role::Researcher, chrono::Utc::now()).await.unwrap();
+        let attacker = address("203.0.113.66");
         // All five read the account before any has checked its password, as requests to
         // several instances (or workers) at once do.
         let now = chrono::Utc::now();
-        let attempts = (0..accounts::MAX_FAILED_LOGINS).map(|_| accounts::login(&db, email.as_str(), "fout!", now));
+        let attempts =
+            (0..accounts::MAX_FAILED_LOGINS).map(|_| accounts::login(&db, email.as_str(), "fout!", &attacker, now));
         for attempt in futures_util::future::join_all(attempts).await {
             assert!(matches!(attempt, Err(accounts::LoginError::Refused)));
         }
-        let right = accounts::login(&db, email.as_str(), PASSWORD, now).await;
-        assert!(matches!(right, Err(accounts::LoginError::Refused)), "the account is locked");
+        let right = accounts::login(&db, email.as_str(), PASSWORD, &attacker, now).await;
+        assert!(matches!(right, Err(accounts::LoginError::Throttled(_))), "the address is blocked");
+        let after_the_block = now + chrono::Duration::minutes(2);
+        let right = accounts::login(&db, email.as_str(), PASSWORD, &attacker, after_the_block).await;
+        assert!(matches!(right, Err(accounts::LoginError::Refused)), "the account is locked for that address");
+        let owner = accounts::login(&db, email.as_str(), PASSWORD, &address("198.51.100.7"), now).await;
+        assert!(owner.is_ok(), "but not for its owner elsewhere: {:?}", owner.err());
     });
 }
 
-/// A burst of guesses at once: at most five are checked, the rest find no tries left. The
-/// account ends locked with its count started afresh, and the lock ends on time.
+/// A burst of guesses at once from one address: at most five are checked, the rest are
+/// refused unchecked (the address is blocked). The account ends locked for that address with
+/// its count started afresh, and the lock ends on time.
 #[tokio::test]
 async fn a_burst_of_guesses_gets_five_checks_and_a_lock_that_ends() {
     on_both!("a_burst_of_guesses_gets_five_checks_and_a_lock_that_ends", |db| {
         let email = EmailAddress::parse("burst@example.org").unwrap();
-        accounts::add_user(&db, &email, PASSWORD, Role::Researcher, chrono::Utc::now()).await.unwrap();
+        let user = accounts::add_user(&db, &email, PASSWORD, Role::Researcher, chrono::Utc::now()).await.unwrap();
+        let from = address("203.0.113.9");
         let now = chrono::Utc::now();
-        let attempts = (0..8).map(|_| accounts::login(&db, email.as_str(), "fout!", now));
+        let attempts = (0..8).map(|_| accounts::login(&db, email.as_str(), "fout!", &from, now));
         let results = futures_util::future::join_all(attempts).await;
-        for r in &results {
-            assert!(matches!(r, Err(accounts::LoginError::Refused)), "{:?}", r.as_ref().err());
-        }
-        assert!(accounts::login(&db, email.as_str(), PASSWORD, now).await.is_err(), "locked");
-        let user = entity::user::Entity::find().filter(entity::user::Column::Email.eq(email.as_str())).one(&db);
-        let user = user.await.unwrap().unwrap();
-        assert_eq!(user.failed_logins, 0, "the count starts afresh under the lock");
-        assert!(user.locked_until.is_some_and(|t| t > now));
+        let checked = results.iter().filter(|r| matches!(r, Err(accounts::LoginError::Refused))).count();
+        let throttled = results.iter().filter(|r| matches!(r, Err(accounts::LoginError::Throttled(_)))).count();
+        assert_eq!((checked, throttled), (5, 3), "five checks, three refused unchecked");
+        let later_by_a_minute = now + chrono::Duration::minutes(2);
+        assert!(accounts::login(&db, email.as_str(), PASSWORD, &from, later_by_a_minute).await.is_err(), "locked");
+        let pair = entity::login_failure::Entity::find_by_id((user.id, from.as_str().to_string())).one(&db);
+        let pair = pair.await.unwrap().unwrap();
+        assert_eq!(pair.failures, 0, "the count starts afresh under the lock");
+        assert!(pair.locked_until.is_some_and(|t| t > now));
         let later = now + chrono::Duration::minutes(accounts::LOCK_MINUTES + 1);
-        assert!(accounts::login(&db, email.as_str(), PASSWORD, later).await.is_ok(), "the lock ends");
+        assert!(accounts::login(&db, email.as_str(), PASSWORD, &from, later).await.is_ok(), "the lock ends");
 
         // A process that died after counting a try but before checking it cannot leave the
         // account without tries and without a lock for good.
-        let stuck = format!("UPDATE users SET failed_logins = {}, locked_until = NULL", accounts::MAX_FAILED_LOGINS);
+        let stuck =
+            format!("UPDATE login_failures SET failures = {}, locked_until = NULL", accounts::MAX_FAILED_LOGINS);
         db.execute_unprepared(&stuck).await.unwrap();
-        assert!(accounts::login(&db, email.as_str(), PASSWORD, later).await.is_err(), "no tries left: locked");
+        assert!(accounts::login(&db, email.as_str(), PASSWORD, &from, later).await.is_err(), "no tries left: locked");
         let after = later + chrono::Duration::minutes(accounts::LOCK_MINUTES + 1);
-        assert!(accounts::login(&db, email.as_str(), PASSWORD, after).await.is_ok());
+        assert!(accounts::login(&db, email.as_str(), PASSWORD, &from, after).await.is_ok());
     });
 }

@@ -164,13 +164,17 @@ async fn login_right_wrong_and_locked_and_roles() {
         assert_eq!(page(&app, &reader, "/onderzoek").await.0, StatusCode::FORBIDDEN);
         assert_eq!(page(&app, &reader, "/onderzoek/maatwerkbudget-2021").await.0, StatusCode::FORBIDDEN);
 
-        // Five wrong passwords lock the account: then even the right one is refused.
+        // Five wrong passwords from one address block it (and lock the account for it): then
+        // even the right one is refused from there, with when to try again
+        // (`login_protection` has the lock per address and the rest).
         let attacker = TestApp::browser();
         for _ in 0..accounts::MAX_FAILED_LOGINS {
             assert_eq!(login(&app, &attacker, "raad@example.org", "raden").await.status(), StatusCode::UNAUTHORIZED);
         }
         let locked = login(&app, &attacker, "raad@example.org", PASSWORD).await;
-        assert_eq!(locked.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+        let wait: i64 = locked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=60).contains(&wait), "{wait}");
         // The session that was already open is not affected; logging out ends it.
         assert_eq!(page(&app, &reader, "/rapporten").await.0, StatusCode::OK);
         let (status, loc, _) = post(&app, &reader, "/rapporten", "/uitloggen", &[]).await;

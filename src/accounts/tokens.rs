@@ -52,6 +52,17 @@ pub struct TokenInfo {
 }
 
 impl TokenInfo {
+    /// Its state in Dutch, as the command line and the pages show it.
+    pub fn state(&self) -> &'static str {
+        if self.active {
+            "actief"
+        } else if self.revoked_at.is_some() {
+            "ingetrokken"
+        } else {
+            "verlopen"
+        }
+    }
+
     fn of(row: &api_token::Model, now: DateTime<Utc>) -> TokenInfo {
         TokenInfo {
             id: row.id,

@@ -132,13 +132,7 @@ pub async fn token_list(config: &Config, email: Option<&str>) -> anyhow::Result<
     );
     for email in emails {
         for t in accounts::list_tokens(&db, Acting::CommandLine, &email, now).await? {
-            let state = if t.active {
-                "actief"
-            } else if t.revoked_at.is_some() {
-                "ingetrokken"
-            } else {
-                "verlopen"
-            };
+            let state = t.state();
             println!(
                 "{:>5}  {:<32} {:<20} {:<10} {:<10} {:<10} {state}",
                 t.id,

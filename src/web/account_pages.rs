@@ -22,13 +22,7 @@ pub(super) fn token_rows(tokens: &[TokenInfo]) -> Vec<serde_json::Value> {
     tokens
         .iter()
         .map(|t| {
-            let state = if t.active {
-                "actief"
-            } else if t.revoked_at.is_some() {
-                "ingetrokken"
-            } else {
-                "verlopen"
-            };
+            let state = t.state();
             json!({
                 "id": t.id, "label": t.label, "created": wording::date(t.created_at.date_naive()),
                 "expires": day(t.expires_at), "state": state, "active": t.active,

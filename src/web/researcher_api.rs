@@ -22,18 +22,24 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-/// The researcher a request acts for: 401 without a valid token, 403 for a reader.
-pub(super) async fn researcher(state: &State, request: &HttpRequest) -> Result<Researcher, ApiError> {
+/// The account of the request's bearer token, whatever its role: 401 without a valid token.
+pub(super) async fn caller(state: &State, request: &HttpRequest) -> Result<(entity::user::Model, Role), ApiError> {
     let header = request.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
     let token = header.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
-    match accounts::user_for_token(&state.db, token, state.now()).await? {
-        None => Err(ApiError::new(
+    accounts::user_for_token(&state.db, token, state.now()).await?.ok_or_else(|| {
+        ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "Geef een geldige API-sleutel mee: Authorization: Bearer <sleutel> (peiling token create).",
-        )),
-        Some((user, role)) if role.includes(Role::Researcher) => Ok(Researcher { user, role }),
-        Some(_) => Err(ApiError::new(
+        )
+    })
+}
+
+/// The researcher a request acts for: 401 without a valid token, 403 for a reader.
+pub(super) async fn researcher(state: &State, request: &HttpRequest) -> Result<Researcher, ApiError> {
+    match caller(state, request).await? {
+        (user, role) if role.includes(Role::Researcher) => Ok(Researcher { user, role }),
+        _ => Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
             "Dit account mag alleen gepubliceerde rapporten lezen.",

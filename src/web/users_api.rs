@@ -5,7 +5,7 @@
 use super::State;
 use super::body::Limited;
 use super::errors::ApiError;
-use super::researcher_api::read_json;
+use super::researcher_api::{caller, read_json};
 use crate::accounts::{self, AccountError, Acting, Role, TokenInfo};
 use crate::domain::EmailAddress;
 use actix_web::http::StatusCode;
@@ -43,16 +43,9 @@ impl From<AccountError> for ApiError {
 
 /// The admin a request acts for: 401 without a valid token, 403 for anyone else.
 async fn admin(state: &State, request: &HttpRequest) -> Result<(user::Model, Role), ApiError> {
-    let header = request.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let token = header.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
-    match accounts::user_for_token(&state.db, token, state.now()).await? {
-        None => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "Geef een geldige API-sleutel mee: Authorization: Bearer <sleutel> (peiling token create).",
-        )),
-        Some((user, role)) if role.includes(Role::Admin) => Ok((user, role)),
-        Some(_) => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Alleen beheerders beheren accounts.")),
+    match caller(state, request).await? {
+        (user, role) if role.includes(Role::Admin) => Ok((user, role)),
+        _ => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Alleen beheerders beheren accounts.")),
     }
 }
 

@@ -4,7 +4,7 @@
 use super::State;
 use super::body::Limited;
 use super::errors::ApiError;
-use super::researcher_api::{read_json, researcher};
+use super::researcher_api::read_json;
 use crate::accounts::{self, AccountError, Unlock};
 use crate::domain::{ClientAddress, EmailAddress};
 use crate::teams::Researcher;
@@ -13,13 +13,11 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
+/// The admin a request acts for.
 async fn admin(state: &State, request: &HttpRequest) -> Result<Researcher, ApiError> {
-    let who = researcher(state, request).await?;
-    if who.is_admin() {
-        Ok(who)
-    } else {
-        Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Alleen beheerders zien en beheren inlogblokkades."))
-    }
+    let (user, role) =
+        super::researcher_api::admin(state, request, "Alleen beheerders zien en beheren inlogblokkades.").await?;
+    Ok(Researcher { user, role })
 }
 
 #[utoipa::path(get, path = "/api/v1/login-blocks", tag = "login", security(("bearer" = [])),

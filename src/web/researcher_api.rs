@@ -47,6 +47,19 @@ pub(super) async fn researcher(state: &State, request: &HttpRequest) -> Result<R
     }
 }
 
+/// The admin a request acts for: 401 without a valid token, 403 for anyone else, saying what
+/// only admins do (`refusal`), whatever the caller's other role.
+pub(super) async fn admin(
+    state: &State,
+    request: &HttpRequest,
+    refusal: &str,
+) -> Result<(entity::user::Model, Role), ApiError> {
+    match caller(state, request).await? {
+        (user, role) if role.includes(Role::Admin) => Ok((user, role)),
+        _ => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", refusal)),
+    }
+}
+
 /// The survey `slug`, if `who` may work on it; 404 as for an unknown code otherwise.
 pub(super) async fn survey(state: &State, who: &Researcher, slug: &str) -> Result<Survey, ApiError> {
     teams::survey_for(&state.db, who, slug).await.map_err(|e| match e {

@@ -5,7 +5,7 @@
 use super::State;
 use super::body::Limited;
 use super::errors::ApiError;
-use super::researcher_api::{caller, read_json};
+use super::researcher_api::{self, read_json};
 use crate::accounts::{self, AccountError, Acting, Role, TokenInfo};
 use crate::domain::EmailAddress;
 use actix_web::http::StatusCode;
@@ -41,12 +41,9 @@ impl From<AccountError> for ApiError {
     }
 }
 
-/// The admin a request acts for: 401 without a valid token, 403 for anyone else.
+/// The admin a request acts for.
 async fn admin(state: &State, request: &HttpRequest) -> Result<(user::Model, Role), ApiError> {
-    match caller(state, request).await? {
-        (user, role) if role.includes(Role::Admin) => Ok((user, role)),
-        _ => Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Alleen beheerders beheren accounts.")),
-    }
+    researcher_api::admin(state, request, "Alleen beheerders beheren accounts.").await
 }
 
 /// An address in the path: one that cannot be an address names no account.

@@ -123,6 +123,39 @@ try {
     await goto(adminPhone, `${BASE_URL}${url}`);
     await checkPage(adminPhone, `telefoon-${name}`);
   }
+
+  // ---- Someone guesses the owner's password: five failures lock the owner's account for this
+  // address and block the address; the sixth try is refused before any check (429). The admin
+  // sees both on the locks page, on a desktop and on a phone, and lifts the address, which
+  // lifts the account's lock for it too; then the owner signs in from here again.
+  const guesser = await newPage(browser, PHONE, 'guesser');
+  for (let attempt = 1; attempt <= 6; attempt += 1) {
+    await goto(guesser, `${BASE_URL}/inloggen`);
+    await guesser.getByLabel('E-mailadres').fill(OWNER.email);
+    await guesser.getByLabel('Wachtwoord').fill(`fout-${attempt}-${OWNER.password}`);
+    await click(guesser, button(guesser, 'Inloggen'));
+    if (attempt < 6) assert.equal(guesser.status, 401, `wrong password ${attempt} is refused`);
+  }
+  await checkPage(guesser, 'geblokkeerd-inloggen', 429);
+  assert.match(await main(guesser), /Te veel mislukte pogingen/, 'the block is explained');
+  await goto(admin, `${BASE_URL}/beheer/vergrendelingen`);
+  await checkPage(admin, 'vergrendelingen');
+  const liftAddress = admin.getByRole('button', { name: /^Vrijgeven adres / });
+  const liftAccount = admin.getByRole('button', { name: `Vrijgeven account ${OWNER.email}`, exact: true });
+  assert.equal(await liftAddress.count(), 1, 'the blocked address is listed');
+  assert.equal(await liftAccount.count(), 1, 'the owner is locked for that address');
+  await goto(adminPhone, `${BASE_URL}/beheer/vergrendelingen`);
+  await checkPage(adminPhone, 'telefoon-vergrendelingen');
+  // Lifting the address also lifts the account locks held for it.
+  await click(admin, liftAddress);
+  await checkPage(admin, 'vergrendelingen-vrij');
+  assert.match(await main(admin), /Er is nu geen adres geblokkeerd/, 'the address is free');
+  assert.match(await main(admin), /Er is nu geen account op slot/, 'and the account');
+  await guesser.context().close();
+  const ownerAgain = await signedIn(browser, PHONE, 'owner-again', OWNER);
+  await ownerAgain.context().close();
+  await goto(admin, `${BASE_URL}/beheer/logboek`);
+  assert.match(await main(admin), /vrijgegeven|opgeheven/i, 'the trail records the lifts');
   await adminPhone.context().close();
   await admin.context().close();
 } catch (error) {

@@ -6,14 +6,11 @@ import axe from 'axe-core';
 /** Runs `action` (a click or a key press) and waits until the page it leads to has loaded. */
 export async function navigate(page, action) {
   const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
-  // An action that fails (a button not found) must fail the walk with its own error, not leave
-  // the wait for a navigation to time out later as an unhandled rejection that kills node.
-  try {
-    await action();
-  } catch (error) {
-    navigated.catch(() => {});
-    throw error;
-  }
+  // The wait may time out while `action` is still waiting for its element (a button that is
+  // not there): the walk must then fail with the action's own error, not with an unhandled
+  // rejection that kills node. Marking the wait handled here keeps its error for the await.
+  navigated.catch(() => {});
+  await action();
   await navigated;
   await page.waitForLoadState('load');
 }

@@ -51,12 +51,13 @@ export function walk(prefix, dir) {
       problems.push(`${label}: request failed: ${request.url()} (${request.failure()?.errorText})`);
     });
     page.on('console', (message) => {
-      // The 401 (wrong password), 403 (no access), 404 (not a member) and 422 (a form with
-      // errors) pages are meant to have those statuses, and checkPage asserts each; Chromium
-      // logs each one. The 403 and 404 pages come from the respondent form's templates, which
-      // declare no icon, so there Chromium asks for /favicon.ico and gets a 404.
+      // The 401 (wrong password), 403 (no access), 404 (not a member), 422 (a form with
+      // errors) and 429 (a blocked address) pages are meant to have those statuses, and
+      // checkPage asserts each; Chromium logs each one. The 403 and 404 pages come from the
+      // respondent form's templates, which declare no icon, so there Chromium asks for
+      // /favicon.ico and gets a 404.
       const favicon = /\/favicon\.ico$/.test(message.location()?.url ?? '') && (page.status === 403 || page.status === 404);
-      if (message.type() === 'error' && !favicon && !/^Failed to load resource: the server responded with a status of (401|403|404|422)/.test(message.text())) {
+      if (message.type() === 'error' && !favicon && !/^Failed to load resource: the server responded with a status of (401|403|404|422|429)/.test(message.text())) {
         problems.push(`${label}: console error on ${page.url()}: ${message.text()}${message.location()?.url ? ` (${message.location().url})` : ''}`);
       }
     });

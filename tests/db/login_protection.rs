@@ -242,6 +242,7 @@ async fn an_admin_lifts_blocks_and_locks_and_the_trail_says_who() {
     on_both!("an_admin_lifts_blocks_and_locks_and_the_trail_says_who", |db| {
         let admin_token = api_token(&db, "beheer@example.org", Role::Admin).await;
         let researcher_token = api_token(&db, "onderzoek@example.org", Role::Researcher).await;
+        let reader_token = api_token(&db, "raad@example.org", Role::Reader).await;
         account(&db, "doelwit@example.org", Role::Researcher).await;
         let app = App::spawn(&db, true).await;
         for _ in 0..accounts::MAX_FAILED_LOGINS {
@@ -249,8 +250,12 @@ async fn an_admin_lifts_blocks_and_locks_and_the_trail_says_who() {
         }
         let c = Client::new();
         use reqwest::Method;
-        let (status, _) = api(&c, &app, Method::GET, "/api/v1/login-blocks", &researcher_token, None).await;
+        let (status, refusal) = api(&c, &app, Method::GET, "/api/v1/login-blocks", &researcher_token, None).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "admins only");
+        assert_eq!(refusal["message"], "Alleen beheerders zien en beheren inlogblokkades.");
+        let (status, refusal) = api(&c, &app, Method::GET, "/api/v1/login-blocks", &reader_token, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a reader is refused as not an admin: {refusal}");
+        assert_eq!(refusal["message"], "Alleen beheerders zien en beheren inlogblokkades.");
         let body = Some(json!({ "address": ATTACKER }));
         let (status, _) = api(&c, &app, Method::POST, "/api/v1/login-blocks/unlock", &researcher_token, body).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "admins only");

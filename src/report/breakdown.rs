@@ -42,20 +42,21 @@ pub fn blocks(data: &ReportData, spec: &FigureSpec, total: &Figure, fonts: &Font
     let suppressed = suppression::suppress(&table, def.disclosure.min_count);
     let mut out = tables(def, total, &shown, &suppressed, fonts);
     if shown.iter().any(|s| s.figure.base < def.disclosure.indicative_base) {
-        out.push(note(format!("* Minder dan {} {}: indicatief.", def.disclosure.indicative_base, def.population)));
+        out.push(note(format!("* Minder dan {} {}: indicatief.", def.disclosure.indicative_base, def.respondents())));
     }
     if suppressed.any() {
         out.push(note(format!(
             "{MARK} Niet getoond: hier gaat het om minder dan {} {}, of het getal is weggelaten omdat zo'n klein \
              aantal anders uit de totalen en de andere groepen terug te rekenen is.",
-            def.disclosure.min_count, def.population
+            def.disclosure.min_count,
+            def.respondents()
         )));
     }
     if !hidden.is_empty() {
         out.push(note(format!(
             "Niet uitgesplitst voor {}: te weinig {} (minder dan {}) om uitkomsten te tonen die niet naar personen te herleiden zijn.",
             wording::list(&hidden),
-            def.population,
+            def.respondents(),
             def.disclosure.min_base
         )));
     }

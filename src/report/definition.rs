@@ -15,9 +15,10 @@ pub struct ReportDefinition {
     pub subtitle: String,
     #[serde(default)]
     pub department: String,
-    /// Who answered, in the plural, for generated sentences: "hulpverleners", "bewoners".
-    #[serde(default = "respondenten")]
-    pub population: String,
+    /// Who was asked, in the plural, for generated sentences: "hulpverleners", "bewoners".
+    /// Without it, invited people are "genodigden" and those who answered "respondenten".
+    #[serde(default)]
+    pub population: Option<String>,
     #[serde(default)]
     pub disclosure: Disclosure,
     #[serde(default)]
@@ -58,10 +59,6 @@ pub struct Section {
 
 fn yes() -> bool {
     true
-}
-
-fn respondenten() -> String {
-    "respondenten".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -185,6 +182,16 @@ pub fn plain_source(questionnaire: &Questionnaire) -> String {
 }
 
 impl ReportDefinition {
+    /// Those who answered, in the plural.
+    pub fn respondents(&self) -> &str {
+        self.population.as_deref().unwrap_or("respondenten")
+    }
+
+    /// Those who were invited, in the plural, before anyone answered: not "respondenten".
+    pub fn invitees(&self) -> &str {
+        self.population.as_deref().unwrap_or("genodigden")
+    }
+
     /// Parses a definition and checks it against the questionnaire it reports on.
     pub fn parse(source: &str, questionnaire: &Questionnaire) -> Result<ReportDefinition, ReportDefinitionErrors> {
         let def: ReportDefinition = toml::from_str(source).map_err(|e| {

@@ -8,6 +8,7 @@
 
 use super::charts::{self, Chart, ChartBar};
 use super::definition::{Block as Def, FigureSpec, ReportDefinition};
+use super::describe;
 use super::figures::{Figure, figure, percent};
 use super::layout::{self, Align, Block, Column, Fonts, Item, Page, Style};
 use super::prose;
@@ -28,9 +29,18 @@ pub struct ReportData<'a> {
     pub narrative: &'a HashMap<String, String>,
     /// Per question, the reviewed and included texts (casussen, quotes), in response order.
     pub included: &'a HashMap<String, Vec<String>>,
-    pub fieldwork: Option<(NaiveDate, NaiveDate)>,
+    /// When the questionnaire was out; `None` for a survey never opened.
+    pub fieldwork: Option<Fieldwork>,
     /// The report's date, for the cover.
     pub date: NaiveDate,
+}
+
+/// The fieldwork period as it was, not as planned: from the day the survey was opened to the
+/// day it was closed, or, for an interim report of an open survey, up to now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fieldwork {
+    Closed { opened: NaiveDate, closed: NaiveDate },
+    Open { opened: NaiveDate },
 }
 
 pub struct Content {
@@ -57,6 +67,7 @@ fn note(text: impl Into<String>) -> Block {
 pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> {
     let def = data.definition;
     let min_count = def.disclosure.min_count;
+    let words = describe::Words { questionnaire: data.questionnaire, respondents: def.respondents(), min_count };
     let mut blocks =
         vec![Block::Heading { level: 1, text: "Inhoudsopgave".into(), toc: false, new_page: false }, Block::Contents];
     let mut charts = Vec::new();
@@ -90,8 +101,16 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                         if fig.base == 0 {
                             continue;
                         }
-                        let template = spec.summary.as_deref().unwrap_or(prose::DEFAULT_SUMMARY);
-                        bullets.push(prose::render(template, fig, min_count).map_err(|e| error(e.to_string()))?);
+                        bullets.push(match (&spec.summary, data.questionnaire.question(&spec.question)) {
+                            (Some(template), _) => {
+                                prose::render(template, fig, min_count).map_err(|e| error(e.to_string()))?
+                            }
+                            (None, Some(q)) => match describe::summary(q, fig, &words) {
+                                Some(bullet) => bullet,
+                                None => continue,
+                            },
+                            (None, None) => continue,
+                        });
                     }
                     if bullets.is_empty() {
                         blocks.push(paragraph("Er zijn nog geen antwoorden om samen te vatten."));
@@ -105,10 +124,13 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                     let text = match data.narrative.get(&key) {
                         Some(own) => own.clone(),
                         None if fig.base == 0 => "Niemand heeft deze vraag beantwoord.".into(),
-                        None => {
-                            let template = spec.text.as_deref().unwrap_or(prose::DEFAULT_TEXT);
-                            prose::render(template, fig, min_count).map_err(|e| error(e.to_string()))?
-                        }
+                        None => match (&spec.text, data.questionnaire.question(&spec.question)) {
+                            (Some(template), _) => {
+                                prose::render(template, fig, min_count).map_err(|e| error(e.to_string()))?
+                            }
+                            (None, Some(q)) => describe::text(q, fig, &words),
+                            (None, None) => continue,
+                        },
                     };
                     blocks.push(paragraph(text));
                     // A chart of nothing but empty bars would only mislead: no figure, no number.
@@ -126,14 +148,16 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                         })
                         .collect();
                     charts.push(charts::bar_chart(&bars, layout::CONTENT_WIDTH));
-                    blocks.push(Block::Figure {
-                        caption: caption(figure_number, fig, spec.caption.as_deref()),
-                        chart: charts.len() - 1,
-                    });
+                    let plain_base =
+                        data.questionnaire.question(&spec.question).map(|q| describe::base(q, fig, &words));
+                    let base = spec.caption.as_deref().or(plain_base.as_deref());
+                    blocks.push(Block::Figure { caption: caption(figure_number, fig, base), chart: charts.len() - 1 });
                     if fig.base > 0 && fig.base < def.disclosure.indicative_base {
                         blocks.push(note(format!(
                             "Let op: deze figuur berust op {} {} (minder dan {}); de percentages zijn indicatief.",
-                            fig.base, def.population, def.disclosure.indicative_base
+                            fig.base,
+                            def.respondents(),
+                            def.disclosure.indicative_base
                         )));
                     }
                     if spec.by_group {
@@ -146,13 +170,15 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                     let mut lines = vec![match answered {
                         0 => format!("Niemand heeft een antwoord gegeven op de vraag '{asked}'"),
                         1 if min_count > 1 => {
-                            format!("Een paar {} hebben een antwoord gegeven op de vraag '{asked}'", def.population)
+                            format!("Een paar {} hebben een antwoord gegeven op de vraag '{asked}'", def.respondents())
                         }
-                        1 => format!("Eén van de {} heeft een antwoord gegeven op de vraag '{asked}'", def.population),
+                        1 => {
+                            format!("Eén van de {} heeft een antwoord gegeven op de vraag '{asked}'", def.respondents())
+                        }
                         n => format!(
                             "{} {} hebben een antwoord gegeven op de vraag '{asked}'",
                             wording::capitalize(&wording::people(n, min_count)),
-                            def.population
+                            def.respondents()
                         ),
                     }];
                     // The question usually ends in '?'; a full stop after the quote closes the sentence.
@@ -198,25 +224,37 @@ fn response(data: &ReportData) -> Vec<Block> {
     let def = data.definition;
     let (invited, responded) = super::stats::totals(data.groups);
     let mut text = String::new();
-    if let Some((from, to)) = data.fieldwork {
-        text.push_str(&format!(
+    let invitees = match &def.population {
+        Some(p) => format!("aangeschreven {p}"),
+        None => def.invitees().to_string(),
+    };
+    match data.fieldwork {
+        Some(Fieldwork::Closed { opened, closed }) => text.push_str(&format!(
             "In de periode van {} is de vragenlijst per e-mail verstuurd aan {invited} {}. ",
-            wording::period(from, to),
-            def.population
-        ));
+            wording::period(opened, closed),
+            def.invitees()
+        )),
+        Some(Fieldwork::Open { opened }) => text.push_str(&format!(
+            "Sinds {} is de vragenlijst per e-mail verstuurd aan {invited} {}. De vragenlijst is nog open: \
+             dit zijn de cijfers tot nu toe. ",
+            wording::date(opened),
+            def.invitees()
+        )),
+        None => {}
     }
-    let per_group: Vec<String> = data
-        .groups
-        .iter()
-        .map(|g| format!("{} van {} ({}%)", g.responded, g.code, percent(g.responded, g.invited)))
-        .collect();
     text.push_str(&format!(
-        "In totaal hebben {responded} van de {invited} aangeschreven {} de vragenlijst ingevuld, waarvan {}. \
-         Dit is een gemiddelde respons van {}%.",
-        def.population,
-        wording::list(&per_group),
+        "In totaal hebben {responded} van de {invited} {invitees} de vragenlijst ingevuld, een respons van {}%.",
         percent(responded, invited)
     ));
+    // Names, as in the table: a council member does not know the codes.
+    if data.groups.len() > 1 {
+        let per_group: Vec<String> = data
+            .groups
+            .iter()
+            .map(|g| format!("{} {} van de {} ({}%)", g.name, g.responded, g.invited, percent(g.responded, g.invited)))
+            .collect();
+        text.push_str(&format!(" Per groep: {}.", wording::list(&per_group)));
+    }
     let columns = vec![
         Column { title: "Groep".into(), width: 0.46, align: Align::Left },
         Column { title: "Aangeschreven".into(), width: 0.18, align: Align::Right },

@@ -24,7 +24,7 @@ pub struct Bar {
     pub percent: i64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Figure {
     pub question: String,
     pub title: String,
@@ -37,6 +37,10 @@ pub struct Figure {
     /// that value), and over those who gave a number.
     pub mean_all: Option<f64>,
     pub mean_given: Option<f64>,
+    /// For numbers and rating scales: how many gave a number, and the median of those numbers
+    /// (the middle one, or halfway between the middle two).
+    pub given: u64,
+    pub median: Option<f64>,
 }
 
 /// `count` as a whole percentage of `base`, rounded half away from zero; 0 when the base is 0.
@@ -65,6 +69,8 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
         bars: Vec::new(),
         mean_all: None,
         mean_given: None,
+        given: counts.numbers.values().sum(),
+        median: median(&counts.numbers),
     };
     match &question.kind {
         QuestionKind::Choice { options, .. } | QuestionKind::Multiple { options, .. } => {
@@ -107,7 +113,7 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
         if let Some(label) = opt_out_label {
             bars.push(bar(label, &slug(label), opted, base));
         }
-        if counts.numbers.len() <= MAX_UNBINNED {
+        if !needs_ranges(counts) {
             bars.extend(counts.numbers.iter().map(|(n, c)| bar(&n.to_string(), &n.to_string(), *c, base)));
         } else {
             bars.extend(automatic_bins(counts, base));
@@ -144,16 +150,14 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
 /// numbers into ranges of its own, the group is counted in those same ranges, so every cell of
 /// a per-group table counts what its row says.
 pub fn figure_like(question: &Question, spec: &FigureSpec, total: &QuestionCounts, counts: &QuestionCounts) -> Figure {
-    let automatic = matches!(question.kind, QuestionKind::Number { .. })
-        && spec.bins.is_empty()
-        && total.numbers.len() > MAX_UNBINNED;
+    let automatic = matches!(question.kind, QuestionKind::Number { .. }) && spec.bins.is_empty() && needs_ranges(total);
     if !automatic {
         return figure(question, spec, counts);
     }
     let bins = automatic_ranges(total)
         .into_iter()
         .map(|(from, to)| Bin {
-            label: format!("{from}-{to}"),
+            label: range_label(from, to),
             key: None,
             opt_out: false,
             from: Some(from),
@@ -163,29 +167,57 @@ pub fn figure_like(question: &Question, spec: &FigureSpec, total: &QuestionCount
     figure(question, &FigureSpec { bins, ..spec.clone() }, counts)
 }
 
+/// Whether numbers given without bins in the definition are grouped into ranges: when a bar
+/// per value would be many bars (more than `MAX_UNBINNED`), or when the values are spread so far
+/// apart that single values say little (more than `MAX_SPREAD_UNBINNED` distinct values over a
+/// span of more than `MAX_SPAN_UNBINNED`: hours of 4, 8, 12, ... 36).
+fn needs_ranges(counts: &QuestionCounts) -> bool {
+    let span = match (counts.numbers.first_key_value(), counts.numbers.last_key_value()) {
+        (Some((lo, _)), Some((hi, _))) => hi.saturating_sub(*lo),
+        _ => 0,
+    };
+    let distinct = counts.numbers.len();
+    distinct > MAX_UNBINNED || (distinct > MAX_SPREAD_UNBINNED && span > MAX_SPAN_UNBINNED)
+}
+
 /// More distinct numbers than this, without bins in the definition, are grouped automatically.
 pub const MAX_UNBINNED: usize = 15;
+const MAX_SPREAD_UNBINNED: usize = 6;
+const MAX_SPAN_UNBINNED: i64 = 12;
+/// At most this many ranges when numbers are grouped automatically.
+const MAX_RANGES: i64 = 7;
 
-/// Ten ranges of equal width over the numbers given, so a chart never gets a bar per value.
+/// Ranges of a round width over the numbers given, so a chart never gets a bar per value.
 fn automatic_bins(counts: &QuestionCounts, base: u64) -> Vec<Bar> {
     automatic_ranges(counts)
         .into_iter()
         .map(|(from, to)| {
             let count = counts.numbers.range(from..=to).map(|(_, c)| c).sum();
-            let label = format!("{from}-{to}");
+            let label = range_label(from, to);
             bar(&label, &slug(&label), count, base)
         })
         .collect()
 }
 
-/// The ranges of `automatic_bins`, from the smallest to the largest number given.
+fn range_label(from: i64, to: i64) -> String {
+    if from == to { from.to_string() } else { format!("{from}-{to}") }
+}
+
+/// The ranges of `automatic_bins`: the smallest round width (1, 2, 5, 10, 20, 25, 50, 100, ...)
+/// that covers the numbers given in at most `MAX_RANGES` ranges, each starting at a multiple of
+/// the width (0-4, 5-9, ...), as a researcher would bin them by hand.
 fn automatic_ranges(counts: &QuestionCounts) -> Vec<(i64, i64)> {
     let (Some((&lo, _)), Some((&hi, _))) = (counts.numbers.first_key_value(), counts.numbers.last_key_value()) else {
         return Vec::new();
     };
-    let width = (hi.saturating_sub(lo) / 10).saturating_add(1).max(1);
+    let start = |w: i64| lo.div_euclid(w).saturating_mul(w);
+    let ranges_for = |w: i64| (hi.saturating_sub(start(w)) / w).saturating_add(1);
+    // 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, ...: 2.5 only from 25 on, to stay whole.
+    let widths = std::iter::successors(Some(1i64), |s| s.checked_mul(10))
+        .flat_map(|scale| [scale, scale * 2, scale.saturating_mul(25) / 10, scale * 5]);
+    let width = widths.into_iter().find(|w| ranges_for(*w) <= MAX_RANGES).unwrap_or(i64::MAX / 2);
     let mut ranges = Vec::new();
-    let mut from = lo;
+    let mut from = start(width);
     while from <= hi {
         let to = from.saturating_add(width - 1);
         ranges.push((from, to));
@@ -199,6 +231,24 @@ fn automatic_ranges(counts: &QuestionCounts) -> Vec<(i64, i64)> {
 
 /// The label of the bar for numbers that fall in none of the definition's bins.
 pub const OUTSIDE_BINS: &str = "Overig";
+
+/// The median of numbers given with their counts.
+fn median(numbers: &std::collections::BTreeMap<i64, u64>) -> Option<f64> {
+    let n: u64 = numbers.values().sum();
+    if n == 0 {
+        return None;
+    }
+    // The values at (1-based) places (n+1)/2 and n/2+1: the same place when n is odd.
+    let at = |place: u64| {
+        let mut seen = 0;
+        numbers.iter().find_map(|(v, c)| {
+            seen += c;
+            (seen >= place).then_some(*v)
+        })
+    };
+    let (low, high) = (at(n.div_ceil(2))?, at(n / 2 + 1)?);
+    Some((low + high) as f64 / 2.0)
+}
 
 fn mean(values: impl Iterator<Item = (i64, u64)>) -> Option<f64> {
     let (sum, n) = values.fold((0f64, 0u64), |(s, n), (v, c)| (s + v as f64 * c as f64, n + c));
@@ -312,8 +362,28 @@ opt_out = { label = "Nog nooit", value = 0 }
     }
 
     #[test]
+    fn spread_numbers_get_round_ranges_and_a_few_close_ones_keep_a_bar_each() {
+        let q = parse(DEFINITION).unwrap();
+        let question = q.question("N").unwrap();
+        let labels = |numbers: &[i64]| {
+            let c = counts(numbers.len() as u64, &[], &numbers.iter().map(|n| (*n, 1)).collect::<Vec<_>>());
+            figure(question, &spec("N", vec![]), &c).bars.into_iter().skip(1).map(|b| b.label).collect::<Vec<_>>()
+        };
+        // Hours of 4, 8, ... 36: nine values far apart become ranges of ten, from 0.
+        let hours = labels(&[4, 8, 12, 16, 20, 24, 28, 32, 36]);
+        assert_eq!(hours, ["0-9", "10-19", "20-29", "30-39"]);
+        // 2 to 16 hours: ranges of five.
+        assert_eq!(labels(&[2, 4, 6, 8, 10, 12, 16]), ["0-4", "5-9", "10-14", "15-19"]);
+        // 1 to 9 children: close together, a bar each.
+        assert_eq!(labels(&[1, 2, 3, 4, 5, 6, 7, 8, 9]).len(), 9);
+        // Amounts of 0 to 1,950 euro: ranges of 500 (0-499, 500-999, ...).
+        let amounts = labels(&(0..40).map(|i| i * 50).collect::<Vec<_>>());
+        assert_eq!(amounts, ["0-499", "500-999", "1000-1499", "1500-1999"]);
+    }
+
+    #[test]
     fn a_group_is_counted_in_the_ranges_of_the_total() {
-        // The total spans 1..200 and gets ranges of 20; a group that gave only 5..30 would get
+        // The total spans 1..200 and gets ranges of 50; a group that gave only 5..30 would get
         // ranges of its own (5-7, 8-10, ...), which no row of a per-group table has.
         let q = parse(DEFINITION).unwrap();
         let total = counts(200, &[], &(1..=200).map(|n| (n, 1)).collect::<Vec<_>>());
@@ -324,7 +394,7 @@ opt_out = { label = "Nog nooit", value = 0 }
         let keys = |f: &Figure| f.bars.iter().filter(|b| b.count > 0).map(|b| b.key.clone()).collect::<Vec<_>>();
         assert!(keys(&part).iter().all(|k| all.bars.iter().any(|b| &b.key == k)), "{:?}", keys(&part));
         let in_total = |key: &str| part.bars.iter().find(|b| b.key == key).map_or(0, |b| b.count);
-        assert_eq!((in_total("1_20"), in_total("21_40")), (16, 10), "{:?}", part.bars);
+        assert_eq!((in_total("0_49"), in_total("50_99")), (26, 0), "{:?}", part.bars);
     }
 
     #[test]
@@ -333,6 +403,16 @@ opt_out = { label = "Nog nooit", value = 0 }
         let f = figure(q.question("K").unwrap(), &spec("K", vec![]), &QuestionCounts::default());
         assert_eq!(f.base, 0);
         assert!(f.bars.iter().all(|b| b.percent == 0));
+    }
+
+    #[test]
+    fn the_median_is_the_middle_number_or_halfway_between_the_middle_two() {
+        let m = |pairs: &[(i64, u64)]| median(&pairs.iter().copied().collect());
+        assert_eq!(m(&[]), None);
+        assert_eq!(m(&[(7, 1)]), Some(7.0));
+        assert_eq!(m(&[(1, 1), (2, 1), (10, 1)]), Some(2.0));
+        assert_eq!(m(&[(1, 2), (4, 2)]), Some(2.5));
+        assert_eq!(m(&[(0, 5), (3, 1), (40, 4)]), Some(0.0 + 3.0 / 2.0));
     }
 
     #[test]

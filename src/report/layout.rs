@@ -326,7 +326,14 @@ impl<'a> Layout<'a> {
                 }
                 self.used += style.after;
             }
-            Block::Paragraph { text, style } => self.paragraph(text, style, MARGIN_LEFT, CONTENT_WIDTH),
+            Block::Paragraph { text, style } => {
+                // A table's caption goes to the next page with its table, never stays behind.
+                if *style == CAPTION && matches!(next, Some(Block::Table { .. })) {
+                    let lines = self.fonts.wrap(text, style, CONTENT_WIDTH).len() as f32;
+                    self.ensure(lines * style.leading + style.after + self.lead_height(next));
+                }
+                self.paragraph(text, style, MARGIN_LEFT, CONTENT_WIDTH)
+            }
             Block::Bullets(items) => {
                 let indent = 14.0;
                 let height = |item: &String| {
@@ -693,6 +700,22 @@ mod tests {
         let after = pages[page].text();
         let heading_at = after.find("Nieuwe sectie").unwrap();
         assert!(after[heading_at..].contains("tekst"), "the heading's page also holds the start of its text");
+    }
+
+    #[test]
+    fn a_table_caption_is_never_left_alone_at_the_foot_of_a_page() {
+        let fonts = Fonts::load();
+        let line_style = Style { after: 0.0, ..BODY };
+        let lines_per_page = (CONTENT_HEIGHT / BODY.leading).floor() as usize;
+        // Room for two lines: the caption would fit, its table would not.
+        let mut blocks: Vec<Block> =
+            (0..lines_per_page - 2).map(|_| Block::Paragraph { text: "x".into(), style: line_style }).collect();
+        blocks.push(Block::Paragraph { text: "Tabel 1. Respons".into(), style: CAPTION });
+        let columns = vec![Column { title: "Groep".into(), width: 1.0, align: Align::Left }];
+        blocks.push(Block::Table { columns, rows: vec![vec!["Noord".into()], vec!["Zuid".into()]], total_row: false });
+        let (pages, _) = paginate(&fonts, &[], &blocks, "", 1);
+        let with_caption = pages.iter().position(|p| p.text().contains("Tabel 1. Respons")).unwrap();
+        assert!(pages[with_caption].text().contains("Noord"), "the caption is on the page of its table");
     }
 
     #[test]

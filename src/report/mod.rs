@@ -4,6 +4,7 @@
 pub mod breakdown;
 pub mod charts;
 pub mod definition;
+pub mod describe;
 pub mod document;
 pub mod figures;
 pub mod fonts;
@@ -71,6 +72,21 @@ pub async fn draft(
     Ok(generated)
 }
 
+/// When the questionnaire was out: the day it was opened to the day it was closed (not the
+/// planned closing date: a survey closed early or late says so), or up to now while open.
+fn fieldwork(survey: &Survey) -> Option<document::Fieldwork> {
+    let opened = survey.row.opened_at?.date_naive();
+    let closed = survey.row.closed_at.or(match survey.status() {
+        // Closed before peiling kept the day: the planned date is the best there is.
+        crate::store::surveys::Status::Closed => survey.row.closes_at,
+        _ => None,
+    });
+    Some(match closed {
+        Some(c) => document::Fieldwork::Closed { opened, closed: c.date_naive() },
+        None => document::Fieldwork::Open { opened },
+    })
+}
+
 /// Renders the report of a survey with the given report definition: counts in the database,
 /// then pure layout, then the PDF.
 pub async fn generate(
@@ -91,8 +107,7 @@ pub async fn generate(
     }
     let narrative = store::report_texts::all(db, id).await?;
     let included = crate::review::included(db, id).await?;
-    let fieldwork =
-        survey.row.opened_at.map(|o| (o.date_naive(), survey.row.closes_at.map_or(o.date_naive(), |c| c.date_naive())));
+    let fieldwork = fieldwork(survey);
     let data = document::ReportData {
         definition: &definition,
         questionnaire: &survey.questionnaire,

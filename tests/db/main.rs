@@ -25,6 +25,7 @@ mod mailing;
 mod metrics_access;
 mod migrations;
 mod observe;
+mod plain_report;
 mod printed_tables;
 mod reading_room;
 mod report;

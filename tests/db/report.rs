@@ -73,8 +73,8 @@ async fn the_extracted_pdf_shows_every_figure_the_response_and_true_page_numbers
         assert!(flat.contains(caption), "missing caption: {caption}");
     }
     for phrase in [
-        "In totaal hebben 54 van de 143 aangeschreven hulpverleners de vragenlijst ingevuld, waarvan 37 van SWT (49%) en 17 van JLR (25%).",
-        "Dit is een gemiddelde respons van 38%.",
+        "In totaal hebben 54 van de 143 aangeschreven hulpverleners de vragenlijst ingevuld, een respons van 38%.",
+        "Per groep: Sociaal Wijkteam 37 van de 75 (49%) en Jeugdteams Leidse Regio 17 van de 68 (25%).",
         "In de periode van 17 tot en met 31 mei 2021",
         "Bijna een vijfde (19%) van alle respondenten heeft het maatwerkbudget nog nooit ingezet.",
         "Bijna driekwart (73%) van hen is er (zeer) positief over, bijna een kwart (23%) neutraal en 5% (dit zijn een paar mensen) (zeer) negatief.",

@@ -229,6 +229,11 @@ fn response(data: &ReportData) -> Vec<Block> {
         None => def.invitees().to_string(),
     };
     match data.fieldwork {
+        Some(Fieldwork::Closed { opened, closed }) if opened == closed => text.push_str(&format!(
+            "Op {} is de vragenlijst per e-mail verstuurd aan {invited} {} en dezelfde dag gesloten. ",
+            wording::date(opened),
+            def.invitees()
+        )),
         Some(Fieldwork::Closed { opened, closed }) => text.push_str(&format!(
             "In de periode van {} is de vragenlijst per e-mail verstuurd aan {invited} {}. ",
             wording::period(opened, closed),
@@ -429,6 +434,16 @@ by_group = true
         total: &SurveyCounts,
         per_group: &[(GroupResponse, SurveyCounts)],
     ) -> (String, usize) {
+        render_in(def, q, total, per_group, None)
+    }
+
+    fn render_in(
+        def: &ReportDefinition,
+        q: &Questionnaire,
+        total: &SurveyCounts,
+        per_group: &[(GroupResponse, SurveyCounts)],
+        fieldwork: Option<Fieldwork>,
+    ) -> (String, usize) {
         let groups: Vec<GroupResponse> = per_group.iter().map(|(g, _)| g.clone()).collect();
         let data = ReportData {
             definition: def,
@@ -438,11 +453,29 @@ by_group = true
             groups: &groups,
             narrative: &HashMap::new(),
             included: &HashMap::new(),
-            fieldwork: None,
+            fieldwork,
             date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
         };
         let content = build(&data, &Fonts::load()).unwrap();
         (text_of(&content.blocks), content.charts.len())
+    }
+
+    #[test]
+    fn the_fieldwork_is_as_it_was_and_an_open_survey_says_so() {
+        let q = crate::questionnaire::parse(QUESTIONS).unwrap();
+        let source = "survey = \"t\"\ntitle = \"T\"\n[[sections]]\ntitle = \"Respons\"\n[[sections.blocks]]\nkind = \"response\"\n";
+        let def = ReportDefinition::parse(source, &q).unwrap();
+        let per_group = [(group("A", 24), counts(18, 6)), (group("B", 12), counts(2, 2))];
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let text = |fieldwork| render_in(&def, &q, &counts(20, 8), &per_group, Some(fieldwork)).0;
+        let closed = text(Fieldwork::Closed { opened: day(2), closed: day(20) });
+        assert!(closed.contains("In de periode van 2 tot en met 20 november 2026 is de vragenlijst"), "{closed}");
+        let open = text(Fieldwork::Open { opened: day(2) });
+        assert!(open.contains("Sinds 2 november 2026 is de vragenlijst"), "{open}");
+        assert!(open.contains("dit zijn de cijfers tot nu toe"), "{open}");
+        let one_day = text(Fieldwork::Closed { opened: day(2), closed: day(2) });
+        assert!(one_day.contains("Op 2 november 2026 is de vragenlijst per e-mail verstuurd"), "{one_day}");
+        assert!(closed.contains("genodigden") && !closed.contains("respondenten is de"), "{closed}");
     }
 
     #[test]

@@ -170,3 +170,9 @@ fn a_mean_of_a_few_is_not_printed_and_a_number_condition_is_put_in_words() {
         "% van de {n} respondenten die bij de vraag 'Hoeveel uur per week overwerk je?' 4 of meer invulden"
     );
 }
+
+#[test]
+fn when_everyone_asked_chose_weet_niet_the_text_says_so() {
+    let (text, _, _) = sentences("waar", counts(6, &[("weet_niet", 6)], &[]));
+    assert_eq!(text, "Alle 6 respondenten die deze vraag beantwoordden, kozen 'weet niet'.");
+}

@@ -123,7 +123,7 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                     let key = format!("figure:{}", spec.question);
                     let text = match data.narrative.get(&key) {
                         Some(own) => own.clone(),
-                        None if fig.base == 0 => "Niemand heeft deze vraag beantwoord.".into(),
+                        None if fig.base == 0 && fig.dont_know == 0 => "Niemand heeft deze vraag beantwoord.".into(),
                         None => match (&spec.text, data.questionnaire.question(&spec.question)) {
                             (Some(template), _) => {
                                 prose::render(template, fig, min_count).map_err(|e| error(e.to_string()))?

@@ -39,10 +39,16 @@ pub struct Words<'a> {
 
 /// The paragraph before a figure.
 pub fn text(question: &Question, figure: &Figure, words: &Words) -> String {
+    let label = question.options().iter().find(|o| o.dont_know).map_or("weet niet".into(), |o| in_sentence(&o.label));
+    if figure.base == 0 && figure.dont_know > 0 {
+        let who = match people(figure.dont_know, words.min_count).as_str() {
+            "een paar" => format!("De paar {} die deze vraag beantwoordden", words.respondents),
+            n => format!("Alle {n} {} die deze vraag beantwoordden", words.respondents),
+        };
+        return format!("{who}, kozen '{label}'.");
+    }
     let mut sentences = vec![capitalize(&key_figure(question, figure, words, Length::Full))];
     if figure.dont_know > 0 {
-        let label =
-            question.options().iter().find(|o| o.dont_know).map_or("weet niet".into(), |o| in_sentence(&o.label));
         sentences.push(format!(
             "Daarnaast kozen {} {} '{label}'; zij tellen niet mee in de percentages.",
             people(figure.dont_know, words.min_count),

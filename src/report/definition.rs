@@ -246,7 +246,7 @@ impl ReportDefinition {
                     for (what, template) in [("text", &spec.text), ("summary", &spec.summary)] {
                         if let Some(t) = template
                             && let Err(e) = super::prose::render(t, &empty, def.disclosure.min_count)
-                            && !(unbinned && matches!(e, super::prose::TemplateError::UnknownKey(..)))
+                            && !(unbinned && matches!(e, super::prose::TemplateError::UnknownKey { .. }))
                         {
                             errors.push(format!("{place}, figuur van {question}, '{what}': {e}"));
                         }

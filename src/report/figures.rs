@@ -13,7 +13,7 @@
 use super::definition::{Bin, FigureSpec};
 use super::stats::QuestionCounts;
 use crate::questionnaire::model::slug;
-use crate::questionnaire::{Question, QuestionKind};
+use crate::questionnaire::{ChoiceStyle, Question, QuestionKind};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
@@ -32,6 +32,10 @@ pub struct Figure {
     /// Respondents who answered "weet niet", left out of the base.
     pub dont_know: u64,
     pub multiple: bool,
+    /// The kind of question, for placeholders that fit only some kinds (`prose::PLACEHOLDERS`).
+    pub kind: FigureKind,
+    /// The question has a "weet niet" answer (even if nobody chose it).
+    pub asks_dont_know: bool,
     pub bars: Vec<Bar>,
     /// For numbers: the mean over everyone who answered (an opt-out with a value counts as
     /// that value), and over those who gave a number.
@@ -41,6 +45,47 @@ pub struct Figure {
     /// (the middle one, or halfway between the middle two).
     pub given: u64,
     pub median: Option<f64>,
+}
+
+/// What kind of question a figure shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureKind {
+    Single,
+    YesNo,
+    /// A scale with a label per point (zeer positief .. zeer negatief).
+    Scale,
+    Multiple,
+    /// A numbered scale (a 1-10 rapportcijfer).
+    Rating,
+    Number,
+    Open,
+}
+
+impl FigureKind {
+    pub fn of(kind: &QuestionKind) -> FigureKind {
+        match kind {
+            QuestionKind::Choice { style: ChoiceStyle::Single, .. } => FigureKind::Single,
+            QuestionKind::Choice { style: ChoiceStyle::YesNo, .. } => FigureKind::YesNo,
+            QuestionKind::Choice { style: ChoiceStyle::Scale, .. } => FigureKind::Scale,
+            QuestionKind::Multiple { .. } => FigureKind::Multiple,
+            QuestionKind::Rating { .. } => FigureKind::Rating,
+            QuestionKind::Number { .. } => FigureKind::Number,
+            QuestionKind::Text { .. } => FigureKind::Open,
+        }
+    }
+
+    /// The kind in a sentence, for error messages: "niet bij een schaal met labels".
+    pub fn name(self) -> &'static str {
+        match self {
+            FigureKind::Single => "een vraag met één antwoord",
+            FigureKind::YesNo => "een ja/nee-vraag",
+            FigureKind::Scale => "een schaal met labels",
+            FigureKind::Multiple => "een vraag met meerdere antwoorden",
+            FigureKind::Rating => "een cijferschaal",
+            FigureKind::Number => "een getalvraag",
+            FigureKind::Open => "een open vraag",
+        }
+    }
 }
 
 /// `count` as a whole percentage of `base`, rounded half away from zero; 0 when the base is 0.
@@ -66,6 +111,8 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
         base: counts.answered,
         dont_know: 0,
         multiple: false,
+        kind: FigureKind::of(&question.kind),
+        asks_dont_know: question.options().iter().any(|o| o.dont_know),
         bars: Vec::new(),
         mean_all: None,
         mean_given: None,

@@ -13,7 +13,7 @@ use super::wording;
 pub enum TemplateError {
     #[error("'{{{0}}}' is geen bekende invulplek; bekend zijn: {1}")]
     Unknown(String, String),
-    #[error("'{{{0}}}' is niet afgesloten met '}}'")]
+    #[error("'{{{0}' is niet afgesloten met '}}'")]
     Unclosed(String),
     #[error("'{{{placeholder}}}': '{key}' is geen categorie van deze figuur; mogelijk zijn: {known}")]
     UnknownKey { placeholder: String, key: String, known: String },
@@ -215,21 +215,55 @@ fn fill(token: &str, figure: &Figure, min_count: u64) -> Result<String, Template
     value(token, name, arg, figure, min_count)
 }
 
+/// A template cut at its braces.
+enum Piece<'a> {
+    Text(&'a str),
+    /// What stands between `{` and `}`.
+    Placeholder(&'a str),
+    /// A `{` without its `}`, and the start of what follows it.
+    Unclosed(String),
+}
+
+fn pieces(template: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push(Piece::Text(&rest[..start]));
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else {
+            out.push(Piece::Unclosed(after.chars().take(20).collect()));
+            return out;
+        };
+        out.push(Piece::Placeholder(&after[..end]));
+        rest = &after[end + 1..];
+    }
+    out.push(Piece::Text(rest));
+    out
+}
+
 /// Fills the placeholders of `template` from `figure`.
 pub fn render(template: &str, figure: &Figure, min_count: u64) -> Result<String, TemplateError> {
     let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else {
-            return Err(TemplateError::Unclosed(after.chars().take(20).collect()));
-        };
-        out.push_str(&fill(&after[..end], figure, min_count)?);
-        rest = &after[end + 1..];
+    for piece in pieces(template) {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Placeholder(token) => out.push_str(&fill(token, figure, min_count)?),
+            Piece::Unclosed(start) => return Err(TemplateError::Unclosed(start)),
+        }
     }
-    out.push_str(rest);
     Ok(out)
+}
+
+/// Every mistake in `template`, not only the first: what a check of a definition lists.
+pub fn problems(template: &str, figure: &Figure, min_count: u64) -> Vec<TemplateError> {
+    pieces(template)
+        .into_iter()
+        .filter_map(|piece| match piece {
+            Piece::Text(_) => None,
+            Piece::Placeholder(token) => fill(token, figure, min_count).err(),
+            Piece::Unclosed(start) => Some(TemplateError::Unclosed(start)),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -361,6 +395,10 @@ mod tests {
         );
         assert_eq!(render("{base:1}", &f, 5).unwrap_err().to_string(), "'{base:1}': '{base}' heeft niets na ':'");
         assert_eq!(render("{label:ja}", &f, 5).unwrap_err().placeholder(), "label:ja");
+        let all: Vec<String> =
+            problems("{foo} {q:top} {mean_all} {pct:ja", &f, 5).iter().map(|e| e.to_string()).collect();
+        assert_eq!(all.len(), 3, "{all:?}");
+        assert!(all[2].starts_with("'{pct:ja' is niet afgesloten"), "{all:?}");
     }
 
     #[test]

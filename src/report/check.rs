@@ -96,6 +96,7 @@ summary = "{Q:blij} is blij."
 [[sections.blocks]]
 kind = "figure"
 question = "K"
+caption = "% van de {base} respondenten"
 text = "{dont_know} weten het niet; {pct:ja ja."
 bins = [{ label = "Weinig", from = 1, to = 4 }]
 
@@ -121,11 +122,12 @@ bins = [
             "regel 20: sectie 1 ('Uitkomsten'): vraag 'K' is geen open vraag",
             "regel 27: sectie 1 ('Uitkomsten'), figuur van T, 'text': '{mean_all}' past alleen bij een getalvraag of een cijferschaal, niet bij een schaal met labels",
             "regel 29: sectie 1 ('Uitkomsten'), figuur van T, 'summary': '{Q:blij}': 'blij' is geen categorie",
-            "regel 35: sectie 1 ('Uitkomsten'): vraag 'K' is geen getalvraag",
-            "regel 34: sectie 1 ('Uitkomsten'), figuur van K, 'text': '{dont_know}' past alleen bij een vraag met een antwoord 'weet niet'",
-            "regel 34: sectie 1 ('Uitkomsten'), figuur van K, 'text': '{pct:ja ja.' is niet afgesloten",
-            "regel 44: sectie 1 ('Uitkomsten'): klassen '1-4' en '3-9' overlappen",
-            "regel 40: sectie 1 ('Uitkomsten'), figuur van N, 'text': '{mean_given:.1}': na ':' komt het aantal decimalen",
+            "regel 36: sectie 1 ('Uitkomsten'): vraag 'K' is geen getalvraag",
+            "regel 34: sectie 1 ('Uitkomsten'), figuur van K, 'caption': '{base}' is geen bekende invulplek",
+            "regel 35: sectie 1 ('Uitkomsten'), figuur van K, 'text': '{dont_know}' past alleen bij een vraag met een antwoord 'weet niet'",
+            "regel 35: sectie 1 ('Uitkomsten'), figuur van K, 'text': '{pct:ja ja.' is niet afgesloten",
+            "regel 45: sectie 1 ('Uitkomsten'): klassen '1-4' en '3-9' overlappen",
+            "regel 41: sectie 1 ('Uitkomsten'), figuur van N, 'text': '{mean_given:.1}': na ':' komt het aantal decimalen",
         ];
         for e in expected {
             assert!(errors.iter().any(|x| x.starts_with(e)), "missing {e:?} in\n{}", errors.join("\n"));

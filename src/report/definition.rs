@@ -254,6 +254,10 @@ impl ReportDefinition {
                         let label = super::figures::OUTSIDE_BINS.to_string();
                         empty.bars.push(super::figures::Bar { label, key: outside, count: 0, percent: 0 });
                     }
+                    for e in spec.caption.as_deref().map(super::prose::caption_problems).unwrap_or_default() {
+                        let line = places.block_text(s, b, "caption", &format!("{{{}", e.placeholder()));
+                        errors.push(format!("{}, figuur van {question}, 'caption': {e}", at(line)));
+                    }
                     for (what, template) in [("text", &spec.text), ("summary", &spec.summary)] {
                         let problems =
                             template.as_deref().map(|t| super::prose::problems(t, &empty, def.disclosure.min_count));

@@ -266,6 +266,19 @@ pub fn problems(template: &str, figure: &Figure, min_count: u64) -> Vec<Template
         .collect()
 }
 
+/// A figure's caption has one placeholder, `{n}` (the base); anything else would be printed
+/// as written.
+pub fn caption_problems(caption: &str) -> Vec<TemplateError> {
+    pieces(caption)
+        .into_iter()
+        .filter_map(|piece| match piece {
+            Piece::Placeholder("n") | Piece::Text(_) => None,
+            Piece::Placeholder(token) => Some(TemplateError::Unknown(token.into(), "n (in een onderschrift)".into())),
+            Piece::Unclosed(start) => Some(TemplateError::Unclosed(start)),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +412,11 @@ mod tests {
             problems("{foo} {q:top} {mean_all} {pct:ja", &f, 5).iter().map(|e| e.to_string()).collect();
         assert_eq!(all.len(), 3, "{all:?}");
         assert!(all[2].starts_with("'{pct:ja' is niet afgesloten"), "{all:?}");
+        assert!(caption_problems("% van de {n} respondenten").is_empty());
+        assert_eq!(
+            caption_problems("% van de {base} respondenten")[0].to_string(),
+            "'{base}' is geen bekende invulplek; bekend zijn: n (in een onderschrift)"
+        );
     }
 
     #[test]

@@ -2,7 +2,23 @@
 //! which questionnaire it is about, and every problem with its line.
 
 use super::definition::ReportDefinitionErrors;
+use crate::questionnaire::Questionnaire;
+use crate::store::{self, StoreError};
+use sea_orm::ConnectionTrait;
 use serde::Deserialize;
+
+/// The questionnaire a report definition is checked against: the stored survey with that code
+/// (what its report will be made of), else the bundled questionnaire.
+pub async fn questionnaire(db: &impl ConnectionTrait, id: &str) -> Result<Questionnaire, StoreError> {
+    match store::surveys::load(db, id).await {
+        Ok(survey) => Ok(survey.questionnaire),
+        Err(StoreError::SurveyNotFound(_)) => match crate::bundled::find(id) {
+            Some(bundled) => Ok(crate::questionnaire::parse(bundled.definition)?),
+            None => Err(StoreError::SurveyNotFound(id.to_string())),
+        },
+        Err(e) => Err(e),
+    }
+}
 
 /// The questionnaire a definition names with `survey`, read before the questionnaire is known.
 pub fn survey_of(source: &str) -> Result<String, ReportDefinitionErrors> {

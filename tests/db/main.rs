@@ -9,6 +9,7 @@ mod audit_trail;
 mod backup;
 mod bench;
 mod clean_text;
+mod command_line;
 mod demo;
 mod disclosure;
 mod export;

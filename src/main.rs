@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    peiling::closed_pipe::end_quietly_on_a_closed_pipe();
     let cli = Cli::parse();
     // The demo and the benchmarks make databases of their own; the rest use DATABASE_URL.
     let own_database = matches!(cli.command, Command::Demo { .. } | Command::Bench { .. } | Command::Anonymise { .. });

@@ -86,3 +86,30 @@ async fn report_check_lists_every_problem_with_its_line_for_a_stored_or_bundled_
     assert!(!ok);
     assert!(stderr.contains("er is geen vragenlijst met code 'onbekend'"), "{stderr}");
 }
+
+#[tokio::test]
+async fn output_into_a_pipe_that_closed_early_ends_quietly_and_successfully() {
+    let test = TestDb::sqlite().await;
+    let db = test.connect().await;
+    peiling::store::surveys::create(&db, QUESTIONNAIRE, chrono::Utc::now()).await.unwrap();
+    let bundled = concat!(env!("CARGO_MANIFEST_DIR"), "/reports/maatwerkbudget-2021.toml");
+    let commands: [&[&str]; 3] =
+        [&["survey", "progress", "buurtpeiling"], &["survey", "list"], &["report", "check", bundled]];
+    for args in commands {
+        // The reading end is gone before the command writes a byte, as after `| head -0`.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_peiling"))
+            .args(args)
+            .env("DATABASE_URL", &test.url)
+            .env("RUST_LOG", "error")
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert_eq!(stderr, "", "{args:?}");
+    }
+}

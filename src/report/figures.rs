@@ -45,11 +45,16 @@ pub struct Figure {
     /// (the middle one, or halfway between the middle two).
     pub given: u64,
     pub median: Option<f64>,
+    /// How many people `mean_all` is over: those who gave a number, plus those who ticked an
+    /// opt-out box with a value.
+    pub mean_all_base: u64,
 }
 
 /// What kind of question a figure shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum FigureKind {
+    /// The default only for a `Figure::default()`; `figure` always says.
+    #[default]
     Single,
     YesNo,
     /// A scale with a label per point (zeer positief .. zeer negatief).
@@ -118,6 +123,7 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
         mean_given: None,
         given: counts.numbers.values().sum(),
         median: median(&counts.numbers),
+        mean_all_base: 0,
     };
     match &question.kind {
         QuestionKind::Choice { options, .. } | QuestionKind::Multiple { options, .. } => {
@@ -138,14 +144,18 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
                 .collect();
             out.mean_given = mean(counts.numbers.iter().map(|(n, c)| (*n, *c)));
             out.mean_all = out.mean_given;
+            out.mean_all_base = out.given;
         }
         QuestionKind::Number { opt_out, .. } => {
             let opted = opt_out.as_ref().map(|o| counts.option(&o.code)).unwrap_or(0);
             out.bars = number_bars(spec, opt_out.as_ref().map(|o| o.label.as_str()), opted, counts);
             out.mean_given = mean(counts.numbers.iter().map(|(n, c)| (*n, *c)));
-            out.mean_all = match opt_out.as_ref().and_then(|o| o.value) {
-                Some(v) => mean(counts.numbers.iter().map(|(n, c)| (*n, *c)).chain([(v, opted)])),
-                None => out.mean_given,
+            (out.mean_all, out.mean_all_base) = match opt_out.as_ref().and_then(|o| o.value) {
+                Some(v) => (
+                    mean(counts.numbers.iter().map(|(n, c)| (*n, *c)).chain([(v, opted)])),
+                    out.given + opted,
+                ),
+                None => (out.mean_given, out.given),
             };
         }
         QuestionKind::Text { .. } => {}
@@ -390,8 +400,8 @@ opt_out = { label = "Nog nooit", value = 0 }
         let bars: Vec<(&str, u64)> = f.bars.iter().map(|b| (b.label.as_str(), b.count)).collect();
         assert_eq!(bars, [("Nog nooit", 2), ("1-4", 5), (OUTSIDE_BINS, 3)]);
         // (3*1 + 2*4 + 3*9) = 38 over 8 numbers; with the two "nog nooit" as 0 over 10.
-        assert_eq!(f.mean_given, Some(38.0 / 8.0));
-        assert_eq!(f.mean_all, Some(3.8));
+        assert_eq!((f.mean_given, f.given), (Some(38.0 / 8.0), 8));
+        assert_eq!((f.mean_all, f.mean_all_base), (Some(3.8), 10));
     }
 
     #[test]

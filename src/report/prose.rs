@@ -138,10 +138,7 @@ fn keys_of(token: &str, figure: &Figure, key: &str) -> Result<u64, TemplateError
 fn mean(value: Option<f64>, decimals: usize) -> String {
     match value {
         None => "-".into(),
-        Some(v) => {
-            let scale = 10f64.powi(decimals as i32);
-            wording::decimal((v * scale).round() / scale, decimals)
-        }
+        Some(v) => wording::decimal(v, decimals),
     }
 }
 
@@ -318,6 +315,8 @@ mod tests {
             bars: (1..=10).map(|n| bar(&n.to_string(), &n.to_string(), 1, 10)).collect(),
             mean_all: Some(mean),
             mean_given: Some(mean),
+            mean_all_base: 10,
+            given: 10,
             ..figure()
         }
     }

@@ -30,6 +30,7 @@ mod plain_report;
 mod printed_tables;
 mod reading_room;
 mod report;
+mod report_language;
 mod retention;
 mod scale;
 mod schemathesis;

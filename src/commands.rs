@@ -245,12 +245,13 @@ pub async fn report_check(config: &Config, file: &Path, survey: Option<&str>) ->
     let db = crate::integrity::open(&config.database_url).await?;
     let questionnaire = check::questionnaire(&db, &id).await.with_context(|| file.display().to_string())?;
     let definition = ReportDefinition::parse(&source, &questionnaire).map_err(failed)?;
+    let count = |n: usize, one: &str, more: &str| format!("{n} {}", if n == 1 { one } else { more });
     println!(
-        "{}: rapportdefinitie voor '{}' is in orde: {} secties, {} figuren",
+        "{}: rapportdefinitie voor '{}' is in orde: {}, {}",
         file.display(),
         questionnaire.id,
-        definition.sections.len(),
-        definition.figures().count()
+        count(definition.sections.len(), "sectie", "secties"),
+        count(definition.figures().count(), "figuur", "figuren")
     );
     Ok(())
 }

@@ -48,7 +48,7 @@ async fn report_check_lists_every_problem_with_its_line_for_a_stored_or_bundled_
     .unwrap();
     let (ok, stdout, stderr) = peiling(&test, &["report", "check", path]);
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("rapportdefinitie voor 'buurtpeiling' is in orde: 1 secties, 1 figuren"), "{stdout}");
+    assert!(stdout.contains("rapportdefinitie voor 'buurtpeiling' is in orde: 1 sectie, 1 figuur"), "{stdout}");
 
     std::fs::write(
         &file,

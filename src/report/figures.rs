@@ -151,10 +151,7 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
             out.bars = number_bars(spec, opt_out.as_ref().map(|o| o.label.as_str()), opted, counts);
             out.mean_given = mean(counts.numbers.iter().map(|(n, c)| (*n, *c)));
             (out.mean_all, out.mean_all_base) = match opt_out.as_ref().and_then(|o| o.value) {
-                Some(v) => (
-                    mean(counts.numbers.iter().map(|(n, c)| (*n, *c)).chain([(v, opted)])),
-                    out.given + opted,
-                ),
+                Some(v) => (mean(counts.numbers.iter().map(|(n, c)| (*n, *c)).chain([(v, opted)])), out.given + opted),
                 None => (out.mean_given, out.given),
             };
         }

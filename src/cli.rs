@@ -85,13 +85,17 @@ pub enum Command {
         #[command(subcommand)]
         command: SurveyCommand,
     },
-    /// Write the PDF report of a stored survey.
+    /// Write the PDF report of a stored survey, or check a report definition (`report check`).
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Report {
+        #[command(subcommand)]
+        command: Option<ReportCommand>,
         /// The survey's code, e.g. maatwerkbudget-2021.
-        survey: String,
+        #[arg(required = true)]
+        survey: Option<String>,
         /// Where to write the PDF.
-        #[arg(long)]
-        out: PathBuf,
+        #[arg(long, required = true)]
+        out: Option<PathBuf>,
         /// The report definition; by default the bundled one or reports/<code>.toml.
         #[arg(long)]
         definition: Option<PathBuf>,
@@ -150,6 +154,18 @@ pub enum Command {
         /// The report definition; by default the bundled one or reports/<code>.toml.
         #[arg(long)]
         report: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Check a report definition against its questionnaire and list every problem with its line.
+    Check {
+        file: PathBuf,
+        /// The questionnaire (a stored survey or a bundled one); by default the one the
+        /// definition names with `survey`.
+        #[arg(long)]
+        survey: Option<String>,
     },
 }
 

@@ -234,6 +234,28 @@ pub async fn report(config: &Config, slug: &str, out: &Path, definition: Option<
     Ok(())
 }
 
+pub async fn report_check(config: &Config, file: &Path, survey: Option<&str>) -> anyhow::Result<()> {
+    use crate::report::{ReportDefinition, check};
+    let source = read(file)?;
+    let failed = |e: crate::report::definition::ReportDefinitionErrors| anyhow::anyhow!("{}: {e}", file.display());
+    let id = match survey {
+        Some(id) => id.to_string(),
+        None => check::survey_of(&source).map_err(failed)?,
+    };
+    let db = crate::integrity::open(&config.database_url).await?;
+    let questionnaire = check::questionnaire(&db, &id).await.with_context(|| file.display().to_string())?;
+    let definition = ReportDefinition::parse(&source, &questionnaire).map_err(failed)?;
+    let count = |n: usize, one: &str, more: &str| format!("{n} {}", if n == 1 { one } else { more });
+    println!(
+        "{}: rapportdefinitie voor '{}' is in orde: {}, {}",
+        file.display(),
+        questionnaire.id,
+        count(definition.sections.len(), "sectie", "secties"),
+        count(definition.figures().count(), "figuur", "figuren")
+    );
+    Ok(())
+}
+
 fn write_pdf(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("could not create {}", parent.display()))?;

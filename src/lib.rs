@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bench;
 pub mod bundled;
 pub mod cli;
+pub mod closed_pipe;
 pub mod commands;
 pub mod config;
 pub mod db;

@@ -1,13 +1,14 @@
 use clap::Parser;
 use peiling::cli::{
-    BenchCommand, Cli, Command, InviteesCommand, LoginCommand, MailCommand, MembersCommand, SurveyCommand,
-    TokenCommand, UserCommand,
+    BenchCommand, Cli, Command, InviteesCommand, LoginCommand, MailCommand, MembersCommand, ReportCommand,
+    SurveyCommand, TokenCommand, UserCommand,
 };
 use peiling::config::Config;
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    peiling::closed_pipe::end_quietly_on_a_closed_pipe();
     let cli = Cli::parse();
     // The demo and the benchmarks make databases of their own; the rest use DATABASE_URL.
     let own_database = matches!(cli.command, Command::Demo { .. } | Command::Bench { .. } | Command::Anonymise { .. });
@@ -101,9 +102,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Audit { survey, csv } => peiling::commands::audit(&config, survey.as_deref(), csv).await,
         Command::Figures { survey, report } => peiling::commands::figures(&config, &survey, report.as_deref()).await,
-        Command::Report { survey, out, definition } => {
+        Command::Report { command: Some(ReportCommand::Check { file, survey }), .. } => {
+            peiling::commands::report_check(&config, &file, survey.as_deref()).await
+        }
+        Command::Report { command: None, survey: Some(survey), out: Some(out), definition } => {
             peiling::commands::report(&config, &survey, &out, definition.as_deref()).await
         }
+        // clap requires both without a subcommand.
+        Command::Report { .. } => anyhow::bail!("peiling report SURVEY --out FILE.pdf, of peiling report check FILE"),
         Command::Mail { command: MailCommand::Send } => peiling::commands::mail_send(&config).await,
         Command::Invitees { command: InviteesCommand::Import { survey, file } } => {
             peiling::commands::invitees_import(&config, &survey, &file).await

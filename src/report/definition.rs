@@ -202,26 +202,32 @@ impl ReportDefinition {
             }])
         })?;
         let mut errors = Vec::new();
+        // Every error about the content starts with the line of what it is about.
+        let places = super::places::Places::new(source);
         if def.survey != questionnaire.id {
             errors.push(format!(
-                "de rapportdefinitie hoort bij vragenlijst '{}', niet bij '{}'",
-                def.survey, questionnaire.id
+                "regel {}: de rapportdefinitie hoort bij vragenlijst '{}', niet bij '{}'",
+                places.key(&["survey"]),
+                def.survey,
+                questionnaire.id
             ));
         }
         // Zero would switch the protection off without anyone deciding so in words.
         for (name, value) in [("min_count", def.disclosure.min_count), ("min_base", def.disclosure.min_base)] {
             if value < 1 {
-                errors.push(format!("[disclosure] {name} = {value}: het kleinste aantal is 1"));
+                let line = places.key(&["disclosure", name]);
+                errors.push(format!("regel {line}: [disclosure] {name} = {value}: het kleinste aantal is 1"));
             }
         }
         for (s, section) in def.sections.iter().enumerate() {
-            for block in &section.blocks {
+            for (b, block) in section.blocks.iter().enumerate() {
                 let (question, closed_only) = match block {
                     Block::Figure(spec) => (&spec.question, true),
                     Block::OpenAnswers { question, .. } | Block::Casussen { question } => (question, false),
                     _ => continue,
                 };
-                let place = format!("sectie {} ('{}')", s + 1, section.title);
+                let at = |line: usize| format!("regel {line}: sectie {} ('{}')", s + 1, section.title);
+                let place = at(places.block_key(s, b, "question"));
                 let Some(q) = questionnaire.question(question) else {
                     errors.push(format!("{place}: vraag '{question}' bestaat niet in de vragenlijst"));
                     continue;
@@ -233,22 +239,34 @@ impl ReportDefinition {
                     errors.push(format!("{place}: vraag '{question}' is geen open vraag"));
                 }
                 if let Block::Figure(spec) = block {
-                    errors.extend(check_bins(&place, spec, &q.kind));
+                    let bin_place = |item: Option<usize>| match item {
+                        Some(i) => at(places.block_item(s, b, "bins", i)),
+                        None => at(places.block_key(s, b, "bins")),
+                    };
+                    errors.extend(check_bins(&bin_place, spec, &q.kind));
                     // Render the templates on empty counts: every placeholder and key is checked,
-                    // except the keys of unbinned numbers, which are the numbers people give.
+                    // except the keys of unbinned numbers, which are the numbers people give; with bins,
+                    // the bar of numbers outside them may be named too.
                     let unbinned = matches!(q.kind, QuestionKind::Number { .. }) && spec.bins.is_empty();
                     let mut empty = super::figures::figure(q, spec, &Default::default());
                     let outside = crate::questionnaire::model::slug(super::figures::OUTSIDE_BINS);
-                    if !empty.bars.iter().any(|b| b.key == outside) {
+                    if !spec.bins.is_empty() && !empty.bars.iter().any(|b| b.key == outside) {
                         let label = super::figures::OUTSIDE_BINS.to_string();
                         empty.bars.push(super::figures::Bar { label, key: outside, count: 0, percent: 0 });
                     }
+                    for e in spec.caption.as_deref().map(super::prose::caption_problems).unwrap_or_default() {
+                        let line = places.block_text(s, b, "caption", &format!("{{{}", e.placeholder()));
+                        errors.push(format!("{}, figuur van {question}, 'caption': {e}", at(line)));
+                    }
                     for (what, template) in [("text", &spec.text), ("summary", &spec.summary)] {
-                        if let Some(t) = template
-                            && let Err(e) = super::prose::render(t, &empty, def.disclosure.min_count)
-                            && !(unbinned && matches!(e, super::prose::TemplateError::UnknownKey(..)))
-                        {
-                            errors.push(format!("{place}, figuur van {question}, '{what}': {e}"));
+                        let problems =
+                            template.as_deref().map(|t| super::prose::problems(t, &empty, def.disclosure.min_count));
+                        for e in problems.unwrap_or_default() {
+                            if unbinned && matches!(e, super::prose::TemplateError::UnknownKey { .. }) {
+                                continue;
+                            }
+                            let line = places.block_text(s, b, what, &format!("{{{}", e.placeholder()));
+                            errors.push(format!("{}, figuur van {question}, '{what}': {e}", at(line)));
                         }
                     }
                 }
@@ -265,17 +283,20 @@ impl ReportDefinition {
     }
 }
 
-fn check_bins(place: &str, spec: &FigureSpec, kind: &QuestionKind) -> Vec<String> {
+/// `at(Some(i))` places an error about bin i, `at(None)` one about `bins` as a whole.
+fn check_bins(at: &dyn Fn(Option<usize>) -> String, spec: &FigureSpec, kind: &QuestionKind) -> Vec<String> {
     let mut errors = Vec::new();
     if spec.bins.is_empty() {
         return errors;
     }
+    let place = &at(None);
     let QuestionKind::Number { opt_out, .. } = kind else {
         errors.push(format!("{place}: vraag '{}' is geen getalvraag; 'bins' kan alleen bij getallen", spec.question));
         return errors;
     };
     let mut keys: Vec<String> = Vec::new();
     for (i, bin) in spec.bins.iter().enumerate() {
+        let place = &at(Some(i));
         if keys.contains(&bin.key()) {
             errors.push(format!("{place}: klasse '{}' komt twee keer voor", bin.label));
         }

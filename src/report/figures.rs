@@ -13,7 +13,7 @@
 use super::definition::{Bin, FigureSpec};
 use super::stats::QuestionCounts;
 use crate::questionnaire::model::slug;
-use crate::questionnaire::{Question, QuestionKind};
+use crate::questionnaire::{ChoiceStyle, Question, QuestionKind};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
@@ -32,6 +32,10 @@ pub struct Figure {
     /// Respondents who answered "weet niet", left out of the base.
     pub dont_know: u64,
     pub multiple: bool,
+    /// The kind of question, for placeholders that fit only some kinds (`prose::PLACEHOLDERS`).
+    pub kind: FigureKind,
+    /// The question has a "weet niet" answer (even if nobody chose it).
+    pub asks_dont_know: bool,
     pub bars: Vec<Bar>,
     /// For numbers: the mean over everyone who answered (an opt-out with a value counts as
     /// that value), and over those who gave a number.
@@ -41,6 +45,52 @@ pub struct Figure {
     /// (the middle one, or halfway between the middle two).
     pub given: u64,
     pub median: Option<f64>,
+    /// How many people `mean_all` is over: those who gave a number, plus those who ticked an
+    /// opt-out box with a value.
+    pub mean_all_base: u64,
+}
+
+/// What kind of question a figure shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FigureKind {
+    /// The default only for a `Figure::default()`; `figure` always says.
+    #[default]
+    Single,
+    YesNo,
+    /// A scale with a label per point (zeer positief .. zeer negatief).
+    Scale,
+    Multiple,
+    /// A numbered scale (a 1-10 rapportcijfer).
+    Rating,
+    Number,
+    Open,
+}
+
+impl FigureKind {
+    pub fn of(kind: &QuestionKind) -> FigureKind {
+        match kind {
+            QuestionKind::Choice { style: ChoiceStyle::Single, .. } => FigureKind::Single,
+            QuestionKind::Choice { style: ChoiceStyle::YesNo, .. } => FigureKind::YesNo,
+            QuestionKind::Choice { style: ChoiceStyle::Scale, .. } => FigureKind::Scale,
+            QuestionKind::Multiple { .. } => FigureKind::Multiple,
+            QuestionKind::Rating { .. } => FigureKind::Rating,
+            QuestionKind::Number { .. } => FigureKind::Number,
+            QuestionKind::Text { .. } => FigureKind::Open,
+        }
+    }
+
+    /// The kind in a sentence, for error messages: "niet bij een schaal met labels".
+    pub fn name(self) -> &'static str {
+        match self {
+            FigureKind::Single => "een vraag met één antwoord",
+            FigureKind::YesNo => "een ja/nee-vraag",
+            FigureKind::Scale => "een schaal met labels",
+            FigureKind::Multiple => "een vraag met meerdere antwoorden",
+            FigureKind::Rating => "een cijferschaal",
+            FigureKind::Number => "een getalvraag",
+            FigureKind::Open => "een open vraag",
+        }
+    }
 }
 
 /// `count` as a whole percentage of `base`, rounded half away from zero; 0 when the base is 0.
@@ -66,11 +116,14 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
         base: counts.answered,
         dont_know: 0,
         multiple: false,
+        kind: FigureKind::of(&question.kind),
+        asks_dont_know: question.options().iter().any(|o| o.dont_know),
         bars: Vec::new(),
         mean_all: None,
         mean_given: None,
         given: counts.numbers.values().sum(),
         median: median(&counts.numbers),
+        mean_all_base: 0,
     };
     match &question.kind {
         QuestionKind::Choice { options, .. } | QuestionKind::Multiple { options, .. } => {
@@ -91,14 +144,15 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
                 .collect();
             out.mean_given = mean(counts.numbers.iter().map(|(n, c)| (*n, *c)));
             out.mean_all = out.mean_given;
+            out.mean_all_base = out.given;
         }
         QuestionKind::Number { opt_out, .. } => {
             let opted = opt_out.as_ref().map(|o| counts.option(&o.code)).unwrap_or(0);
             out.bars = number_bars(spec, opt_out.as_ref().map(|o| o.label.as_str()), opted, counts);
             out.mean_given = mean(counts.numbers.iter().map(|(n, c)| (*n, *c)));
-            out.mean_all = match opt_out.as_ref().and_then(|o| o.value) {
-                Some(v) => mean(counts.numbers.iter().map(|(n, c)| (*n, *c)).chain([(v, opted)])),
-                None => out.mean_given,
+            (out.mean_all, out.mean_all_base) = match opt_out.as_ref().and_then(|o| o.value) {
+                Some(v) => (mean(counts.numbers.iter().map(|(n, c)| (*n, *c)).chain([(v, opted)])), out.given + opted),
+                None => (out.mean_given, out.given),
             };
         }
         QuestionKind::Text { .. } => {}
@@ -343,8 +397,8 @@ opt_out = { label = "Nog nooit", value = 0 }
         let bars: Vec<(&str, u64)> = f.bars.iter().map(|b| (b.label.as_str(), b.count)).collect();
         assert_eq!(bars, [("Nog nooit", 2), ("1-4", 5), (OUTSIDE_BINS, 3)]);
         // (3*1 + 2*4 + 3*9) = 38 over 8 numbers; with the two "nog nooit" as 0 over 10.
-        assert_eq!(f.mean_given, Some(38.0 / 8.0));
-        assert_eq!(f.mean_all, Some(3.8));
+        assert_eq!((f.mean_given, f.given), (Some(38.0 / 8.0), 8));
+        assert_eq!((f.mean_all, f.mean_all_base), (Some(3.8), 10));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod breakdown;
 pub mod charts;
+pub mod check;
 pub mod definition;
 pub mod describe;
 pub mod document;
@@ -11,6 +12,7 @@ pub mod fonts;
 pub mod html;
 pub mod layout;
 pub mod pdf;
+pub mod places;
 pub mod prose;
 pub mod publish;
 pub mod stats;

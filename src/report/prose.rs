@@ -1,33 +1,96 @@
 //! Sentences about a figure, written by the researcher in the report definition with
 //! placeholders that are filled from the data, so the text always states what the data give.
-//!
-//! | placeholder | becomes |
-//! |---|---|
-//! | `{base}` | the base, e.g. `44` |
-//! | `{n:KEY}` | the number of people, or "een paar" below the disclosure threshold |
-//! | `{pct:KEY}` | `19%` |
-//! | `{q:KEY}`, `{Q:KEY}` | `bijna een vijfde (19%)`, or `5% (dit zijn een paar mensen)`; `Q` capitalises |
-//! | `{label:KEY}` | the category's label, in lower case |
-//! | `{mean_all}`, `{mean_given}` | a number question's mean over everyone / over those who gave a number, whole (`{mean_all:1}`: one decimal) |
-//! | `{dont_know}` | how many answered "weet niet" (or "een paar") |
-//! | `{title}` | the question (or the figure's title) |
+//! `reports/README.md` lists every placeholder with an example and what it prints.
 //!
 //! KEY is an option code (`ja`, `zeer_positief`), a bin's key (`nog_nooit`, `1_4_keer`: the
 //! label as a code), several joined with `+` (`zeer_positief+positief`), or `top`: the largest
 //! category.
 
-use super::figures::{Figure, percent};
+use super::figures::{Figure, FigureKind, percent};
 use super::wording;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
-    #[error("'{{{0}}}' is geen bekende invulplek")]
-    Unknown(String),
-    #[error("'{{{0}}}' is niet afgesloten met '}}'")]
+    #[error("'{{{0}}}' is geen bekende invulplek; bekend zijn: {1}")]
+    Unknown(String, String),
+    #[error("'{{{0}' is niet afgesloten met '}}'")]
     Unclosed(String),
-    #[error("'{0}' is geen categorie van deze figuur; mogelijk zijn: {1}")]
-    UnknownKey(String, String),
+    #[error("'{{{placeholder}}}': '{key}' is geen categorie van deze figuur; mogelijk zijn: {known}")]
+    UnknownKey { placeholder: String, key: String, known: String },
+    /// The placeholder does not fit the figure's kind of question; the text says why.
+    #[error("'{{{0}}}' {1}")]
+    DoesNotFit(String, String),
+    #[error("'{{{0}}}': {1}")]
+    BadArgument(String, String),
 }
+
+impl TemplateError {
+    /// The placeholder as written between the braces, to find it in the definition.
+    pub fn placeholder(&self) -> &str {
+        match self {
+            TemplateError::Unknown(p, _)
+            | TemplateError::Unclosed(p)
+            | TemplateError::UnknownKey { placeholder: p, .. }
+            | TemplateError::DoesNotFit(p, _)
+            | TemplateError::BadArgument(p, _) => p,
+        }
+    }
+}
+
+/// What may follow a placeholder's name after ':'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arg {
+    /// Nothing: `{base}`.
+    None,
+    /// A KEY (see above): `{pct:ja}`, `{pct:zeer_positief+positief}`, `{pct:top}`.
+    Key,
+    /// Decimals of a number, 0, 1 or 2; one when absent: `{mean_all}`, `{mean_all:0}`.
+    Decimals,
+}
+
+/// Which figures a placeholder fits; on any other it is an error, never a silent "-".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fits {
+    Every,
+    /// A number question or a numbered scale: they have a mean.
+    Numbers,
+    /// A question with a "weet niet" answer.
+    DontKnow,
+}
+
+impl Fits {
+    /// Why `figure` is not one of these, as the rest of "'{mean_all}' ...".
+    fn check(self, figure: &Figure) -> Result<(), String> {
+        let numbers = matches!(figure.kind, FigureKind::Number | FigureKind::Rating);
+        match self {
+            Fits::Every => Ok(()),
+            Fits::Numbers if numbers => Ok(()),
+            Fits::Numbers => {
+                Err(format!("past alleen bij een getalvraag of een cijferschaal, niet bij {}", figure.kind.name()))
+            }
+            Fits::DontKnow if figure.asks_dont_know => Ok(()),
+            Fits::DontKnow => {
+                Err("past alleen bij een vraag met een antwoord 'weet niet', en deze vraag heeft er geen".into())
+            }
+        }
+    }
+}
+
+/// Every placeholder: its name, what may follow ':', and which figures it fits. A new
+/// placeholder is a row here and an arm in [`value`].
+pub const PLACEHOLDERS: &[(&str, Arg, Fits)] = &[
+    ("base", Arg::None, Fits::Every),
+    ("title", Arg::None, Fits::Every),
+    ("n", Arg::Key, Fits::Every),
+    ("pct", Arg::Key, Fits::Every),
+    ("q", Arg::Key, Fits::Every),
+    ("Q", Arg::Key, Fits::Every),
+    ("label", Arg::Key, Fits::Every),
+    ("mean_all", Arg::Decimals, Fits::Numbers),
+    ("mean_given", Arg::Decimals, Fits::Numbers),
+    ("dont_know", Arg::None, Fits::DontKnow),
+    // New placeholders go here.
+];
 
 /// The largest category; the first of equals, so ties follow the definition's order.
 fn top(figure: &Figure) -> Option<&super::figures::Bar> {
@@ -53,28 +116,87 @@ pub(super) fn in_sentence(label: &str) -> String {
         .join(" ")
 }
 
-fn keys_of(figure: &Figure, key: &str) -> Result<u64, TemplateError> {
+fn unknown_key(token: &str, key: &str, figure: &Figure) -> TemplateError {
+    let known: Vec<&str> = figure.bars.iter().map(|b| b.key.as_str()).collect();
+    TemplateError::UnknownKey { placeholder: token.into(), key: key.into(), known: known.join(", ") }
+}
+
+fn keys_of(token: &str, figure: &Figure, key: &str) -> Result<u64, TemplateError> {
     let mut total = 0;
     for part in key.split('+').map(str::trim) {
         let bar = if part == "top" { top(figure) } else { figure.bars.iter().find(|b| b.key == part) };
         match bar {
             Some(b) => total += b.count,
             None if part == "top" => {}
-            None => {
-                let known: Vec<&str> = figure.bars.iter().map(|b| b.key.as_str()).collect();
-                return Err(TemplateError::UnknownKey(part.to_string(), known.join(", ")));
-            }
+            None => return Err(unknown_key(token, part, figure)),
         }
     }
     Ok(total)
 }
 
-fn mean(value: Option<f64>, arg: Option<&str>) -> String {
-    match (value, arg) {
-        (None, _) => "-".into(),
-        (Some(v), Some("1")) => wording::decimal(v, 1),
-        (Some(v), _) => wording::decimal(v.round(), 0),
+/// A mean rounded half away from zero, as percentages are, with `decimals` decimals.
+fn mean(value: Option<f64>, decimals: usize) -> String {
+    match value {
+        None => "-".into(),
+        Some(v) => wording::decimal(v, decimals),
     }
+}
+
+/// The part after ':' once checked against the placeholder's [`Arg`].
+enum Given<'a> {
+    Nothing,
+    Key(&'a str),
+    Decimals(usize),
+}
+
+fn given<'a>(token: &str, name: &str, takes: Arg, arg: Option<&'a str>) -> Result<Given<'a>, TemplateError> {
+    let bad = |why: String| Err(TemplateError::BadArgument(token.into(), why));
+    match (takes, arg) {
+        (Arg::None, None) => Ok(Given::Nothing),
+        (Arg::None, Some(_)) => bad(format!("'{{{name}}}' heeft niets na ':'")),
+        (Arg::Key, None | Some("")) => bad(format!("na '{name}:' hoort een categorie, bijvoorbeeld '{{{name}:top}}'")),
+        (Arg::Key, Some(key)) => Ok(Given::Key(key)),
+        (Arg::Decimals, None) => Ok(Given::Decimals(1)),
+        (Arg::Decimals, Some(d @ ("0" | "1" | "2"))) => Ok(Given::Decimals(d.parse().unwrap_or(1))),
+        (Arg::Decimals, Some(_)) => bad(format!(
+            "na ':' komt het aantal decimalen, 0, 1 of 2 ('{{{name}:0}}' is een heel getal; zonder ':' één decimaal)"
+        )),
+    }
+}
+
+/// The text of one placeholder whose argument and fit were checked.
+fn value(token: &str, name: &str, arg: Given, figure: &Figure, min_count: u64) -> Result<String, TemplateError> {
+    let (key, decimals) = match arg {
+        Given::Key(k) => (k, 1),
+        Given::Decimals(d) => ("", d),
+        Given::Nothing => ("", 1),
+    };
+    let count = || keys_of(token, figure, key);
+    Ok(match name {
+        "base" => figure.base.to_string(),
+        "title" => figure.title.clone(),
+        "dont_know" => wording::people(figure.dont_know, min_count),
+        "mean_all" => mean(figure.mean_all, decimals),
+        "mean_given" => mean(figure.mean_given, decimals),
+        "n" => wording::people(count()?, min_count),
+        "pct" => format!("{}%", percent(count()?, figure.base)),
+        "q" => wording::share(count()?, figure.base, min_count),
+        "Q" => wording::capitalize(&wording::share(count()?, figure.base, min_count)),
+        "label" => {
+            let bar = if key == "top" { top(figure) } else { figure.bars.iter().find(|b| b.key == key) };
+            match bar {
+                Some(b) => in_sentence(&b.label),
+                None if key == "top" => String::new(),
+                None => return Err(unknown_key(token, key, figure)),
+            }
+        }
+        _ => return Err(unknown(token)),
+    })
+}
+
+fn unknown(token: &str) -> TemplateError {
+    let names: Vec<&str> = PLACEHOLDERS.iter().map(|(n, ..)| *n).collect();
+    TemplateError::Unknown(token.into(), names.join(", "))
 }
 
 fn fill(token: &str, figure: &Figure, min_count: u64) -> Result<String, TemplateError> {
@@ -82,44 +204,76 @@ fn fill(token: &str, figure: &Figure, min_count: u64) -> Result<String, Template
         Some((n, a)) => (n.trim(), Some(a.trim())),
         None => (token.trim(), None),
     };
-    let count = |key: Option<&str>| keys_of(figure, key.unwrap_or("top"));
-    Ok(match (name, arg) {
-        ("base", None) => figure.base.to_string(),
-        ("title", None) => figure.title.clone(),
-        ("dont_know", None) => wording::people(figure.dont_know, min_count),
-        ("mean_all", a) => mean(figure.mean_all, a),
-        ("mean_given", a) => mean(figure.mean_given, a),
-        ("n", key @ Some(_)) => wording::people(count(key)?, min_count),
-        ("pct", key @ Some(_)) => format!("{}%", percent(count(key)?, figure.base)),
-        ("q", key @ Some(_)) => wording::share(count(key)?, figure.base, min_count),
-        ("Q", key @ Some(_)) => wording::capitalize(&wording::share(count(key)?, figure.base, min_count)),
-        ("label", Some(key)) => {
-            let bar = if key == "top" { top(figure) } else { figure.bars.iter().find(|b| b.key == key) };
-            match bar {
-                Some(b) => in_sentence(&b.label),
-                None if key == "top" => String::new(),
-                None => return Err(TemplateError::UnknownKey(key.into(), String::new())),
-            }
-        }
-        _ => return Err(TemplateError::Unknown(token.to_string())),
-    })
+    let Some(&(_, takes, fits)) = PLACEHOLDERS.iter().find(|(n, ..)| *n == name) else {
+        return Err(unknown(token));
+    };
+    let arg = given(token, name, takes, arg)?;
+    fits.check(figure).map_err(|why| TemplateError::DoesNotFit(token.into(), why))?;
+    value(token, name, arg, figure, min_count)
+}
+
+/// A template cut at its braces.
+enum Piece<'a> {
+    Text(&'a str),
+    /// What stands between `{` and `}`.
+    Placeholder(&'a str),
+    /// A `{` without its `}`, and the start of what follows it.
+    Unclosed(String),
+}
+
+fn pieces(template: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push(Piece::Text(&rest[..start]));
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else {
+            out.push(Piece::Unclosed(after.chars().take(20).collect()));
+            return out;
+        };
+        out.push(Piece::Placeholder(&after[..end]));
+        rest = &after[end + 1..];
+    }
+    out.push(Piece::Text(rest));
+    out
 }
 
 /// Fills the placeholders of `template` from `figure`.
 pub fn render(template: &str, figure: &Figure, min_count: u64) -> Result<String, TemplateError> {
     let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else {
-            return Err(TemplateError::Unclosed(after.chars().take(20).collect()));
-        };
-        out.push_str(&fill(&after[..end], figure, min_count)?);
-        rest = &after[end + 1..];
+    for piece in pieces(template) {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Placeholder(token) => out.push_str(&fill(token, figure, min_count)?),
+            Piece::Unclosed(start) => return Err(TemplateError::Unclosed(start)),
+        }
     }
-    out.push_str(rest);
     Ok(out)
+}
+
+/// Every mistake in `template`, not only the first: what a check of a definition lists.
+pub fn problems(template: &str, figure: &Figure, min_count: u64) -> Vec<TemplateError> {
+    pieces(template)
+        .into_iter()
+        .filter_map(|piece| match piece {
+            Piece::Text(_) => None,
+            Piece::Placeholder(token) => fill(token, figure, min_count).err(),
+            Piece::Unclosed(start) => Some(TemplateError::Unclosed(start)),
+        })
+        .collect()
+}
+
+/// A figure's caption has one placeholder, `{n}` (the base); anything else would be printed
+/// as written.
+pub fn caption_problems(caption: &str) -> Vec<TemplateError> {
+    pieces(caption)
+        .into_iter()
+        .filter_map(|piece| match piece {
+            Piece::Placeholder("n") | Piece::Text(_) => None,
+            Piece::Placeholder(token) => Some(TemplateError::Unknown(token.into(), "n (in een onderschrift)".into())),
+            Piece::Unclosed(start) => Some(TemplateError::Unclosed(start)),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -127,28 +281,43 @@ mod tests {
     use super::*;
     use crate::report::figures::Bar;
 
+    fn bar(key: &str, label: &str, count: u64, base: u64) -> Bar {
+        Bar { key: key.into(), label: label.into(), count, percent: percent(count, base) }
+    }
+
+    /// A labelled scale with a "weet niet".
     fn figure() -> Figure {
-        let bar = |key: &str, label: &str, count| Bar {
-            key: key.into(),
-            label: label.into(),
-            count,
-            percent: percent(count, 44),
-        };
         Figure {
             question: "Q2".into(),
             title: "Wat is je ervaring?".into(),
             base: 44,
             dont_know: 3,
             multiple: false,
+            kind: FigureKind::Scale,
+            asks_dont_know: true,
             bars: vec![
-                bar("zeer_positief", "Zeer positief", 9),
-                bar("positief", "Positief", 23),
-                bar("neutraal", "Neutraal", 10),
-                bar("negatief", "Negatief", 2),
+                bar("zeer_positief", "Zeer positief", 9, 44),
+                bar("positief", "Positief", 23, 44),
+                bar("neutraal", "Neutraal", 10, 44),
+                bar("negatief", "Negatief", 2, 44),
             ],
-            mean_all: Some(3.27),
+            mean_all: None,
             mean_given: None,
             ..Default::default()
+        }
+    }
+
+    /// A 1-10 rapportcijfer.
+    fn rating(mean: f64) -> Figure {
+        Figure {
+            kind: FigureKind::Rating,
+            asks_dont_know: false,
+            bars: (1..=10).map(|n| bar(&n.to_string(), &n.to_string(), 1, 10)).collect(),
+            mean_all: Some(mean),
+            mean_given: Some(mean),
+            mean_all_base: 10,
+            given: 10,
+            ..figure()
         }
     }
 
@@ -170,8 +339,55 @@ mod tests {
             "10 van 44; een paar; een paar"
         );
         assert_eq!(render("{label:top} ({pct:top})", &f, 5).unwrap(), "positief (52%)");
-        assert_eq!(render("{mean_all} / {mean_all:1} / {mean_given}", &f, 5).unwrap(), "3 / 3,3 / -");
         assert_eq!(render("geen invulplekken", &f, 5).unwrap(), "geen invulplekken");
+    }
+
+    #[test]
+    fn means_have_one_decimal_unless_told_and_round_half_away_from_zero() {
+        let f = rating(6.45);
+        assert_eq!(
+            render("{mean_all} / {mean_all:0} / {mean_all:1} / {mean_all:2}", &f, 5).unwrap(),
+            "6,5 / 6 / 6,5 / 6,45"
+        );
+        assert_eq!(render("{mean_given}", &rating(6.25), 5).unwrap(), "6,3");
+        assert_eq!(render("{mean_given:0}", &rating(6.5), 5).unwrap(), "7");
+        for wrong in ["{mean_all:.1}", "{mean_all:x}", "{mean_all:3}", "{mean_given:}"] {
+            let e = render(wrong, &f, 5).unwrap_err();
+            assert!(matches!(e, TemplateError::BadArgument(..)), "{wrong}: {e}");
+            assert!(e.to_string().contains("0, 1 of 2"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_placeholder_that_does_not_fit_the_question_is_an_error() {
+        let scale = figure();
+        assert_eq!(
+            render("gemiddeld {mean_all}", &scale, 5).unwrap_err().to_string(),
+            "'{mean_all}' past alleen bij een getalvraag of een cijferschaal, niet bij een schaal met labels"
+        );
+        let yes_no = Figure { kind: FigureKind::YesNo, ..figure() };
+        assert!(matches!(render("{mean_given:1}", &yes_no, 5), Err(TemplateError::DoesNotFit(..))));
+        assert_eq!(
+            render("{dont_know} weten het niet", &rating(6.0), 5).unwrap_err().to_string(),
+            "'{dont_know}' past alleen bij een vraag met een antwoord 'weet niet', en deze vraag heeft er geen"
+        );
+        // Nobody chose "weet niet", but the question has it: zero, not an error.
+        let none = Figure { dont_know: 0, ..figure() };
+        assert_eq!(render("{dont_know}", &none, 5).unwrap(), "0");
+    }
+
+    #[test]
+    fn every_placeholder_in_the_table_has_a_value() {
+        // A row without an arm in `value` would be known here and unknown there.
+        let f = Figure { kind: FigureKind::Number, ..rating(3.0) };
+        let f = Figure { asks_dont_know: true, ..f };
+        for (name, arg, _) in PLACEHOLDERS {
+            let token = match arg {
+                Arg::Key => format!("{{{name}:top}}"),
+                _ => format!("{{{name}}}"),
+            };
+            assert!(render(&token, &f, 5).is_ok(), "{token}: {:?}", render(&token, &f, 5));
+        }
     }
 
     #[test]
@@ -179,11 +395,27 @@ mod tests {
         let f = figure();
         assert_eq!(
             render("{q:ja}", &f, 5).unwrap_err().to_string(),
-            "'ja' is geen categorie van deze figuur; mogelijk zijn: zeer_positief, positief, neutraal, negatief"
+            "'{q:ja}': 'ja' is geen categorie van deze figuur; mogelijk zijn: zeer_positief, positief, neutraal, negatief"
         );
-        assert!(matches!(render("{foo}", &f, 5), Err(TemplateError::Unknown(_))));
+        let unknown = render("{foo}", &f, 5).unwrap_err();
+        assert!(matches!(unknown, TemplateError::Unknown(..)));
+        assert!(unknown.to_string().contains("bekend zijn: base, title, n, pct"), "{unknown}");
         assert!(matches!(render("{q:ja", &f, 5), Err(TemplateError::Unclosed(_))));
-        assert!(matches!(render("{pct}", &f, 5), Err(TemplateError::Unknown(_))));
+        assert_eq!(
+            render("{pct}", &f, 5).unwrap_err().to_string(),
+            "'{pct}': na 'pct:' hoort een categorie, bijvoorbeeld '{pct:top}'"
+        );
+        assert_eq!(render("{base:1}", &f, 5).unwrap_err().to_string(), "'{base:1}': '{base}' heeft niets na ':'");
+        assert_eq!(render("{label:ja}", &f, 5).unwrap_err().placeholder(), "label:ja");
+        let all: Vec<String> =
+            problems("{foo} {q:top} {mean_all} {pct:ja", &f, 5).iter().map(|e| e.to_string()).collect();
+        assert_eq!(all.len(), 3, "{all:?}");
+        assert!(all[2].starts_with("'{pct:ja' is niet afgesloten"), "{all:?}");
+        assert!(caption_problems("% van de {n} respondenten").is_empty());
+        assert_eq!(
+            caption_problems("% van de {base} respondenten")[0].to_string(),
+            "'{base}' is geen bekende invulplek; bekend zijn: n (in een onderschrift)"
+        );
     }
 
     #[test]

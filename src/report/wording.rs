@@ -80,8 +80,11 @@ pub fn capitalize(text: &str) -> String {
     }
 }
 
-/// A decimal number the Dutch way: "3,3".
+/// A decimal number the Dutch way, "3,3", rounded half away from zero as percentages are
+/// (6,25 is 6,3; formatting alone would round it to the even 6,2).
 pub fn decimal(x: f64, decimals: usize) -> String {
+    let scale = 10f64.powi(decimals.min(9) as i32);
+    let x = (x * scale).round() / scale;
     format!("{x:.decimals$}").replace('.', ",")
 }
 

@@ -36,12 +36,55 @@ pub struct RespondentState {
     pub dropped: Option<Vec<String>>,
 }
 
-/// Answers by question id: `"code"`, `["a","b"]`, `{"option": "anders", "other": "tekst"}`, a
-/// number, an opt-out code or a text.
+/// Answers by question id, one [`Answer`] each; `null`, `""` and `[]` are no answer.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"answers": answers_example()}))]
 pub struct AnswersBody {
-    #[schema(value_type = Object)]
+    #[schema(value_type = HashMap<String, Answer>)]
     pub answers: serde_json::Value,
+}
+
+/// The example in the document, for the bundled questionnaire (a test checks it is accepted).
+pub fn answers_example() -> serde_json::Value {
+    serde_json::json!({
+        "Q1": 3,
+        "Q2": "positief",
+        "Q3": "ja",
+        "Q4": {"options": ["partners", "anders"], "other": {"anders": "een vaste contactpersoon bij de corporatie"}},
+        "Q8": "Minder formulieren.",
+    })
+}
+
+/// The answer to one question, in the form its type takes.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Answer {
+    /// single, yesno, labelled scale: the option code; number: the opt-out code; numbered
+    /// scale: the "weet niet" code; text: the text.
+    Code(String),
+    /// number, numbered scale.
+    Number(i64),
+    /// multiple: the option codes.
+    Codes(Vec<String>),
+    Choice(ChoiceWithOther),
+    Choices(ChoicesWithOther),
+}
+
+/// A single choice of an "anders, namelijk" option, with its text.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"option": "anders", "other": "via de wijkagent"}))]
+pub struct ChoiceWithOther {
+    pub option: String,
+    pub other: Option<String>,
+}
+
+/// A multiple-answer question whose options include an "anders, namelijk": the codes chosen,
+/// and the text per chosen "anders" option, by its code.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"options": ["partners", "anders"], "other": {"anders": "een vaste contactpersoon bij de corporatie"}}))]
+pub struct ChoicesWithOther {
+    pub options: Vec<String>,
+    pub other: Option<std::collections::HashMap<String, String>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -204,6 +247,9 @@ impl Modify for BearerToken {
         ErrorBody,
         RespondentState,
         AnswersBody,
+        Answer,
+        ChoiceWithOther,
+        ChoicesWithOther,
         SubmittedBody,
         SurveyList,
         Progress,
@@ -255,4 +301,45 @@ pub struct ApiDoc;
 
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_shows_the_multiple_answer_form_with_an_anders_text_and_its_example_is_accepted() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let answers = &schemas["AnswersBody"]["properties"]["answers"];
+        assert_eq!(answers["additionalProperties"]["$ref"], "#/components/schemas/Answer", "{answers}");
+        let forms: Vec<String> = schemas["Answer"]["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["$ref"].as_str().or(f["type"].as_str()).unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(
+            forms,
+            [
+                "string",
+                "integer",
+                "array",
+                "#/components/schemas/ChoiceWithOther",
+                "#/components/schemas/ChoicesWithOther"
+            ]
+        );
+        let multiple = &schemas["ChoicesWithOther"];
+        assert_eq!(multiple["properties"]["options"]["items"]["type"], "string");
+        assert_eq!(multiple["properties"]["other"]["additionalProperties"]["type"], "string", "{multiple}");
+        assert_eq!(multiple["example"]["other"]["anders"], "een vaste contactpersoon bij de corporatie");
+        assert_eq!(schemas["AnswersBody"]["example"]["answers"]["Q4"], multiple["example"]);
+
+        // The examples are answers the bundled questionnaire takes.
+        let q = crate::questionnaire::parse(crate::bundled::MAATWERKBUDGET_2021.definition).unwrap();
+        let raw: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_value(schemas["AnswersBody"]["example"]["answers"].clone()).unwrap();
+        let parsed = crate::questionnaire::Answers::parse(&q, &raw, crate::questionnaire::Mode::Draft).unwrap();
+        assert_eq!(parsed.to_json(&q)["Q4"], multiple["example"]);
+    }
 }

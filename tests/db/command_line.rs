@@ -1,0 +1,115 @@
+//! The binary as a user runs it: `report check`, and output into a pipe that closes early.
+
+use crate::helpers::TestDb;
+use std::process::Command;
+
+fn peiling(test: &TestDb, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_peiling"))
+        .args(args)
+        .env("DATABASE_URL", &test.url)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+    (out.status.success(), text(&out.stdout), text(&out.stderr))
+}
+
+const QUESTIONNAIRE: &str = r#"
+id = "buurtpeiling"
+title = "Buurtpeiling"
+[[groups]]
+code = "N"
+name = "Noord"
+[[questions]]
+id = "C"
+type = "scale"
+text = "Welk rapportcijfer geeft u de buurt?"
+from = 1
+to = 10
+[[questions]]
+id = "B"
+type = "yesno"
+text = "Kent u het buurtcentrum?"
+"#;
+
+#[tokio::test]
+async fn report_check_lists_every_problem_with_its_line_for_a_stored_or_bundled_questionnaire() {
+    let test = TestDb::sqlite().await;
+    let db = test.connect().await;
+    peiling::store::surveys::create(&db, QUESTIONNAIRE, chrono::Utc::now()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("buurtpeiling.toml");
+    let path = file.to_str().unwrap();
+
+    std::fs::write(
+        &file,
+        "survey = \"buurtpeiling\"\ntitle = \"Buurt\"\n\n[[sections]]\ntitle = \"Cijfer\"\n\n[[sections.blocks]]\nkind = \"figure\"\nquestion = \"C\"\ntext = \"Gemiddeld {mean_all}.\"\n",
+    )
+    .unwrap();
+    let (ok, stdout, stderr) = peiling(&test, &["report", "check", path]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("rapportdefinitie voor 'buurtpeiling' is in orde: 1 sectie, 1 figuur"), "{stdout}");
+
+    std::fs::write(
+        &file,
+        "survey = \"buurtpeiling\"\ntitle = \"Buurt\"\n\n[[sections]]\ntitle = \"Cijfer\"\n\n[[sections.blocks]]\nkind = \"figure\"\nquestion = \"B\"\ntext = \"Gemiddeld {mean_all:.1}; {dont_know}.\"\n\n[[sections.blocks]]\nkind = \"open_answers\"\nquestion = \"Z\"\n",
+    )
+    .unwrap();
+    let (ok, _, stderr) = peiling(&test, &["report", "check", path]);
+    assert!(!ok);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines[0].ends_with("buurtpeiling.toml: de rapportdefinitie bevat 3 fout(en):"), "{stderr}");
+    assert!(
+        lines[1].starts_with("  - regel 10: sectie 1 ('Cijfer'), figuur van B, 'text': '{mean_all:.1}': na ':'"),
+        "{stderr}"
+    );
+    assert!(
+        lines[2].starts_with("  - regel 10: sectie 1 ('Cijfer'), figuur van B, 'text': '{dont_know}' past alleen"),
+        "{stderr}"
+    );
+    assert!(lines[3].starts_with("  - regel 14: sectie 1 ('Cijfer'): vraag 'Z' bestaat niet"), "{stderr}");
+
+    // The bundled questionnaire without a stored survey; --survey names another one.
+    let bundled = concat!(env!("CARGO_MANIFEST_DIR"), "/reports/maatwerkbudget-2021.toml");
+    let (ok, stdout, stderr) = peiling(&test, &["report", "check", bundled]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("'maatwerkbudget-2021' is in orde: 11 secties, 9 figuren"), "{stdout}");
+    let (ok, _, stderr) = peiling(&test, &["report", "check", bundled, "--survey", "buurtpeiling"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains(
+            "regel 5: de rapportdefinitie hoort bij vragenlijst 'maatwerkbudget-2021', niet bij 'buurtpeiling'"
+        ),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = peiling(&test, &["report", "check", bundled, "--survey", "onbekend"]);
+    assert!(!ok);
+    assert!(stderr.contains("er is geen vragenlijst met code 'onbekend'"), "{stderr}");
+}
+
+#[tokio::test]
+async fn output_into_a_pipe_that_closed_early_ends_quietly_and_successfully() {
+    let test = TestDb::sqlite().await;
+    let db = test.connect().await;
+    peiling::store::surveys::create(&db, QUESTIONNAIRE, chrono::Utc::now()).await.unwrap();
+    let bundled = concat!(env!("CARGO_MANIFEST_DIR"), "/reports/maatwerkbudget-2021.toml");
+    let commands: [&[&str]; 3] =
+        [&["survey", "progress", "buurtpeiling"], &["survey", "list"], &["report", "check", bundled]];
+    for args in commands {
+        // The reading end is gone before the command writes a byte, as after `| head -0`.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_peiling"))
+            .args(args)
+            .env("DATABASE_URL", &test.url)
+            .env("RUST_LOG", "error")
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert_eq!(stderr, "", "{args:?}");
+    }
+}

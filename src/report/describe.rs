@@ -70,7 +70,13 @@ pub fn summary(question: &Question, figure: &Figure, words: &Words) -> Option<St
     if few {
         return None;
     }
-    let body = key_figure(question, figure, words, Length::Short);
+    let mut body = key_figure(question, figure, words, Length::Short);
+    // A bullet is read apart from its figure: a share of those who were asked must say so.
+    if question.show_if.is_some() {
+        let over =
+            base(question, figure, words).replacen("% van de {n}", &format!("Dit gaat over de {}", figure.base), 1);
+        body.push_str(&format!(" {over}."));
+    }
     let title = figure.title.trim();
     Some(if title.ends_with(['?', '.', '!']) {
         format!("{title} {}", capitalize(&body))
@@ -299,11 +305,11 @@ fn rating(figure: &Figure, words: &Words, from: i64, to: i64, length: Length) ->
     let mark = to == 10 && from <= 1;
     let mut out = match (mark, length) {
         (true, Length::Full) => {
-            format!("de {} {} die een cijfer gaven, geven gemiddeld een {}", figure.base, words.respondents, mean(m))
+            format!("het gemiddelde cijfer van de {} {} is een {}", figure.base, words.respondents, mean(m))
         }
         (true, Length::Short) => format!("gemiddeld een {}", mean(m)),
         (false, Length::Full) => format!(
-            "de {} {} die een antwoord gaven op de schaal van {from} tot {to}, komen gemiddeld uit op {}",
+            "op de schaal van {from} tot {to} is het gemiddelde van de {} {} {}",
             figure.base,
             words.respondents,
             mean(m)
@@ -351,11 +357,7 @@ fn number(figure: &Figure, words: &Words, unit: Option<&str>, box_label: &str, l
         median(mid)
     );
     if opted > 0 {
-        out.push_str(&format!(
-            " {} {} kozen {box_label}",
-            capitalize(&people(opted, words.min_count)),
-            words.respondents
-        ));
+        out.push_str(&format!(" Daarnaast kozen {} {} {box_label}", people(opted, words.min_count), words.respondents));
         match figure.mean_all.filter(|all| (all - m).abs() > f64::EPSILON) {
             Some(all) => out.push_str(&format!("; met hen meegeteld is het gemiddelde {}{unit}.", mean(all))),
             None => out.push('.'),

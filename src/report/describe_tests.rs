@@ -81,7 +81,7 @@ fn a_rapportcijfer_gets_its_mean_with_a_decimal_and_the_share_voldoende() {
     let (text, summary, base) = sentences("cijfer", counts(20, &[], &[(5, 4), (7, 6), (8, 8), (9, 2)]));
     assert_eq!(
         text,
-        "De 20 respondenten die een cijfer gaven, geven gemiddeld een 7,2; 8 op de 10 (80%) geeft een voldoende (6 of hoger)."
+        "Het gemiddelde cijfer van de 20 respondenten is een 7,2; 8 op de 10 (80%) geeft een voldoende (6 of hoger)."
     );
     assert_eq!(
         summary,
@@ -98,7 +98,7 @@ fn a_number_gets_mean_median_and_the_opt_out_as_a_count() {
     let (text, summary, _) = sentences("uren", counts(21, &[("ik_werk_niet_over", 9)], &numbers));
     assert_eq!(
         text,
-        "De 12 respondenten die een getal invulden, noemen gemiddeld 8,0 uur; de helft van hen noemt 7 uur of minder (de mediaan). 9 respondenten kozen 'ik werk niet over'."
+        "De 12 respondenten die een getal invulden, noemen gemiddeld 8,0 uur; de helft van hen noemt 7 uur of minder (de mediaan). Daarnaast kozen 9 respondenten 'ik werk niet over'."
     );
     assert_eq!(
         summary,
@@ -138,7 +138,7 @@ fn a_ranking_names_ties_as_ties_and_a_routed_caption_says_who_was_asked() {
     );
     assert_eq!(
         summary,
-        "Waar werk je dan? 'Keukentafel' en 'werkkamer' worden even vaak genoemd, elk door ruim 4 op de 10 (42%)."
+        "Waar werk je dan? 'Keukentafel' en 'werkkamer' worden even vaak genoemd, elk door ruim 4 op de 10 (42%). Dit gaat over de 24 respondenten die bij de vraag 'Werk je weleens thuis?' 'ja' kozen en die een antwoord weten."
     );
     assert_eq!(
         base,

@@ -167,22 +167,21 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                 Def::OpenAnswers { question, text, quotes } => {
                     let answered = data.counts.question(question).answered;
                     let asked = data.questionnaire.question(question).map(|q| q.text.clone()).unwrap_or_default();
+                    // The question first: a sentence does not start with a numeral.
                     let mut lines = vec![match answered {
-                        0 => format!("Niemand heeft een antwoord gegeven op de vraag '{asked}'"),
-                        1 if min_count > 1 => {
-                            format!("Een paar {} hebben een antwoord gegeven op de vraag '{asked}'", def.respondents())
-                        }
-                        1 => {
-                            format!("Eén van de {} heeft een antwoord gegeven op de vraag '{asked}'", def.respondents())
+                        0 => format!("Niemand heeft een antwoord gegeven op de vraag '{asked}'."),
+                        1 if min_count <= 1 => {
+                            format!(
+                                "Op de vraag '{asked}' heeft één van de {} een antwoord gegeven.",
+                                def.respondents()
+                            )
                         }
                         n => format!(
-                            "{} {} hebben een antwoord gegeven op de vraag '{asked}'",
-                            wording::capitalize(&wording::people(n, min_count)),
+                            "Op de vraag '{asked}' hebben {} {} een antwoord gegeven.",
+                            wording::people(n, min_count),
                             def.respondents()
                         ),
                     }];
-                    // The question usually ends in '?'; a full stop after the quote closes the sentence.
-                    lines[0].push('.');
                     let own = data.narrative.get(&format!("open:{question}"));
                     if let Some(summary) = own.or(Some(text).filter(|t| !t.trim().is_empty())) {
                         lines.push(summary.trim().to_string());
@@ -191,6 +190,9 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                         blocks.push(paragraph(l));
                     }
                     let quoted = data.included.get(question).map(Vec::as_slice).unwrap_or_default();
+                    if *quotes > 0 && !quoted.is_empty() {
+                        blocks.push(paragraph("Een greep uit de antwoorden, geanonimiseerd:"));
+                    }
                     for q in quoted.iter().take(*quotes) {
                         blocks.push(paragraph(format!("“{}”", q.trim())));
                     }

@@ -153,10 +153,10 @@ async fn the_plain_report_of_another_survey_states_each_key_figure() {
             "In totaal hebben 28 van de 36 genodigden de vragenlijst ingevuld, een respons van 78%.",
             "Per groep: Team Noord 10 van de 12 (83%), Team Oost 12 van de 12 (100%) en Team Zuid 6 van de 12 (50%).",
             // The rapportcijfer: 7 x 6, 7, 8 and 5 is 182 / 28 = 6.5; 21 of 28 a 6 or more.
-            "De 28 respondenten die een cijfer gaven, geven gemiddeld een 6,5; driekwart (75%) geeft een voldoende (6 of hoger).",
+            "Het gemiddelde cijfer van de 28 respondenten is een 6,5; driekwart (75%) geeft een voldoende (6 of hoger).",
             "Welk rapportcijfer geef je je werkplezier? Gemiddeld een 6,5; driekwart (75%) geeft een voldoende (6 of hoger).",
             // Hours: 174 / 21 = 8.29; the 11th of 21 sorted is 8; seven chose the box.
-            "De 21 respondenten die een getal invulden, noemen gemiddeld 8,3 uur; de helft van hen noemt 8 uur of minder (de mediaan). 7 respondenten kozen 'ik werk niet over'.",
+            "De 21 respondenten die een getal invulden, noemen gemiddeld 8,3 uur; de helft van hen noemt 8 uur of minder (de mediaan). Daarnaast kozen 7 respondenten 'ik werk niet over'.",
             "Hoeveel uur per week werk je over? Gemiddeld 8,3 uur (de helft 8 uur of minder); 7 respondenten kozen 'ik werk niet over'.",
             // Agreement: 4 + 12 of 28 agree, 4 + 4 disagree, 4 neutral (under min_count 5).
             "Bijna 6 op de 10 (57%) antwoordt (helemaal) mee eens en bijna 3 op de 10 (29%) (helemaal) mee oneens; 14% (dit zijn een paar mensen) kiest 'neutraal'.",
@@ -167,7 +167,9 @@ async fn the_plain_report_of_another_survey_states_each_key_figure() {
             "'Keukentafel' en 'werkkamer' worden even vaak genoemd, elk door bijna twee derde (64%), gevolgd door 'trein' (36%). Meerdere antwoorden waren mogelijk.",
             "Daarnaast kozen een paar respondenten 'weet niet'",
             "(% van de 11 respondenten die bij de vraag 'Werk je weleens thuis?' 'ja' kozen en die een antwoord weten; meerdere antwoorden mogelijk)",
-            "6 respondenten hebben een antwoord gegeven op de vraag 'Wil je nog iets kwijt?'.",
+            "Op de vraag 'Wil je nog iets kwijt?' hebben 6 respondenten een antwoord gegeven.",
+            // A routed question's bullet says whom its shares are of.
+            "Waar werk je dan? 'Keukentafel' en 'werkkamer' worden even vaak genoemd, elk door bijna twee derde (64%). Dit gaat over de 11 respondenten die bij de vraag 'Werk je weleens thuis?' 'ja' kozen en die een antwoord weten.",
         ] {
             assert!(flat.contains(phrase), "missing: {phrase}\n\nin:\n{text}");
         }

@@ -79,7 +79,7 @@ async fn the_extracted_pdf_shows_every_figure_the_response_and_true_page_numbers
         "Bijna een vijfde (19%) van alle respondenten heeft het maatwerkbudget nog nooit ingezet.",
         "Bijna driekwart (73%) van hen is er (zeer) positief over, bijna een kwart (23%) neutraal en 5% (dit zijn een paar mensen) (zeer) negatief.",
         "Twee derde (67%) zet het naar eigen zeggen al voldoende in.",
-        "35 hulpverleners hebben een antwoord gegeven op de vraag 'Heb je nog tips of opmerkingen?'.",
+        "Op de vraag 'Heb je nog tips of opmerkingen?' hebben 35 hulpverleners een antwoord gegeven.",
         "Bijlage 1. Casussen",
         "Casus 13",
     ] {

@@ -89,6 +89,8 @@ pub const PLACEHOLDERS: &[(&str, Arg, Fits)] = &[
     ("mean_all", Arg::Decimals, Fits::Numbers),
     ("mean_given", Arg::Decimals, Fits::Numbers),
     ("dont_know", Arg::None, Fits::DontKnow),
+    ("median", Arg::Decimals, Fits::Numbers),
+    ("given", Arg::None, Fits::Numbers),
     // New placeholders go here.
 ];
 
@@ -178,6 +180,8 @@ fn value(token: &str, name: &str, arg: Given, figure: &Figure, min_count: u64) -
         "dont_know" => wording::people(figure.dont_know, min_count),
         "mean_all" => mean(figure.mean_all, decimals),
         "mean_given" => mean(figure.mean_given, decimals),
+        "median" => mean(figure.median, decimals),
+        "given" => wording::people(figure.given, min_count),
         "n" => wording::people(count()?, min_count),
         "pct" => format!("{}%", percent(count()?, figure.base)),
         "q" => wording::share(count()?, figure.base, min_count),

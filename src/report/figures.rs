@@ -80,9 +80,17 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
         QuestionKind::Rating { from, to, dont_know, .. } => {
             out.dont_know = dont_know.as_ref().map(|d| counts.option(&d.code)).unwrap_or(0);
             out.base = counts.answered.saturating_sub(out.dont_know);
-            out.bars = (*from..=*to)
-                .map(|n| bar(&n.to_string(), &n.to_string(), counts.numbers.get(&n).copied().unwrap_or(0), out.base))
-                .collect();
+            out.bars = if spec.bins.is_empty() {
+                (*from..=*to)
+                    .map(|n| {
+                        bar(&n.to_string(), &n.to_string(), counts.numbers.get(&n).copied().unwrap_or(0), out.base)
+                    })
+                    .collect()
+            } else {
+                // A 1-10 rapportcijfer in ranges ("onvoldoende" 1-5, "voldoende" 6-10); the
+                // mean stays that of the points given.
+                binned_bars(&spec.bins, None, 0, counts, out.base)
+            };
             out.mean_given = mean(counts.numbers.iter().map(|(n, c)| (*n, *c)));
             out.mean_all = out.mean_given;
         }
@@ -114,8 +122,13 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
         }
         return bars;
     }
-    let mut bars: Vec<Bar> = spec
-        .bins
+    binned_bars(&spec.bins, opt_out_label, opted, counts, base)
+}
+
+/// A bar per bin of the definition, then the opt-out box when no bin holds it, then "Overig"
+/// for numbers that no bin holds.
+fn binned_bars(bins: &[Bin], opt_out_label: Option<&str>, opted: u64, counts: &QuestionCounts, base: u64) -> Vec<Bar> {
+    let mut bars: Vec<Bar> = bins
         .iter()
         .map(|b: &Bin| {
             let count = if b.opt_out {
@@ -127,13 +140,13 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
         })
         .collect();
     // Answers that no bin holds are shown, not dropped: the bars must account for the base.
-    if !spec.bins.iter().any(|b| b.opt_out)
+    if !bins.iter().any(|b| b.opt_out)
         && let Some(label) = opt_out_label.filter(|_| opted > 0)
     {
         bars.push(bar(label, &slug(label), opted, base));
     }
     let outside: u64 =
-        counts.numbers.iter().filter(|(n, _)| !spec.bins.iter().any(|b| b.contains(**n))).map(|(_, c)| c).sum();
+        counts.numbers.iter().filter(|(n, _)| !bins.iter().any(|b| b.contains(**n))).map(|(_, c)| c).sum();
     if outside > 0 {
         bars.push(bar(OUTSIDE_BINS, &slug(OUTSIDE_BINS), outside, base));
     }
@@ -233,6 +246,13 @@ id = "N"
 type = "number"
 text = "Hoe vaak?"
 opt_out = { label = "Nog nooit", value = 0 }
+[[questions]]
+id = "R"
+type = "scale"
+text = "Welk cijfer?"
+from = 1
+to = 10
+dont_know = "Weet niet"
 "#;
 
     fn spec(question: &str, bins: Vec<Bin>) -> FigureSpec {
@@ -295,6 +315,21 @@ opt_out = { label = "Nog nooit", value = 0 }
         // (3*1 + 2*4 + 3*9) = 38 over 8 numbers; with the two "nog nooit" as 0 over 10.
         assert_eq!(f.mean_given, Some(38.0 / 8.0));
         assert_eq!(f.mean_all, Some(3.8));
+    }
+
+    #[test]
+    fn a_rating_is_binned_and_keeps_the_mean_of_its_points() {
+        let q = parse(DEFINITION).unwrap();
+        let bins = vec![
+            Bin { label: "Onvoldoende".into(), key: None, opt_out: false, from: Some(1), to: Some(5) },
+            Bin { label: "Voldoende".into(), key: None, opt_out: false, from: Some(6), to: Some(10) },
+        ];
+        let c = counts(12, &[("weet_niet", 2)], &[(4, 2), (6, 3), (8, 5)]);
+        let f = figure(q.question("R").unwrap(), &spec("R", bins), &c);
+        let bars: Vec<(&str, u64, i64)> = f.bars.iter().map(|b| (b.key.as_str(), b.count, b.percent)).collect();
+        assert_eq!(bars, [("onvoldoende", 2, 20), ("voldoende", 8, 80)]);
+        assert_eq!((f.base, f.dont_know), (10, 2));
+        assert_eq!(f.mean_given, Some(66.0 / 10.0));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! questionnaire (see [`columns`]); all three formats use the same columns and the same cell
 //! values, read from the database in chunks so that 100,000 responses take bounded memory.
 
+mod codes;
 mod columns;
 mod csv;
 mod rows;
@@ -16,6 +17,7 @@ mod spss;
 mod xlsx;
 
 pub use self::csv::{csv, csv_in_chunks};
+pub use codes::{Code, Role, codes};
 pub use columns::{Column, ColumnKind, columns};
 pub use rows::{Cell, neutralise};
 pub use spss::spss;

@@ -130,6 +130,9 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                         caption: caption(figure_number, fig, spec.caption.as_deref()),
                         chart: charts.len() - 1,
                     });
+                    if let Some(apart) = super::beside_scale::apart_note(fig, &def.population, min_count) {
+                        blocks.push(note(apart));
+                    }
                     if fig.base > 0 && fig.base < def.disclosure.indicative_base {
                         blocks.push(note(format!(
                             "Let op: deze figuur berust op {} {} (minder dan {}); de percentages zijn indicatief.",

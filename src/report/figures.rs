@@ -13,7 +13,7 @@
 use super::definition::{Bin, FigureSpec};
 use super::stats::QuestionCounts;
 use crate::questionnaire::model::slug;
-use crate::questionnaire::{Question, QuestionKind};
+use crate::questionnaire::{OffScale, Question, QuestionKind};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
@@ -32,11 +32,32 @@ pub struct Figure {
     /// Respondents who answered "weet niet", left out of the base.
     pub dont_know: u64,
     pub multiple: bool,
+    /// The categories that make up the base, in the order they are drawn: a scale's points,
+    /// then its answers beside the scale that count in the base (`off_scale`).
     pub bars: Vec<Bar>,
+    /// A scale's answers beside its points that count in the base ("geen mening" with
+    /// `in_base = true`), as percentages of the base; they are also the last of `bars`.
+    pub off_scale: Vec<Bar>,
+    /// A scale's answers beside its points kept out of the base ("niet van toepassing" with
+    /// `in_base = false`), as percentages of everyone who answered the question.
+    pub off_scale_apart: Vec<Bar>,
     /// For numbers: the mean over everyone who answered (an opt-out with a value counts as
     /// that value), and over those who gave a number.
     pub mean_all: Option<f64>,
     pub mean_given: Option<f64>,
+}
+
+impl Figure {
+    /// The categories of the scale itself, without the answers beside it: what a share of the
+    /// top two points or a distribution over the scale is about.
+    pub fn points(&self) -> &[Bar] {
+        &self.bars[..self.bars.len().saturating_sub(self.off_scale.len())]
+    }
+
+    /// Everyone who answered the question: the base, "weet niet" and the answers kept apart.
+    pub fn answered(&self) -> u64 {
+        self.base + self.dont_know + self.off_scale_apart.iter().map(|b| b.count).sum::<u64>()
+    }
 }
 
 /// `count` as a whole percentage of `base`, rounded half away from zero; 0 when the base is 0.
@@ -63,6 +84,8 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
         dont_know: 0,
         multiple: false,
         bars: Vec::new(),
+        off_scale: Vec::new(),
+        off_scale_apart: Vec::new(),
         mean_all: None,
         mean_given: None,
     };
@@ -70,16 +93,17 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
         QuestionKind::Choice { options, .. } | QuestionKind::Multiple { options, .. } => {
             out.multiple = matches!(question.kind, QuestionKind::Multiple { .. });
             out.dont_know = options.iter().filter(|o| o.dont_know).map(|o| counts.option(&o.code)).sum();
-            out.base = counts.answered.saturating_sub(out.dont_know);
+            beside_the_scale(&mut out, options, counts);
             out.bars = options
                 .iter()
-                .filter(|o| !o.dont_know)
+                .filter(|o| o.is_point())
                 .map(|o| bar(&o.label, &o.code, counts.option(&o.code), out.base))
                 .collect();
+            out.bars.extend(out.off_scale.iter().cloned());
         }
-        QuestionKind::Rating { from, to, dont_know, .. } => {
-            out.dont_know = dont_know.as_ref().map(|d| counts.option(&d.code)).unwrap_or(0);
-            out.base = counts.answered.saturating_sub(out.dont_know);
+        QuestionKind::Rating { from, to, options, .. } => {
+            out.dont_know = options.iter().filter(|o| o.dont_know).map(|o| counts.option(&o.code)).sum();
+            beside_the_scale(&mut out, options, counts);
             out.bars = if spec.bins.is_empty() {
                 (*from..=*to)
                     .map(|n| {
@@ -91,6 +115,8 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
                 // mean stays that of the points given.
                 binned_bars(&spec.bins, None, 0, counts, out.base)
             };
+            // Answers beside the scale are options, never numbers: the means leave them out.
+            out.bars.extend(out.off_scale.iter().cloned());
             out.mean_given = mean(counts.numbers.iter().map(|(n, c)| (*n, *c)));
             out.mean_all = out.mean_given;
         }
@@ -106,6 +132,22 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
         QuestionKind::Text { .. } => {}
     }
     out
+}
+
+/// The base (answered minus "weet niet" and the answers kept apart) and the bars of the
+/// answers beside the scale, for a question whose "weet niet" is already counted.
+fn beside_the_scale(out: &mut Figure, options: &[crate::questionnaire::Choice], counts: &QuestionCounts) {
+    let apart: u64 =
+        options.iter().filter(|o| o.off_scale == Some(OffScale::Apart)).map(|o| counts.option(&o.code)).sum();
+    out.base = counts.answered.saturating_sub(out.dont_know + apart);
+    let answered = out.base + out.dont_know + apart;
+    for o in options {
+        match o.off_scale {
+            Some(OffScale::InBase) => out.off_scale.push(bar(&o.label, &o.code, counts.option(&o.code), out.base)),
+            Some(OffScale::Apart) => out.off_scale_apart.push(bar(&o.label, &o.code, counts.option(&o.code), answered)),
+            None => {}
+        }
+    }
 }
 
 fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, counts: &QuestionCounts) -> Vec<Bar> {

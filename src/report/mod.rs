@@ -1,6 +1,7 @@
 //! The evaluation report: definitions, counts from the database, figures, Dutch wording,
 //! charts, layout and the PDF.
 
+pub mod beside_scale;
 pub mod breakdown;
 pub mod charts;
 pub mod definition;

@@ -14,7 +14,8 @@
 //!
 //! KEY is an option code (`ja`, `zeer_positief`), a bin's key (`nog_nooit`, `1_4_keer`: the
 //! label as a code), several joined with `+` (`zeer_positief+positief`), or `top`: the largest
-//! category.
+//! category. The code of an answer beside a scale (`geen_mening`) is a KEY too; a percentage
+//! of one kept out of the base (`in_base = false`) is of everyone who answered the question.
 
 use super::figures::{Figure, percent};
 use super::wording;
@@ -53,20 +54,28 @@ fn in_sentence(label: &str) -> String {
         .join(" ")
 }
 
-fn keys_of(figure: &Figure, key: &str) -> Result<u64, TemplateError> {
+/// The people of `key` (one or more joined by `+`) and what a percentage of them is of: the
+/// base, or everyone who answered when `key` is an answer kept out of the base.
+fn keys_of(figure: &Figure, key: &str) -> Result<(u64, u64), TemplateError> {
     let mut total = 0;
+    let mut of = figure.base;
     for part in key.split('+').map(str::trim) {
-        let bar = if part == "top" { top(figure) } else { figure.bars.iter().find(|b| b.key == part) };
+        let apart = figure.off_scale_apart.iter().find(|b| b.key == part);
+        if apart.is_some() {
+            of = figure.answered();
+        }
+        let bar = if part == "top" { top(figure) } else { figure.bars.iter().find(|b| b.key == part).or(apart) };
         match bar {
             Some(b) => total += b.count,
             None if part == "top" => {}
             None => {
-                let known: Vec<&str> = figure.bars.iter().map(|b| b.key.as_str()).collect();
+                let known: Vec<&str> =
+                    figure.bars.iter().chain(&figure.off_scale_apart).map(|b| b.key.as_str()).collect();
                 return Err(TemplateError::UnknownKey(part.to_string(), known.join(", ")));
             }
         }
     }
-    Ok(total)
+    Ok((total, of))
 }
 
 fn mean(value: Option<f64>, arg: Option<&str>) -> String {
@@ -89,12 +98,25 @@ fn fill(token: &str, figure: &Figure, min_count: u64) -> Result<String, Template
         ("dont_know", None) => wording::people(figure.dont_know, min_count),
         ("mean_all", a) => mean(figure.mean_all, a),
         ("mean_given", a) => mean(figure.mean_given, a),
-        ("n", key @ Some(_)) => wording::people(count(key)?, min_count),
-        ("pct", key @ Some(_)) => format!("{}%", percent(count(key)?, figure.base)),
-        ("q", key @ Some(_)) => wording::share(count(key)?, figure.base, min_count),
-        ("Q", key @ Some(_)) => wording::capitalize(&wording::share(count(key)?, figure.base, min_count)),
+        ("n", key @ Some(_)) => wording::people(count(key)?.0, min_count),
+        ("pct", key @ Some(_)) => {
+            let (n, of) = count(key)?;
+            format!("{}%", percent(n, of))
+        }
+        ("q", key @ Some(_)) => {
+            let (n, of) = count(key)?;
+            wording::share(n, of, min_count)
+        }
+        ("Q", key @ Some(_)) => {
+            let (n, of) = count(key)?;
+            wording::capitalize(&wording::share(n, of, min_count))
+        }
         ("label", Some(key)) => {
-            let bar = if key == "top" { top(figure) } else { figure.bars.iter().find(|b| b.key == key) };
+            let bar = if key == "top" {
+                top(figure)
+            } else {
+                figure.bars.iter().chain(&figure.off_scale_apart).find(|b| b.key == key)
+            };
             match bar {
                 Some(b) => in_sentence(&b.label),
                 None if key == "top" => String::new(),
@@ -144,6 +166,8 @@ mod tests {
             base: 44,
             dont_know: 3,
             multiple: false,
+            off_scale: Vec::new(),
+            off_scale_apart: Vec::new(),
             bars: vec![
                 bar("zeer_positief", "Zeer positief", 9),
                 bar("positief", "Positief", 23),

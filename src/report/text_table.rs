@@ -59,6 +59,9 @@ pub fn figures_table(definition: &ReportDefinition, questionnaire: &Questionnair
                 .map_or("Weet niet", |o| o.label.as_str());
             let _ = writeln!(out, "  {label:<60} {:>5}  (niet in de basis)", fig.dont_know);
         }
+        for line in super::beside_scale::apart_lines(&fig) {
+            let _ = writeln!(out, "{line}");
+        }
         if let (Some(all), Some(given)) = (fig.mean_all, fig.mean_given) {
             let _ = writeln!(
                 out,

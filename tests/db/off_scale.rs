@@ -106,3 +106,80 @@ async fn exports_never_code_an_answer_beside_the_scale_as_a_point() {
         }
     });
 }
+
+/// Runs `script` with `Rscript` in `dir`; `None` (with a note) where R is not installed.
+fn rscript(dir: &std::path::Path, script: &str) -> Option<String> {
+    std::fs::write(dir.join("check.R"), script).unwrap();
+    match std::process::Command::new("Rscript").arg("check.R").current_dir(dir).output() {
+        Ok(out) => {
+            assert!(out.status.success(), "R failed: {}", String::from_utf8_lossy(&out.stderr));
+            Some(String::from_utf8(out.stdout).unwrap())
+        }
+        Err(_) => {
+            crate::helpers::say_skipped("running the R script: Rscript (Debian package r-base-core) is not installed");
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_r_script_reads_the_csv_with_factors_labels_and_missing_values() {
+    on_both!("the_r_script_reads_the_csv_with_factors_labels_and_missing_values", |db| {
+        let survey = closed_survey(&db, "loket-2026").await;
+        let script = peiling::export::r_script(&survey, "loket-2026.csv").unwrap();
+        for expected in [
+            "d <- read.csv(\"loket-2026.csv\", sep = \";\", fileEncoding = \"UTF-8-BOM\"",
+            "d[[\"E\"]] <- factor(d[[\"E\"]], levels = c(\"helemaal_eens\", \"eens\", \"neutraal\", \"oneens\", \"helemaal_oneens\"), labels = c(\"Helemaal eens\", \"Eens\", \"Neutraal\", \"Oneens\", \"Helemaal oneens\"), ordered = TRUE)",
+            "attr(d[[\"R\"]], \"label\") <- \"Welk rapportcijfer geeft u het loket?\"",
+        ] {
+            assert!(script.contains(expected), "missing {expected:?} in\n{script}");
+        }
+        // The same file through the export that the pages and the API hand out.
+        let bytes = peiling::export::bytes(
+            &db,
+            &peiling::audit::Actor::CommandLine,
+            &survey,
+            peiling::export::Format::R,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(String::from_utf8(bytes).unwrap(), script);
+        assert_eq!(peiling::export::Format::parse("r"), Some(peiling::export::Format::R));
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut csv = Vec::new();
+        peiling::export::csv(&db, &survey, &mut csv).await.unwrap();
+        std::fs::write(dir.path().join("loket-2026.csv"), csv).unwrap();
+        std::fs::write(dir.path().join("loket-2026.R"), &script).unwrap();
+        let check = r#"source("loket-2026.R", encoding = "UTF-8")
+cat(levels(d$E), sep = "|"); cat("\n")
+cat(is.ordered(d$E), sum(is.na(d$E)), "\n")
+cat(levels(d$E_antwoord), sep = "|"); cat("\n")
+cat(sum(d$E_antwoord == "Geen mening", na.rm = TRUE), sum(!is.na(d$E_antwoord)), "\n")
+cat(levels(d$team), sep = "|"); cat("\n")
+cat(levels(d$F), is.ordered(d$F), "\n")
+cat(sum(is.na(d$R)), sum(d$R_nvt, na.rm = TRUE), sprintf("%.4f", mean(d$R, na.rm = TRUE)), "\n")
+cat(sum(is.na(d$U)), is.integer(d$U), "\n")
+cat(attr(d$E, "label"), "\n")
+"#;
+        let Some(out) = rscript(dir.path(), check) else { return };
+        let lines: Vec<&str> = out.lines().map(str::trim).collect();
+        assert_eq!(
+            lines,
+            [
+                "Helemaal eens|Eens|Neutraal|Oneens|Helemaal oneens",
+                // Geen mening (8) and weet niet (2) are no points of the scale.
+                "TRUE 10",
+                "Helemaal eens|Eens|Neutraal|Oneens|Helemaal oneens|Geen mening",
+                "8 76",
+                "Loket Centrum|Loket Noord|Loket Zuid",
+                "Eén keer Twee tot vijf keer Vaker FALSE",
+                // 6 nvt and 3 weet niet; the mean of the 69 marks, 463 / 69.
+                "9 6 6.7101",
+                "3 TRUE",
+                "Het loket helpt mij snel.",
+            ]
+        );
+    });
+}

@@ -108,6 +108,8 @@ pub struct FigureSpec {
     /// Adds a table with the percentages per group; groups under `disclosure.min_base` are left out.
     #[serde(default)]
     pub by_group: bool,
+    /// Adds a table of the mean and/or shares per group or per answer to another question.
+    pub breakdown: Option<super::breakdown_by::BreakdownSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -235,6 +237,9 @@ impl ReportDefinition {
                     if !empty.bars.iter().any(|b| b.key == outside) {
                         let label = super::figures::OUTSIDE_BINS.to_string();
                         empty.bars.push(super::figures::Bar { label, key: outside, count: 0, percent: 0 });
+                    }
+                    if let Some(bd) = &spec.breakdown {
+                        errors.extend(super::breakdown_by::check(&place, q, bd, &empty, questionnaire));
                     }
                     for (what, template) in [("text", &spec.text), ("summary", &spec.summary)] {
                         if let Some(t) = template

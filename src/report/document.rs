@@ -24,6 +24,8 @@ pub struct ReportData<'a> {
     pub counts: &'a SurveyCounts,
     /// Counts per group, for figures broken down by group, in group order.
     pub group_counts: &'a [(GroupResponse, SurveyCounts)],
+    /// Counts per answer to the questions a figure is broken down by (`breakdown.by`).
+    pub answer_counts: &'a super::breakdown_by::AnswerCounts,
     pub groups: &'a [GroupResponse],
     pub narrative: &'a HashMap<String, String>,
     /// Per question, the reviewed and included texts (casussen, quotes), in response order.
@@ -141,6 +143,9 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                     }
                     if spec.by_group {
                         blocks.extend(super::breakdown::blocks(data, spec, fig, fonts));
+                    }
+                    if let Some(bd) = &spec.breakdown {
+                        blocks.extend(super::breakdown_by::blocks(data, spec, bd, fig));
                     }
                 }
                 Def::OpenAnswers { question, text, quotes } => {
@@ -400,6 +405,7 @@ by_group = true
             questionnaire: q,
             counts: total,
             group_counts: per_group,
+            answer_counts: &Default::default(),
             groups: &groups,
             narrative: &HashMap::new(),
             included: &HashMap::new(),

@@ -306,6 +306,7 @@ dont_know = "Weet niet"
             summary: None,
             bins,
             by_group: false,
+            breakdown: None,
         }
     }
 

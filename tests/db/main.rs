@@ -8,6 +8,7 @@ mod anonymity;
 mod audit_trail;
 mod backup;
 mod bench;
+mod breakdowns;
 mod clean_text;
 mod demo;
 mod disclosure;

@@ -253,9 +253,11 @@ pub fn blocks(data: &ReportData, spec: &super::FigureSpec, bd: &BreakdownSpec, t
         Row { label, figure: figure_like(question, spec, &total_counts, &own), counts: own }
     };
     let (rows, by_title, by_text): (Vec<Row>, &str, String) = match bd.by() {
-        By::Group => {
-            (data.group_counts.iter().map(|(g, c)| row(g.name.clone(), c)).collect(), "Team", "per team".to_string())
-        }
+        By::Group => (
+            data.group_counts.iter().map(|(g, c)| row(g.name.clone(), c)).collect(),
+            "Team",
+            "Uitgesplitst per team".to_string(),
+        ),
         By::Question(by) => {
             let Some(by_question) = data.questionnaire.question(by) else { return Vec::new() };
             let per_option = data.answer_counts.get(by).map(Vec::as_slice).unwrap_or_default();
@@ -268,7 +270,7 @@ pub fn blocks(data: &ReportData, spec: &super::FigureSpec, bd: &BreakdownSpec, t
                     row(o.label.clone(), &counts.unwrap_or_default())
                 })
                 .collect();
-            (rows, "Antwoord", format!("naar het antwoord op '{}'", by_question.text))
+            (rows, "Antwoord", format!("Uitgesplitst naar het antwoord op '{}'", by_question.text))
         }
     };
     let outside = total.base.saturating_sub(rows.iter().map(|r| r.figure.base).sum());
@@ -338,7 +340,7 @@ pub fn blocks(data: &ReportData, spec: &super::FigureSpec, bd: &BreakdownSpec, t
 
     let note = |text: String| Block::Paragraph { text, style: layout::NOTE };
     let mut out = vec![
-        Block::Paragraph { text: format!("{} {by_text}", total.title), style: layout::CAPTION },
+        Block::Paragraph { text: format!("{} {by_text}.", total.title), style: layout::CAPTION },
         Block::Table { columns, rows: table_rows, total_row: true },
     ];
     if shown.iter().any(|&i| rows[i].figure.base < def.disclosure.indicative_base) {

@@ -54,12 +54,12 @@ async fn a_mean_and_a_share_are_broken_down_by_team_and_by_another_question() {
         // R per team: Centrum 35 marks (sum 234, 27 voldoende); Zuid has 7, under 10, and
         // Noord (27) goes with it, or the total minus Centrum would give Zuid back.
         for expected in [
-            "Welk rapportcijfer geeft u het loket? per team",
+            "Welk rapportcijfer geeft u het loket? Uitgesplitst per team.",
             "Team n Gemiddelde % voldoende",
             "Loket Centrum 35 6,7 77%",
             "Totaal 69 6,7 80%",
             "Niet uitgesplitst voor Loket Zuid en Loket Noord: te weinig bezoekers (minder dan 10)",
-            "Het loket helpt mij snel. naar het antwoord op 'Hoe vaak had u het afgelopen jaar contact met het loket?'",
+            "Het loket helpt mij snel. Uitgesplitst naar het antwoord op 'Hoe vaak had u het afgelopen jaar contact met het loket?'.",
             "Antwoord n % (helemaal) eens",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in {text}");

@@ -8,7 +8,8 @@
 //! first "weet niet", then the answers kept out of the base, then those counted in it, so the
 //! missing values are one range at the top. A numbered scale or a number question keeps its
 //! numbers; its other answers (0/1 columns in the CSV) get such codes above its maximum, and
-//! a number question's opt-out box ("nog nooit") too.
+//! a number question's opt-out box ("nog nooit") too. The 0/1 columns of a multiple-answer
+//! question's options get 9 ("weet niet", missing) for who answered "weet niet".
 //!
 //! Missing (SPSS `MISSING VALUES`, `NA` in R) are the codes a report leaves out of the base:
 //! "weet niet", an answer beside a scale with `in_base = false`, and an opt-out box, whose
@@ -109,6 +110,14 @@ pub fn codes(column: &Column, questionnaire: &Questionnaire) -> Vec<Code> {
             let code = Code { number: 0, value: o.code.clone(), label: o.label.clone(), role: Role::Missing };
             number_specials(Vec::new(), vec![(code, false)], *max)
         }
+        // An option of a multiple-answer question is not "not chosen" for who answered "weet
+        // niet": the report leaves them out of its base, so here they are missing too.
+        (ColumnKind::Flag, Source::Chosen { option, .. }, Some(QuestionKind::Multiple { options, .. })) => options
+            .iter()
+            .filter(|o| o.dont_know && o.code != *option)
+            .map(|o| Code { number: 9, value: o.code.clone(), label: o.label.clone(), role: Role::Missing })
+            .take(1)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -120,10 +129,18 @@ pub fn missing(codes: &[Code]) -> Vec<i64> {
     out
 }
 
-/// The 0/1 column of the same question whose 1 stands for `code` of a number column.
-pub fn flag_column<'c>(columns: &'c [Column], number: &Column, code: &str) -> Option<&'c Column> {
-    let Source::Number { question } = number.source else { return None };
-    columns.iter().find(|c| matches!(&c.source, Source::Flag { question: q, code: k } if *q == question && k == code))
+/// The 0/1 column of the same question whose 1 gives `column` the code of `code`: the box of
+/// a number or a cijfer, the "weet niet" option of a multiple-answer question.
+pub fn flag_column<'c>(columns: &'c [Column], column: &Column, code: &str) -> Option<&'c Column> {
+    match column.source {
+        Source::Number { question } => columns
+            .iter()
+            .find(|c| matches!(&c.source, Source::Flag { question: q, code: k } if *q == question && k == code)),
+        Source::Chosen { question, .. } => columns
+            .iter()
+            .find(|c| matches!(&c.source, Source::Chosen { question: q, option } if *q == question && option == code)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -62,7 +62,8 @@ fn script(survey: &Survey, columns: &[Column], csv_file_name: &str) -> String {
     let _ = writeln!(w, "# Keuzevragen en het team worden factors met de antwoordteksten als labels, een schaal");
     let _ = writeln!(w, "# een ordered factor van haar punten. NA: niet gesteld of niet beantwoord, en wat de");
     let _ = writeln!(w, "# SPSS-syntax MISSING VALUES noemt ('weet niet', een antwoord naast de schaal dat niet");
-    let _ = writeln!(w, "# in de basis telt, een vakje als 'nog nooit'); hun 0/1-kolommen blijven staan. Een");
+    let _ = writeln!(w, "# in de basis telt, een vakje als 'nog nooit', de opties van een vraag met meerdere");
+    let _ = writeln!(w, "# antwoorden bij 'weet niet'); de 0/1-kolommen van die antwoorden blijven staan. Een");
     let _ = writeln!(w, "# antwoord naast de schaal dat wel in de basis telt ('geen mening') is NA in de ordered");
     let _ = writeln!(w, "# factor en staat in <vraag>_antwoord, een factor van alle antwoorden in de basis.");
     let _ = writeln!(w, "# Het label van elke kolom (de vraag) staat in attr(d[[\"...\"]], \"label\").");
@@ -79,6 +80,13 @@ fn script(survey: &Survey, columns: &[Column], csv_file_name: &str) -> String {
         match c.kind {
             ColumnKind::Number | ColumnKind::Flag => {
                 let _ = writeln!(w, "{col} <- as.integer({col})");
+                // "Weet niet" on a multiple-answer question: its options are NA, not 0.
+                for code in codes::codes(c, q).iter().filter(|k| c.kind == ColumnKind::Flag && k.role == Role::Missing)
+                {
+                    if let Some(flag) = codes::flag_column(columns, c, &code.value) {
+                        let _ = writeln!(w, "{col}[{} %in% \"1\"] <- NA", column(&flag.name));
+                    }
+                }
             }
             ColumnKind::Text => {}
             ColumnKind::Code => {

@@ -135,7 +135,7 @@ fn syntax(survey: &Survey, columns: &[Column], widths: &[usize], count: u64, csv
     let _ = writeln!(w, "* cijfer of getal staan ze in het CSV-bestand in een eigen 0/1-kolom en zet deze syntax");
     let _ = writeln!(w, "* hun code in de variabele van het cijfer of getal (ook voor een vakje als 'nog nooit').");
     let _ = writeln!(w, "* Wat het rapport buiten de basis laat, is MISSING VALUES.");
-    let _ = writeln!(w, "* Meerdere antwoorden: per optie 1 = gekozen, 0 = niet gekozen.");
+    let _ = writeln!(w, "* Meerdere antwoorden: per optie 1 = gekozen, 0 = niet gekozen, 9 = 'weet niet' (missing).");
     let _ = writeln!(w, "* Een lege cel: de vraag is niet gesteld of niet beantwoord (systeem-missing).");
     let _ = writeln!(w, "* Regeleinden in open antwoorden zijn in het CSV-bestand een spatie; een tekst die met");
     let _ = writeln!(w, "* =, +, - of @ begint staat er met een apostrof voor (tegen formules in Excel).");
@@ -179,7 +179,7 @@ fn syntax(survey: &Survey, columns: &[Column], widths: &[usize], count: u64, csv
     let _ = writeln!(w, "EXECUTE.\n");
     // The other answers of a cijfer or a number, from their 0/1 columns into its variable.
     let mut assigned = false;
-    for (c, codes) in columns.iter().zip(&numbered).filter(|(c, _)| c.kind == ColumnKind::Number) {
+    for (c, codes) in columns.iter().zip(&numbered).filter(|(c, _)| c.kind != ColumnKind::Code) {
         for code in codes {
             if let Some(flag) = codes::flag_column(columns, c, &code.value) {
                 let _ = writeln!(w, "IF ({} = 1) {} = {}.", flag.spss_name, c.spss_name, code.number);

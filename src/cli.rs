@@ -134,7 +134,7 @@ pub enum Command {
         /// csv, xlsx, or spss (the .sps reads the CSV next to it, which is written too if missing).
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// Where to write it; by default <survey>.csv, .xlsx or .sps in the current folder.
+        /// Where to write it; by default <survey>.csv, .xlsx, .sps or .R in the current folder.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -423,6 +423,8 @@ pub enum ExportFormat {
     Csv,
     Xlsx,
     Spss,
+    /// An R script that reads the CSV (base R).
+    R,
 }
 
 impl From<ExportFormat> for crate::export::Format {
@@ -431,6 +433,7 @@ impl From<ExportFormat> for crate::export::Format {
             ExportFormat::Csv => crate::export::Format::Csv,
             ExportFormat::Xlsx => crate::export::Format::Xlsx,
             ExportFormat::Spss => crate::export::Format::Spss,
+            ExportFormat::R => crate::export::Format::R,
         }
     }
 }

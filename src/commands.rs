@@ -545,9 +545,9 @@ fn write_export(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `peiling export`: the CSV, XLSX or SPSS syntax of a closed survey, by default as
-/// `<survey>.csv|.xlsx|.sps` in the current folder. The SPSS syntax reads the CSV with the same
-/// name next to it, which is written too when it is not there yet.
+/// `peiling export`: the CSV, XLSX, SPSS syntax or R script of a closed survey, by default as
+/// `<survey>.csv|.xlsx|.sps|.R` in the current folder. The SPSS syntax and the R script read
+/// the CSV with the same name next to them, which is written too when it is not there yet.
 pub async fn export(
     config: &Config,
     slug: &str,
@@ -575,9 +575,13 @@ pub async fn export(
             export::exported(&db, &actor, &survey, Format::Xlsx, now).await?;
             say(format!("{} geschreven ({} kB, bladen Data en Codeboek)", out.display(), bytes.len().div_ceil(1024)));
         }
-        Format::Spss => {
+        Format::Spss | Format::R => {
             if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
-                bail!("{} is de naam van het CSV-bestand; geef de syntax een naam op .sps", out.display());
+                bail!(
+                    "{} is de naam van het CSV-bestand; geef de syntax een naam op .{}",
+                    out.display(),
+                    format.extension()
+                );
             }
             let csv_path =
                 if device { PathBuf::from(Format::Csv.file_name(&survey)) } else { out.with_extension("csv") };
@@ -589,9 +593,12 @@ pub async fn export(
                 export::exported(&db, &actor, &survey, Format::Csv, now).await?;
                 format!("{} bestond nog niet en is ook geschreven ({count} responsen)", csv_path.display())
             };
-            let syntax = export::spss(&db, &survey, &csv_name).await?;
+            let syntax = match format {
+                Format::R => export::r_script(&survey, &csv_name)?,
+                _ => export::spss(&db, &survey, &csv_name).await?,
+            };
             write_export(&out, syntax.as_bytes())?;
-            export::exported(&db, &actor, &survey, Format::Spss, now).await?;
+            export::exported(&db, &actor, &survey, format, now).await?;
             say(format!("{} geschreven; {csv_note}", out.display()));
         }
     }

@@ -96,7 +96,8 @@ fn with_option(question: &Question, label: &str) -> String {
 /// - multiple answers: `<Q>_<code>` (0/1) per option, plus `<Q>_<code>_tekst` for an option that
 ///   asks for a text; empty when the question was not answered;
 /// - number: `<Q>` with the number, plus `<Q>_<code>` (0/1) for the opt-out box;
-/// - numbered scale: `<Q>` with the number, plus `<Q>_<code>` (0/1) for "weet niet";
+/// - numbered scale: `<Q>` with the number, plus `<Q>_<code>` (0/1) for "weet niet" and for
+///   each answer beside the scale ("niet van toepassing");
 /// - text: `<Q>` with the text.
 pub fn columns(survey: &Survey) -> Vec<Column> {
     let mut out = Vec::new();
@@ -218,7 +219,7 @@ pub fn columns(survey: &Survey) -> Vec<Column> {
                     );
                 }
             }
-            QuestionKind::Rating { from, to, low_label, high_label, dont_know } => {
+            QuestionKind::Rating { from, to, low_label, high_label, options } => {
                 let mut values = Vec::new();
                 if let Some(l) = low_label {
                     values.push((from.to_string(), l.clone()));
@@ -235,14 +236,17 @@ pub fn columns(survey: &Survey) -> Vec<Column> {
                     values,
                     Source::Number { question: position },
                 );
-                if let Some(d) = dont_know {
+                // "weet niet" and the answers beside the scale have a column of their own each:
+                // the cijfer's column holds only its points.
+                let given = if options.len() == 1 { "cijfer gegeven" } else { "ander antwoord" };
+                for d in options {
                     push(
                         format!("{id}_{}", d.code),
                         Some(q),
                         with_option(q, &d.label),
                         ColumnKind::Flag,
                         "0/1",
-                        flag_values("cijfer gegeven", &d.label),
+                        flag_values(given, &d.label),
                         Source::Flag { question: position, code: d.code.clone() },
                     );
                 }

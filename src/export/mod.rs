@@ -1,5 +1,5 @@
 //! Exports of a closed survey's data for the research department: CSV (Dutch Excel), XLSX with
-//! a code book, and SPSS syntax that reads the CSV.
+//! a code book, and SPSS syntax and an R script that read the CSV.
 //!
 //! One row per response, numbered 1..n, team by team and within a team in the order of the
 //! responses' random identifiers: nothing in a file tells the order or the time of arrival,
@@ -9,14 +9,18 @@
 //! questionnaire (see [`columns`]); all three formats use the same columns and the same cell
 //! values, read from the database in chunks so that 100,000 responses take bounded memory.
 
+mod codes;
 mod columns;
 mod csv;
+mod r;
 mod rows;
 mod spss;
 mod xlsx;
 
 pub use self::csv::{csv, csv_in_chunks};
+pub use codes::{Code, Role, codes};
 pub use columns::{Column, ColumnKind, columns};
+pub use r::r_script;
 pub use rows::{Cell, neutralise};
 pub use spss::spss;
 pub use xlsx::xlsx;
@@ -48,6 +52,8 @@ pub enum Format {
     Csv,
     Xlsx,
     Spss,
+    /// An R script that reads the CSV (base R only).
+    R,
 }
 
 impl Format {
@@ -56,6 +62,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
             Format::Spss => "sps",
+            Format::R => "R",
         }
     }
 
@@ -63,11 +70,11 @@ impl Format {
         match self {
             Format::Csv => "text/csv; charset=utf-8",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            Format::Spss => "text/plain; charset=utf-8",
+            Format::Spss | Format::R => "text/plain; charset=utf-8",
         }
     }
 
-    /// `<survey>.csv`, `<survey>.xlsx` or `<survey>.sps`.
+    /// `<survey>.csv`, `<survey>.xlsx`, `<survey>.sps` or `<survey>.R`.
     pub fn file_name(self, survey: &Survey) -> String {
         format!("{}.{}", survey.row.slug, self.extension())
     }
@@ -75,9 +82,9 @@ impl Format {
 
 impl Format {
     pub fn parse(text: &str) -> Option<Format> {
-        [Format::Csv, Format::Xlsx, Format::Spss]
+        [Format::Csv, Format::Xlsx, Format::Spss, Format::R]
             .into_iter()
-            .find(|f| f.extension() == text || (text == "spss" && *f == Format::Spss))
+            .find(|f| f.extension().eq_ignore_ascii_case(text) || (text == "spss" && *f == Format::Spss))
     }
 }
 
@@ -97,6 +104,7 @@ pub async fn bytes(
         }
         Format::Xlsx => xlsx(db, survey).await?,
         Format::Spss => spss(db, survey, &Format::Csv.file_name(survey)).await?.into_bytes(),
+        Format::R => r_script(survey, &Format::Csv.file_name(survey))?.into_bytes(),
     };
     exported(db, actor, survey, format, now).await?;
     Ok(bytes)

@@ -7,7 +7,13 @@
 //! positief) and works in every SPSS version (value labels on string variables are limited to
 //! short strings in older ones). The numeric variables take the column's name; the strings read
 //! from the CSV get a `_s` suffix and are dropped again.
+//!
+//! "Weet niet" and the answers beside a scale are never numbered as a point of it: they get
+//! codes above every answer (99, 98, ...; see `codes`), and so do the 0/1 columns of a
+//! numbered scale and of a number question's opt-out box, written into the scale's or the
+//! number's variable. The codes the report leaves out of the base are MISSING VALUES.
 
+use super::codes::{self, Code, Role};
 use super::columns::{SPSS_NAME_MAX, unique};
 use super::csv::csv_value;
 use super::rows::{Cell, Rows, neutralise};
@@ -124,7 +130,12 @@ fn syntax(survey: &Survey, columns: &[Column], widths: &[usize], count: u64, csv
     let _ = writeln!(w, "* volgorde van de vragenlijst, met de antwoordteksten als VALUE LABELS. Zo blijft de");
     let _ = writeln!(w, "* volgorde van een schaal behouden (AUTORECODE nummert alfabetisch) en werken de");
     let _ = writeln!(w, "* waardelabels in elke SPSS-versie (labels op lange tekstvariabelen niet overal).");
-    let _ = writeln!(w, "* Meerdere antwoorden: per optie 1 = gekozen, 0 = niet gekozen.");
+    let _ = writeln!(w, "* 'Weet niet' en antwoorden naast een schaal (geen mening, niet van toepassing) krijgen");
+    let _ = writeln!(w, "* codes boven alle antwoorden (99, 98, ...), nooit een punt van de schaal; bij een");
+    let _ = writeln!(w, "* cijfer of getal staan ze in het CSV-bestand in een eigen 0/1-kolom en zet deze syntax");
+    let _ = writeln!(w, "* hun code in de variabele van het cijfer of getal (ook voor een vakje als 'nog nooit').");
+    let _ = writeln!(w, "* Wat het rapport buiten de basis laat, is MISSING VALUES.");
+    let _ = writeln!(w, "* Meerdere antwoorden: per optie 1 = gekozen, 0 = niet gekozen, 9 = 'weet niet' (missing).");
     let _ = writeln!(w, "* Een lege cel: de vraag is niet gesteld of niet beantwoord (systeem-missing).");
     let _ = writeln!(w, "* Regeleinden in open antwoorden zijn in het CSV-bestand een spatie; een tekst die met");
     let _ = writeln!(w, "* =, +, - of @ begint staat er met een apostrof voor (tegen formules in Excel).");
@@ -150,12 +161,15 @@ fn syntax(survey: &Survey, columns: &[Column], widths: &[usize], count: u64, csv
     }
     let _ = writeln!(w, ".\n");
 
+    let numbered: Vec<Vec<Code>> = columns.iter().map(|c| codes::codes(c, q)).collect();
     let coded: Vec<(&Column, &String)> =
         columns.iter().zip(&read_as).filter(|(c, _)| c.kind == ColumnKind::Code).collect();
-    for (c, from) in &coded {
+    for ((c, from), codes) in
+        columns.iter().zip(&read_as).zip(&numbered).filter(|((c, _), _)| c.kind == ColumnKind::Code)
+    {
         let _ = writeln!(w, "RECODE {from}");
-        for (i, (value, _)) in c.values.iter().enumerate() {
-            let _ = writeln!(w, "  ({}={})", quoted(&code_value(value)), i + 1);
+        for code in codes {
+            let _ = writeln!(w, "  ({}={})", quoted(&code_value(&code.value)), code.number);
         }
         let _ = writeln!(w, "  (ELSE=SYSMIS) INTO {}.", c.spss_name);
     }
@@ -163,6 +177,19 @@ fn syntax(survey: &Survey, columns: &[Column], widths: &[usize], count: u64, csv
     let all: Vec<&str> = columns.iter().map(|c| c.spss_name.as_str()).collect();
     let _ = writeln!(w, "MATCH FILES /FILE=*\n  /KEEP=\n{}.", list(&all, "    "));
     let _ = writeln!(w, "EXECUTE.\n");
+    // The other answers of a cijfer or a number, from their 0/1 columns into its variable.
+    let mut assigned = false;
+    for (c, codes) in columns.iter().zip(&numbered).filter(|(c, _)| c.kind != ColumnKind::Code) {
+        for code in codes {
+            if let Some(flag) = codes::flag_column(columns, c, &code.value) {
+                let _ = writeln!(w, "IF ({} = 1) {} = {}.", flag.spss_name, c.spss_name, code.number);
+                assigned = true;
+            }
+        }
+    }
+    if assigned {
+        let _ = writeln!(w, "EXECUTE.\n");
+    }
     if !coded.is_empty() {
         let names: Vec<&str> = coded.iter().map(|(c, _)| c.spss_name.as_str()).collect();
         let _ = writeln!(w, "FORMATS\n{} (F8.0).\n", list(&names, "    "));
@@ -175,14 +202,16 @@ fn syntax(survey: &Survey, columns: &[Column], widths: &[usize], count: u64, csv
     }
     let _ = writeln!(w, ".\n");
 
+    // A coded column's labels are its numbered options; a number column's are those of its
+    // ends (a cijfer's low and high labels) and of the codes of its other answers.
     let labelled: Vec<(&Column, Vec<(String, &str)>)> = columns
         .iter()
-        .filter_map(|c| {
+        .zip(&numbered)
+        .filter_map(|(c, codes)| {
+            let numbered = codes.iter().map(|k| (k.number.to_string(), k.label.as_str()));
             let values: Vec<(String, &str)> = match c.kind {
-                ColumnKind::Code => {
-                    c.values.iter().enumerate().map(|(i, (_, l))| ((i + 1).to_string(), l.as_str())).collect()
-                }
-                _ => c.values.iter().map(|(v, l)| (v.clone(), l.as_str())).collect(),
+                ColumnKind::Code => numbered.collect(),
+                _ => c.values.iter().map(|(v, l)| (v.clone(), l.as_str())).chain(numbered).collect(),
             };
             (!values.is_empty()).then_some((c, values))
         })
@@ -197,6 +226,45 @@ fn syntax(survey: &Survey, columns: &[Column], widths: &[usize], count: u64, csv
             }
         }
         let _ = writeln!(w, ".\n");
+    }
+
+    let missing: Vec<(&str, Vec<i64>)> = columns
+        .iter()
+        .zip(&numbered)
+        .map(|(c, k)| (c.spss_name.as_str(), codes::missing(k)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect();
+    if !missing.is_empty() {
+        let _ = write!(w, "MISSING VALUES");
+        for (i, (name, codes)) in missing.iter().enumerate() {
+            let slash = if i == 0 { " " } else { "/" };
+            // At most three single values, else one range: they are one range at the top.
+            let values = match codes.as_slice() {
+                [one] => one.to_string(),
+                few if few.len() <= 3 => few.iter().map(i64::to_string).collect::<Vec<_>>().join(", "),
+                many => format!("{} THRU {}", many[0], many[many.len() - 1]),
+            };
+            let _ = write!(w, "\n  {slash}{name} ({values})");
+        }
+        let _ = writeln!(w, ".\n");
+    }
+    for (c, k) in columns.iter().zip(&numbered) {
+        let beside: Vec<&Code> = k.iter().filter(|k| k.role == Role::Beside).collect();
+        if let Some(lowest) = beside.iter().map(|k| k.number).min() {
+            let highest = k.iter().map(|k| k.number).max().unwrap_or(lowest);
+            let names: Vec<String> = beside.iter().map(|k| format!("{} '{}'", k.number, clip(&k.label, 60))).collect();
+            let _ = writeln!(
+                w,
+                "* {}: {} telt mee in de percentages, zoals in het rapport, maar is geen punt",
+                c.spss_name,
+                names.join(", ")
+            );
+            let _ = writeln!(
+                w,
+                "* van de schaal. Voor een gemiddelde zonder: TEMPORARY. MISSING VALUES {} ({lowest} THRU {highest}).",
+                c.spss_name
+            );
+        }
     }
 
     let ordinal = |c: &Column| {

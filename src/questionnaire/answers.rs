@@ -6,7 +6,7 @@
 //!   "anders, namelijk" option;
 //! - multiple: `["a", "b"]`, or `{"options": ["a", "anders"], "other": {"anders": "text"}}`;
 //! - number: `3` (a string of digits is accepted too, as HTML forms send), or the opt-out code;
-//! - numbered scale: the number, or the "weet niet" code;
+//! - numbered scale: the number, or the code of "weet niet" or of an answer beside the scale;
 //! - text: a string.
 //!
 //! `null`, `""` and `[]` mean "no answer". Messages are in Dutch: respondents read them.
@@ -293,11 +293,12 @@ fn parse_one(question: &Question, value: &Value) -> Result<Option<Answer>, Answe
             }
             Ok(Some(Answer::Number(n)))
         }
-        QuestionKind::Rating { from, to, dont_know, .. } => {
-            if let Some(d) = dont_know
-                && code_of(value).is_some_and(|c| c == d.code)
+        QuestionKind::Rating { from, to, options, .. } => {
+            // "weet niet" or an answer beside the scale ("niet van toepassing").
+            if let Some(code) = code_of(value)
+                && let Some(o) = options.iter().find(|o| o.code == code)
             {
-                return Ok(Some(Answer::Choice { option: d.code.clone(), other: None }));
+                return Ok(Some(Answer::Choice { option: o.code.clone(), other: None }));
             }
             let n = whole_number(value)?;
             if n < *from || n > *to {

@@ -5,10 +5,10 @@
 
 use super::condition::{self, Condition, Op, Value};
 use super::model::{
-    Choice, ChoiceStyle, Group, MAX_DEFINITION_BYTES, MAX_GROUPS, MAX_OPTIONS, MAX_QUESTIONS, MAX_TEXT_CHARS, OptOut,
-    Question, QuestionKind, Questionnaire, slug,
+    Choice, ChoiceStyle, Group, MAX_DEFINITION_BYTES, MAX_GROUPS, MAX_OPTIONS, MAX_QUESTIONS, MAX_TEXT_CHARS, OffScale,
+    OptOut, Question, QuestionKind, Questionnaire, slug,
 };
-use super::problems::Counted;
+use super::problems::{Counted, OffScaleMistake};
 use crate::domain::text;
 use crate::lines::LineIndex;
 use serde::Deserialize;
@@ -68,6 +68,8 @@ struct RawQuestion {
     to: Option<i64>,
     low_label: Option<String>,
     high_label: Option<String>,
+    /// A numbered scale's answers beside its numbers ("niet van toepassing").
+    off_scale: Option<Vec<RawOption>>,
     max_length: Option<usize>,
     min_choices: Option<usize>,
     max_choices: Option<usize>,
@@ -91,6 +93,9 @@ struct RawChoice {
     exclusive: bool,
     #[serde(default)]
     other: bool,
+    #[serde(default)]
+    off_scale: bool,
+    in_base: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -375,8 +380,9 @@ fn long_texts(rq: &RawQuestion, line: usize, id: &str, report: &mut Report) {
     if let Some(opt_out) = &rq.opt_out {
         report.long_text(line, Some(id), "opt_out", &opt_out.label);
     }
-    for options in [&rq.options, &rq.points].into_iter().flatten() {
-        let count = options.len() + usize::from(rq.dont_know.is_some());
+    let beside = rq.off_scale.as_ref().map_or(0, Vec::len);
+    for options in [&rq.options, &rq.points, &rq.off_scale].into_iter().flatten() {
+        let count = options.len() + usize::from(rq.dont_know.is_some()) + beside;
         if count > MAX_OPTIONS {
             report.add(line, Some(id), Problem::TooMany { what: Counted::Options, count, max: MAX_OPTIONS });
         }
@@ -433,33 +439,90 @@ fn check_reference(
             }),
             None => Some(mismatch("een getal")),
         },
-        (QuestionKind::Rating { dont_know, .. }, Value::Word(w)) => match dont_know {
-            Some(d) if &d.code == w => None,
-            _ => Some(mismatch("een getal")),
+        (QuestionKind::Rating { options, .. }, Value::Word(w)) => match options.iter().any(|o| &o.code == w) {
+            true => None,
+            false if options.is_empty() => Some(mismatch("een getal")),
+            false => Some(Problem::UnknownOption {
+                question: target.into(),
+                value: w.clone(),
+                options: options.iter().map(|c| c.code.clone()).collect(),
+            }),
         },
         (QuestionKind::Number { .. } | QuestionKind::Rating { .. }, Value::Number(_)) => None,
     }
 }
 
-fn choices(raw: &[RawOption], problems: &mut Vec<Problem>) -> Vec<Choice> {
+/// Where a list of options stands, which decides what `off_scale` means in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListOf {
+    /// `options` of a single or multiple-answer question: no scale, so no answer beside it.
+    Options,
+    /// `points` of a labelled scale: `off_scale = true` marks an answer beside the points.
+    Points,
+    /// `off_scale` of a numbered scale: every entry is beside the numbers.
+    BesideNumbers,
+}
+
+/// Whether an option is off the scale, and the mistakes in how that is written.
+fn off_scale_of(c: &RawChoice, code: &str, list: ListOf, problems: &mut Vec<Problem>) -> Option<OffScale> {
+    let mut mistake = |mistake| problems.push(Problem::OffScale { code: code.to_string(), mistake });
+    let marked = c.off_scale || list == ListOf::BesideNumbers;
+    if !marked {
+        if c.in_base.is_some() {
+            mistake(OffScaleMistake::InBaseWithout);
+        }
+        return None;
+    }
+    if list == ListOf::Options {
+        mistake(OffScaleMistake::NotOnScale);
+        return None;
+    }
+    for (flag, set) in [("dont_know", c.dont_know), ("exclusive", c.exclusive), ("other", c.other)] {
+        if set {
+            mistake(OffScaleMistake::WithFlag(flag));
+        }
+    }
+    match c.in_base {
+        Some(true) => Some(OffScale::InBase),
+        Some(false) => Some(OffScale::Apart),
+        None => {
+            mistake(OffScaleMistake::InBaseMissing);
+            None
+        }
+    }
+}
+
+fn choices(raw: &[RawOption], list: ListOf, problems: &mut Vec<Problem>) -> Vec<Choice> {
     let mut out: Vec<Choice> = Vec::new();
     let mut codes: HashSet<String> = HashSet::new();
     for option in raw {
         let choice = match option {
-            RawOption::Label(label) => Choice {
-                code: slug(label),
-                label: label.trim().to_string(),
-                dont_know: false,
-                exclusive: false,
-                other: false,
-            },
-            RawOption::Full(c) => Choice {
-                code: c.code.clone().map(|s| s.trim().to_string()).unwrap_or_else(|| slug(&c.label)),
-                label: c.label.trim().to_string(),
-                dont_know: c.dont_know,
-                exclusive: c.exclusive || c.dont_know,
-                other: c.other,
-            },
+            RawOption::Label(label) => {
+                if list == ListOf::BesideNumbers {
+                    let code = slug(label);
+                    problems.push(Problem::OffScale { code, mistake: OffScaleMistake::InBaseMissing });
+                }
+                Choice {
+                    code: slug(label),
+                    label: label.trim().to_string(),
+                    dont_know: false,
+                    exclusive: false,
+                    other: false,
+                    off_scale: None,
+                }
+            }
+            RawOption::Full(c) => {
+                let code = c.code.clone().map(|s| s.trim().to_string()).unwrap_or_else(|| slug(&c.label));
+                let off_scale = off_scale_of(c, &code, list, problems);
+                Choice {
+                    code,
+                    label: c.label.trim().to_string(),
+                    dont_know: c.dont_know,
+                    exclusive: c.exclusive || c.dont_know,
+                    other: c.other,
+                    off_scale,
+                }
+            }
         };
         if choice.label.is_empty() {
             problems.push(Problem::EmptyOptionLabel);
@@ -478,13 +541,20 @@ fn dont_know_choice(label: &str, problems: &mut Vec<Problem>) -> Choice {
     if slug(label).is_empty() {
         problems.push(Problem::BadCode { what: "'weet niet'-tekst", code: label.to_string() });
     }
-    Choice { code: slug(label), label: label.trim().to_string(), dont_know: true, exclusive: true, other: false }
+    Choice {
+        code: slug(label),
+        label: label.trim().to_string(),
+        dont_know: true,
+        exclusive: true,
+        other: false,
+        off_scale: None,
+    }
 }
 
 fn question_kind(rq: &RawQuestion) -> Result<QuestionKind, Vec<Problem>> {
     let mut problems = Vec::new();
     let kind = rq.kind.trim().to_ascii_lowercase();
-    let present: [(&'static str, bool); 14] = [
+    let present: [(&'static str, bool); 15] = [
         ("options", rq.options.is_some()),
         ("points", rq.points.is_some()),
         ("dont_know", rq.dont_know.is_some()),
@@ -496,6 +566,7 @@ fn question_kind(rq: &RawQuestion) -> Result<QuestionKind, Vec<Problem>> {
         ("to", rq.to.is_some()),
         ("low_label", rq.low_label.is_some()),
         ("high_label", rq.high_label.is_some()),
+        ("off_scale", rq.off_scale.is_some()),
         ("max_length", rq.max_length.is_some()),
         ("min_choices", rq.min_choices.is_some()),
         ("max_choices", rq.max_choices.is_some()),
@@ -505,7 +576,7 @@ fn question_kind(rq: &RawQuestion) -> Result<QuestionKind, Vec<Problem>> {
         "multiple" => &["options", "dont_know", "min_choices", "max_choices"],
         "yesno" => &["dont_know"],
         // A scale has labelled points, or a numbered range such as a 1-10 rapportcijfer.
-        "scale" => &["points", "dont_know", "from", "to", "low_label", "high_label"],
+        "scale" => &["points", "dont_know", "from", "to", "low_label", "high_label", "off_scale"],
         "number" => &["min", "max", "unit", "opt_out"],
         "text" | "longtext" => &["max_length"],
         other => return Err(vec![Problem::UnknownType(other.to_string())]),
@@ -529,7 +600,7 @@ fn question_kind(rq: &RawQuestion) -> Result<QuestionKind, Vec<Problem>> {
     let result = match kind.as_str() {
         "single" | "multiple" => {
             let raw = rq.options.as_deref().unwrap_or_default();
-            let options = with_dont_know(choices(raw, &mut problems), &mut problems);
+            let options = with_dont_know(choices(raw, ListOf::Options, &mut problems), &mut problems);
             if raw.is_empty() {
                 problems.push(Problem::NoOptions);
             }
@@ -553,17 +624,41 @@ fn question_kind(rq: &RawQuestion) -> Result<QuestionKind, Vec<Problem>> {
         }
         "yesno" => {
             let base = vec![
-                Choice { code: "ja".into(), label: "Ja".into(), dont_know: false, exclusive: false, other: false },
-                Choice { code: "nee".into(), label: "Nee".into(), dont_know: false, exclusive: false, other: false },
+                Choice {
+                    code: "ja".into(),
+                    label: "Ja".into(),
+                    dont_know: false,
+                    exclusive: false,
+                    other: false,
+                    off_scale: None,
+                },
+                Choice {
+                    code: "nee".into(),
+                    label: "Nee".into(),
+                    dont_know: false,
+                    exclusive: false,
+                    other: false,
+                    off_scale: None,
+                },
             ];
             QuestionKind::Choice { style: ChoiceStyle::YesNo, options: with_dont_know(base, &mut problems) }
         }
         "scale" => match (&rq.points, rq.from, rq.to) {
             (Some(points), None, None) => {
-                if points.len() < 2 {
+                // Answers beside a labelled scale are written among its points, after them.
+                if rq.off_scale.is_some() {
+                    problems.push(Problem::FieldNotForType { field: "off_scale", kind: "scale met points".into() });
+                }
+                let options = with_dont_know(choices(points, ListOf::Points, &mut problems), &mut problems);
+                if options.iter().filter(|o| o.is_point()).count() < 2 {
                     problems.push(Problem::TooFewPoints);
                 }
-                let options = with_dont_know(choices(points, &mut problems), &mut problems);
+                if let Some(first) = options.iter().position(|o| o.off_scale.is_some())
+                    && options[first..].iter().any(Choice::is_point)
+                {
+                    let code = options[first].code.clone();
+                    problems.push(Problem::OffScale { code, mistake: OffScaleMistake::BeforePoint });
+                }
                 QuestionKind::Choice { style: ChoiceStyle::Scale, options }
             }
             (None, Some(from), Some(to)) => {
@@ -572,12 +667,18 @@ fn question_kind(rq: &RawQuestion) -> Result<QuestionKind, Vec<Problem>> {
                 } else if to.saturating_sub(from) >= MAX_SCALE_POINTS {
                     problems.push(Problem::ScaleTooWide { from, to });
                 }
+                let beside = choices(rq.off_scale.as_deref().unwrap_or_default(), ListOf::BesideNumbers, &mut problems);
+                let options = with_dont_know(beside, &mut problems);
+                // A code that reads as a number would be taken for a mark.
+                for o in options.iter().filter(|o| o.code.parse::<i64>().is_ok()) {
+                    problems.push(Problem::BadCode { what: "antwoordcode naast de cijfers", code: o.code.clone() });
+                }
                 QuestionKind::Rating {
                     from,
                     to,
                     low_label: rq.low_label.clone(),
                     high_label: rq.high_label.clone(),
-                    dont_know: rq.dont_know.as_deref().map(|d| dont_know_choice(d, &mut problems)),
+                    options,
                 }
             }
             (Some(_), _, _) => {

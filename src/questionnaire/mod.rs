@@ -9,4 +9,4 @@ pub mod routing;
 
 pub use answers::{Answer, AnswerError, AnswerErrors, Answers, Mode};
 pub use definition::{DefinitionError, DefinitionErrors, Problem, parse, validate};
-pub use model::{Choice, ChoiceStyle, Group, OptOut, Question, QuestionKind, Questionnaire};
+pub use model::{Choice, ChoiceStyle, Group, OffScale, OptOut, Question, QuestionKind, Questionnaire};

@@ -70,6 +70,34 @@ pub struct Choice {
     pub exclusive: bool,
     /// "anders, namelijk ...": asks for a text when chosen.
     pub other: bool,
+    /// On a scale: a real answer that is not a point of it ("geen mening", "niet van
+    /// toepassing"), shown after the points and never part of a mean or a scale code.
+    pub off_scale: Option<OffScale>,
+}
+
+/// Whether an answer beside a scale's points counts in the base of its percentages; the
+/// definition says so per answer (`in_base = true|false`), as only the researcher knows
+/// whether "geen mening" is an opinion to report or a question that did not apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffScale {
+    /// A bar of its own after the scale, in the base like the points.
+    InBase,
+    /// Counted apart, outside the base, as "weet niet" is.
+    Apart,
+}
+
+impl Choice {
+    /// A point of a scale, or an ordinary option: not "weet niet" and not beside the scale.
+    pub fn is_point(&self) -> bool {
+        !self.dont_know && self.off_scale.is_none()
+    }
+
+    /// Left out of the base of percentages: "weet niet", or an answer beside the scale that the
+    /// definition keeps out.
+    pub fn outside_base(&self) -> bool {
+        self.dont_know || self.off_scale == Some(OffScale::Apart)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -99,8 +127,9 @@ pub enum QuestionKind {
     Choice { style: ChoiceStyle, options: Vec<Choice> },
     /// Any number of options.
     Multiple { options: Vec<Choice>, min: Option<usize>, max: Option<usize> },
-    /// A numbered scale such as a 1-10 rapportcijfer.
-    Rating { from: i64, to: i64, low_label: Option<String>, high_label: Option<String>, dont_know: Option<Choice> },
+    /// A numbered scale such as a 1-10 rapportcijfer. `options` are the answers beside the
+    /// numbers: those off the scale ("niet van toepassing"), then "weet niet".
+    Rating { from: i64, to: i64, low_label: Option<String>, high_label: Option<String>, options: Vec<Choice> },
     /// A whole number, with an optional box instead ("nog nooit").
     Number { min: i64, max: i64, unit: Option<String>, opt_out: Option<OptOut> },
     /// Open text; `long` gets a text area.
@@ -111,14 +140,20 @@ impl Question {
     /// The options a respondent can pick, for choice-like questions.
     pub fn options(&self) -> &[Choice] {
         match &self.kind {
-            QuestionKind::Choice { options, .. } | QuestionKind::Multiple { options, .. } => options,
-            QuestionKind::Rating { dont_know: Some(choice), .. } => std::slice::from_ref(choice),
+            QuestionKind::Choice { options, .. }
+            | QuestionKind::Multiple { options, .. }
+            | QuestionKind::Rating { options, .. } => options,
             _ => &[],
         }
     }
 
     pub fn option(&self, code: &str) -> Option<&Choice> {
         self.options().iter().find(|c| c.code == code)
+    }
+
+    /// The answers of a scale (labelled or numbered) that are not points of it, in order.
+    pub fn off_scale(&self) -> impl Iterator<Item = &Choice> {
+        self.options().iter().filter(|c| c.off_scale.is_some())
     }
 
     /// The box that replaces the number of a number question ("nog nooit"), if it has one.

@@ -64,6 +64,11 @@ pub enum Problem {
         question: String,
         op: Op,
     },
+    /// An answer beside a scale's points written wrongly.
+    OffScale {
+        code: String,
+        mistake: OffScaleMistake,
+    },
     /// A bidi control or a control character in a definition handed in (see [`validate`]).
     MisleadingCharacter(char),
     /// A definition handed in that is larger than `MAX_DEFINITION_BYTES`; it is not read.
@@ -82,6 +87,21 @@ pub enum Problem {
         chars: usize,
         max: usize,
     },
+}
+
+/// What is wrong with an answer marked `off_scale`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffScaleMistake {
+    /// On a question that is no scale.
+    NotOnScale,
+    /// Also `dont_know`, `exclusive` or `other`.
+    WithFlag(&'static str),
+    /// `in_base` is not given.
+    InBaseMissing,
+    /// `in_base` on an answer that is not off the scale.
+    InBaseWithout,
+    /// Written before a point of the scale.
+    BeforePoint,
 }
 
 /// What a limit counts.
@@ -180,6 +200,27 @@ impl fmt::Display for Problem {
                 f,
                 "de vraag heeft {count} antwoordopties; hoogstens {max} kunnen er. Maak van een heel lange lijst een open vraag"
             ),
+            Problem::OffScale { code, mistake } => match mistake {
+                OffScaleMistake::NotOnScale => write!(
+                    f,
+                    "antwoord '{code}': off_scale kan alleen bij een schaal (type = \"scale\"); bij andere vragen is elk antwoord gewoon een antwoord"
+                ),
+                OffScaleMistake::WithFlag(flag) => write!(
+                    f,
+                    "antwoord '{code}' staat buiten de schaal en kan niet ook {flag} = true zijn; kies één van beide"
+                ),
+                OffScaleMistake::InBaseMissing => write!(
+                    f,
+                    "antwoord '{code}' staat buiten de schaal: zeg met in_base = true of in_base = false of het meetelt in de basis van de percentages"
+                ),
+                OffScaleMistake::InBaseWithout => {
+                    write!(f, "antwoord '{code}': in_base hoort alleen bij een antwoord met off_scale = true")
+                }
+                OffScaleMistake::BeforePoint => write!(
+                    f,
+                    "antwoord '{code}' staat buiten de schaal maar vóór een punt ervan; zet het na de punten, zoals het formulier het toont"
+                ),
+            },
             Problem::TextTooLong { field, chars, max } => {
                 write!(f, "'{field}' is {chars} tekens lang; hoogstens {max} tekens kunnen er")
             }

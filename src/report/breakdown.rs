@@ -6,7 +6,8 @@
 //! No mean per group is printed. A mean of a group with a base of at least `min_base` does
 //! not by itself point at a person, but beside this table it is one more equation (the sum of
 //! the values), which with two hidden cells in one column of a rating could solve both; a
-//! per-group mean added here must be added to the equations of `suppression` too.
+//! per-group mean added here must be added to the equations of `suppression` too. A table of
+//! the mean and shares per group is `breakdown_by`, which has its own rules for means.
 
 use super::definition::{FigureSpec, ReportDefinition};
 use super::document::ReportData;

@@ -105,6 +105,8 @@ pub struct FigureSpec {
     /// Adds a table with the percentages per group; groups under `disclosure.min_base` are left out.
     #[serde(default)]
     pub by_group: bool,
+    /// Adds a table of the mean and/or shares per group or per answer to another question.
+    pub breakdown: Option<super::breakdown_by::BreakdownSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -258,6 +260,10 @@ impl ReportDefinition {
                         let line = places.block_text(s, b, "caption", &format!("{{{}", e.placeholder()));
                         errors.push(format!("{}, figuur van {question}, 'caption': {e}", at(line)));
                     }
+                    if let Some(bd) = &spec.breakdown {
+                        let place = at(places.block_key(s, b, "breakdown"));
+                        errors.extend(super::breakdown_by::check(&place, q, bd, &empty, questionnaire));
+                    }
                     for (what, template) in [("text", &spec.text), ("summary", &spec.summary)] {
                         let problems =
                             template.as_deref().map(|t| super::prose::problems(t, &empty, def.disclosure.min_count));
@@ -290,9 +296,17 @@ fn check_bins(at: &dyn Fn(Option<usize>) -> String, spec: &FigureSpec, kind: &Qu
         return errors;
     }
     let place = &at(None);
-    let QuestionKind::Number { opt_out, .. } = kind else {
-        errors.push(format!("{place}: vraag '{}' is geen getalvraag; 'bins' kan alleen bij getallen", spec.question));
-        return errors;
+    // A numbered scale has no box, and its bins lie within its points.
+    let (opt_out, range) = match kind {
+        QuestionKind::Number { opt_out, .. } => (opt_out.as_ref(), None),
+        QuestionKind::Rating { from, to, .. } => (None, Some((*from, *to))),
+        _ => {
+            errors.push(format!(
+                "{place}: vraag '{}' is geen getalvraag of cijferschaal; 'bins' kan alleen bij getallen en cijfers",
+                spec.question
+            ));
+            return errors;
+        }
     };
     let mut keys: Vec<String> = Vec::new();
     for (i, bin) in spec.bins.iter().enumerate() {
@@ -330,6 +344,14 @@ fn check_bins(at: &dyn Fn(Option<usize>) -> String, spec: &FigureSpec, kind: &Qu
         {
             errors.push(format!("{place}: klasse '{}' loopt van {f} tot {t}", bin.label));
         }
+        if let Some((low, high)) = range
+            && (bin.from.is_some_and(|f| f > high) || bin.to.is_some_and(|t| t < low))
+        {
+            errors.push(format!(
+                "{place}: klasse '{}' valt buiten de schaal van vraag '{}' ({low} tot en met {high})",
+                bin.label, spec.question
+            ));
+        }
     }
     errors
 }
@@ -346,6 +368,49 @@ mod plain_tests {
         let closed = q.questions.iter().filter(|x| !x.is_open_text()).count();
         assert_eq!(figures, closed, "a figure for every closed question");
         assert_eq!(def.title, q.title);
+    }
+
+    const RATED: &str = r#"
+id = "r"
+title = "R"
+[[groups]]
+code = "A"
+name = "A"
+[[questions]]
+id = "R"
+type = "scale"
+text = "Welk cijfer?"
+from = 1
+to = 10
+[[questions]]
+id = "J"
+type = "yesno"
+text = "Ja?"
+"#;
+
+    fn figure_with_bins(question: &str, bins: &str) -> String {
+        format!(
+            "survey = \"r\"\ntitle = \"R\"\n[[sections]]\ntitle = \"S\"\n[[sections.blocks]]\nkind = \"figure\"\n\
+             question = \"{question}\"\ntext = \"{{Q:voldoende}} geeft een voldoende.\"\nbins = [{bins}]\n"
+        )
+    }
+
+    #[test]
+    fn a_rating_takes_bins_within_its_points() {
+        let q = crate::questionnaire::parse(RATED).unwrap();
+        let bins = r#"{ label = "Onvoldoende", from = 1, to = 5 }, { label = "Voldoende", from = 6, to = 10 }"#;
+        ReportDefinition::parse(&figure_with_bins("R", bins), &q).unwrap();
+        let outside = r#"{ label = "Voldoende", from = 6, to = 10 }, { label = "Hoog", from = 11 }"#;
+        let errors = ReportDefinition::parse(&figure_with_bins("R", outside), &q).unwrap_err().0;
+        assert_eq!(
+            errors,
+            ["regel 9: sectie 1 ('S'): klasse 'Hoog' valt buiten de schaal van vraag 'R' (1 tot en met 10)"]
+        );
+        let boxed = r#"{ label = "Voldoende", from = 6 }, { label = "Geen", opt_out = true }"#;
+        let errors = ReportDefinition::parse(&figure_with_bins("R", boxed), &q).unwrap_err().0;
+        assert!(errors.iter().any(|e| e.contains("verwijst naar een vakje dat vraag 'R' niet heeft")), "{errors:?}");
+        let errors = ReportDefinition::parse(&figure_with_bins("J", bins), &q).unwrap_err().0;
+        assert!(errors[0].contains("'bins' kan alleen bij getallen en cijfers"), "{errors:?}");
     }
 
     #[test]

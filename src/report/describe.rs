@@ -112,16 +112,21 @@ fn who_was_asked(condition: &Condition, questionnaire: &Questionnaire) -> String
         Condition::In { question, values } => (question, values.as_slice()),
         Condition::Compare { question, op, value: Value::Number(n) } => {
             let Some(asked) = questionnaire.question(question) else { return GENERAL.into() };
+            // A mark is chosen on a scale ("3 of hoger kozen"), a number is filled in.
+            let (more, less, verb) = match asked.kind {
+                QuestionKind::Rating { .. } => ("hoger", "lager", "kozen"),
+                _ => ("meer", "minder", "invulden"),
+            };
             let bound = match op {
                 Op::Eq => n.to_string(),
                 Op::Ne => format!("iets anders dan {n}"),
-                Op::Ge => format!("{n} of meer"),
-                Op::Gt => format!("meer dan {n}"),
-                Op::Le => format!("{n} of minder"),
-                Op::Lt => format!("minder dan {n}"),
+                Op::Ge => format!("{n} of {more}"),
+                Op::Gt => format!("{more} dan {n}"),
+                Op::Le => format!("{n} of {less}"),
+                Op::Lt => format!("{less} dan {n}"),
             };
             return if asked.text.chars().count() <= MAX_QUOTED {
-                format!("die bij de vraag '{}' {bound} invulden", asked.text.trim())
+                format!("die bij de vraag '{}' {bound} {verb}", asked.text.trim())
             } else {
                 GENERAL.into()
             };
@@ -163,7 +168,9 @@ fn key_figure(question: &Question, figure: &Figure, words: &Words, length: Lengt
             let ranked = ranking(figure, words, "genoemd", length);
             if length == Length::Full { format!("{ranked} Meerdere antwoorden waren mogelijk.") } else { ranked }
         }
-        QuestionKind::Rating { from, to, .. } => rating(figure, words, *from, *to, length),
+        QuestionKind::Rating { from, to, high_label, .. } => {
+            rating(figure, words, (*from, *to), high_label.as_deref(), length)
+        }
         QuestionKind::Number { unit, opt_out, .. } => {
             let box_label = opt_out.as_ref().map(|o| format!("'{}'", in_sentence(&o.label))).unwrap_or_default();
             number(figure, words, unit.as_deref(), &box_label, length)
@@ -208,10 +215,14 @@ fn end_words(outer: &Bar, inner: &Bar) -> String {
 
 /// A labelled scale: its two ends (one point each on a scale of three) and its middle.
 fn scale(figure: &Figure, words: &Words) -> String {
-    let bars: Vec<&Bar> = figure.bars.iter().collect();
+    // The points of the scale; answers beside it ("geen mening") are named after them.
+    let bars: Vec<&Bar> = figure.points().iter().collect();
     let k = bars.len();
-    if k <= 2 {
+    if k <= 2 && figure.off_scale.is_empty() {
         return both(figure, words);
+    }
+    if k <= 2 {
+        return ranking(figure, words, "gekozen", Length::Full);
     }
     let (first, last, first_words, last_words) = if k >= 4 {
         (&bars[..2], &bars[k - 2..], end_words(bars[0], bars[1]), end_words(bars[k - 1], bars[k - 2]))
@@ -227,7 +238,12 @@ fn scale(figure: &Figure, words: &Words) -> String {
         let middle = bars[k / 2];
         out.push_str(&format!("; {} kiest {}", share_of(figure, words, &[middle]), quoted(middle)));
     }
-    out + "."
+    out + &beside(figure, words) + "."
+}
+
+/// The answers beside a scale that count in its base: "; 11% kiest 'geen mening'".
+fn beside(figure: &Figure, words: &Words) -> String {
+    figure.off_scale.iter().map(|b| format!("; {} kiest {}", share_of(figure, words, &[b]), quoted(b))).collect()
 }
 
 /// Categories from most to least chosen, equal counts together; none chosen left out.
@@ -296,12 +312,12 @@ fn median(x: f64) -> String {
 
 /// A numbered scale: the mean, and the share "voldoende" for a school mark (1-10 or 0-10) or of
 /// the top two points for any other scale.
-fn rating(figure: &Figure, words: &Words, from: i64, to: i64, length: Length) -> String {
+fn rating(figure: &Figure, words: &Words, (from, to): (i64, i64), high_label: Option<&str>, length: Length) -> String {
     let Some(m) = figure.mean_given else { return String::new() };
     if figure.base < words.min_count {
         return too_few(words, "gaven een cijfer");
     }
-    let points: Option<Vec<(i64, &Bar)>> = figure.bars.iter().map(|b| b.key.parse().ok().map(|n| (n, b))).collect();
+    let points: Option<Vec<(i64, &Bar)>> = figure.points().iter().map(|b| b.key.parse().ok().map(|n| (n, b))).collect();
     let mark = to == 10 && from <= 1;
     let mut out = match (mark, length) {
         (true, Length::Full) => {
@@ -317,15 +333,16 @@ fn rating(figure: &Figure, words: &Words, from: i64, to: i64, length: Length) ->
         (false, Length::Short) => format!("gemiddeld {} op de schaal van {from} tot {to}", mean(m)),
     };
     // Bins (`bins` in the definition) replace the points; then the bins speak for themselves.
-    let Some(points) = points else { return out + "." };
+    let Some(points) = points else { return out + &beside(figure, words) + "." };
     if mark {
         let enough: Vec<&Bar> = points.iter().filter(|(n, _)| *n >= 6).map(|(_, b)| *b).collect();
         out.push_str(&format!("; {} geeft een voldoende (6 of hoger)", share_of(figure, words, &enough)));
     } else if to - from >= 3 {
         let top: Vec<&Bar> = points.iter().filter(|(n, _)| *n >= to - 1).map(|(_, b)| *b).collect();
-        out.push_str(&format!("; {} geeft een {} of {to}", share_of(figure, words, &top), to - 1));
+        let meaning = high_label.map(|l| format!(" ({to} is '{}')", in_sentence(l))).unwrap_or_default();
+        out.push_str(&format!("; {} geeft een {} of {to}{meaning}", share_of(figure, words, &top), to - 1));
     }
-    out + "."
+    out + &beside(figure, words) + "."
 }
 
 /// A number: mean and median over those who gave one, the opt-out box as a count.

@@ -64,6 +64,7 @@ fn spec(question: &str) -> FigureSpec {
         summary: None,
         bins: Vec::new(),
         by_group: false,
+        breakdown: None,
     }
 }
 
@@ -175,4 +176,29 @@ fn a_mean_of_a_few_is_not_printed_and_a_number_condition_is_put_in_words() {
 fn when_everyone_asked_chose_weet_niet_the_text_says_so() {
     let (text, _, _) = sentences("waar", counts(6, &[("weet_niet", 6)], &[]));
     assert_eq!(text, "Alle 6 respondenten die deze vraag beantwoordden, kozen 'weet niet'.");
+}
+
+#[test]
+fn a_numbered_scale_names_its_ends_and_a_condition_on_it_says_hoger() {
+    let q = parse(
+        &WERKDRUK
+            .replace("from = 1\nto = 10", "from = 1\nto = 5\nlow_label = \"Nooit\"\nhigh_label = \"Heel vaak\"")
+            .replace("show_if = \"thuis = ja\"", "show_if = \"cijfer >= 3\""),
+    )
+    .unwrap();
+    let question = q.question("cijfer").unwrap();
+    let f = figure(question, &spec("cijfer"), &counts(10, &[], &[(1, 2), (3, 4), (4, 2), (5, 2)]));
+    assert_eq!(f.bars.first().map(|b| b.label.as_str()), Some("1 (Nooit)"));
+    assert_eq!(f.bars.last().map(|b| b.label.as_str()), Some("5 (Heel vaak)"));
+    let words = Words { questionnaire: &q, respondents: "respondenten", min_count: 1 };
+    assert_eq!(
+        text(question, &f, &words),
+        "Op de schaal van 1 tot 5 is het gemiddelde van de 10 respondenten 3,2; 4 op de 10 (40%) geeft een 4 of 5 (5 is 'heel vaak')."
+    );
+    let routed = q.question("waar").unwrap();
+    let g = figure(routed, &spec("waar"), &counts(8, &[("trein", 8)], &[]));
+    assert_eq!(
+        base(routed, &g, &words),
+        "% van de {n} respondenten die bij de vraag 'Welk rapportcijfer geef je je werkplezier?' 3 of hoger kozen"
+    );
 }

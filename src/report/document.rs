@@ -25,6 +25,8 @@ pub struct ReportData<'a> {
     pub counts: &'a SurveyCounts,
     /// Counts per group, for figures broken down by group, in group order.
     pub group_counts: &'a [(GroupResponse, SurveyCounts)],
+    /// Counts per answer to the questions a figure is broken down by (`breakdown.by`).
+    pub answer_counts: &'a super::breakdown_by::AnswerCounts,
     pub groups: &'a [GroupResponse],
     pub narrative: &'a HashMap<String, String>,
     /// Per question, the reviewed and included texts (casussen, quotes), in response order.
@@ -152,6 +154,9 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                         data.questionnaire.question(&spec.question).map(|q| describe::base(q, fig, &words));
                     let base = spec.caption.as_deref().or(plain_base.as_deref());
                     blocks.push(Block::Figure { caption: caption(figure_number, fig, base), chart: charts.len() - 1 });
+                    if let Some(apart) = super::beside_scale::apart_note(fig, def.respondents(), min_count) {
+                        blocks.push(note(apart));
+                    }
                     if fig.base > 0 && fig.base < def.disclosure.indicative_base {
                         blocks.push(note(format!(
                             "Let op: deze figuur berust op {} {} (minder dan {}); de percentages zijn indicatief.",
@@ -162,6 +167,9 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                     }
                     if spec.by_group {
                         blocks.extend(super::breakdown::blocks(data, spec, fig, fonts));
+                    }
+                    if let Some(bd) = &spec.breakdown {
+                        blocks.extend(super::breakdown_by::blocks(data, spec, bd, fig));
                     }
                 }
                 Def::OpenAnswers { question, text, quotes } => {
@@ -452,6 +460,7 @@ by_group = true
             questionnaire: q,
             counts: total,
             group_counts: per_group,
+            answer_counts: &Default::default(),
             groups: &groups,
             narrative: &HashMap::new(),
             included: &HashMap::new(),

@@ -13,7 +13,7 @@
 use super::definition::{Bin, FigureSpec};
 use super::stats::QuestionCounts;
 use crate::questionnaire::model::slug;
-use crate::questionnaire::{ChoiceStyle, Question, QuestionKind};
+use crate::questionnaire::{ChoiceStyle, OffScale, Question, QuestionKind};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
@@ -36,7 +36,15 @@ pub struct Figure {
     pub kind: FigureKind,
     /// The question has a "weet niet" answer (even if nobody chose it).
     pub asks_dont_know: bool,
+    /// The categories that make up the base, in the order they are drawn: a scale's points,
+    /// then its answers beside the scale that count in the base (`off_scale`).
     pub bars: Vec<Bar>,
+    /// A scale's answers beside its points that count in the base ("geen mening" with
+    /// `in_base = true`), as percentages of the base; they are also the last of `bars`.
+    pub off_scale: Vec<Bar>,
+    /// A scale's answers beside its points kept out of the base ("niet van toepassing" with
+    /// `in_base = false`), as percentages of everyone who answered the question.
+    pub off_scale_apart: Vec<Bar>,
     /// For numbers: the mean over everyone who answered (an opt-out with a value counts as
     /// that value), and over those who gave a number.
     pub mean_all: Option<f64>,
@@ -93,6 +101,19 @@ impl FigureKind {
     }
 }
 
+impl Figure {
+    /// The categories of the scale itself, without the answers beside it: what a share of the
+    /// top two points or a distribution over the scale is about.
+    pub fn points(&self) -> &[Bar] {
+        &self.bars[..self.bars.len().saturating_sub(self.off_scale.len())]
+    }
+
+    /// Everyone who answered the question: the base, "weet niet" and the answers kept apart.
+    pub fn answered(&self) -> u64 {
+        self.base + self.dont_know + self.off_scale_apart.iter().map(|b| b.count).sum::<u64>()
+    }
+}
+
 /// `count` as a whole percentage of `base`, rounded half away from zero; 0 when the base is 0.
 pub fn percent(count: u64, base: u64) -> i64 {
     if base == 0 {
@@ -119,6 +140,8 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
         kind: FigureKind::of(&question.kind),
         asks_dont_know: question.options().iter().any(|o| o.dont_know),
         bars: Vec::new(),
+        off_scale: Vec::new(),
+        off_scale_apart: Vec::new(),
         mean_all: None,
         mean_given: None,
         given: counts.numbers.values().sum(),
@@ -129,19 +152,33 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
         QuestionKind::Choice { options, .. } | QuestionKind::Multiple { options, .. } => {
             out.multiple = matches!(question.kind, QuestionKind::Multiple { .. });
             out.dont_know = options.iter().filter(|o| o.dont_know).map(|o| counts.option(&o.code)).sum();
-            out.base = counts.answered.saturating_sub(out.dont_know);
+            beside_the_scale(&mut out, options, counts);
             out.bars = options
                 .iter()
-                .filter(|o| !o.dont_know)
+                .filter(|o| o.is_point())
                 .map(|o| bar(&o.label, &o.code, counts.option(&o.code), out.base))
                 .collect();
+            out.bars.extend(out.off_scale.iter().cloned());
         }
-        QuestionKind::Rating { from, to, dont_know, .. } => {
-            out.dont_know = dont_know.as_ref().map(|d| counts.option(&d.code)).unwrap_or(0);
-            out.base = counts.answered.saturating_sub(out.dont_know);
-            out.bars = (*from..=*to)
-                .map(|n| bar(&n.to_string(), &n.to_string(), counts.numbers.get(&n).copied().unwrap_or(0), out.base))
-                .collect();
+        QuestionKind::Rating { from, to, options, low_label, high_label } => {
+            out.dont_know = options.iter().filter(|o| o.dont_know).map(|o| counts.option(&o.code)).sum();
+            beside_the_scale(&mut out, options, counts);
+            out.bars = if spec.bins.is_empty() {
+                // The ends carry their words ("1 (nooit)"), so a chart of numbers says which way is up.
+                let label = |n: i64| match (n == *from, n == *to, low_label, high_label) {
+                    (true, _, Some(l), _) | (_, true, _, Some(l)) => format!("{n} ({})", l.trim()),
+                    _ => n.to_string(),
+                };
+                (*from..=*to)
+                    .map(|n| bar(&label(n), &n.to_string(), counts.numbers.get(&n).copied().unwrap_or(0), out.base))
+                    .collect()
+            } else {
+                // A 1-10 rapportcijfer in ranges ("onvoldoende" 1-5, "voldoende" 6-10); the
+                // mean stays that of the points given.
+                binned_bars(&spec.bins, None, 0, counts, out.base)
+            };
+            // Answers beside the scale are options, never numbers: the means leave them out.
+            out.bars.extend(out.off_scale.iter().cloned());
             out.mean_given = mean(counts.numbers.iter().map(|(n, c)| (*n, *c)));
             out.mean_all = out.mean_given;
             out.mean_all_base = out.given;
@@ -160,6 +197,22 @@ pub fn figure(question: &Question, spec: &FigureSpec, counts: &QuestionCounts) -
     out
 }
 
+/// The base (answered minus "weet niet" and the answers kept apart) and the bars of the
+/// answers beside the scale, for a question whose "weet niet" is already counted.
+fn beside_the_scale(out: &mut Figure, options: &[crate::questionnaire::Choice], counts: &QuestionCounts) {
+    let apart: u64 =
+        options.iter().filter(|o| o.off_scale == Some(OffScale::Apart)).map(|o| counts.option(&o.code)).sum();
+    out.base = counts.answered.saturating_sub(out.dont_know + apart);
+    let answered = out.base + out.dont_know + apart;
+    for o in options {
+        match o.off_scale {
+            Some(OffScale::InBase) => out.off_scale.push(bar(&o.label, &o.code, counts.option(&o.code), out.base)),
+            Some(OffScale::Apart) => out.off_scale_apart.push(bar(&o.label, &o.code, counts.option(&o.code), answered)),
+            None => {}
+        }
+    }
+}
+
 fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, counts: &QuestionCounts) -> Vec<Bar> {
     let base = counts.answered;
     if spec.bins.is_empty() {
@@ -174,8 +227,13 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
         }
         return bars;
     }
-    let mut bars: Vec<Bar> = spec
-        .bins
+    binned_bars(&spec.bins, opt_out_label, opted, counts, base)
+}
+
+/// A bar per bin of the definition, then the opt-out box when no bin holds it, then "Overig"
+/// for numbers that no bin holds.
+fn binned_bars(bins: &[Bin], opt_out_label: Option<&str>, opted: u64, counts: &QuestionCounts, base: u64) -> Vec<Bar> {
+    let mut bars: Vec<Bar> = bins
         .iter()
         .map(|b: &Bin| {
             let count = if b.opt_out {
@@ -187,13 +245,13 @@ fn number_bars(spec: &FigureSpec, opt_out_label: Option<&str>, opted: u64, count
         })
         .collect();
     // Answers that no bin holds are shown, not dropped: the bars must account for the base.
-    if !spec.bins.iter().any(|b| b.opt_out)
+    if !bins.iter().any(|b| b.opt_out)
         && let Some(label) = opt_out_label.filter(|_| opted > 0)
     {
         bars.push(bar(label, &slug(label), opted, base));
     }
     let outside: u64 =
-        counts.numbers.iter().filter(|(n, _)| !spec.bins.iter().any(|b| b.contains(**n))).map(|(_, c)| c).sum();
+        counts.numbers.iter().filter(|(n, _)| !bins.iter().any(|b| b.contains(**n))).map(|(_, c)| c).sum();
     if outside > 0 {
         bars.push(bar(OUTSIDE_BINS, &slug(OUTSIDE_BINS), outside, base));
     }
@@ -337,6 +395,13 @@ id = "N"
 type = "number"
 text = "Hoe vaak?"
 opt_out = { label = "Nog nooit", value = 0 }
+[[questions]]
+id = "R"
+type = "scale"
+text = "Welk cijfer?"
+from = 1
+to = 10
+dont_know = "Weet niet"
 "#;
 
     fn spec(question: &str, bins: Vec<Bin>) -> FigureSpec {
@@ -348,6 +413,7 @@ opt_out = { label = "Nog nooit", value = 0 }
             summary: None,
             bins,
             by_group: false,
+            breakdown: None,
         }
     }
 
@@ -399,6 +465,21 @@ opt_out = { label = "Nog nooit", value = 0 }
         // (3*1 + 2*4 + 3*9) = 38 over 8 numbers; with the two "nog nooit" as 0 over 10.
         assert_eq!((f.mean_given, f.given), (Some(38.0 / 8.0), 8));
         assert_eq!((f.mean_all, f.mean_all_base), (Some(3.8), 10));
+    }
+
+    #[test]
+    fn a_rating_is_binned_and_keeps_the_mean_of_its_points() {
+        let q = parse(DEFINITION).unwrap();
+        let bins = vec![
+            Bin { label: "Onvoldoende".into(), key: None, opt_out: false, from: Some(1), to: Some(5) },
+            Bin { label: "Voldoende".into(), key: None, opt_out: false, from: Some(6), to: Some(10) },
+        ];
+        let c = counts(12, &[("weet_niet", 2)], &[(4, 2), (6, 3), (8, 5)]);
+        let f = figure(q.question("R").unwrap(), &spec("R", bins), &c);
+        let bars: Vec<(&str, u64, i64)> = f.bars.iter().map(|b| (b.key.as_str(), b.count, b.percent)).collect();
+        assert_eq!(bars, [("onvoldoende", 2, 20), ("voldoende", 8, 80)]);
+        assert_eq!((f.base, f.dont_know), (10, 2));
+        assert_eq!(f.mean_given, Some(66.0 / 10.0));
     }
 
     #[test]

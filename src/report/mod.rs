@@ -1,7 +1,9 @@
 //! The evaluation report: definitions, counts from the database, figures, Dutch wording,
 //! charts, layout and the PDF.
 
+pub mod beside_scale;
 pub mod breakdown;
+pub mod breakdown_by;
 pub mod charts;
 pub mod check;
 pub mod definition;
@@ -102,9 +104,22 @@ pub async fn generate(
     let counts = stats::count(db, id, None).await?;
     let groups = stats::response_per_group(db, id).await?;
     let mut group_counts = Vec::new();
-    if definition.figures().any(|f| f.by_group) {
+    let by_group = |f: &FigureSpec| f.breakdown.as_ref().is_some_and(|b| b.by() == breakdown_by::By::Group);
+    if definition.figures().any(|f| f.by_group || by_group(f)) {
         for (g, row) in groups.iter().zip(&survey.groups) {
             group_counts.push((g.clone(), stats::count(db, id, Some(row.id)).await?));
+        }
+    }
+    let mut answer_counts = breakdown_by::AnswerCounts::new();
+    for by in definition.figures().filter_map(|f| f.breakdown.as_ref()) {
+        if let (breakdown_by::By::Question(by), None) = (by.by(), answer_counts.get(&by.by))
+            && let Some(question) = survey.questionnaire.question(by)
+        {
+            let mut rows = Vec::new();
+            for option in question.options() {
+                rows.push((option.code.clone(), stats::count_answering(db, id, by, &option.code).await?));
+            }
+            answer_counts.insert(by.to_string(), rows);
         }
     }
     let narrative = store::report_texts::all(db, id).await?;
@@ -115,6 +130,7 @@ pub async fn generate(
         questionnaire: &survey.questionnaire,
         counts: &counts,
         group_counts: &group_counts,
+        answer_counts: &answer_counts,
         groups: &groups,
         narrative: &narrative,
         included: &included,

@@ -4,7 +4,8 @@
 //!
 //! KEY is an option code (`ja`, `zeer_positief`), a bin's key (`nog_nooit`, `1_4_keer`: the
 //! label as a code), several joined with `+` (`zeer_positief+positief`), or `top`: the largest
-//! category.
+//! category. The code of an answer beside a scale (`geen_mening`) is a KEY too; a percentage
+//! of one kept out of the base (`in_base = false`) is of everyone who answered the question.
 
 use super::figures::{Figure, FigureKind, percent};
 use super::wording;
@@ -119,21 +120,28 @@ pub(super) fn in_sentence(label: &str) -> String {
 }
 
 fn unknown_key(token: &str, key: &str, figure: &Figure) -> TemplateError {
-    let known: Vec<&str> = figure.bars.iter().map(|b| b.key.as_str()).collect();
+    let known: Vec<&str> = figure.bars.iter().chain(&figure.off_scale_apart).map(|b| b.key.as_str()).collect();
     TemplateError::UnknownKey { placeholder: token.into(), key: key.into(), known: known.join(", ") }
 }
 
-fn keys_of(token: &str, figure: &Figure, key: &str) -> Result<u64, TemplateError> {
+/// The people of `key` (one or more joined by `+`) and what a percentage of them is of: the
+/// base, or everyone who answered when `key` is an answer kept out of the base.
+fn keys_of(token: &str, figure: &Figure, key: &str) -> Result<(u64, u64), TemplateError> {
     let mut total = 0;
+    let mut of = figure.base;
     for part in key.split('+').map(str::trim) {
-        let bar = if part == "top" { top(figure) } else { figure.bars.iter().find(|b| b.key == part) };
+        let apart = figure.off_scale_apart.iter().find(|b| b.key == part);
+        if apart.is_some() {
+            of = figure.answered();
+        }
+        let bar = if part == "top" { top(figure) } else { figure.bars.iter().find(|b| b.key == part).or(apart) };
         match bar {
             Some(b) => total += b.count,
             None if part == "top" => {}
             None => return Err(unknown_key(token, part, figure)),
         }
     }
-    Ok(total)
+    Ok((total, of))
 }
 
 /// A mean rounded half away from zero, as percentages are, with `decimals` decimals.
@@ -182,12 +190,25 @@ fn value(token: &str, name: &str, arg: Given, figure: &Figure, min_count: u64) -
         "mean_given" => mean(figure.mean_given, decimals),
         "median" => mean(figure.median, decimals),
         "given" => wording::people(figure.given, min_count),
-        "n" => wording::people(count()?, min_count),
-        "pct" => format!("{}%", percent(count()?, figure.base)),
-        "q" => wording::share(count()?, figure.base, min_count),
-        "Q" => wording::capitalize(&wording::share(count()?, figure.base, min_count)),
+        "n" => wording::people(count()?.0, min_count),
+        "pct" => {
+            let (n, of) = count()?;
+            format!("{}%", percent(n, of))
+        }
+        "q" => {
+            let (n, of) = count()?;
+            wording::share(n, of, min_count)
+        }
+        "Q" => {
+            let (n, of) = count()?;
+            wording::capitalize(&wording::share(n, of, min_count))
+        }
         "label" => {
-            let bar = if key == "top" { top(figure) } else { figure.bars.iter().find(|b| b.key == key) };
+            let bar = if key == "top" {
+                top(figure)
+            } else {
+                figure.bars.iter().chain(&figure.off_scale_apart).find(|b| b.key == key)
+            };
             match bar {
                 Some(b) => in_sentence(&b.label),
                 None if key == "top" => String::new(),
@@ -299,6 +320,8 @@ mod tests {
             multiple: false,
             kind: FigureKind::Scale,
             asks_dont_know: true,
+            off_scale: Vec::new(),
+            off_scale_apart: Vec::new(),
             bars: vec![
                 bar("zeer_positief", "Zeer positief", 9, 44),
                 bar("positief", "Positief", 23, 44),

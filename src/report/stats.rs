@@ -82,9 +82,39 @@ async fn responses_in(db: &impl ConnectionTrait, survey_id: i32, group_id: Optio
 
 /// Counts the submitted responses of a survey, or of one group of it.
 pub async fn count(db: &impl ConnectionTrait, survey_id: i32, group_id: Option<i32>) -> Result<SurveyCounts, DbErr> {
-    let in_scope = || answer::Column::ResponseId.in_subquery(responses_of(survey_id, group_id));
-
     let total = responses_in(db, survey_id, group_id).await?;
+    count_within(db, responses_of(survey_id, group_id), total).await
+}
+
+/// Counts the submitted responses of a survey that gave `option` to `question`: one row of a
+/// breakdown by another question.
+pub async fn count_answering(
+    db: &impl ConnectionTrait,
+    survey_id: i32,
+    question: &str,
+    option: &str,
+) -> Result<SurveyCounts, DbErr> {
+    let mut scope = Query::select();
+    scope
+        .column(answer::Column::ResponseId)
+        .from(answer::Entity)
+        .and_where(answer::Column::ResponseId.in_subquery(responses_of(survey_id, None)))
+        .and_where(Expr::col(answer::Column::Question).eq(question))
+        .and_where(Expr::col(answer::Column::Option).eq(option));
+    let total: i64 = response::Entity::find()
+        .filter(response::Column::Id.in_subquery(scope.clone()))
+        .select_only()
+        .column_as(Expr::col(response::Column::Id).count(), "n")
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or(0);
+    count_within(db, scope, total).await
+}
+
+/// The counts of the answers of the responses `scope` selects (a query of response ids).
+async fn count_within(db: &impl ConnectionTrait, scope: SelectStatement, total: i64) -> Result<SurveyCounts, DbErr> {
+    let in_scope = || answer::Column::ResponseId.in_subquery(scope.clone());
 
     let answered: Vec<(String, i64)> = answer::Entity::find()
         .select_only()

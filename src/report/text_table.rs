@@ -60,6 +60,9 @@ pub fn figures_table(definition: &ReportDefinition, questionnaire: &Questionnair
                 .map_or("Weet niet", |o| o.label.as_str());
             let _ = writeln!(out, "  {label:<60} {:>5}  (niet in de basis)", fig.dont_know);
         }
+        for line in super::beside_scale::apart_lines(&fig) {
+            let _ = writeln!(out, "{line}");
+        }
         if let Some(line) = means(&fig, questionnaire) {
             let _ = writeln!(out, "  {line}");
         }

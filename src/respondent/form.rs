@@ -35,8 +35,8 @@ pub fn from_fields(question: &Question, fields: &[(String, String)]) -> Filled {
         if *name == question.id {
             match &question.kind {
                 QuestionKind::Number { .. } | QuestionKind::Text { .. } => filled.typed = value.clone(),
-                QuestionKind::Rating { dont_know, .. } => {
-                    if dont_know.as_ref().is_some_and(|d| d.code == *value) {
+                QuestionKind::Rating { options, .. } => {
+                    if options.iter().any(|o| o.code == *value) {
                         filled.chosen.insert(value.clone());
                     } else {
                         filled.typed = value.clone();

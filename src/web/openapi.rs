@@ -175,6 +175,8 @@ pub enum ExportFormat {
     Csv,
     Xlsx,
     Spss,
+    /// An R script that reads the CSV.
+    R,
 }
 
 /// A researcher's decision on a text, in Dutch or English.

@@ -366,8 +366,8 @@ pub async fn review_casus(
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/export/{format}", tag = "researcher", security(("bearer" = [])),
-    params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"), ("format" = crate::web::openapi::ExportFormat, Path, description = "csv, xlsx or spss")),
-    responses((status = 200, description = "the file: CSV (UTF-8 with BOM, ;), XLSX with a code book, or SPSS syntax for the CSV"),
+    params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"), ("format" = crate::web::openapi::ExportFormat, Path, description = "csv, xlsx, spss or r")),
+    responses((status = 200, description = "the file: CSV (UTF-8 with BOM, ;), XLSX with a code book, or SPSS syntax or an R script for the CSV"),
         (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody),
         (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "not closed yet", body = crate::web::openapi::ErrorBody)))]
 /// A closed survey's responses as a file; no addresses, names or tokens are in any of them.
@@ -382,7 +382,7 @@ pub async fn export(
         ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
-            format!("'{format}' is geen exportformaat; kies csv, xlsx of spss."),
+            format!("'{format}' is geen exportformaat; kies csv, xlsx, spss of r."),
         )
     })?;
     let survey = survey(&state, &who, &slug).await?;

@@ -1,7 +1,7 @@
 //! The respondent's pages: tera templates compiled into the binary, and the view models
 //! that turn questions and answers into what the templates show.
 
-use crate::questionnaire::{Answer, Question, QuestionKind};
+use crate::questionnaire::{Answer, Choice, Question, QuestionKind};
 use crate::respondent::form::{Filled, opt_out_field, other_field};
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -79,6 +79,8 @@ pub struct OptionView {
     pub input_id: String,
     pub checked: bool,
     pub dont_know: bool,
+    /// An answer beside the scale ("geen mening"), set apart after its points.
+    pub off_scale: bool,
     pub other: Option<OtherView>,
 }
 
@@ -115,13 +117,14 @@ fn input_id(question: &str, index: usize) -> String {
 }
 
 pub fn question_view(question: &Question, filled: &Filled, error: Option<String>) -> QuestionView {
-    let option = |index: usize, code: &str, label: &str, dont_know: bool, other: bool| OptionView {
+    let option = |index: usize, code: &str, label: &str, choice: Option<&Choice>| OptionView {
         code: code.to_string(),
         label: label.to_string(),
         input_id: input_id(&question.id, index),
-        checked: filled.chosen.contains(code) || (!dont_know && filled.typed.trim() == code),
-        dont_know,
-        other: other.then(|| OtherView {
+        checked: filled.chosen.contains(code) || (choice.is_none_or(Choice::is_point) && filled.typed.trim() == code),
+        dont_know: choice.is_some_and(|c| c.dont_know),
+        off_scale: choice.is_some_and(|c| c.off_scale.is_some()),
+        other: choice.is_some_and(|c| c.other).then(|| OtherView {
             name: other_field(&question.id, code),
             value: filled.other.get(code).cloned().unwrap_or_default(),
         }),
@@ -146,17 +149,15 @@ pub fn question_view(question: &Question, filled: &Filled, error: Option<String>
     match &question.kind {
         QuestionKind::Choice { options, .. } | QuestionKind::Multiple { options, .. } => {
             view.control = if matches!(question.kind, QuestionKind::Multiple { .. }) { "checkbox" } else { "radio" };
-            view.options =
-                options.iter().enumerate().map(|(i, c)| option(i, &c.code, &c.label, c.dont_know, c.other)).collect();
+            view.options = options.iter().enumerate().map(|(i, c)| option(i, &c.code, &c.label, Some(c))).collect();
         }
-        QuestionKind::Rating { from, to, low_label, high_label, dont_know } => {
+        QuestionKind::Rating { from, to, low_label, high_label, options } => {
             view.control = "rating";
-            view.options = (*from..=*to)
-                .enumerate()
-                .map(|(i, n)| option(i, &n.to_string(), &n.to_string(), false, false))
-                .collect();
-            if let Some(d) = dont_know {
-                view.options.push(option(view.options.len(), &d.code, &d.label, true, false));
+            view.options =
+                (*from..=*to).enumerate().map(|(i, n)| option(i, &n.to_string(), &n.to_string(), None)).collect();
+            // After the numbers: the answers beside the scale, then "weet niet".
+            for c in options {
+                view.options.push(option(view.options.len(), &c.code, &c.label, Some(c)));
             }
             view.low_label = low_label.clone();
             view.high_label = high_label.clone();
@@ -206,4 +207,49 @@ pub fn answer_text(question: &Question, answer: &Answer) -> String {
 /// Text that may hold blank lines becomes paragraphs.
 pub fn paragraphs(text: &str) -> Vec<String> {
     text.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_beside_a_scale_are_shown_after_its_points_and_set_apart() {
+        let q = crate::questionnaire::parse(
+            r#"id = "t"
+title = "T"
+[[groups]]
+code = "A"
+name = "A"
+[[questions]]
+id = "R"
+type = "scale"
+text = "Cijfer?"
+from = 1
+to = 3
+off_scale = [{ label = "Niet van toepassing", code = "nvt", in_base = false }]
+dont_know = "Weet niet"
+"#,
+        )
+        .unwrap();
+        let filled = Filled { chosen: ["nvt".to_string()].into_iter().collect(), ..Filled::default() };
+        let view = question_view(&q.questions[0], &filled, None);
+        let shown: Vec<(&str, bool, bool, bool)> =
+            view.options.iter().map(|o| (o.code.as_str(), o.off_scale, o.dont_know, o.checked)).collect();
+        assert_eq!(
+            shown,
+            [
+                ("1", false, false, false),
+                ("2", false, false, false),
+                ("3", false, false, false),
+                ("nvt", true, false, true),
+                ("weet_niet", false, true, false)
+            ]
+        );
+        let mut context = Context::new();
+        context.insert("q", &view);
+        let html = shared().unwrap().render("question.html", &context).unwrap();
+        let (three, nvt) = (html.find("value=\"3\"").unwrap(), html.find("value=\"nvt\"").unwrap());
+        assert!(three < nvt && html.contains("class=\"option off-scale\""), "{html}");
+    }
 }

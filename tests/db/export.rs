@@ -273,12 +273,21 @@ async fn the_spss_syntax_reads_the_csv_with_labels() {
         "/QUALIFIER='\"'",
         "/FIRSTCASE=2",
         "\n    respons F8.0\n    team_s A3\n    Q1 F8.0\n    Q1_nog_nooit F8.0\n    Q2_s A13\n",
-        "RECODE Q3_s\n  ('ja'=1)\n  ('nee'=2)\n  ('weet_niet'=3)\n  (ELSE=SYSMIS) INTO Q3.",
+        // "Weet niet" is no answer among the others: a code above them, and missing.
+        "RECODE Q3_s\n  ('ja'=1)\n  ('nee'=2)\n  ('weet_niet'=99)\n  (ELSE=SYSMIS) INTO Q3.",
+        "IF (Q1_nog_nooit = 1) Q1 = 999.",
         "VARIABLE LABELS\n   respons 'Regelnummer",
         "\n  /Q3 'Zou je het maatwerkbudget vaker willen inzetten?'",
         "VALUE LABELS\n   team\n    1 'Sociaal Wijkteam'\n    2 'Jeugdteams Leidse Regio'",
-        "\n  /Q3\n    1 'Ja'\n    2 'Nee'\n    3 'Weet niet'",
+        "\n  /Q3\n    1 'Ja'\n    2 'Nee'\n    99 'Weet niet'",
+        "\n  /Q1\n    999 'Nog nooit'",
+        "MISSING VALUES\n   Q1 (999)\n",
+        "\n  /Q3 (99)\n",
         "\n  /Q1_nog_nooit\n    0 'getal ingevuld'\n    1 'Nog nooit'",
+        // Who answered "weet niet" to Q4 is out of its options' base, as in the report.
+        "IF (Q4_weet_niet = 1) Q4_partners = 9.",
+        "\n  /Q4_partners\n    0 'niet gekozen'\n    1 'gekozen'\n    9 'Weet niet'",
+        "\n  /Q4_partners (9)",
         "VARIABLE LEVEL\n",
         "(ORDINAL)",
     ] {
@@ -312,6 +321,26 @@ async fn the_spss_syntax_reads_the_csv_with_labels() {
             let widest = records.iter().map(|r| r[&column.name].len()).max().unwrap_or(0).max(1);
             assert!(width.parse::<usize>().unwrap() >= widest, "{name} {format}: {widest} bytes in the data");
         }
+    }
+    // The R script on the same CSV: it runs, and "weet niet" to Q4 makes its options NA.
+    let script = export::r_script(&survey, "maatwerkbudget-2021.csv").unwrap();
+    assert!(script.contains("d[[\"Q4_partners\"]][d[[\"Q4_weet_niet\"]] %in% \"1\"] <- NA"), "{script}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("maatwerkbudget-2021.csv"), csv_bytes(&db, &survey).await).unwrap();
+    std::fs::write(dir.path().join("maatwerkbudget-2021.R"), &script).unwrap();
+    let check = "source('maatwerkbudget-2021.R', encoding = 'UTF-8')\ncat(levels(d$Q2), sep = '|')\ncat('\\n', sum(d$Q4_weet_niet %in% 1), sum(is.na(d$Q4_partners) & !is.na(d$Q4_weet_niet)), '\\n')\n";
+    std::fs::write(dir.path().join("check.R"), check).unwrap();
+    match std::process::Command::new("Rscript").arg("check.R").current_dir(dir.path()).output() {
+        Ok(out) => {
+            assert!(out.status.success(), "R failed: {}", String::from_utf8_lossy(&out.stderr));
+            let out = String::from_utf8(out.stdout).unwrap();
+            let lines: Vec<&str> = out.lines().map(str::trim).collect();
+            assert_eq!(lines[0], "Zeer positief|Positief|Neutraal|Negatief|Zeer negatief");
+            let (weet_niet, na) = lines[1].split_once(' ').unwrap();
+            assert_eq!(weet_niet, na.trim(), "every weet niet of Q4 is NA in its options");
+            assert_ne!(weet_niet, "0");
+        }
+        Err(_) => crate::helpers::say_skipped("running the R script: Rscript is not installed"),
     }
     let q12 = variables.iter().find(|(n, _)| *n == "Q12").unwrap();
     let widest = records.iter().map(|r| r["Q12"].len()).max().unwrap();

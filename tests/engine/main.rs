@@ -6,6 +6,7 @@ mod answers;
 mod clean_text;
 mod definition;
 mod limits;
+mod off_scale;
 mod properties;
 mod routing;
 

@@ -534,8 +534,8 @@ fn plausible(question: &Question) -> BoxedStrategy<Value> {
             ]
             .boxed()
         }
-        QuestionKind::Rating { from, to, dont_know, .. } => {
-            let word = dont_know.as_ref().map_or_else(|| "weet_niet".to_string(), |d| d.code.clone());
+        QuestionKind::Rating { from, to, options, .. } => {
+            let word = options.first().map_or_else(|| "weet_niet".to_string(), |d| d.code.clone());
             prop_oneof![(from - 1..to + 2).prop_map(Value::from), Just(json!(word))].boxed()
         }
         QuestionKind::Text { max_length, .. } => {

@@ -1,7 +1,7 @@
 //! The plain report (no `reports/<code>.toml`) of a questionnaire of another shape than the
-//! bundled one: three teams, a rapportcijfer, hours with an opt-out box, an agreement scale, a
-//! yes/no with "weet ik niet", a routed multiple-answer question with an exclusive "weet niet",
-//! an open question. 28 of 36 invitees answer through the respondent API with answers chosen
+//! bundled one: three teams, a rapportcijfer, hours with an opt-out box, an agreement scale
+//! with "geen mening" beside it, a single choice, a yes/no with "weet ik niet", a routed
+//! multiple-answer question with an exclusive "weet niet", an open question. 28 of 36 invitees answer through the respondent API with answers chosen
 //! so that every figure is known; the PDF's text (pdftotext) must state each one.
 
 use crate::helpers::{TestApp, open_and_collect_links};
@@ -45,7 +45,13 @@ id = "stelling"
 page = "Tijd"
 type = "scale"
 text = "Ik heb genoeg tijd voor mijn cliënten."
-points = ["Helemaal mee eens", "Mee eens", "Neutraal", "Mee oneens", "Helemaal mee oneens"]
+points = ["Helemaal mee eens", "Mee eens", "Neutraal", "Mee oneens", "Helemaal mee oneens", { label = "Geen mening", off_scale = true, in_base = true }]
+[[questions]]
+id = "vervoer"
+page = "Tijd"
+type = "single"
+text = "Hoe kom je meestal naar je werk?"
+options = ["Fiets", "Auto", "OV", "Lopend"]
 [[questions]]
 id = "thuis"
 page = "Thuiswerken"
@@ -78,8 +84,9 @@ fn answers(r: usize) -> Value {
         a.insert("uren".into(), json!([2, 4, 6, 8, 10, 12, 16][given % 7]));
     }
     let agree =
-        ["helemaal_mee_eens", "mee_eens", "mee_eens", "neutraal", "mee_oneens", "mee_eens", "helemaal_mee_oneens"];
+        ["helemaal_mee_eens", "mee_eens", "geen_mening", "neutraal", "mee_oneens", "mee_eens", "helemaal_mee_oneens"];
     a.insert("stelling".into(), json!(agree[r % 7]));
+    a.insert("vervoer".into(), json!(["fiets", "fiets", "auto", "ov", "fiets", "ov", "lopend"][r % 7]));
     a.insert("thuis".into(), json!(["ja", "ja", "nee", "weet_ik_niet"][r % 4]));
     match r % 8 {
         0 | 4 => drop(a.insert("waar".into(), json!(["keukentafel", "werkkamer"]))),
@@ -158,8 +165,12 @@ async fn the_plain_report_of_another_survey_states_each_key_figure() {
             // Hours: 174 / 21 = 8.29; the 11th of 21 sorted is 8; seven chose the box.
             "De 21 respondenten die een getal invulden, noemen gemiddeld 8,3 uur; de helft van hen noemt 8 uur of minder (de mediaan). Daarnaast kozen 7 respondenten 'ik werk niet over'.",
             "Hoeveel uur per week werk je over? Gemiddeld 8,3 uur (de helft 8 uur of minder); 7 respondenten kozen 'ik werk niet over'.",
-            // Agreement: 4 + 12 of 28 agree, 4 + 4 disagree, 4 neutral (under min_count 5).
-            "Bijna 6 op de 10 (57%) antwoordt (helemaal) mee eens en bijna 3 op de 10 (29%) (helemaal) mee oneens; 14% (dit zijn een paar mensen) kiest 'neutraal'.",
+            // Agreement: 4 + 8 of 28 agree, 4 + 4 disagree, 4 neutral and 4 "geen mening", an
+            // answer beside the scale that counts in the base (both under min_count 5).
+            "Ruim 4 op de 10 (43%) antwoordt (helemaal) mee eens en bijna 3 op de 10 (29%) (helemaal) mee oneens; 14% (dit zijn een paar mensen) kiest 'neutraal'; 14% (dit zijn een paar mensen) kiest 'geen mening'.",
+            // A single choice ranked, the tie of the last two named: 12 fiets, 8 OV, 4 and 4.
+            "Het vaakst gekozen is 'fiets': ruim 4 op de 10 (43%), gevolgd door 'OV' (29%) en 'auto' en 'lopend' (elk 14%).",
+            "Hoe kom je meestal naar je werk? Het vaakst gekozen is 'fiets': ruim 4 op de 10 (43%).",
             // Yes/no: 14 ja, 7 nee, 7 weet ik niet.
             "Twee derde (67%) antwoordt ja, een derde (33%) nee. Daarnaast kozen 7 respondenten 'weet ik niet'; zij tellen niet mee in de percentages.",
             "(% van de 21 respondenten die een antwoord weten op deze vraag)",

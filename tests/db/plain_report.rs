@@ -1,8 +1,9 @@
 //! The plain report (no `reports/<code>.toml`) of a questionnaire of another shape than the
 //! bundled one: three teams, a rapportcijfer, hours with an opt-out box, an agreement scale
 //! with "geen mening" beside it, a single choice, a yes/no with "weet ik niet", a routed
-//! multiple-answer question with an exclusive "weet niet", an open question. 28 of 36 invitees answer through the respondent API with answers chosen
-//! so that every figure is known; the PDF's text (pdftotext) must state each one.
+//! multiple-answer question with an exclusive "weet niet", an open question. 28 of 36 invitees
+//! answer through the respondent API with answers chosen so that every figure is known; the
+//! PDF's text (pdftotext) must state each one.
 
 use crate::helpers::{TestApp, open_and_collect_links};
 use crate::on_both;

@@ -4,6 +4,7 @@
 mod client_address;
 mod email;
 mod local_path;
+pub mod serde_words;
 pub mod text;
 mod token;
 

@@ -189,8 +189,14 @@ fn read(source: &str, checks: Checks) -> Result<Questionnaire, DefinitionErrors>
     let lines = LineIndex::new(source.as_bytes());
     let raw: RawDefinition = toml::from_str(source).map_err(|e| {
         let line = e.span().map(|s| lines.line(s.start));
-        let message = e.message().trim().to_string();
-        DefinitionErrors(vec![DefinitionError { line, question: None, problem: Problem::Syntax(message) }])
+        let message = e.message().trim();
+        // A misspelled key or a value of the wrong kind is valid TOML: say what is wrong with it.
+        let problem = if crate::domain::serde_words::is_data_problem(message) {
+            Problem::Shape(crate::domain::serde_words::data_problem(message, crate::domain::serde_words::Format::Toml))
+        } else {
+            Problem::Syntax(message.to_string())
+        };
+        DefinitionErrors(vec![DefinitionError { line, question: None, problem }])
     })?;
     let mut report = Report { errors: Vec::new(), lines, checks };
 

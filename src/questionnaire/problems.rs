@@ -10,6 +10,9 @@ use std::fmt;
 pub enum Problem {
     /// The file is not valid TOML, or a field has the wrong shape; the text comes from the parser.
     Syntax(String),
+    /// Valid TOML that does not fit the format: a key that does not exist, a value of the wrong
+    /// kind; in Dutch (`domain::serde_words`).
+    Shape(String),
     /// `contact` is not an e-mail address.
     BadContact(String),
     EmptyField(&'static str),
@@ -116,6 +119,7 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::Syntax(message) => write!(f, "de definitie is geen geldige TOML: {message}"),
+            Problem::Shape(message) => f.write_str(message),
             Problem::EmptyField(field) => write!(f, "'{field}' mag niet leeg zijn"),
             Problem::NoGroups => {
                 write!(f, "er is geen groep gedefinieerd; voeg minstens één [[groups]] toe (bijv. een team)")

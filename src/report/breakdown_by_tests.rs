@@ -202,6 +202,8 @@ to = 10
             errors("M", r#"{ by = "F", shares = [{ keys = "een+twee" }] }"#)[0]
                 .contains("telt een share één categorie")
         );
-        assert!(errors("R", r#"{ by = "group", mean = true, extra = 1 }"#)[0].contains("unknown field `extra`"));
+        assert!(
+            errors("R", r#"{ by = "group", mean = true, extra = 1 }"#)[0].contains("het veld 'extra' bestaat niet")
+        );
     }
 }

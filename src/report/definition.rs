@@ -197,10 +197,14 @@ impl ReportDefinition {
     /// Parses a definition and checks it against the questionnaire it reports on.
     pub fn parse(source: &str, questionnaire: &Questionnaire) -> Result<ReportDefinition, ReportDefinitionErrors> {
         let def: ReportDefinition = toml::from_str(source).map_err(|e| {
+            use crate::domain::serde_words::{Format, data_problem, is_data_problem};
             let line = e.span().map(|s| crate::lines::line_at(source.as_bytes(), s.start));
+            let message = e.message().trim();
+            let message =
+                if is_data_problem(message) { data_problem(message, Format::Toml) } else { message.to_string() };
             ReportDefinitionErrors(vec![match line {
-                Some(line) => format!("regel {line}: {}", e.message().trim()),
-                None => e.message().trim().to_string(),
+                Some(line) => format!("regel {line}: {message}"),
+                None => message,
             }])
         })?;
         let mut errors = Vec::new();

@@ -245,7 +245,7 @@ impl ApiError {
                 "de lijsten en objecten zijn te diep in elkaar genest (hoogstens 128 niveaus)".to_string()
             }
             Category::Syntax | Category::Io => "dit is geen geldige JSON".to_string(),
-            Category::Data => data_problem(what),
+            Category::Data => crate::domain::serde_words::data_problem(what, crate::domain::serde_words::Format::Json),
         };
         let mut error = ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -264,48 +264,6 @@ impl ApiError {
             "not_utf8",
             format!("De inhoud is geen UTF-8 (regel {line}, byte {}); JSON moet UTF-8 zijn.", e.valid_up_to() + 1),
         )
-    }
-}
-
-/// serde's name of a kind of JSON value ("sequence", "a map", "string \"x\"") in Dutch.
-fn json_kind(serde: &str) -> String {
-    let word = serde.trim_start_matches("a ").trim_start_matches("an ");
-    let dutch = match word.split([' ', '`']).next().unwrap_or_default() {
-        "map" | "struct" => "een object",
-        "sequence" => "een lijst",
-        "string" => "tekst",
-        "formatted" => "een datum als JJJJ-MM-DD",
-        "integer" | "floating" | "u64" | "i64" | "usize" => "een getal",
-        "boolean" => "true of false",
-        "null" | "unit" => "null",
-        _ => return format!("'{serde}'"),
-    };
-    dutch.to_string()
-}
-
-/// serde's wording of a field that does not fit, in Dutch where we know the shape.
-fn data_problem(what: &str) -> String {
-    let quoted = |text: &str| text.split('`').nth(1).unwrap_or_default().to_string();
-    if what.starts_with("unknown field") {
-        let expected: Vec<String> = what.split('`').skip(3).step_by(2).map(|f| format!("'{f}'")).collect();
-        match expected.is_empty() {
-            true => format!("het veld '{}' bestaat niet; hier horen geen velden", quoted(what)),
-            false => format!("het veld '{}' bestaat niet (wel: {})", quoted(what), expected.join(", ")),
-        }
-    } else if what.starts_with("missing field") {
-        format!("het veld '{}' ontbreekt", quoted(what))
-    } else if what.starts_with("input contains invalid characters")
-        || what.starts_with("premature end of input")
-        || what.starts_with("input is out of range")
-        || what.starts_with("input is not enough")
-        || what.starts_with("trailing input")
-    {
-        "een datum moet de vorm JJJJ-MM-DD hebben en bestaan, bijv. 2026-12-18".to_string()
-    } else if let Some(rest) = what.strip_prefix("invalid type: ") {
-        let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        format!("verwacht {}, niet {}", json_kind(expected), json_kind(got))
-    } else {
-        format!("de velden kloppen niet ({what})")
     }
 }
 

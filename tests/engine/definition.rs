@@ -82,11 +82,20 @@ fn toml_syntax_errors_name_the_line() {
 }
 
 #[test]
-fn unknown_fields_are_syntax_errors_naming_the_field() {
+fn unknown_fields_and_wrong_kinds_are_named_in_dutch_with_their_line() {
+    // Valid TOML that does not fit: not "geen geldige TOML", and not serde's English.
     let (problem, line, _, text) = single(&with_questions(&format!("{Q_YESNO}colour = \"red\"\n")));
-    assert!(matches!(problem, Problem::Syntax(_)));
+    assert!(matches!(problem, Problem::Shape(_)), "{problem:?}");
     assert!(line.is_some());
-    assert!(text.contains("colour"), "{text}");
+    assert!(text.contains("het veld 'colour' bestaat niet (wel: 'id', 'type'"), "{text}");
+    assert!(!text.contains("TOML") && !text.contains("unknown field"), "{text}");
+    let (_, _, _, text) = single(&with_questions(&format!("{Q_YESNO}required = \"ja\"\n")));
+    assert!(text.contains("verwacht true of false, niet tekst"), "{text}");
+    let (_, _, _, text) = single(&with_questions(
+        "[[questions]]\nid = \"N\"\ntype = \"number\"\ntext = \"Hoe vaak?\"\nopt_out = \"Nooit\"\n",
+    ));
+    assert!(text.contains("verwacht een tabel, zoals { label = \"...\" }, niet tekst"), "{text}");
+    assert!(!text.contains("Raw"), "no type names of the code: {text}");
 }
 
 #[test]

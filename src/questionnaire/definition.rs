@@ -454,8 +454,30 @@ fn check_reference(
                 options: options.iter().map(|c| c.code.clone()).collect(),
             }),
         },
-        (QuestionKind::Number { .. } | QuestionKind::Rating { .. }, Value::Number(_)) => None,
+        (QuestionKind::Number { min, max, opt_out, .. }, Value::Number(n)) => {
+            let boxed = opt_out.as_ref().and_then(|o| o.value);
+            never_true(target, op, *n, (*min, *max), boxed)
+        }
+        (QuestionKind::Rating { from, to, .. }, Value::Number(n)) => never_true(target, op, *n, (*from, *to), None),
     }
+}
+
+/// A comparison with `n` that no answer from `low` to `high` (nor the opt-out box's number)
+/// meets. `op` is `None` for one value of an `in [...]` list, which is not checked: the list
+/// holds when any of its values does.
+fn never_true(target: &str, op: Option<Op>, n: i64, (low, high): (i64, i64), boxed: Option<i64>) -> Option<Problem> {
+    let op = op?;
+    let possible = |x: i64| op.holds(x.cmp(&n));
+    // Within a range the extremes decide every operator but "=" and "!=".
+    let somewhere = match op {
+        Op::Eq => (low..=high).contains(&n),
+        Op::Ne => low != high || low != n,
+        _ => possible(low) || possible(high),
+    };
+    if somewhere || boxed.is_some_and(possible) {
+        return None;
+    }
+    Some(Problem::NeverTrue { question: target.into(), comparison: format!("{target} {op} {n}"), low, high })
 }
 
 /// Where a list of options stands, which decides what `off_scale` means in it.

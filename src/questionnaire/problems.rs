@@ -63,6 +63,14 @@ pub enum Problem {
         value: String,
         expected: &'static str,
     },
+    /// A comparison no answer of the question can meet (`Q2 >= 7` on a scale of 1 to 5): the
+    /// question it guards would never be shown.
+    NeverTrue {
+        question: String,
+        comparison: String,
+        low: i64,
+        high: i64,
+    },
     OrderingOnChoice {
         question: String,
         op: Op,
@@ -168,6 +176,11 @@ impl fmt::Display for Problem {
             Problem::WrongValueType { question, value, expected } => {
                 write!(f, "de voorwaarde vergelijkt vraag '{question}' met '{value}', maar verwacht {expected}")
             }
+            Problem::NeverTrue { question, comparison, low, high } => write!(
+                f,
+                "de voorwaarde '{comparison}' kan nooit waar zijn: vraag '{question}' loopt van {low} tot en met {high}, \
+                 dus deze vraag zou niemand te zien krijgen"
+            ),
             Problem::OrderingOnChoice { question, op } => {
                 write!(f, "'{op}' werkt alleen op getallen; vergelijk keuzevraag '{question}' met =, != of in [...]")
             }

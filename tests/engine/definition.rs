@@ -384,3 +384,24 @@ fn a_contact_that_is_not_an_address_is_refused_with_its_line() {
     let fine = source.replace("x@example.org\"><script>", " onderzoek@gemeente.nl ");
     assert_eq!(parse(&fine).unwrap().contact, "onderzoek@gemeente.nl");
 }
+
+#[test]
+fn a_condition_no_answer_can_meet_is_refused_with_the_range() {
+    let scale = "[[questions]]\nid = \"S\"\ntype = \"scale\"\ntext = \"Hoe vaak?\"\nfrom = 1\nto = 5\n";
+    let follow = |cond: &str| {
+        with_questions(&format!(
+            "{scale}[[questions]]\nid = \"F\"\ntype = \"yesno\"\ntext = \"En?\"\nshow_if = \"{cond}\"\n"
+        ))
+    };
+    let (problem, _, _, text) = single(&follow("S >= 7"));
+    assert!(matches!(problem, Problem::NeverTrue { .. }), "{problem:?}");
+    assert!(text.contains("de voorwaarde 'S >= 7' kan nooit waar zijn: vraag 'S' loopt van 1 tot en met 5"), "{text}");
+    for fine in ["S >= 5", "S < 2", "S = 3", "S != 1", "S in [4, 9]"] {
+        peiling::questionnaire::parse(&follow(fine)).unwrap_or_else(|e| panic!("{fine}: {e}"));
+    }
+    assert!(peiling::questionnaire::parse(&follow("S < 1")).is_err());
+    // A number's opt-out box stands for its value in conditions: "N = 0" can hold through it.
+    let number = "[[questions]]\nid = \"N\"\ntype = \"number\"\ntext = \"Hoe vaak?\"\nmin = 1\nmax = 20\nopt_out = { label = \"Nooit\", value = 0 }\n";
+    let boxed = format!("{number}[[questions]]\nid = \"F\"\ntype = \"yesno\"\ntext = \"En?\"\nshow_if = \"N = 0\"\n");
+    peiling::questionnaire::parse(&with_questions(&boxed)).unwrap();
+}

@@ -46,7 +46,7 @@ mod tests {
     use crate::report::definition::FigureSpec;
     use crate::report::figures::figure;
     use crate::report::prose::render;
-    use crate::report::stats::QuestionCounts;
+    use crate::report::stats::counts;
 
     const DEFINITION: &str = r#"
 id = "t"
@@ -73,14 +73,6 @@ off_scale = [{ label = "Niet van toepassing", code = "nvt", in_base = false }]
 
     fn spec(question: &str) -> FigureSpec {
         toml::from_str(&format!("question = \"{question}\"")).unwrap()
-    }
-
-    fn counts(answered: u64, options: &[(&str, u64)], numbers: &[(i64, u64)]) -> QuestionCounts {
-        QuestionCounts {
-            answered,
-            options: options.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
-            numbers: numbers.iter().copied().collect(),
-        }
     }
 
     #[test]

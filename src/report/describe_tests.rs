@@ -6,8 +6,7 @@ use super::*;
 use crate::questionnaire::parse;
 use crate::report::definition::FigureSpec;
 use crate::report::figures::figure;
-use crate::report::stats::QuestionCounts;
-use std::collections::{BTreeMap, HashMap};
+use crate::report::stats::{QuestionCounts, counts};
 
 const WERKDRUK: &str = r#"
 id = "werkdruk-2027"
@@ -47,25 +46,8 @@ show_if = "thuis = ja"
 options = ["Keukentafel", "Werkkamer", "Trein", { label = "Weet niet", dont_know = true }]
 "#;
 
-fn counts(answered: u64, options: &[(&str, u64)], numbers: &[(i64, u64)]) -> QuestionCounts {
-    QuestionCounts {
-        answered,
-        options: options.iter().map(|(k, v)| (k.to_string(), *v)).collect::<HashMap<_, _>>(),
-        numbers: numbers.iter().copied().collect::<BTreeMap<_, _>>(),
-    }
-}
-
 fn spec(question: &str) -> FigureSpec {
-    FigureSpec {
-        question: question.into(),
-        title: None,
-        caption: None,
-        text: None,
-        summary: None,
-        bins: Vec::new(),
-        by_group: false,
-        breakdown: None,
-    }
+    toml::from_str(&format!("question = \"{question}\"")).unwrap()
 }
 
 fn sentences(id: &str, c: QuestionCounts) -> (String, String, String) {

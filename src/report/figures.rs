@@ -372,7 +372,7 @@ mod tests {
     use super::*;
     use crate::questionnaire::parse;
     use crate::report::definition::FigureSpec;
-    use std::collections::{BTreeMap, HashMap};
+    use crate::report::stats::counts;
 
     const DEFINITION: &str = r#"
 id = "t"
@@ -414,14 +414,6 @@ dont_know = "Weet niet"
             bins,
             by_group: false,
             breakdown: None,
-        }
-    }
-
-    fn counts(answered: u64, options: &[(&str, u64)], numbers: &[(i64, u64)]) -> QuestionCounts {
-        QuestionCounts {
-            answered,
-            options: options.iter().map(|(k, v)| (k.to_string(), *v)).collect::<HashMap<_, _>>(),
-            numbers: numbers.iter().copied().collect::<BTreeMap<_, _>>(),
         }
     }
 

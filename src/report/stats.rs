@@ -23,6 +23,16 @@ impl QuestionCounts {
     }
 }
 
+/// Counts for unit tests: `answered`, then (option code, people) and (number, people).
+#[cfg(test)]
+pub(crate) fn counts(answered: u64, options: &[(&str, u64)], numbers: &[(i64, u64)]) -> QuestionCounts {
+    QuestionCounts {
+        answered,
+        options: options.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        numbers: numbers.iter().copied().collect(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupResponse {
     pub code: String,

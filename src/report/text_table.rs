@@ -99,7 +99,7 @@ fn means(fig: &Figure, questionnaire: &Questionnaire) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::stats::QuestionCounts;
+    use crate::report::stats::counts;
 
     const QUESTIONNAIRE: &str = r#"
 id = "werkdruk"
@@ -133,14 +133,6 @@ id = "P"
 type = "longtext"
 text = "Nog iets?"
 "#;
-
-    fn counts(answered: u64, options: &[(&str, u64)], numbers: &[(i64, u64)]) -> QuestionCounts {
-        QuestionCounts {
-            answered,
-            options: options.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
-            numbers: numbers.iter().copied().collect(),
-        }
-    }
 
     #[test]
     fn each_mean_says_how_many_it_is_over_and_every_open_question_has_its_count() {

@@ -61,13 +61,7 @@ pub fn text(question: &Question, figure: &Figure, words: &Words) -> String {
 /// The figure's bullet in the Samenvatting: the question (or the figure's title) and its key
 /// figure; none for a mean of too few people, which is no key figure.
 pub fn summary(question: &Question, figure: &Figure, words: &Words) -> Option<String> {
-    let few = match question.kind {
-        QuestionKind::Rating { .. } => figure.base < words.min_count,
-        QuestionKind::Number { .. } => figure.given > 0 && figure.given < words.min_count,
-        QuestionKind::Text { .. } => true,
-        _ => false,
-    };
-    if few {
+    if question.is_open_text() || mean_of_a_few(question, figure, words) {
         return None;
     }
     let mut body = key_figure(question, figure, words, Length::Short);
@@ -161,6 +155,11 @@ enum Length {
 /// The main sentence, starting in lower case.
 fn key_figure(question: &Question, figure: &Figure, words: &Words, length: Length) -> String {
     match &question.kind {
+        // A mark of nobody says nothing (below); one of a few says too much.
+        QuestionKind::Rating { .. } if figure.mean_given.is_some() && mean_of_a_few(question, figure, words) => {
+            too_few(words, "gaven een cijfer")
+        }
+        QuestionKind::Number { .. } if mean_of_a_few(question, figure, words) => too_few(words, "vulden een getal in"),
         QuestionKind::Choice { style: ChoiceStyle::YesNo, .. } => both(figure, words),
         QuestionKind::Choice { style: ChoiceStyle::Scale, .. } => scale(figure, words),
         QuestionKind::Choice { style: ChoiceStyle::Single, .. } => ranking(figure, words, "gekozen", length),
@@ -296,6 +295,16 @@ fn ranking(figure: &Figure, words: &Words, verb: &str, length: Length) -> String
     out + "."
 }
 
+/// Whether the figure's key figure is a mean of fewer than `min_count` people, which is as good
+/// as their answers: not printed, and no bullet of the Samenvatting.
+fn mean_of_a_few(question: &Question, figure: &Figure, words: &Words) -> bool {
+    match question.kind {
+        QuestionKind::Rating { .. } => figure.base < words.min_count,
+        QuestionKind::Number { .. } => figure.given > 0 && figure.given < words.min_count,
+        _ => false,
+    }
+}
+
 /// Below `min_count` people a mean is as good as their answers: "een paar respondenten ...".
 fn too_few(words: &Words, did: &str) -> String {
     format!("een paar {} {did}; dat zijn te weinig om een gemiddelde te noemen.", words.respondents)
@@ -314,9 +323,6 @@ fn median(x: f64) -> String {
 /// the top two points for any other scale.
 fn rating(figure: &Figure, words: &Words, (from, to): (i64, i64), high_label: Option<&str>, length: Length) -> String {
     let Some(m) = figure.mean_given else { return String::new() };
-    if figure.base < words.min_count {
-        return too_few(words, "gaven een cijfer");
-    }
     let points: Option<Vec<(i64, &Bar)>> = figure.points().iter().map(|b| b.key.parse().ok().map(|n| (n, b))).collect();
     let mark = to == 10 && from <= 1;
     let mut out = match (mark, length) {
@@ -349,9 +355,6 @@ fn rating(figure: &Figure, words: &Words, (from, to): (i64, i64), high_label: Op
 fn number(figure: &Figure, words: &Words, unit: Option<&str>, box_label: &str, length: Length) -> String {
     let unit = unit.map(|u| format!(" {u}")).unwrap_or_default();
     let opted = figure.base.saturating_sub(figure.given);
-    if figure.given > 0 && figure.given < words.min_count {
-        return too_few(words, "vulden een getal in");
-    }
     let (Some(m), Some(mid)) = (figure.mean_given, figure.median) else {
         return format!(
             "niemand noemde een getal; {} {} kozen {box_label}.",

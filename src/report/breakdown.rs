@@ -70,11 +70,13 @@ fn note(text: String) -> Block {
 
 /// Groups whose base is under `min_base` are left out, and so is the next smallest group for
 /// as long as the left-out groups together are under `min_base`: otherwise their numbers
-/// would follow from the total minus the groups shown.
+/// would follow from the total minus the groups shown. Left-out groups of nobody at all
+/// give nobody back, and cost no other group its column.
 fn leave_out_small_groups(all: Vec<Shown>, min_base: u64) -> (Vec<Shown>, Vec<String>) {
     let (mut shown, small): (Vec<Shown>, Vec<Shown>) = all.into_iter().partition(|s| s.figure.base >= min_base);
     let mut hidden: Vec<(String, u64)> = small.into_iter().map(|s| (s.code, s.figure.base)).collect();
-    while !hidden.is_empty() && hidden.iter().map(|(_, n)| n).sum::<u64>() < min_base && !shown.is_empty() {
+    let people = |hidden: &[(String, u64)]| hidden.iter().map(|(_, n)| n).sum::<u64>();
+    while people(&hidden) > 0 && people(&hidden) < min_base && !shown.is_empty() {
         let smallest = shown.iter().enumerate().min_by_key(|(_, s)| s.figure.base).map_or(0, |(i, _)| i);
         let s = shown.remove(smallest);
         hidden.push((s.code, s.figure.base));
@@ -150,4 +152,25 @@ fn tables(def: &ReportDefinition, total: &Figure, shown: &[Shown], hidden: &Supp
         out.push(Block::Table { columns, rows, total_row: false });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(code: &str, base: u64) -> Shown {
+        Shown { code: code.into(), figure: Figure { base, ..Figure::default() } }
+    }
+
+    fn left_out(bases: &[(&str, u64)]) -> Vec<String> {
+        leave_out_small_groups(bases.iter().map(|(c, b)| group(c, *b)).collect(), 10).1
+    }
+
+    #[test]
+    fn a_small_group_goes_with_the_next_smallest_but_an_empty_one_alone() {
+        assert_eq!(left_out(&[("A", 20), ("B", 15), ("C", 4)]), ["C", "B"]);
+        // A team nobody of answered gives nobody back: B keeps its column.
+        assert_eq!(left_out(&[("A", 20), ("B", 15), ("C", 0)]), ["C"]);
+        assert_eq!(left_out(&[("A", 20), ("B", 15)]), Vec::<String>::new());
+    }
 }

@@ -1,9 +1,13 @@
 //! A figure's breakdown of a mean or a share (`breakdown = { by = ..., mean = true, shares =
-//! [...] }`): a table with a row per team (`by = "group"`) or per answer to another
-//! single-answer question (`by = "F"`: experience by frequency of use), giving each row's n,
-//! the mean and/or the share of some categories, and a total row.
+//! [...] }`): a table with a row per team (`by = "group"`) or per answer to another closed
+//! question (`by = "F"`: experience by frequency of use), giving each row's n, the mean and/or
+//! the share of some categories, and a total row. The rows of another question are the bars of
+//! its own figure: its options, the points of a numbered scale, or ranges of a number (its
+//! `bins`, or the automatic ranges of `figures`).
 //!
-//! Disclosure control, beside what `breakdown` does for a whole distribution:
+//! Disclosure control, beside what `breakdown` does for a whole distribution, for rows that
+//! split the respondents (teams, one answer each); rows that overlap (a question with several
+//! answers) follow `overlap`:
 //! - A row whose base is under `min_base` is left out, and so is the next smallest row for as
 //!   long as the left-out rows together are under `min_base`. Respondents in no row (who
 //!   answered the question broken down by with "weet niet", or not at all) count as left out:
@@ -28,22 +32,31 @@
 //! together, a group of at least `min_base`, which is what a total of those rows would print.
 
 use super::breakdown::MARK;
+use super::definition::{Bin, FigureSpec, check_bins};
 use super::document::ReportData;
 use super::figures::{Figure, figure_like, percent};
 use super::layout::{self, Align, Block, Column};
-use super::stats::{QuestionCounts, SurveyCounts};
+use super::overlap::{self, Atom, Measures, Rules};
+use super::stats::{Crossed, QuestionCounts};
 use super::suppression::{self, Table};
 use super::wording;
 use crate::questionnaire::{Question, QuestionKind, Questionnaire};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// The most rows a breakdown by a question with several answers may have: every combination
+/// of three of them is tried (`overlap`).
+pub const MAX_OVERLAPPING_ROWS: usize = 20;
 
 /// What the definition asks for, under the figure's `breakdown` key.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct BreakdownSpec {
-    /// `"group"` for the teams, or the id of a single-answer question.
+    /// `"group"` for the teams, or the id of a closed question.
     pub by: String,
+    /// Ranges of the number (or numbered scale) broken down by; by default its figure's.
+    #[serde(default)]
+    pub bins: Vec<Bin>,
     /// A column with the mean (a numbered scale or a number question).
     #[serde(default)]
     pub mean: bool,
@@ -74,27 +87,43 @@ impl BreakdownSpec {
     }
 }
 
-/// Per question broken down by: the counts of those who gave each option, in option order.
-pub type AnswerCounts = HashMap<String, Vec<(String, SurveyCounts)>>;
+/// Per (question broken down by, question of the figure): each respondent's answers to both.
+pub type Crossings = HashMap<(String, String), Vec<Crossed>>;
 
 /// The problems of a figure's breakdown, for the report definition's check; `empty` is the
 /// figure on no answers, which has every category key.
 pub fn check(place: &str, question: &Question, bd: &BreakdownSpec, empty: &Figure, q: &Questionnaire) -> Vec<String> {
     let mut errors = Vec::new();
     let id = &question.id;
-    if let By::Question(by) = bd.by() {
-        match q.question(by) {
+    match bd.by() {
+        By::Question(by) => match q.question(by) {
             None => errors.push(format!(
-                "{place}, figuur van {id}: breakdown by = '{by}': die vraag bestaat niet; gebruik \"group\" of de code van een vraag met één antwoord"
+                "{place}, figuur van {id}: breakdown by = '{by}': die vraag bestaat niet; gebruik \"group\" of de code van een gesloten vraag"
             )),
-            Some(b) if !matches!(b.kind, QuestionKind::Choice { .. }) => errors.push(format!(
-                "{place}, figuur van {id}: breakdown by = '{by}': alleen een vraag met één antwoord (single, yesno, een schaal met points) verdeelt de respondenten in rijen"
+            Some(b) if b.is_open_text() => errors.push(format!(
+                "{place}, figuur van {id}: breakdown by = '{by}' is een open vraag; alleen de antwoorden op een gesloten vraag verdelen de respondenten in rijen"
             )),
             Some(b) if b.id == *id => {
                 errors.push(format!("{place}, figuur van {id}: breakdown by = '{by}' is de vraag van de figuur zelf"))
             }
-            Some(_) => {}
-        }
+            Some(b) => {
+                let at = |i: Option<usize>| match i {
+                    Some(i) => format!("{place}, figuur van {id}, breakdown bins, klasse {}", i + 1),
+                    None => format!("{place}, figuur van {id}, breakdown bins"),
+                };
+                errors.extend(check_bins(&at, by, &bd.bins, &b.kind));
+                if matches!(b.kind, QuestionKind::Multiple { .. }) && b.options().len() > MAX_OVERLAPPING_ROWS {
+                    errors.push(format!(
+                        "{place}, figuur van {id}: breakdown by = '{by}' heeft {} antwoorden; bij meerdere antwoorden kan een uitsplitsing er hoogstens {MAX_OVERLAPPING_ROWS} hebben",
+                        b.options().len()
+                    ));
+                }
+            }
+        },
+        By::Group if !bd.bins.is_empty() => errors.push(format!(
+            "{place}, figuur van {id}: breakdown bins hoort bij by = de code van een getalvraag of cijferschaal, niet bij de teams"
+        )),
+        By::Group => {}
     }
     if !bd.mean && bd.shares.is_empty() {
         errors.push(format!(
@@ -171,7 +200,8 @@ fn leave_out(rows: &[Row], outside: u64, min_base: u64) -> (Vec<usize>, Vec<usiz
     let mut shown: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].figure.base >= min_base).collect();
     let mut left: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].figure.base < min_base).collect();
     let hidden_base = |left: &[usize]| outside + left.iter().map(|&i| rows[i].figure.base).sum::<u64>();
-    while (outside > 0 || !left.is_empty()) && hidden_base(&left) < min_base && !shown.is_empty() {
+    // Rows of nobody give nobody back: they cost no other row.
+    while hidden_base(&left) > 0 && hidden_base(&left) < min_base && !shown.is_empty() {
         let smallest = (0..shown.len()).min_by_key(|&k| rows[shown[k]].figure.base).unwrap_or(0);
         left.push(shown.remove(smallest));
     }
@@ -243,43 +273,69 @@ fn hidden_means(
 }
 
 /// The blocks of a figure's breakdown: a caption, the table and its notes.
-pub fn blocks(data: &ReportData, spec: &super::FigureSpec, bd: &BreakdownSpec, total: &Figure) -> Vec<Block> {
+pub fn blocks(data: &ReportData, spec: &FigureSpec, bd: &BreakdownSpec, total: &Figure) -> Vec<Block> {
     let def = data.definition;
     let (min_base, min_count) = (def.disclosure.min_base, def.disclosure.min_count);
     let Some(question) = data.questionnaire.question(&spec.question) else { return Vec::new() };
     let total_counts = data.counts.question(&spec.question);
-    let row = |label: String, counts: &SurveyCounts| {
-        let own = counts.question(&spec.question);
-        Row { label, figure: figure_like(question, spec, &total_counts, &own), counts: own }
+    let row = |label: String, own: &QuestionCounts| Row {
+        label,
+        figure: figure_like(question, spec, &total_counts, own),
+        counts: own.clone(),
     };
-    let (rows, by_title, by_text): (Vec<Row>, &str, String) = match bd.by() {
+    let (rows, by_title, by_text, overlapping) = match bd.by() {
         By::Group => (
-            data.group_counts.iter().map(|(g, c)| row(g.name.clone(), c)).collect(),
+            data.group_counts.iter().map(|(g, c)| row(g.name.clone(), &c.question(&spec.question))).collect(),
             "Team",
             "Uitgesplitst per team".to_string(),
+            None,
         ),
         By::Question(by) => {
             let Some(by_question) = data.questionnaire.question(by) else { return Vec::new() };
-            let per_option = data.answer_counts.get(by).map(Vec::as_slice).unwrap_or_default();
-            let rows = by_question
-                .options()
-                .iter()
-                .filter(|o| !o.outside_base())
-                .map(|o| {
-                    let counts = per_option.iter().find(|(code, _)| *code == o.code).map(|(_, c)| c.clone());
-                    row(o.label.clone(), &counts.unwrap_or_default())
-                })
-                .collect();
-            (rows, "Antwoord", format!("Uitgesplitst naar het antwoord op '{}'", by_question.text))
+            let key = (by.to_string(), spec.question.clone());
+            let people = data.crossings.get(&key).map(Vec::as_slice).unwrap_or_default();
+            let (labels, member) = split(by_question, bd, &data.counts.question(by), people);
+            let mut per_row = vec![QuestionCounts::default(); labels.len()];
+            for (person, rows) in people.iter().zip(&member) {
+                for &r in rows {
+                    per_row[r].add(&person.of);
+                }
+            }
+            let rows: Vec<Row> = labels.into_iter().zip(&per_row).map(|(label, counts)| row(label, counts)).collect();
+            let overlapping = matches!(by_question.kind, QuestionKind::Multiple { .. }).then(|| {
+                let mut patterns: BTreeMap<u64, QuestionCounts> = BTreeMap::new();
+                for (person, rows) in people.iter().zip(&member) {
+                    let mask = rows.iter().fold(0u64, |m, r| m | (1 << r));
+                    patterns.entry(mask).or_default().add(&person.of);
+                }
+                patterns
+                    .into_iter()
+                    .map(|(mask, counts)| {
+                        let figure = figure_like(question, spec, &total_counts, &counts);
+                        let shares = bd.shares.iter().map(|s| share_count(&figure, &s.keys)).collect();
+                        Atom { rows: mask, measures: Measures { base: figure.base, shares, marks: marks(&counts) } }
+                    })
+                    .collect::<Vec<Atom>>()
+            });
+            (rows, "Antwoord", format!("Uitgesplitst naar het antwoord op '{}'", by_question.text), overlapping)
         }
     };
-    let outside = total.base.saturating_sub(rows.iter().map(|r| r.figure.base).sum());
-    let (shown, left) = leave_out(&rows, outside, min_base);
-    let anyone_left = outside > 0 || !left.is_empty();
-    let shares = hidden_shares(&rows, &shown, total, bd, min_count, anyone_left);
-    let means = match (bd.mean, ends(question)) {
-        (true, Some(range)) => Some(hidden_means(&rows, &shown, &total_counts, range, &shares, min_count, anyone_left)),
-        _ => None,
+    let range = ends(question).filter(|_| bd.mean);
+    let (shown, left, shares, means) = match &overlapping {
+        None => {
+            let outside = total.base.saturating_sub(rows.iter().map(|r| r.figure.base).sum());
+            let (shown, left) = leave_out(&rows, outside, min_base);
+            let anyone_left = outside + left.iter().map(|&i| rows[i].figure.base).sum::<u64>() > 0;
+            let shares = hidden_shares(&rows, &shown, total, bd, min_count, anyone_left);
+            let means =
+                range.map(|range| hidden_means(&rows, &shown, &total_counts, range, &shares, min_count, anyone_left));
+            (shown, left, shares, means)
+        }
+        Some(atoms) => {
+            let rules = Rules { min_base, min_count, mean: range };
+            let hidden = overlap::hide(atoms, rows.len(), bd.shares.len(), rules);
+            (hidden.shown, hidden.left, hidden.shares, hidden.means)
+        }
     };
 
     let share_title = |share: &ShareSpec| {
@@ -354,6 +410,12 @@ pub fn blocks(data: &ReportData, spec: &super::FigureSpec, bd: &BreakdownSpec, t
             def.respondents()
         )));
     }
+    if overlapping.is_some() {
+        out.push(note(format!(
+            "Bij '{}' waren meerdere antwoorden mogelijk: wie er meer gaf, telt in meer rijen.",
+            data.questionnaire.question(&bd.by).map_or("", |q| q.text.as_str())
+        )));
+    }
     let left_names: Vec<String> = left.iter().map(|&i| rows[i].label.clone()).collect();
     if !left_names.is_empty() {
         out.push(note(format!(
@@ -363,6 +425,34 @@ pub fn blocks(data: &ReportData, spec: &super::FigureSpec, bd: &BreakdownSpec, t
         )));
     }
     out
+}
+
+/// The rows of a breakdown by the question `by`: the bars of its own figure (with the
+/// breakdown's bins, or the automatic ranges of a number), and per respondent the rows their
+/// answer falls in, found the same way, from the figure of their answer alone.
+fn split(
+    by: &Question,
+    bd: &BreakdownSpec,
+    counts: &QuestionCounts,
+    people: &[Crossed],
+) -> (Vec<String>, Vec<Vec<usize>>) {
+    let spec = FigureSpec { question: by.id.clone(), bins: bd.bins.clone(), ..FigureSpec::default() };
+    let all = figure_like(by, &spec, counts, counts).bars;
+    let member = people
+        .iter()
+        .map(|person| {
+            let own = QuestionCounts {
+                answered: 1,
+                options: person.options.iter().map(|o| (o.clone(), 1)).collect(),
+                numbers: person.number.map(|n| (n, 1)).into_iter().collect(),
+            };
+            // Keys, not positions: a number's figure without ranges has a bar per number given.
+            let bars = figure_like(by, &spec, counts, &own).bars;
+            let theirs: Vec<&str> = bars.iter().filter(|b| b.count > 0).map(|b| b.key.as_str()).collect();
+            (0..all.len()).filter(|&b| theirs.contains(&all[b].key.as_str())).collect()
+        })
+        .collect();
+    (all.into_iter().map(|b| b.label).collect(), member)
 }
 
 #[cfg(test)]

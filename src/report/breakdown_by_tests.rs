@@ -122,6 +122,9 @@ breakdown = { by = "group", mean = true, shares = [{ keys = "voldoende" }] }"#,
         let (shown, left) = leave_out(&rows, 0, 10);
         assert_eq!(shown, [0], "C (4) alone would be the total minus A and B");
         assert_eq!(left, [2, 1]);
+        // A row of nobody gives nobody back.
+        let rows = vec![row("A", &[(7, 20)]), row("B", &[(6, 15)]), row("C", &[])];
+        assert_eq!(leave_out(&rows, 0, 10), (vec![0, 1], vec![2]));
         // Respondents in no row (weet niet on the question broken down by) count as left out.
         let rows = vec![row("A", &[(7, 20)]), row("B", &[(6, 15)])];
         assert_eq!(leave_out(&rows, 3, 10).0, [0]);
@@ -158,6 +161,10 @@ type = "scale"
 text = "Cijfer?"
 from = 1
 to = 10
+[[questions]]
+id = "T"
+type = "text"
+text = "Waarom?"
 "#;
 
     fn errors(question: &str, breakdown: &str) -> Vec<String> {
@@ -184,11 +191,34 @@ to = 10
                 "regel 8: sectie 1 ('S'), figuur van E: breakdown mean = true kan alleen bij een cijfer of een getal; gebruik shares"
             ]
         );
+        // Any closed question splits the respondents: several answers, a numbered scale in bins.
+        assert_eq!(errors("R", r#"{ by = "M", mean = true }"#), Vec::<String>::new());
         assert_eq!(
-            errors("R", r#"{ by = "M", mean = true }"#),
+            errors(
+                "E",
+                r#"{ by = "R", bins = [{ label = "Laag", to = 5 }, { label = "Hoog", from = 6 }], shares = [{ keys = "eens" }] }"#
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            errors("R", r#"{ by = "T", mean = true }"#),
             [
-                "regel 8: sectie 1 ('S'), figuur van R: breakdown by = 'M': alleen een vraag met één antwoord (single, yesno, een schaal met points) verdeelt de respondenten in rijen"
+                "regel 8: sectie 1 ('S'), figuur van R: breakdown by = 'T' is een open vraag; alleen de antwoorden op een gesloten vraag verdelen de respondenten in rijen"
             ]
+        );
+        assert_eq!(
+            errors("R", r#"{ by = "F", bins = [{ label = "Laag", to = 5 }], mean = true }"#),
+            [
+                "regel 8: sectie 1 ('S'), figuur van R, breakdown bins: vraag 'F' is geen getalvraag of cijferschaal; 'bins' kan alleen bij getallen en cijfers"
+            ]
+        );
+        assert!(
+            errors("E", r#"{ by = "R", bins = [{ label = "Laag", to = 5 }, { label = "Ook laag", from = 4, to = 6 }], shares = [{ keys = "eens" }] }"#)[0]
+                .contains("breakdown bins, klasse 2: klassen 'Laag' en 'Ook laag' overlappen")
+        );
+        assert!(
+            errors("R", r#"{ by = "group", bins = [{ label = "Laag", to = 5 }], mean = true }"#)[0]
+                .contains("breakdown bins hoort bij by = de code van een getalvraag")
         );
         assert!(errors("R", r#"{ by = "X", mean = true }"#)[0].contains("by = 'X': die vraag bestaat niet"));
         assert!(

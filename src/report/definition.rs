@@ -85,7 +85,7 @@ pub enum Block {
     Casussen { question: String },
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FigureSpec {
     pub question: String,
@@ -249,7 +249,7 @@ impl ReportDefinition {
                         Some(i) => at(places.block_item(s, b, "bins", i)),
                         None => at(places.block_key(s, b, "bins")),
                     };
-                    errors.extend(check_bins(&bin_place, spec, &q.kind));
+                    errors.extend(check_bins(&bin_place, &spec.question, &spec.bins, &q.kind));
                     // Render the templates on empty counts: every placeholder and key is checked,
                     // except the keys of unbinned numbers, which are the numbers people give; with bins,
                     // the bar of numbers outside them may be named too.
@@ -294,9 +294,14 @@ impl ReportDefinition {
 }
 
 /// `at(Some(i))` places an error about bin i, `at(None)` one about `bins` as a whole.
-fn check_bins(at: &dyn Fn(Option<usize>) -> String, spec: &FigureSpec, kind: &QuestionKind) -> Vec<String> {
+pub(super) fn check_bins(
+    at: &dyn Fn(Option<usize>) -> String,
+    question: &str,
+    bins: &[Bin],
+    kind: &QuestionKind,
+) -> Vec<String> {
     let mut errors = Vec::new();
-    if spec.bins.is_empty() {
+    if bins.is_empty() {
         return errors;
     }
     let place = &at(None);
@@ -306,14 +311,13 @@ fn check_bins(at: &dyn Fn(Option<usize>) -> String, spec: &FigureSpec, kind: &Qu
         QuestionKind::Rating { from, to, .. } => (None, Some((*from, *to))),
         _ => {
             errors.push(format!(
-                "{place}: vraag '{}' is geen getalvraag of cijferschaal; 'bins' kan alleen bij getallen en cijfers",
-                spec.question
+                "{place}: vraag '{question}' is geen getalvraag of cijferschaal; 'bins' kan alleen bij getallen en cijfers"
             ));
             return errors;
         }
     };
     let mut keys: Vec<String> = Vec::new();
-    for (i, bin) in spec.bins.iter().enumerate() {
+    for (i, bin) in bins.iter().enumerate() {
         let place = &at(Some(i));
         if keys.contains(&bin.key()) {
             errors.push(format!("{place}: klasse '{}' komt twee keer voor", bin.label));
@@ -322,7 +326,7 @@ fn check_bins(at: &dyn Fn(Option<usize>) -> String, spec: &FigureSpec, kind: &Qu
         if bin.opt_out && (bin.from.is_some() || bin.to.is_some()) {
             errors.push(format!("{place}: klasse '{}' is het vakje en kan geen 'from' of 'to' hebben", bin.label));
         }
-        for other in &spec.bins[..i] {
+        for other in &bins[..i] {
             let overlap = !bin.opt_out
                 && !other.opt_out
                 && bin.from.unwrap_or(i64::MIN) <= other.to.unwrap_or(i64::MAX)
@@ -337,7 +341,7 @@ fn check_bins(at: &dyn Fn(Option<usize>) -> String, spec: &FigureSpec, kind: &Qu
         if bin.opt_out && opt_out.is_none() {
             errors.push(format!(
                 "{place}: klasse '{}' verwijst naar een vakje dat vraag '{}' niet heeft",
-                bin.label, spec.question
+                bin.label, question
             ));
         }
         if !bin.opt_out && bin.from.is_none() && bin.to.is_none() {
@@ -353,7 +357,7 @@ fn check_bins(at: &dyn Fn(Option<usize>) -> String, spec: &FigureSpec, kind: &Qu
         {
             errors.push(format!(
                 "{place}: klasse '{}' valt buiten de schaal van vraag '{}' ({low} tot en met {high})",
-                bin.label, spec.question
+                bin.label, question
             ));
         }
     }

@@ -26,7 +26,7 @@ pub struct ReportData<'a> {
     /// Counts per group, for figures broken down by group, in group order.
     pub group_counts: &'a [(GroupResponse, SurveyCounts)],
     /// Counts per answer to the questions a figure is broken down by (`breakdown.by`).
-    pub answer_counts: &'a super::breakdown_by::AnswerCounts,
+    pub crossings: &'a super::breakdown_by::Crossings,
     pub groups: &'a [GroupResponse],
     pub narrative: &'a HashMap<String, String>,
     /// Per question, the reviewed and included texts (casussen, quotes), in response order.
@@ -460,7 +460,7 @@ by_group = true
             questionnaire: q,
             counts: total,
             group_counts: per_group,
-            answer_counts: &Default::default(),
+            crossings: &Default::default(),
             groups: &groups,
             narrative: &HashMap::new(),
             included: &HashMap::new(),

@@ -37,6 +37,9 @@ pub struct Style {
 }
 
 pub const BODY: Style = Style { face: Face::Regular, size: 10.0, leading: 14.5, color: TEXT, after: 8.0 };
+/// A paragraph of up to this many lines before a chart is kept on the chart's page.
+const KEPT_WITH_CHART: usize = 6;
+
 pub const CAPTION: Style = Style { face: Face::Bold, size: 9.0, leading: 12.5, color: TEXT, after: 4.0 };
 pub const NOTE: Style = Style { face: Face::Italic, size: 8.5, leading: 11.5, color: MUTED, after: 8.0 };
 pub const H1: Style = Style { face: Face::Bold, size: 15.0, leading: 19.0, color: ACCENT, after: 8.0 };
@@ -331,6 +334,14 @@ impl<'a> Layout<'a> {
                 if *style == CAPTION && matches!(next, Some(Block::Table { .. })) {
                     let lines = self.fonts.wrap(text, style, CONTENT_WIDTH).len() as f32;
                     self.ensure(lines * style.leading + style.after + self.lead_height(next));
+                }
+                // The sentences that introduce a chart go to the next page with it when it does
+                // not fit below them; a longer text flows as any other.
+                if matches!(next, Some(Block::Figure { .. })) {
+                    let lines = self.fonts.wrap(text, style, CONTENT_WIDTH).len();
+                    if lines <= KEPT_WITH_CHART {
+                        self.ensure(lines as f32 * style.leading + style.after + self.lead_height(next));
+                    }
                 }
                 self.paragraph(text, style, MARGIN_LEFT, CONTENT_WIDTH)
             }
@@ -716,6 +727,24 @@ mod tests {
         let (pages, _) = paginate(&fonts, &[], &blocks, "", 1);
         let with_caption = pages.iter().position(|p| p.text().contains("Tabel 1. Respons")).unwrap();
         assert!(pages[with_caption].text().contains("Noord"), "the caption is on the page of its table");
+    }
+
+    #[test]
+    fn the_sentence_before_a_chart_goes_to_the_next_page_with_it() {
+        let fonts = Fonts::load();
+        let line_style = Style { after: 0.0, ..BODY };
+        let lines_per_page = (CONTENT_HEIGHT / BODY.leading).floor() as usize;
+        // Room for four lines: the sentence would fit, the chart below it would not.
+        let mut blocks: Vec<Block> =
+            (0..lines_per_page - 4).map(|_| Block::Paragraph { text: "x".into(), style: line_style }).collect();
+        blocks.push(para("De meeste professionals zetten het budget een paar keer per jaar in."));
+        blocks.push(Block::Figure { caption: "Figuur 1. Hoe vaak".into(), chart: 0 });
+        let chart =
+            crate::report::charts::Chart { svg: String::new(), data: Vec::new(), width_pt: 300.0, height_pt: 200.0 };
+        let (pages, _) = paginate(&fonts, &[chart], &blocks, "", 1);
+        let sentence = pages.iter().position(|p| p.text().contains("een paar keer per jaar")).unwrap();
+        let figure = pages.iter().position(|p| p.text().contains("Figuur 1. Hoe vaak")).unwrap();
+        assert_eq!(sentence, figure, "the sentence is on the page of its chart");
     }
 
     #[test]

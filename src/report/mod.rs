@@ -13,6 +13,7 @@ pub mod figures;
 pub mod fonts;
 pub mod html;
 pub mod layout;
+pub mod overlap;
 pub mod pdf;
 pub mod places;
 pub mod prose;
@@ -110,16 +111,13 @@ pub async fn generate(
             group_counts.push((g.clone(), stats::count(db, id, Some(row.id)).await?));
         }
     }
-    let mut answer_counts = breakdown_by::AnswerCounts::new();
-    for by in definition.figures().filter_map(|f| f.breakdown.as_ref()) {
-        if let (breakdown_by::By::Question(by), None) = (by.by(), answer_counts.get(&by.by))
-            && let Some(question) = survey.questionnaire.question(by)
+    let mut crossings = breakdown_by::Crossings::new();
+    for f in definition.figures() {
+        if let Some(breakdown_by::By::Question(by)) = f.breakdown.as_ref().map(breakdown_by::BreakdownSpec::by)
+            && let std::collections::hash_map::Entry::Vacant(slot) =
+                crossings.entry((by.to_string(), f.question.clone()))
         {
-            let mut rows = Vec::new();
-            for option in question.options() {
-                rows.push((option.code.clone(), stats::count_answering(db, id, by, &option.code).await?));
-            }
-            answer_counts.insert(by.to_string(), rows);
+            slot.insert(stats::crossed(db, id, by, &f.question).await?);
         }
     }
     let narrative = store::report_texts::all(db, id).await?;
@@ -130,7 +128,7 @@ pub async fn generate(
         questionnaire: &survey.questionnaire,
         counts: &counts,
         group_counts: &group_counts,
-        answer_counts: &answer_counts,
+        crossings: &crossings,
         groups: &groups,
         narrative: &narrative,
         included: &included,

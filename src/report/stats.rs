@@ -21,6 +21,27 @@ impl QuestionCounts {
     pub fn option(&self, code: &str) -> u64 {
         self.options.get(code).copied().unwrap_or(0)
     }
+
+    /// Adds the counts of other respondents (never the same ones: `answered` is a sum).
+    pub fn add(&mut self, other: &QuestionCounts) {
+        self.answered += other.answered;
+        for (code, n) in &other.options {
+            *self.options.entry(code.clone()).or_default() += n;
+        }
+        for (number, n) in &other.numbers {
+            *self.numbers.entry(*number).or_default() += n;
+        }
+    }
+}
+
+/// One respondent's answer to the question a breakdown is by, beside their answer to the
+/// figure's question (`of`, as counts of one person).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Crossed {
+    /// The options chosen (several for a multiple-answer question; the opt-out of a number).
+    pub options: Vec<String>,
+    pub number: Option<i64>,
+    pub of: QuestionCounts,
 }
 
 /// Counts for unit tests: `answered`, then (option code, people) and (number, people).
@@ -96,30 +117,39 @@ pub async fn count(db: &impl ConnectionTrait, survey_id: i32, group_id: Option<i
     count_within(db, responses_of(survey_id, group_id), total).await
 }
 
-/// Counts the submitted responses of a survey that gave `option` to `question`: one row of a
-/// breakdown by another question.
-pub async fn count_answering(
-    db: &impl ConnectionTrait,
-    survey_id: i32,
-    question: &str,
-    option: &str,
-) -> Result<SurveyCounts, DbErr> {
-    let mut scope = Query::select();
-    scope
-        .column(answer::Column::ResponseId)
-        .from(answer::Entity)
-        .and_where(answer::Column::ResponseId.in_subquery(responses_of(survey_id, None)))
-        .and_where(Expr::col(answer::Column::Question).eq(question))
-        .and_where(Expr::col(answer::Column::Option).eq(option));
-    let total: i64 = response::Entity::find()
-        .filter(response::Column::Id.in_subquery(scope.clone()))
+/// Per respondent who answered `of`: their answer to `by` and to `of`. Two questions' answers
+/// per person, not counts: the rows of a breakdown by a number in ranges or by a question with
+/// several answers are not one option each, and rows that overlap need the answer patterns
+/// (`overlap`).
+pub async fn crossed(db: &impl ConnectionTrait, survey_id: i32, by: &str, of: &str) -> Result<Vec<Crossed>, DbErr> {
+    let rows: Vec<(i64, String, Option<String>, Option<i64>)> = answer::Entity::find()
         .select_only()
-        .column_as(Expr::col(response::Column::Id).count(), "n")
+        .column(answer::Column::ResponseId)
+        .column(answer::Column::Question)
+        .column(answer::Column::Option)
+        .column(answer::Column::Number)
+        .filter(answer::Column::ResponseId.in_subquery(responses_of(survey_id, None)))
+        .filter(answer::Column::Question.is_in([by, of]))
         .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or(0);
-    count_within(db, scope, total).await
+        .all(db)
+        .await?;
+    let mut people: BTreeMap<i64, Crossed> = BTreeMap::new();
+    for (response, question, option, number) in rows {
+        let person = people.entry(response).or_default();
+        if question == by {
+            person.options.extend(option);
+            person.number = person.number.or(number);
+        } else {
+            person.of.answered = 1;
+            if let Some(option) = option {
+                person.of.options.insert(option, 1);
+            }
+            if let Some(number) = number {
+                person.of.numbers.insert(number, 1);
+            }
+        }
+    }
+    Ok(people.into_values().filter(|p| p.of.answered > 0).collect())
 }
 
 /// The counts of the answers of the responses `scope` selects (a query of response ids).

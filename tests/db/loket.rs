@@ -124,8 +124,20 @@ pub fn answers(t: usize, i: usize) -> Map<String, Value> {
 
 /// A closed survey `id` with every planned response submitted.
 pub async fn closed_survey(db: &DatabaseConnection, id: &str) -> Survey {
+    closed_survey_with(db, &definition(id), answers).await
+}
+
+/// A closed survey of the teams and sizes of this file with another definition (the loket
+/// questions and more) and the answers `answers(team, respondent)`.
+pub async fn closed_survey_with(
+    db: &DatabaseConnection,
+    definition: &str,
+    answers: impl Fn(usize, usize) -> Map<String, Value>,
+) -> Survey {
     let now = chrono::Utc::now();
-    let survey = store::surveys::create(db, &definition(id), now).await.unwrap();
+    let survey = store::surveys::create(db, definition, now).await.unwrap();
+    let id = survey.row.slug.clone();
+    let id = id.as_str();
     let people = (0..3)
         .flat_map(|t| {
             (0..SIZES[t] + 5).map(move |i| NewInvitee {

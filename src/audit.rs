@@ -38,7 +38,7 @@ impl Actor {
         }
     }
 
-    fn name(&self) -> String {
+    pub fn name(&self) -> String {
         match self {
             Actor::Account { email, .. } => email.clone(),
             Actor::CommandLine => {
@@ -66,6 +66,7 @@ pub enum Action {
     CasusReviewed,
     Exported,
     ReportViewed,
+    ReportDefinitionSet,
     Published,
     Purged,
     SignedIn,
@@ -82,7 +83,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::SurveyCreated,
         Action::OwnerSet,
         Action::MemberAdded,
@@ -96,6 +97,7 @@ impl Action {
         Action::CasusReviewed,
         Action::Exported,
         Action::ReportViewed,
+        Action::ReportDefinitionSet,
         Action::Published,
         Action::Purged,
         Action::SignedIn,
@@ -126,6 +128,7 @@ impl Action {
             Action::CasusReviewed => "casus_reviewed",
             Action::Exported => "exported",
             Action::ReportViewed => "report_viewed",
+            Action::ReportDefinitionSet => "report_definition_set",
             Action::Published => "published",
             Action::Purged => "purged",
             Action::SignedIn => "signed_in",
@@ -162,6 +165,7 @@ impl Action {
             Action::CasusReviewed => "casus beoordeeld",
             Action::Exported => "gegevens geëxporteerd",
             Action::ReportViewed => "conceptrapport bekeken",
+            Action::ReportDefinitionSet => "rapportdefinitie gewijzigd",
             Action::Published => "rapport gepubliceerd",
             Action::Purged => "persoonsgegevens verwijderd",
             Action::SignedIn => "ingelogd",

@@ -85,7 +85,7 @@ pub enum Command {
         #[command(subcommand)]
         command: SurveyCommand,
     },
-    /// Write the PDF report of a stored survey, or check a report definition (`report check`).
+    /// Write the PDF report of a stored survey; check, set, show or reset its report definition.
     #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Report {
         #[command(subcommand)]
@@ -96,7 +96,8 @@ pub enum Command {
         /// Where to write the PDF.
         #[arg(long, required = true)]
         out: Option<PathBuf>,
-        /// The report definition; by default the bundled one or reports/<code>.toml.
+        /// A report definition to use this once; by default the survey's own (`report set`),
+        /// the bundled one, or a plain one made from the questionnaire.
         #[arg(long)]
         definition: Option<PathBuf>,
     },
@@ -151,7 +152,7 @@ pub enum Command {
     Figures {
         /// The survey's code, e.g. maatwerkbudget-2021.
         survey: String,
-        /// The report definition; by default the bundled one or reports/<code>.toml.
+        /// A report definition to use this once; by default the survey's own (`report set`).
         #[arg(long)]
         report: Option<PathBuf>,
     },
@@ -167,6 +168,13 @@ pub enum ReportCommand {
         #[arg(long)]
         survey: Option<String>,
     },
+    /// Check a report definition and store it with the survey; its reports are made of it from
+    /// then on, by every command, page and API call.
+    Set { survey: String, file: PathBuf },
+    /// Print the survey's report definition (its own, the bundled one, or the plain one).
+    Show { survey: String },
+    /// Remove the survey's own report definition: the bundled or the plain one applies again.
+    Reset { survey: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -137,7 +137,7 @@ pub async fn casussen(
     if survey.status() != store::surveys::Status::Closed {
         bail!("casussen worden beoordeeld nadat '{slug}' is gesloten (peiling survey close {slug})");
     }
-    let definition = bundled::report_definition(&survey.questionnaire, None)?;
+    let definition = crate::report::source::definition(&survey)?;
     let now = chrono::Utc::now();
     let edited = text.map(read).transpose()?;
     let actor = Actor::CommandLine;
@@ -227,7 +227,10 @@ pub async fn survey_list(config: &Config) -> anyhow::Result<()> {
 pub async fn report(config: &Config, slug: &str, out: &Path, definition: Option<&Path>) -> anyhow::Result<()> {
     let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let source = bundled::report_source(&survey.questionnaire, definition)?;
+    let source = match definition {
+        Some(file) => read(file)?,
+        None => crate::report::source::of(&survey).0,
+    };
     let generated = crate::report::draft(&db, &Actor::CommandLine, &survey, &source, chrono::Utc::now()).await?;
     write_pdf(out, &generated.pdf)?;
     println!("{} ({} pagina's, {} kB)", out.display(), generated.pages, generated.pdf.len() / 1024);
@@ -245,14 +248,42 @@ pub async fn report_check(config: &Config, file: &Path, survey: Option<&str>) ->
     let db = crate::integrity::open(&config.database_url).await?;
     let questionnaire = check::questionnaire(&db, &id).await.with_context(|| file.display().to_string())?;
     let definition = ReportDefinition::parse(&source, &questionnaire).map_err(failed)?;
-    let count = |n: usize, one: &str, more: &str| format!("{n} {}", if n == 1 { one } else { more });
     println!(
-        "{}: rapportdefinitie voor '{}' is in orde: {}, {}",
+        "{}: rapportdefinitie voor '{}' is in orde: {}",
         file.display(),
         questionnaire.id,
-        count(definition.sections.len(), "sectie", "secties"),
-        count(definition.figures().count(), "figuur", "figuren")
+        crate::report::source::contents(&definition)
     );
+    Ok(())
+}
+
+pub async fn report_set(config: &Config, slug: &str, file: &Path) -> anyhow::Result<()> {
+    let source = read(file)?;
+    let db = crate::integrity::open(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    let definition = crate::report::source::set(&db, &Actor::CommandLine, &survey, &source, chrono::Utc::now())
+        .await
+        .with_context(|| format!("{}: niet opgeslagen", file.display()))?;
+    println!("rapportdefinitie van '{slug}' opgeslagen: {}", crate::report::source::contents(&definition));
+    Ok(())
+}
+
+pub async fn report_show(config: &Config, slug: &str) -> anyhow::Result<()> {
+    let db = crate::integrity::open(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    let (source, origin) = crate::report::source::of(&survey);
+    // The definition on stdout, so that `> file.toml` gives a file `report set` takes back.
+    eprintln!("# {}", origin.label());
+    print!("{source}");
+    Ok(())
+}
+
+pub async fn report_reset(config: &Config, slug: &str) -> anyhow::Result<()> {
+    let db = crate::integrity::open(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    crate::report::source::reset(&db, &Actor::CommandLine, &survey, chrono::Utc::now()).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    println!("'{slug}' gebruikt nu de {}", crate::report::source::of(&survey).1.label());
     Ok(())
 }
 
@@ -297,7 +328,10 @@ pub async fn narrative(config: &Config, slug: &str, key: Option<&str>, file: Opt
 pub async fn figures(config: &Config, slug: &str, report: Option<&Path>) -> anyhow::Result<()> {
     let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let definition = bundled::report_definition(&survey.questionnaire, report)?;
+    let definition = match report {
+        Some(file) => crate::report::ReportDefinition::parse(&read(file)?, &survey.questionnaire)?,
+        None => crate::report::source::definition(&survey)?,
+    };
     let groups = stats::response_per_group(&db, survey.row.id).await?;
     println!("Respons\n{}", text_table::response_table(&groups));
     if !crate::report::figures_shown(&survey) {
@@ -331,8 +365,9 @@ pub async fn invitees_import(config: &Config, slug: &str, file: &Path) -> anyhow
     let bytes = read_invitee_list(file)?;
     let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    let count =
-        crate::invitations::import_file(&db, &Actor::CommandLine, &survey, &bytes).await.map_err(|e| match e {
+    let count = crate::invitations::import_file(&db, &Actor::CommandLine, &survey, &bytes, chrono::Utc::now())
+        .await
+        .map_err(|e| match e {
             // Kept as the cause, so that a full or read-only database is told as such.
             crate::invitations::ImportError::Store(e) => anyhow::Error::new(e).context(file.display().to_string()),
             rows => anyhow::anyhow!("{}: {rows}", file.display()),
@@ -360,7 +395,7 @@ pub async fn survey_open(
         chrono::Utc::now(),
     )
     .await?;
-    println!("'{slug}' is open tot en met {}; {queued} uitnodigingen klaargezet", crate::report::wording::date(closes));
+    println!("'{slug}' is open tot en met {}; {queued} uitnodigingen klaargezet", crate::dutch::date(closes));
     if let Some(day) = remind_on {
         println!("{}", reminder_planned(day));
     }
@@ -370,7 +405,7 @@ pub async fn survey_open(
 fn reminder_planned(day: chrono::NaiveDate) -> String {
     format!(
         "herinnering gepland op {} (08:00 UTC) voor wie dan nog niet heeft geantwoord; `peiling serve` verstuurt hem",
-        crate::report::wording::date(day)
+        crate::dutch::date(day)
     )
 }
 

@@ -105,6 +105,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report { command: Some(ReportCommand::Check { file, survey }), .. } => {
             peiling::commands::report_check(&config, &file, survey.as_deref()).await
         }
+        Command::Report { command: Some(ReportCommand::Set { survey, file }), .. } => {
+            peiling::commands::report_set(&config, &survey, &file).await
+        }
+        Command::Report { command: Some(ReportCommand::Show { survey }), .. } => {
+            peiling::commands::report_show(&config, &survey).await
+        }
+        Command::Report { command: Some(ReportCommand::Reset { survey }), .. } => {
+            peiling::commands::report_reset(&config, &survey).await
+        }
         Command::Report { command: None, survey: Some(survey), out: Some(out), definition } => {
             peiling::commands::report(&config, &survey, &out, definition.as_deref()).await
         }

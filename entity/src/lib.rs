@@ -12,6 +12,7 @@ pub mod login_throttle;
 pub mod mail_outbox;
 pub mod password_reset;
 pub mod publication;
+pub mod report_definition;
 pub mod report_text;
 pub mod response;
 pub mod session;

@@ -11,6 +11,7 @@ mod m20261123_000006_anonymity_and_retention;
 mod m20261202_000007_drafts_apart_and_responses_unordered;
 mod m20261202_000008_teams_audit_and_accounts;
 mod m20261203_000009_login_failures_per_address;
+mod m20261204_000010_report_definitions;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_drafts_apart_and_responses_unordered::Migration),
             Box::new(m20261202_000008_teams_audit_and_accounts::Migration),
             Box::new(m20261203_000009_login_failures_per_address::Migration),
+            Box::new(m20261204_000010_report_definitions::Migration),
         ]
     }
 }

@@ -5,7 +5,6 @@
 use super::super::mail::outbox;
 use crate::audit::{self, Action, Actor};
 use crate::db::statement;
-use crate::report::wording;
 use crate::store::forget;
 use crate::store::surveys::{Status, Survey};
 use chrono::{DateTime, Utc};
@@ -64,7 +63,7 @@ pub async fn open(
         return Err(LifecycleError::NotDraft(survey.row.slug.clone(), status_word(survey.status())));
     }
     if closes_at <= now {
-        return Err(LifecycleError::ClosesInPast(wording::date(closes_at.date_naive())));
+        return Err(LifecycleError::ClosesInPast(crate::dutch::date(closes_at.date_naive())));
     }
     let txn = crate::db::begin_write(db).await?;
     let invited = invitee::Entity::find().filter(invitee::Column::SurveyId.eq(survey.row.id)).count(&txn).await?;
@@ -120,10 +119,10 @@ fn check_reminder(
 ) -> Result<(), LifecycleError> {
     let Some(at) = at else { return Ok(()) };
     if at <= now {
-        return Err(LifecycleError::ReminderInPast(wording::date(at.date_naive())));
+        return Err(LifecycleError::ReminderInPast(crate::dutch::date(at.date_naive())));
     }
     if closes_at.is_some_and(|c| at >= c) {
-        return Err(LifecycleError::ReminderAfterClose(wording::date(at.date_naive())));
+        return Err(LifecycleError::ReminderAfterClose(crate::dutch::date(at.date_naive())));
     }
     Ok(())
 }

@@ -33,6 +33,7 @@ pub async fn import_file(
     actor: &Actor,
     survey: &Survey,
     bytes: &[u8],
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<usize, ImportError> {
     if bytes.len() > import::MAX_FILE_BYTES {
         return Err(ImportError::TooLarge);
@@ -40,7 +41,6 @@ pub async fn import_file(
     let existing = invitees::existing_emails(db, survey.row.id).await?;
     let teams: Vec<String> = survey.groups.iter().map(|g| g.code.clone()).collect();
     let rows = import::parse(bytes, &teams, &existing)?;
-    let now = chrono::Utc::now();
     let txn = crate::db::begin_write(db).await.map_err(StoreError::Db)?;
     // The unique index on (survey, email) still guards against a concurrent import of the same
     // address: then the whole transaction rolls back.

@@ -30,7 +30,6 @@ use super::stopped::Stopped;
 use super::transport::{Mailer, SendError};
 use crate::db::statement;
 use crate::domain::Token;
-use crate::report::wording;
 use crate::store::surveys::Survey;
 use chrono::{DateTime, Duration, Utc};
 use entity::{invitee, mail_outbox};
@@ -71,7 +70,7 @@ pub fn letter(survey: &Survey, name: Option<String>, link: String) -> Letter {
         organisation: q.organisation.clone(),
         contact: q.contact.clone(),
         minutes: q.minutes,
-        closes: survey.row.closes_at.map(|c| wording::date(c.date_naive())),
+        closes: survey.row.closes_at.map(|c| crate::dutch::date(c.date_naive())),
         name,
         link,
     }

@@ -14,7 +14,6 @@ use super::document::ReportData;
 use super::figures::{Figure, figure_like};
 use super::layout::{self, Align, Block, Column, Fonts};
 use super::suppression::{self, Suppressed, Table};
-use super::wording;
 
 /// What a cell shows instead of a number that is not printed.
 pub const MARK: &str = "•";
@@ -56,7 +55,7 @@ pub fn blocks(data: &ReportData, spec: &FigureSpec, total: &Figure, fonts: &Font
     if !hidden.is_empty() {
         out.push(note(format!(
             "Niet uitgesplitst voor {}: te weinig {} (minder dan {}) om uitkomsten te tonen die niet naar personen te herleiden zijn.",
-            wording::list(&hidden),
+            crate::dutch::list(&hidden),
             def.respondents(),
             def.disclosure.min_base
         )));

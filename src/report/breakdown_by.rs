@@ -39,7 +39,6 @@ use super::layout::{self, Align, Block, Column};
 use super::overlap::{self, Atom, Measures, Rules};
 use super::stats::{Crossed, QuestionCounts};
 use super::suppression::{self, Table};
-use super::wording;
 use crate::questionnaire::{Question, QuestionKind, Questionnaire};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -346,7 +345,7 @@ pub fn blocks(data: &ReportData, spec: &FigureSpec, bd: &BreakdownSpec, total: &
                 .filter_map(|k| total.bars.iter().find(|b| b.key == k.trim()))
                 .map(|b| b.label.to_lowercase())
                 .collect();
-            wording::list(&labels).replace(" en ", " of ")
+            crate::dutch::list(&labels).replace(" en ", " of ")
         });
         format!("% {label}")
     };
@@ -363,7 +362,7 @@ pub fn blocks(data: &ReportData, spec: &FigureSpec, bd: &BreakdownSpec, total: &
     }
     let mean_text = |counts: &QuestionCounts| {
         let (n, sum) = marks(counts);
-        if n == 0 { "-".to_string() } else { wording::decimal(sum as f64 / n as f64, 1) }
+        if n == 0 { "-".to_string() } else { crate::dutch::decimal(sum as f64 / n as f64, 1) }
     };
     let mut table_rows: Vec<Vec<String>> = shown
         .iter()
@@ -420,7 +419,7 @@ pub fn blocks(data: &ReportData, spec: &FigureSpec, bd: &BreakdownSpec, total: &
     if !left_names.is_empty() {
         out.push(note(format!(
             "Niet uitgesplitst voor {}: te weinig {} (minder dan {min_base}) om uitkomsten te tonen die niet naar personen te herleiden zijn.",
-            wording::list(&left_names),
+            crate::dutch::list(&left_names),
             def.respondents()
         )));
     }

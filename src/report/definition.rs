@@ -148,11 +148,11 @@ impl fmt::Display for ReportDefinitionErrors {
 /// A plain report for a questionnaire that has no definition of its own: a summary, the
 /// response, a section per page of the questionnaire with a figure for every closed question
 /// and the summary (and up to three reviewed quotes) of every open one. A researcher who wants
-/// more writes `reports/<code>.toml`, starting from this.
+/// more stores a definition of its own (`report::source`), starting from this.
 pub fn plain_source(questionnaire: &Questionnaire) -> String {
     let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
     let mut out = format!(
-        "# Gemaakt uit de vragenlijst; pas aan en bewaar als reports/{id}.toml.\nsurvey = {}\ntitle = {}\nsubtitle = {}\ndepartment = {}\n",
+        "# Gemaakt uit de vragenlijst. Pas aan en sla op op de pagina Rapportdefinitie, of met: peiling report set {id} BESTAND\nsurvey = {}\ntitle = {}\nsubtitle = {}\ndepartment = {}\n",
         quote(&questionnaire.id),
         quote(&questionnaire.title),
         quote("Uitkomsten van de vragenlijst"),

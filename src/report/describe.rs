@@ -17,14 +17,15 @@
 
 use super::figures::{Bar, Figure, percent};
 use super::prose::in_sentence;
-use super::wording::{decimal, list, people, share};
+use super::wording::{people, share};
+use crate::dutch::{decimal, list};
 use crate::questionnaire::condition::{Condition, Op, Value};
 use crate::questionnaire::{ChoiceStyle, Question, QuestionKind, Questionnaire};
 
 /// The first letter upper case, also after an opening quote ("'Trein' en ...").
 fn capitalize(text: &str) -> String {
     match text.find(char::is_alphanumeric) {
-        Some(at) => format!("{}{}", &text[..at], super::wording::capitalize(&text[at..])),
+        Some(at) => format!("{}{}", &text[..at], crate::dutch::capitalize(&text[at..])),
         None => text.to_string(),
     }
 }

@@ -9,10 +9,10 @@
 use super::charts::{self, Chart, ChartBar};
 use super::definition::{Block as Def, FigureSpec, ReportDefinition};
 use super::describe;
-use super::figures::{Figure, figure, percent};
+use super::figures::{Figure, figure};
 use super::layout::{self, Align, Block, Column, Fonts, Item, Page, Style};
 use super::prose;
-use super::stats::{GroupResponse, SurveyCounts};
+use super::stats::{self, GroupResponse, SurveyCounts};
 use super::text_table::caption;
 use super::wording;
 use crate::questionnaire::Questionnaire;
@@ -241,34 +241,40 @@ fn response(data: &ReportData) -> Vec<Block> {
     match data.fieldwork {
         Some(Fieldwork::Closed { opened, closed }) if opened == closed => text.push_str(&format!(
             "Op {} is de vragenlijst per e-mail verstuurd aan {invited} {} en dezelfde dag gesloten. ",
-            wording::date(opened),
+            crate::dutch::date(opened),
             def.invitees()
         )),
         Some(Fieldwork::Closed { opened, closed }) => text.push_str(&format!(
             "In de periode van {} is de vragenlijst per e-mail verstuurd aan {invited} {}. ",
-            wording::period(opened, closed),
+            crate::dutch::period(opened, closed),
             def.invitees()
         )),
         Some(Fieldwork::Open { opened }) => text.push_str(&format!(
             "Sinds {} is de vragenlijst per e-mail verstuurd aan {invited} {}. De vragenlijst is nog open: \
              dit zijn de cijfers tot nu toe. ",
-            wording::date(opened),
+            crate::dutch::date(opened),
             def.invitees()
         )),
         None => {}
     }
-    text.push_str(&format!(
-        "In totaal hebben {responded} van de {invited} {invitees} de vragenlijst ingevuld, een respons van {}%.",
-        percent(responded, invited)
-    ));
+    // Nobody invited (answers without an invitee list) is no rate, not a rate of 0%.
+    match stats::rate(responded, invited) {
+        Some(rate) => text.push_str(&format!(
+            "In totaal hebben {responded} van de {invited} {invitees} de vragenlijst ingevuld, een respons van {rate}%."
+        )),
+        None => text.push_str(&format!("In totaal hebben {responded} {} de vragenlijst ingevuld.", def.respondents())),
+    }
     // Names, as in the table: a council member does not know the codes.
     if data.groups.len() > 1 {
         let per_group: Vec<String> = data
             .groups
             .iter()
-            .map(|g| format!("{} {} van de {} ({}%)", g.name, g.responded, g.invited, percent(g.responded, g.invited)))
+            .map(|g| match g.rate() {
+                Some(rate) => format!("{} {} van de {} ({rate}%)", g.name, g.responded, g.invited),
+                None => format!("{} {}", g.name, g.responded),
+            })
             .collect();
-        text.push_str(&format!(" Per groep: {}.", wording::list(&per_group)));
+        text.push_str(&format!(" Per groep: {}.", crate::dutch::list(&per_group)));
     }
     let columns = vec![
         Column { title: "Groep".into(), width: 0.46, align: Align::Left },
@@ -284,7 +290,7 @@ fn response(data: &ReportData) -> Vec<Block> {
                 format!("{} ({})", g.name, g.code),
                 g.invited.to_string(),
                 g.responded.to_string(),
-                format!("{}%", percent(g.responded, g.invited)),
+                rate_cell(g.rate()),
             ]
         })
         .collect();
@@ -292,7 +298,7 @@ fn response(data: &ReportData) -> Vec<Block> {
         "Totaal".into(),
         invited.to_string(),
         responded.to_string(),
-        format!("{}%", percent(responded, invited)),
+        rate_cell(stats::rate(responded, invited)),
     ]);
     vec![
         paragraph(text),
@@ -352,7 +358,7 @@ fn cover(data: &ReportData, fonts: &Fonts) -> Page {
     items.push(Item::Text {
         x: left,
         y: y - 40.0,
-        text: wording::month_year(data.date),
+        text: crate::dutch::month_year(data.date),
         face: super::fonts::Face::Regular,
         size: 13.0,
         color: layout::MUTED,
@@ -375,6 +381,11 @@ fn cover(data: &ReportData, fonts: &Fonts) -> Page {
         }
     }
     Page { items }
+}
+
+/// A response rate in a table: "-" when nobody was invited.
+fn rate_cell(rate: Option<i64>) -> String {
+    rate.map_or("-".to_string(), |r| format!("{r}%"))
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub mod pdf;
 pub mod places;
 pub mod prose;
 pub mod publish;
+pub mod source;
 pub mod stats;
 pub mod suppression;
 pub mod text_table;
@@ -151,7 +152,7 @@ pub async fn generate(
     };
     let bytes = pdf::write(&pages, &content.charts, &landed, &meta)?;
     let text = pages.iter().map(layout::Page::text).collect::<Vec<_>>().join("\n\u{c}\n");
-    let date_text = wording::date(date);
+    let date_text = crate::dutch::date(date);
     let cover = html::Cover {
         title: &definition.title,
         subtitle: &definition.subtitle,

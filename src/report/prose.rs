@@ -148,7 +148,7 @@ fn keys_of(token: &str, figure: &Figure, key: &str) -> Result<(u64, u64), Templa
 fn mean(value: Option<f64>, decimals: usize) -> String {
     match value {
         None => "-".into(),
-        Some(v) => wording::decimal(v, decimals),
+        Some(v) => crate::dutch::decimal(v, decimals),
     }
 }
 
@@ -201,7 +201,7 @@ fn value(token: &str, name: &str, arg: Given, figure: &Figure, min_count: u64) -
         }
         "Q" => {
             let (n, of) = count()?;
-            wording::capitalize(&wording::share(n, of, min_count))
+            crate::dutch::capitalize(&wording::share(n, of, min_count))
         }
         "label" => {
             let bar = if key == "top" {

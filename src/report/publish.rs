@@ -7,10 +7,9 @@
 //! a group is left out of a breakdown. It is checked again when the reading room shows a
 //! version, so versions published before the rule existed are withheld as well.
 
-use super::definition::Disclosure;
+use super::definition::{Disclosure, ReportDefinitionErrors};
 use super::{ReportError, stats};
 use crate::audit::{self, Action, Actor};
-use crate::bundled::{self, DefinitionError};
 use crate::store::surveys::{Status, Survey};
 use chrono::{DateTime, Utc};
 use entity::{publication, survey, user};
@@ -64,7 +63,7 @@ pub enum PublishError {
     #[error("{0}")]
     TooFew(TooFew),
     #[error(transparent)]
-    Definition(#[from] DefinitionError),
+    Definition(#[from] ReportDefinitionErrors),
     #[error(transparent)]
     Report(#[from] ReportError),
     #[error(transparent)]
@@ -74,12 +73,12 @@ pub enum PublishError {
 /// The survey's report definition's minimum; the default where the definition cannot be read,
 /// so that a broken definition never lowers it.
 pub fn disclosure_of(survey: &Survey) -> Disclosure {
-    bundled::report_definition(&survey.questionnaire, None).map(|d| d.disclosure).unwrap_or_default()
+    super::source::definition(survey).map(|d| d.disclosure).unwrap_or_default()
 }
 
-/// The report definition a survey is published with (`bundled::report_source`).
+/// The report definition a survey is published with (`source::of`).
 pub fn source_of(survey: &Survey) -> Result<String, PublishError> {
-    Ok(bundled::report_source(&survey.questionnaire, None).map_err(DefinitionError::Unreadable)?)
+    Ok(super::source::of(survey).0)
 }
 
 /// Renders the report of a closed survey with the definition `source` and stores it as the
@@ -94,7 +93,7 @@ pub async fn publish(
     if survey.status() != Status::Closed {
         return Err(PublishError::NotClosed(survey.row.slug.clone()));
     }
-    let definition = super::ReportDefinition::parse(source, &survey.questionnaire).map_err(DefinitionError::from)?;
+    let definition = super::ReportDefinition::parse(source, &survey.questionnaire)?;
     minimum(stats::responses(db, survey.row.id).await?, &definition.disclosure).map_err(PublishError::TooFew)?;
     let generated = super::generate(db, survey, source, now.date_naive()).await?;
     // A new version each time; the unique (survey, version) index settles a double click.

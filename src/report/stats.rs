@@ -62,9 +62,21 @@ pub struct GroupResponse {
     pub responded: u64,
 }
 
+impl GroupResponse {
+    pub fn rate(&self) -> Option<i64> {
+        rate(self.responded, self.invited)
+    }
+}
+
 /// Invited and responded over all groups.
 pub fn totals(groups: &[GroupResponse]) -> (u64, u64) {
     groups.iter().fold((0, 0), |(i, r), g| (i + g.invited, r + g.responded))
+}
+
+/// The response rate in whole percents; none when nobody was invited (an anonymous survey, a
+/// team without invitees), which is not a rate of 0%.
+pub fn rate(responded: u64, invited: u64) -> Option<i64> {
+    (invited > 0).then(|| super::figures::percent(responded, invited))
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -3,7 +3,6 @@
 use super::definition::ReportDefinition;
 use super::figures::{Figure, figure};
 use super::stats::{GroupResponse, SurveyCounts};
-use super::wording;
 use crate::questionnaire::Questionnaire;
 use std::fmt::Write;
 
@@ -33,15 +32,14 @@ pub fn figures(
 
 pub fn response_table(groups: &[GroupResponse]) -> String {
     let mut out = String::new();
-    let rate = |r: u64, i: u64| super::figures::percent(r, i);
+    let rate = |r: u64, i: u64| super::stats::rate(r, i).map_or("-".to_string(), |p| format!("{p}%"));
     let _ = writeln!(out, "  {:<34} {:>11} {:>8} {:>5}", "Groep", "Uitgenodigd", "Respons", "%");
     for g in groups {
         let label = format!("{} ({})", g.name, g.code);
-        let _ =
-            writeln!(out, "  {label:<34} {:>11} {:>8} {:>4}%", g.invited, g.responded, rate(g.responded, g.invited));
+        let _ = writeln!(out, "  {label:<34} {:>11} {:>8} {:>5}", g.invited, g.responded, rate(g.responded, g.invited));
     }
     let (invited, responded) = super::stats::totals(groups);
-    let _ = writeln!(out, "  {:<34} {invited:>11} {responded:>8} {:>4}%", "Totaal", rate(responded, invited));
+    let _ = writeln!(out, "  {:<34} {invited:>11} {responded:>8} {:>5}", "Totaal", rate(responded, invited));
     out
 }
 
@@ -82,12 +80,12 @@ pub fn figures_table(definition: &ReportDefinition, questionnaire: &Questionnair
 /// The means of a figure, each with the number of people it is over: everyone who answered
 /// only when an opt-out box counts as a number, else those who gave one.
 fn means(fig: &Figure, questionnaire: &Questionnaire) -> Option<String> {
-    let given = wording::decimal(fig.mean_given?, 1);
+    let given = crate::dutch::decimal(fig.mean_given?, 1);
     let over_given = format!("over de {} respondenten die een getal gaven", fig.given);
     if fig.mean_all_base == fig.given {
         return Some(format!("gemiddeld {given} {over_given}"));
     }
-    let all = wording::decimal(fig.mean_all?, 1);
+    let all = crate::dutch::decimal(fig.mean_all?, 1);
     let counted = questionnaire
         .question(&fig.question)
         .and_then(|q| q.opt_out())
@@ -100,6 +98,22 @@ fn means(fig: &Figure, questionnaire: &Questionnaire) -> Option<String> {
 mod tests {
     use super::*;
     use crate::report::stats::counts;
+
+    #[test]
+    fn a_team_nobody_was_invited_from_has_no_rate_not_zero_percent() {
+        let team = |code: &str, invited, responded| GroupResponse {
+            code: code.into(),
+            name: format!("Team {code}"),
+            invited,
+            responded,
+        };
+        let table = response_table(&[team("A", 20, 15), team("B", 0, 0)]);
+        let line = |start: &str| table.lines().find(|l| l.trim_start().starts_with(start)).unwrap().to_string();
+        assert!(line("Team A").trim_end().ends_with("75%"), "{table}");
+        assert!(line("Team B").trim_end().ends_with(" -"), "{table}");
+        assert!(line("Totaal").trim_end().ends_with("75%"), "{table}");
+        assert_eq!(response_table(&[team("B", 0, 0)]).lines().last().unwrap().trim_end().chars().last(), Some('-'));
+    }
 
     const QUESTIONNAIRE: &str = r#"
 id = "werkdruk"

@@ -3,6 +3,7 @@
 
 pub mod forget;
 pub mod invitees;
+pub mod report_definitions;
 pub mod report_texts;
 pub mod responses;
 pub mod survey_lock;

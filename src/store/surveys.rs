@@ -40,6 +40,8 @@ pub struct Survey {
     pub row: survey::Model,
     pub questionnaire: Questionnaire,
     pub groups: Vec<invitee_group::Model>,
+    /// The report definition the researcher stored for it (`report::source`), if any.
+    pub report: Option<String>,
 }
 
 impl Survey {
@@ -125,7 +127,7 @@ pub async fn create_checked(
         audit::record(&txn, actor, Some(&row), Action::OwnerSet, &owner.email, now).await?;
     }
     txn.commit().await?;
-    Ok(Survey { row, questionnaire, groups })
+    Ok(Survey { row, questionnaire, groups, report: None })
 }
 
 /// Loads a survey by its code. Once opened, the frozen copy is what respondents answer.
@@ -143,7 +145,8 @@ pub async fn load(db: &impl ConnectionTrait, slug: &str) -> Result<Survey, Store
         .order_by_asc(invitee_group::Column::Position)
         .all(db)
         .await?;
-    Ok(Survey { row, questionnaire, groups })
+    let report = super::report_definitions::get(db, row.id).await?;
+    Ok(Survey { row, questionnaire, groups, report })
 }
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<survey::Model>, StoreError> {

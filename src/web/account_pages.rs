@@ -10,7 +10,6 @@ use super::researcher_pages::{context, field, fields, html};
 use super::{State, auth, csrf, views};
 use crate::accounts::{self, AccountError, Acting, Role, SignedIn, TokenInfo};
 use crate::domain::EmailAddress;
-use crate::report::wording;
 use actix_web::http::StatusCode;
 use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
@@ -18,13 +17,13 @@ use serde_json::json;
 
 /// Tokens as the tables show them.
 pub(super) fn token_rows(tokens: &[TokenInfo]) -> Vec<serde_json::Value> {
-    let day = |at: Option<chrono::DateTime<chrono::Utc>>| at.map(|at| wording::date(at.date_naive()));
+    let day = |at: Option<chrono::DateTime<chrono::Utc>>| at.map(|at| crate::dutch::date(at.date_naive()));
     tokens
         .iter()
         .map(|t| {
             let state = t.state();
             json!({
-                "id": t.id, "label": t.label, "created": wording::date(t.created_at.date_naive()),
+                "id": t.id, "label": t.label, "created": crate::dutch::date(t.created_at.date_naive()),
                 "expires": day(t.expires_at), "state": state, "active": t.active,
             })
         })

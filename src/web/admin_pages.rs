@@ -9,7 +9,6 @@ use super::researcher_pages::{context, field, fields, html};
 use super::{State, auth, views};
 use crate::accounts::{self, AccountError, Acting, Role, SignedIn};
 use crate::domain::EmailAddress;
-use crate::report::wording;
 use crate::store::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::web::Query;
@@ -78,7 +77,7 @@ async fn page(state: &State, user: &SignedIn, shown: Shown) -> Result<HttpRespon
         .iter()
         .map(|a| {
             let state_text = match (a.disabled_at, a.locked_until) {
-                (Some(at), _) => format!("uitgeschakeld sinds {}", wording::date(at.date_naive())),
+                (Some(at), _) => format!("uitgeschakeld sinds {}", crate::dutch::date(at.date_naive())),
                 (None, Some(until)) if until > now => format!("geblokkeerd tot {} UTC", until.format("%H:%M")),
                 _ => "actief".to_string(),
             };
@@ -86,8 +85,8 @@ async fn page(state: &State, user: &SignedIn, shown: Shown) -> Result<HttpRespon
                 "email": a.email, "q": url::form_urlencoded::byte_serialize(a.email.as_bytes()).collect::<String>(),
                 "role": a.role, "role_label": role_label(&a.role), "state": state_text,
                 "disabled": a.disabled_at.is_some(), "me": a.email == user.user.email,
-                "since": wording::date(a.created_at.date_naive()), "owns": a.owns.join(", "),
-                "last": a.last_change.as_ref().map(|l| format!("{}, {}", l.label, wording::date(l.at.date_naive()))),
+                "since": crate::dutch::date(a.created_at.date_naive()), "owns": a.owns.join(", "),
+                "last": a.last_change.as_ref().map(|l| format!("{}, {}", l.label, crate::dutch::date(l.at.date_naive()))),
             })
         })
         .collect();

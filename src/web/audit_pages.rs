@@ -7,7 +7,6 @@ use super::researcher_pages::{context, html, survey};
 use super::{State, auth, views};
 use crate::accounts::{Role, SignedIn};
 use crate::audit::{self, Event};
-use crate::report::wording;
 use crate::store::surveys::Survey;
 use actix_web::http::StatusCode;
 use actix_web::web::Path;
@@ -30,7 +29,7 @@ fn page(user: &SignedIn, survey: Option<&Survey>, events: &[audit_event::Model],
         .map(|e| {
             json!({
                 "iso": e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                "when": format!("{} {} UTC", wording::date(e.at.date_naive()), e.at.format("%H:%M:%S")),
+                "when": format!("{} {} UTC", crate::dutch::date(e.at.date_naive()), e.at.format("%H:%M:%S")),
                 "actor": e.actor, "survey": e.survey, "label": e.label, "detail": e.detail,
             })
         })

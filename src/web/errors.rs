@@ -39,6 +39,24 @@ pub enum PageError {
     /// Something of ours that failed outside the database (a blocking task that stopped).
     #[error("{0}")]
     Internal(String),
+    /// A report that its definition or its content keeps from being made, with the reason for
+    /// the researcher; a database failure while making it is `Store` or `Db`.
+    #[error("the report could not be made: {reason}")]
+    Report { slug: String, reason: String },
+}
+
+impl PageError {
+    /// What a failed report becomes on a researcher's page.
+    pub fn report(slug: &str, e: crate::report::ReportError) -> PageError {
+        use crate::report::ReportError;
+        match e {
+            ReportError::Db(e) => PageError::Db(e),
+            ReportError::Store(e) => PageError::Store(e),
+            other @ (ReportError::Definition(_) | ReportError::Content(_) | ReportError::Pdf(_)) => {
+                PageError::Report { slug: slug.to_string(), reason: other.to_string() }
+            }
+        }
+    }
 }
 
 pub fn message_page(heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> String {
@@ -63,6 +81,7 @@ impl ResponseError for PageError {
             PageError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::Store(_) | PageError::Db(_) if self.outage().is_some() => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::Report { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -118,6 +137,11 @@ impl ResponseError for PageError {
                 None,
             ),
             PageError::Internal(_) => failed_page(),
+            PageError::Report { slug, reason } => message_page(
+                "Het rapport kon niet worden gemaakt",
+                &[reason, "Pas de rapportdefinitie aan; daar staat elk probleem met zijn regel."],
+                Some((&format!("/onderzoek/{slug}/rapportdefinitie"), "Naar de rapportdefinitie")),
+            ),
             PageError::Store(_) | PageError::Db(_) => match self.outage() {
                 Some(Outage::Corrupt) => {
                     // The alarm logs the cause, once for the process.

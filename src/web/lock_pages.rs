@@ -8,7 +8,6 @@ use super::researcher_pages::{actor, context, field, fields, html};
 use super::{State, auth, views};
 use crate::accounts::{self, AccountError, Role, SignedIn, Unlock};
 use crate::domain::{ClientAddress, EmailAddress};
-use crate::report::wording;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -17,7 +16,7 @@ use serde_json::json;
 fn when(at: DateTime<Utc>) -> serde_json::Value {
     json!({
         "iso": at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "text": format!("{} {} UTC", wording::date(at.date_naive()), at.format("%H:%M")),
+        "text": format!("{} {} UTC", crate::dutch::date(at.date_naive()), at.format("%H:%M")),
     })
 }
 
@@ -95,5 +94,5 @@ pub async fn unlock(state: State, request: HttpRequest, body: Limited) -> Result
 }
 
 fn capital(text: &str) -> String {
-    wording::capitalize(text)
+    crate::dutch::capitalize(text)
 }

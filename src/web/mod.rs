@@ -17,6 +17,8 @@ mod lock_pages;
 mod observe;
 pub mod openapi;
 mod reading_room;
+mod report_definition_api;
+mod report_definition_pages;
 mod researcher_api;
 mod researcher_pages;
 mod respondent_api;
@@ -231,6 +233,12 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(api("/reminder", "PUT").route(web::put().to(researcher_api::schedule)))
                 .service(api("/close", "POST").route(web::post().to(researcher_api::close)))
                 .service(api("/publish", "POST").route(web::post().to(researcher_api::publish)))
+                .service(
+                    api("/report-definition", "GET, PUT, DELETE")
+                        .route(web::get().to(report_definition_api::show))
+                        .route(web::put().to(report_definition_api::set))
+                        .route(web::delete().to(report_definition_api::reset)),
+                )
                 .service(api("/export/{format}", "GET").route(web::get().to(researcher_api::export)))
                 .service(api("/casussen", "GET").route(web::get().to(researcher_api::casussen)))
                 .service(
@@ -283,6 +291,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/casussen/{n}", web::post().to(researcher_pages::review_save))
                 .route("/teksten", web::get().to(researcher_pages::texts))
                 .route("/teksten", web::post().to(researcher_pages::save_text))
+                .route("/rapportdefinitie", web::get().to(report_definition_pages::show))
+                .route("/rapportdefinitie", web::post().to(report_definition_pages::save))
+                .route("/rapportdefinitie.toml", web::get().to(report_definition_pages::download))
+                .route("/rapportdefinitie/standaard", web::post().to(report_definition_pages::reset))
                 .route("/rapport.pdf", web::get().to(researcher_pages::report_pdf))
                 .route("/publiceren", web::post().to(researcher_pages::publish))
                 .route("/export/{format}", web::get().to(researcher_pages::export))

@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
 //! served at `/api/v1/openapi.json`.
 
-use super::{audit_api, lock_api, researcher_api, respondent_api, team_api, users_api};
+use super::{audit_api, lock_api, report_definition_api, researcher_api, respondent_api, team_api, users_api};
 use actix_web::HttpResponse;
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -98,22 +98,11 @@ pub struct SurveyList {
     pub surveys: Vec<serde_json::Value>,
 }
 
-/// Invited, responded and rate per group and in total, and mail counts per status.
+/// A report definition stored: its sections and figures.
 #[derive(Serialize, ToSchema)]
-pub struct Progress {
-    pub id: String,
-    pub title: String,
-    pub status: String,
-    pub closes_at: Option<String>,
-    pub remind_at: Option<String>,
-    #[schema(value_type = Vec<Object>)]
-    pub groups: Vec<serde_json::Value>,
-    #[schema(value_type = Object)]
-    pub total: serde_json::Value,
-    #[schema(value_type = Object)]
-    pub mail: serde_json::Value,
-    /// After opening: how many invitations were queued.
-    pub queued: Option<u64>,
+pub struct ReportDefinitionStored {
+    pub sections: u64,
+    pub figures: u64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -227,6 +216,9 @@ impl Modify for BearerToken {
         researcher_api::casus,
         researcher_api::review_casus,
         researcher_api::export,
+        report_definition_api::show,
+        report_definition_api::set,
+        report_definition_api::reset,
         team_api::list,
         team_api::add,
         team_api::remove,
@@ -246,6 +238,7 @@ impl Modify for BearerToken {
         lock_api::unlock,
     ),
     components(schemas(
+        ReportDefinitionStored,
         ErrorBody,
         RespondentState,
         AnswersBody,
@@ -254,7 +247,9 @@ impl Modify for BearerToken {
         ChoicesWithOther,
         SubmittedBody,
         SurveyList,
-        Progress,
+        crate::progress::Progress,
+        crate::progress::GroupProgress,
+        crate::progress::Totals,
         Imported,
         Queued,
         ReviewList,

@@ -13,7 +13,6 @@ use super::views;
 use crate::accounts::{Role, SignedIn};
 use crate::config::ReadingRoom;
 use crate::report::publish::{self, Reading, TooFew};
-use crate::report::wording;
 use actix_web::http::StatusCode;
 use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
@@ -42,7 +41,7 @@ pub async fn reports(state: State, request: HttpRequest) -> Result<HttpResponse,
         .iter()
         .map(|p| {
             serde_json::json!({
-                "id": p.id, "title": p.title, "version": p.version, "date": wording::date(p.published_at.date_naive()),
+                "id": p.id, "title": p.title, "version": p.version, "date": crate::dutch::date(p.published_at.date_naive()),
                 "summary": p.summary.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>(),
             })
         })
@@ -82,7 +81,7 @@ pub async fn report(state: State, request: HttpRequest, id: Path<i32>) -> Result
     let mut c = page(user.as_ref(), &p.title);
     c.insert("id", &p.id);
     c.insert("version", &p.version);
-    c.insert("date", &wording::date(p.published_at.date_naive()));
+    c.insert("date", &crate::dutch::date(p.published_at.date_naive()));
     c.insert("html", &p.html);
     Ok(html(StatusCode::OK, views::render("r/report.html", &c)))
 }

@@ -6,10 +6,9 @@ use super::State;
 use super::body::{self, Limited};
 use super::errors::ApiError;
 use crate::accounts::{self, Role};
-use crate::bundled::DefinitionError;
 use crate::invitations::lifecycle::{self, LifecycleError, end_of, morning_of};
 use crate::invitations::{self, ImportError, import};
-use crate::mail::outbox;
+use crate::progress::{self, Progress};
 use crate::report::publish::{self, PublishError};
 use crate::report::stats;
 use crate::review;
@@ -87,24 +86,8 @@ pub(super) fn read_json<T: for<'de> Deserialize<'de>>(body: &Limited) -> Result<
     super::body::json(body)
 }
 
-async fn progress_of(state: &State, survey: &Survey) -> Result<Value, ApiError> {
-    let groups = stats::response_per_group(&state.db, survey.row.id).await?;
-    let (invited, responded) = stats::totals(&groups);
-    let rate = |r: u64, i: u64| if i == 0 { Value::Null } else { json!(crate::report::figures::percent(r, i)) };
-    let mail = outbox::status_counts(&state.db, survey.row.id).await?;
-    Ok(json!({
-        "id": survey.row.slug,
-        "title": survey.row.title,
-        "status": survey.row.status,
-        "closes_at": survey.row.closes_at,
-        "remind_at": survey.row.remind_at,
-        "groups": groups.iter().map(|g| json!({
-            "code": g.code, "name": g.name, "invited": g.invited, "responded": g.responded,
-            "rate": rate(g.responded, g.invited),
-        })).collect::<Vec<_>>(),
-        "total": { "invited": invited, "responded": responded, "rate": rate(responded, invited) },
-        "mail": mail,
-    }))
+async fn progress_of(state: &State, survey: &Survey) -> Result<Progress, ApiError> {
+    Ok(progress::of(&state.db, survey).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys", tag = "researcher", security(("bearer" = [])),
@@ -124,7 +107,7 @@ pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, Ap
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/progress", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
-    responses((status = 200, body = crate::web::openapi::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = crate::progress::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody)))]
 pub async fn progress(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
     let survey = survey(&state, &who, &slug).await?;
@@ -158,7 +141,7 @@ pub async fn import(
         body::BodyError::TooLarge { .. } => too_large(),
         other => other.api(),
     })?;
-    match invitations::import_file(&state.db, &who.actor(), &survey, &bytes).await {
+    match invitations::import_file(&state.db, &who.actor(), &survey, &bytes, state.now()).await {
         Ok(imported) => Ok(HttpResponse::Created().json(json!({ "imported": imported }))),
         Err(ImportError::Rows(rows)) => {
             let details: Vec<Value> = rows
@@ -205,7 +188,7 @@ pub struct OpenBody {
 
 #[utoipa::path(post, path = "/api/v1/surveys/{survey}/open", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     request_body = OpenBody,
-    responses((status = 200, body = crate::web::openapi::Progress), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody),
+    responses((status = 200, body = crate::progress::Progress), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody),
         (status = 409, description = "not a draft, or no invitees", body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
 /// Opens a draft: the questionnaire is frozen and the invitations are queued; the background
 /// worker of `peiling serve` sends them.
@@ -222,8 +205,7 @@ pub async fn open(
     let queued =
         lifecycle::open_with_reminder(&state.db, &who.actor(), &survey, closes_at, body.remind_on, state.now()).await?;
     let survey = self::survey(&state, &who, &slug).await?;
-    let mut out = progress_of(&state, &survey).await?;
-    out["queued"] = json!(queued);
+    let out = Progress { queued: Some(queued), ..progress_of(&state, &survey).await? };
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -245,7 +227,7 @@ pub struct ScheduleBody {
 
 #[utoipa::path(put, path = "/api/v1/surveys/{survey}/reminder", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     request_body = ScheduleBody,
-    responses((status = 200, body = crate::web::openapi::Progress), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = crate::progress::Progress), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
 pub async fn schedule(
     state: State,
     request: HttpRequest,
@@ -261,7 +243,7 @@ pub async fn schedule(
 }
 
 #[utoipa::path(post, path = "/api/v1/surveys/{survey}/close", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
-    responses((status = 200, body = crate::web::openapi::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = crate::progress::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
 pub async fn close(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
     let survey = survey(&state, &who, &slug).await?;
@@ -279,13 +261,8 @@ fn review_definition(survey: &Survey) -> Result<crate::report::ReportDefinition,
             "Casussen worden beoordeeld nadat de vragenlijst is gesloten.",
         ));
     }
-    crate::bundled::report_definition(&survey.questionnaire, None).map_err(|e| {
-        let code = match e {
-            DefinitionError::Unreadable(_) => "no_report_definition",
-            DefinitionError::Invalid(_) => "bad_report_definition",
-        };
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
-    })
+    crate::report::source::definition(survey)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_report_definition", e.to_string()))
 }
 
 fn no_casus(number: usize) -> ApiError {
@@ -417,11 +394,7 @@ pub async fn publish(state: State, request: HttpRequest, slug: Path<String>) -> 
             error
         }
         PublishError::Definition(d) => {
-            let code = match d {
-                DefinitionError::Unreadable(_) => "no_report_definition",
-                DefinitionError::Invalid(_) => "bad_report_definition",
-            };
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, d.to_string())
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_report_definition", d.to_string())
         }
         PublishError::Db(db) => ApiError::from(StoreError::Db(db)),
         PublishError::Report(crate::report::ReportError::Db(db)) => ApiError::from(StoreError::Db(db)),

@@ -10,7 +10,7 @@ use crate::audit::Actor;
 use crate::invitations::{self, ImportError, import, lifecycle};
 use crate::mail::compose::{Composer, Kind};
 use crate::report::publish::{self, PublishError};
-use crate::report::{ReportDefinition, stats, wording};
+use crate::report::{ReportDefinition, stats};
 use crate::review::{self, Decision};
 use crate::store::surveys::{Status, Survey};
 use crate::store::{self, StoreError};
@@ -57,7 +57,7 @@ pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
 
 /// What every form post on a survey starts with: a researcher, the session's CSRF value, the
 /// fields and the survey.
-async fn posted(
+pub(super) async fn posted(
     state: &State,
     request: &HttpRequest,
     slug: &str,
@@ -187,7 +187,7 @@ pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, Pa
     for s in teams::surveys_of(&state.db, &(&user).into()).await? {
         let (invited, responded) = stats::totals(&stats::response_per_group(&state.db, s.id).await?);
         rows.push(SurveyRow {
-            rate: (invited > 0).then(|| crate::report::figures::percent(responded, invited)),
+            rate: stats::rate(responded, invited),
             slug: s.slug,
             title: s.title,
             status: status_text(&s.status),
@@ -279,18 +279,16 @@ async fn dashboard(
     problems: Vec<String>,
     csv: &str,
 ) -> Result<String, PageError> {
-    let groups = stats::response_per_group(&state.db, survey.row.id).await?;
-    let (invited, responded) = stats::totals(&groups);
-    let rate = |r: u64, i: u64| (i > 0).then(|| crate::report::figures::percent(r, i));
-    let group_rows: Vec<serde_json::Value> = groups
+    let progress = crate::progress::of(&state.db, survey).await?;
+    let group_rows: Vec<serde_json::Value> = progress
+        .groups
         .iter()
         .map(|g| {
-            let r = rate(g.responded, g.invited);
-            json!({ "code": g.code, "name": g.name, "invited": g.invited, "responded": g.responded, "rate": r, "rate_step": rate_step(r) })
+            json!({ "code": g.code, "name": g.name, "invited": g.invited, "responded": g.responded, "rate": g.rate, "rate_step": rate_step(g.rate) })
         })
         .collect();
-    let total_rate = rate(responded, invited);
-    let mail = crate::mail::outbox::status_counts(&state.db, survey.row.id).await?;
+    let total = &progress.total;
+    let mail = &progress.mail;
     let mail_words = [
         ("queued", "klaar om te versturen"),
         ("sending", "bezig"),
@@ -305,7 +303,7 @@ async fn dashboard(
         .order_by_asc(publication::Column::Version)
         .all(&state.db)
         .await?;
-    let date = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| wording::date(d.date_naive()));
+    let date = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| crate::dutch::date(d.date_naive()));
     let mut c = context(Some(user), &survey.row.title);
     c.insert(
         "survey",
@@ -320,14 +318,14 @@ async fn dashboard(
     c.insert("groups", &group_rows);
     c.insert(
         "total",
-        &json!({ "invited": invited, "responded": responded, "rate": total_rate, "rate_step": rate_step(total_rate) }),
+        &json!({ "invited": total.invited, "responded": total.responded, "rate": total.rate, "rate_step": rate_step(total.rate) }),
     );
     c.insert("mail", &mail_rows);
     c.insert(
         "publications",
         &publications
             .iter()
-            .map(|p| json!({ "id": p.id, "version": p.version, "date": wording::date(p.published_at.date_naive()) }))
+            .map(|p| json!({ "id": p.id, "version": p.version, "date": crate::dutch::date(p.published_at.date_naive()) }))
             .collect::<Vec<_>>(),
     );
     // Said before the button is pressed, and why the versions (if any) are not in the reading room.
@@ -362,7 +360,7 @@ pub async fn import(
     // A chosen file wins over the text field.
     let csv = field(&posted.fields, "csv");
     let bytes = posted.file("bestand").map_or_else(|| csv.as_bytes().to_vec(), <[u8]>::to_vec);
-    match invitations::import_file(&state.db, &actor(&user), &survey, &bytes).await {
+    match invitations::import_file(&state.db, &actor(&user), &survey, &bytes, state.now()).await {
         Ok(n) => {
             let body = dashboard(&state, &user, &survey, Some(format!("{n} genodigden geïmporteerd.")), Vec::new(), "")
                 .await?;
@@ -437,7 +435,7 @@ pub async fn open(
         .map(|queued| {
             format!(
                 "De vragenlijst is open tot en met {}; {queued} uitnodigingen worden verstuurd.",
-                wording::date(closes)
+                crate::dutch::date(closes)
             )
         });
     after_action(&state, &user, &slug, outcome).await
@@ -520,7 +518,8 @@ pub async fn emails(state: State, request: HttpRequest, slug: Path<String>) -> R
 // ---- review, texts, report ----
 
 fn definition(survey: &Survey) -> Result<ReportDefinition, PageError> {
-    crate::bundled::report_definition(&survey.questionnaire, None).map_err(|e| PageError::BadRequest(e.to_string()))
+    crate::report::source::definition(survey)
+        .map_err(|e| PageError::report(&survey.row.slug, crate::report::ReportError::Definition(e)))
 }
 
 fn closed(survey: &Survey) -> Result<(), PageError> {
@@ -663,11 +662,10 @@ pub async fn save_text(
 }
 
 async fn render_report(state: &State, user: &SignedIn, s: &Survey) -> Result<crate::report::Generated, PageError> {
-    let source =
-        crate::bundled::report_source(&s.questionnaire, None).map_err(|e| PageError::BadRequest(e.to_string()))?;
+    let source = crate::report::source::of(s).0;
     crate::report::draft(&state.db, &actor(user), s, &source, state.now())
         .await
-        .map_err(|e| PageError::BadRequest(e.to_string()))
+        .map_err(|e| PageError::report(&s.row.slug, e))
 }
 
 pub(super) fn pdf(bytes: Vec<u8>, name: &str) -> HttpResponse {

@@ -5,7 +5,6 @@ use super::body::Limited;
 use super::errors::PageError;
 use super::{State, csrf, views};
 use crate::questionnaire::{Answers, Mode, Questionnaire};
-use crate::report::wording;
 use crate::respondent::form::{self, Filled};
 use crate::respondent::screens::{expected_screens, shown_screens};
 use crate::respondent::session::{self, Draft, Respondent, Standing, Submitted};
@@ -40,7 +39,7 @@ fn base_context(respondent: &Respondent, page_title: &str) -> Context {
 }
 
 /// The pages a link shows once it can no longer be answered.
-fn finished(respondent: &Respondent) -> Option<HttpResponse> {
+fn finished(respondent: &Respondent, now: chrono::DateTime<Utc>) -> Option<HttpResponse> {
     let q = &respondent.form.questionnaire;
     match respondent.standing {
         Standing::Open => None,
@@ -56,8 +55,8 @@ fn finished(respondent: &Respondent) -> Option<HttpResponse> {
                 "closed_on",
                 &respondent
                     .closed_at
-                    .or(respondent.closes_at.filter(|c| *c <= Utc::now()))
-                    .map(|c| wording::date(c.date_naive())),
+                    .or(respondent.closes_at.filter(|c| *c <= now))
+                    .map(|c| crate::dutch::date(c.date_naive())),
             );
             Some(html(StatusCode::GONE, views::render("closed.html", &context)))
         }
@@ -89,7 +88,7 @@ fn previous_href(token: &str, shown: &[usize], screen: usize) -> String {
 
 pub async fn start(state: State, token: Path<String>) -> Result<HttpResponse, PageError> {
     let r = respondent(&state, &token).await?;
-    if let Some(page) = finished(&r) {
+    if let Some(page) = finished(&r, state.now()) {
         return Ok(page);
     }
     let q = &r.form.questionnaire;
@@ -98,7 +97,7 @@ pub async fn start(state: State, token: Path<String>) -> Result<HttpResponse, Pa
     context.insert("title", &q.title);
     context.insert("intro", &views::paragraphs(&q.intro));
     context.insert("minutes", &q.minutes);
-    context.insert("closes", &r.closes_at.map(|c| wording::date(c.date_naive())));
+    context.insert("closes", &r.closes_at.map(|c| crate::dutch::date(c.date_naive())));
     context.insert("resumed", &r.draft.screen.is_some());
     context.insert("next", &next_href(&token, &shown, r.draft.screen));
     Ok(html(StatusCode::OK, views::render("start.html", &context)))
@@ -174,7 +173,7 @@ pub async fn screen(
 ) -> Result<HttpResponse, PageError> {
     let (token, number) = path.into_inner();
     let r = respondent(&state, &token).await?;
-    if let Some(page) = finished(&r) {
+    if let Some(page) = finished(&r, state.now()) {
         return Ok(page);
     }
     let screen = screen_number(&r, &number)?;
@@ -205,7 +204,7 @@ pub async fn save(
     if r.standing == Standing::Submitted {
         return Ok(see_other(format!("/s/{token}")));
     }
-    if let Some(page) = finished(&r) {
+    if let Some(page) = finished(&r, state.now()) {
         return Ok(page);
     }
     let screen = screen_number(&r, &number)?;
@@ -343,7 +342,7 @@ fn review_page(r: &Respondent, token: &str, csrf_value: &str) -> (String, bool) 
 
 pub async fn review(state: State, request: HttpRequest, token: Path<String>) -> Result<HttpResponse, PageError> {
     let r = respondent(&state, &token).await?;
-    if let Some(page) = finished(&r) {
+    if let Some(page) = finished(&r, state.now()) {
         return Ok(page);
     }
     let (csrf_value, cookie) = csrf::token(&request, state.secure_cookies, &csrf::FORM);
@@ -362,7 +361,7 @@ pub async fn submit(
         // A double click or a retry: the first one counted; show its result.
         return Ok(see_other(format!("/s/{token}")));
     }
-    if let Some(page) = finished(&r) {
+    if let Some(page) = finished(&r, state.now()) {
         return Ok(page);
     }
     let fields = read_fields(&body)?;

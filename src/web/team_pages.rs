@@ -6,7 +6,6 @@ use super::errors::PageError;
 use super::researcher_pages::{context, field, fields, html, survey};
 use super::{State, auth, views};
 use crate::accounts::{Role, SignedIn};
-use crate::report::wording;
 use crate::store::surveys::Survey;
 use crate::teams::{self, Manager, Researcher, TeamError};
 use actix_web::http::StatusCode;
@@ -31,7 +30,9 @@ async fn page(
         "members",
         &members
             .iter()
-            .map(|m| json!({ "email": m.email, "owner": m.owner, "since": wording::date(m.added_at.date_naive()) }))
+            .map(
+                |m| json!({ "email": m.email, "owner": m.owner, "since": crate::dutch::date(m.added_at.date_naive()) }),
+            )
             .collect::<Vec<_>>(),
     );
     c.insert("owner", &members.iter().find(|m| m.owner).map(|m| m.email.clone()));

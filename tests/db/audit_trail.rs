@@ -94,7 +94,9 @@ async fn every_act_leaves_one_row_with_its_actor_and_survey() {
         let s = owned(&db, "tweede-peiling", &owner).await;
         let mut trail = Trail::new(&db).await;
 
-        peiling::invitations::import_file(&db, &actor, &s, &invitee_list("tweede", 2)).await.unwrap();
+        peiling::invitations::import_file(&db, &actor, &s, &invitee_list("tweede", 2), chrono::Utc::now())
+            .await
+            .unwrap();
         let row = trail.one(&db, Action::InviteesImported, me, "tweede-peiling").await;
         assert_eq!((row.detail.as_str(), row.actor_id), ("2 genodigden", Some(owner.user.id)));
 
@@ -127,14 +129,16 @@ async fn every_act_leaves_one_row_with_its_actor_and_survey() {
         trail.one(&db, Action::Closed, me, "tweede-peiling").await;
 
         let third = owned(&db, "derde-peiling", &owner).await;
-        peiling::invitations::import_file(&db, &actor, &third, &invitee_list("derde", 1)).await.unwrap();
+        peiling::invitations::import_file(&db, &actor, &third, &invitee_list("derde", 1), chrono::Utc::now())
+            .await
+            .unwrap();
         lifecycle::open(&db, &actor, &reload(&db, &third).await, now + Duration::days(1), now).await.unwrap();
         trail.added(&db).await;
         lifecycle::close_expired(&db, now + Duration::days(2)).await.unwrap();
         trail.one(&db, Action::Closed, "peiling", "derde-peiling").await;
 
         let code = demo.row.slug.clone();
-        let report = peiling::bundled::report_definition(&demo.questionnaire, None).unwrap();
+        let report = peiling::report::source::definition(&demo).unwrap();
         let (anonymiser, items) = peiling::review::start(&db, &actor, &demo.row, &report, now).await.unwrap();
         let row = trail.one(&db, Action::CasussenViewed, me, &code).await;
         assert_eq!(row.detail, format!("{} teksten", items.len()));
@@ -188,12 +192,12 @@ async fn no_detail_holds_an_address_or_an_answer() {
     let actor = owner.actor();
     let now = Utc::now();
     let s = owned(&db, "tweede-peiling", &owner).await;
-    peiling::invitations::import_file(&db, &actor, &s, &invitee_list("adres", 6)).await.unwrap();
+    peiling::invitations::import_file(&db, &actor, &s, &invitee_list("adres", 6), chrono::Utc::now()).await.unwrap();
     lifecycle::open(&db, &actor, &reload(&db, &s).await, now + Duration::days(7), now).await.unwrap();
     lifecycle::remind(&db, &actor, &reload(&db, &s).await, now).await.unwrap();
     lifecycle::close(&db, &actor, &reload(&db, &s).await, now).await.unwrap();
 
-    let report = peiling::bundled::report_definition(&demo.questionnaire, None).unwrap();
+    let report = peiling::report::source::definition(&demo).unwrap();
     let (anonymiser, _) = peiling::review::start(&db, &actor, &demo.row, &report, now).await.unwrap();
     let edit = "Een geheime casus over mevrouw Jansen aan de Breestraat.".to_string();
     let change =

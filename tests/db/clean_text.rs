@@ -52,7 +52,15 @@ async fn pasted_names_and_answers_reach_the_database_as_a_reader_sees_them() {
         let survey = store::surveys::create(&db, DEFINITION, now).await.unwrap();
 
         let damaged = "email;team;naam\ncor@example.org;NOORD;Cor\u{0}Visser\n";
-        match invitations::import_file(&db, &peiling::audit::Actor::System, &survey, damaged.as_bytes()).await {
+        match invitations::import_file(
+            &db,
+            &peiling::audit::Actor::System,
+            &survey,
+            damaged.as_bytes(),
+            chrono::Utc::now(),
+        )
+        .await
+        {
             Err(ImportError::Rows(e)) => assert_eq!(
                 e.rows.iter().map(|r| (r.line, r.problem.clone())).collect::<Vec<_>>(),
                 [(2, RowProblem::ControlCharacter { field: Column::Naam, character: '\0' })]
@@ -64,7 +72,15 @@ async fn pasted_names_and_answers_reach_the_database_as_a_reader_sees_them() {
                       anna\u{200B}@example.org;NOORD;\u{202E}Anna\u{202C} de\u{00A0}Vries\u{200B}\u{00AD}\n\
                       bram@example.org;ZUID;Bram Bakker\n";
         assert_eq!(
-            invitations::import_file(&db, &peiling::audit::Actor::System, &survey, pasted.as_bytes()).await.unwrap(),
+            invitations::import_file(
+                &db,
+                &peiling::audit::Actor::System,
+                &survey,
+                pasted.as_bytes(),
+                chrono::Utc::now()
+            )
+            .await
+            .unwrap(),
             2
         );
         let names: Vec<(String, Option<String>)> = entity::invitee::Entity::find()

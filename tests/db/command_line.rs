@@ -88,6 +88,37 @@ async fn report_check_lists_every_problem_with_its_line_for_a_stored_or_bundled_
 }
 
 #[tokio::test]
+async fn report_set_stores_a_checked_definition_with_the_survey_and_show_prints_it_back() {
+    let test = TestDb::sqlite().await;
+    let db = test.connect().await;
+    peiling::store::surveys::create(&db, QUESTIONNAIRE, chrono::Utc::now()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("buurt.toml");
+    let path = file.to_str().unwrap();
+    let good = "survey = \"buurtpeiling\"\ntitle = \"Buurt in cijfers\"\n\n[[sections]]\ntitle = \"Cijfer\"\n\n[[sections.blocks]]\nkind = \"figure\"\nquestion = \"C\"\n";
+
+    std::fs::write(&file, good.replace("\"C\"", "\"Z\"")).unwrap();
+    let (ok, _, stderr) = peiling(&test, &["report", "set", "buurtpeiling", path]);
+    assert!(!ok);
+    assert!(stderr.contains("buurt.toml: niet opgeslagen"), "{stderr}");
+    assert!(stderr.contains("regel 9: sectie 1 ('Cijfer'): vraag 'Z' bestaat niet"), "{stderr}");
+    let (_, stdout, stderr) = peiling(&test, &["report", "show", "buurtpeiling"]);
+    assert!(stderr.contains("standaarddefinitie"), "still the plain one: {stderr}");
+    assert!(stdout.contains("survey = \"buurtpeiling\""), "{stdout}");
+
+    std::fs::write(&file, good).unwrap();
+    let (ok, stdout, stderr) = peiling(&test, &["report", "set", "buurtpeiling", path]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("rapportdefinitie van 'buurtpeiling' opgeslagen: 1 sectie, 1 figuur"), "{stdout}");
+    let (_, stdout, stderr) = peiling(&test, &["report", "show", "buurtpeiling"]);
+    assert_eq!(stdout, good, "show gives back the file set took");
+    assert!(stderr.contains("eigen rapportdefinitie"), "{stderr}");
+
+    let (ok, stdout, _) = peiling(&test, &["report", "reset", "buurtpeiling"]);
+    assert!(ok && stdout.contains("gebruikt nu de standaarddefinitie"), "{stdout}");
+}
+
+#[tokio::test]
 async fn output_into_a_pipe_that_closed_early_ends_quietly_and_successfully() {
     let test = TestDb::sqlite().await;
     let db = test.connect().await;

@@ -33,6 +33,7 @@ mod plain_report;
 mod printed_tables;
 mod reading_room;
 mod report;
+mod report_definitions;
 mod report_language;
 mod retention;
 mod scale;

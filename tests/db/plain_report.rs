@@ -150,7 +150,7 @@ async fn the_plain_report_of_another_survey_states_each_key_figure() {
         .await
         .unwrap();
         let survey = store::surveys::load(&db, "werkdruk-2027").await.unwrap();
-        let source = peiling::bundled::report_source(&survey.questionnaire, None).unwrap();
+        let source = peiling::report::source::of(&survey).0;
         let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         let report = peiling::report::generate(&db, &survey, &source, date).await.unwrap();
         let Some(text) = pdftotext(&report.pdf) else { return };

@@ -60,23 +60,41 @@ async fn an_invitee_file_with_one_bad_row_imports_nothing() {
     on_both!("an_invitee_file_with_one_bad_row_imports_nothing", |db| {
         let survey = store::surveys::create(&db, MAATWERKBUDGET_2021.definition, chrono::Utc::now()).await.unwrap();
         let bad = "email;team;naam\na@example.org;SWT;A\nb@example.org;XYZ;B\nc@example.org;JLR;C\n";
-        let err = peiling::invitations::import_file(&db, &peiling::audit::Actor::System, &survey, bad.as_bytes())
-            .await
-            .unwrap_err();
+        let err = peiling::invitations::import_file(
+            &db,
+            &peiling::audit::Actor::System,
+            &survey,
+            bad.as_bytes(),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap_err();
         assert!(err.to_string().contains("regel 3: team 'XYZ' bestaat niet"), "{err}");
         assert_eq!(invitee::Entity::find().count(&db).await.unwrap(), 0, "nothing imported");
 
         let good = "\u{feff}email;team;naam\na@example.org;SWT;A\nc@example.org;jlr;C\n";
         assert_eq!(
-            peiling::invitations::import_file(&db, &peiling::audit::Actor::System, &survey, good.as_bytes())
-                .await
-                .unwrap(),
+            peiling::invitations::import_file(
+                &db,
+                &peiling::audit::Actor::System,
+                &survey,
+                good.as_bytes(),
+                chrono::Utc::now()
+            )
+            .await
+            .unwrap(),
             2
         );
         // The same file again: both addresses are already invited, so again nothing changes.
-        let err = peiling::invitations::import_file(&db, &peiling::audit::Actor::System, &survey, good.as_bytes())
-            .await
-            .unwrap_err();
+        let err = peiling::invitations::import_file(
+            &db,
+            &peiling::audit::Actor::System,
+            &survey,
+            good.as_bytes(),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap_err();
         assert!(err.to_string().contains("regel 2: dit adres is al uitgenodigd"), "{err}");
         assert!(err.to_string().contains("regel 3: dit adres is al uitgenodigd"), "{err}");
         assert_eq!(invitee::Entity::find().count(&db).await.unwrap(), 2);

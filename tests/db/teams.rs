@@ -11,7 +11,7 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
 
 /// Every API route under a survey, with a body that gets past its parsing.
-const API: [(&str, &str, &str); 16] = [
+const API: [(&str, &str, &str); 19] = [
     ("GET", "/progress", ""),
     ("POST", "/invitees", "email;team\nx@example.org;SWT\n"),
     ("POST", "/open", r#"{"closes": "2099-01-01"}"#),
@@ -26,13 +26,16 @@ const API: [(&str, &str, &str); 16] = [
     ("GET", "/export/spss", ""),
     ("GET", "/audit", ""),
     ("GET", "/members", ""),
+    ("GET", "/report-definition", ""),
+    ("PUT", "/report-definition", "title = 1"),
+    ("DELETE", "/report-definition", ""),
     // Nobody's account: a member is refused, an admin told there is no such researcher.
     ("POST", "/members", r#"{"email": "niemand@example.org"}"#),
     ("DELETE", "/members/niemand@example.org", ""),
 ];
 
 /// Every researcher page under a survey (`/onderzoek/{survey}...`).
-const PAGES: [(&str, &str); 20] = [
+const PAGES: [(&str, &str); 24] = [
     ("GET", ""),
     ("POST", "/genodigden"),
     ("POST", "/openen"),
@@ -44,6 +47,10 @@ const PAGES: [(&str, &str); 20] = [
     ("POST", "/casussen/1"),
     ("GET", "/teksten"),
     ("POST", "/teksten"),
+    ("GET", "/rapportdefinitie"),
+    ("POST", "/rapportdefinitie"),
+    ("GET", "/rapportdefinitie.toml"),
+    ("POST", "/rapportdefinitie/standaard"),
     ("GET", "/rapport.pdf"),
     ("POST", "/publiceren"),
     ("GET", "/export/csv"),

@@ -4,10 +4,14 @@
 
 use crate::helpers::TestApp;
 use crate::on_both;
+use entity::mail_outbox;
 use peiling::accounts::Role;
+use peiling::mail::compose::Composer;
+use peiling::mail::outbox;
+use peiling::mail::transport::Memory;
 use peiling::store;
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder};
 
 async fn sql(db: &DatabaseConnection, text: &str) {
     db.execute_unprepared(text).await.unwrap();
@@ -42,5 +46,23 @@ async fn an_unknown_survey_status_is_an_error_not_a_draft() {
         let token = crate::helpers::api_token(&db, "beheer@example.org", Role::Admin).await;
         let api = TestApp::browser().get(app.url("/api/v1/surveys")).bearer_auth(&token).send().await.unwrap();
         assert_eq!(api.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    });
+}
+
+#[tokio::test]
+async fn a_message_of_an_unknown_kind_fails_instead_of_going_out_as_an_invitation() {
+    on_both!("a_message_of_an_unknown_kind_fails_instead_of_going_out_as_an_invitation", |db| {
+        crate::helpers::open_with_tokens(&db, 3).await;
+        sql(&db, "UPDATE mail_outbox SET status = 'queued', sent_at = NULL").await;
+        sql(&db, "UPDATE mail_outbox SET kind = 'nieuwsbrief' WHERE id = (SELECT MIN(id) FROM mail_outbox)").await;
+
+        let memory = Memory::default();
+        let composer = Composer::new("Onderzoek <onderzoek@example.org>").unwrap();
+        let delivery = crate::helpers::delivery(&memory, &composer, "w1");
+        let round = outbox::drain(&db, &delivery, 10, &|_| {}).await.unwrap();
+        assert_eq!((round.sent, round.failed), (2, 1), "the others go out; that one is not sent at all");
+        let first = mail_outbox::Entity::find().order_by_asc(mail_outbox::Column::Id).one(&db).await.unwrap().unwrap();
+        assert_eq!(first.status, outbox::FAILED);
+        names(&first.last_error.unwrap_or_default(), "mail_outbox.kind", "nieuwsbrief");
     });
 }

@@ -5,7 +5,7 @@
 use crate::helpers::TestApp;
 use crate::on_both;
 use entity::mail_outbox;
-use peiling::accounts::Role;
+use peiling::accounts::{self, Role};
 use peiling::mail::compose::Composer;
 use peiling::mail::outbox;
 use peiling::mail::transport::Memory;
@@ -64,5 +64,21 @@ async fn a_message_of_an_unknown_kind_fails_instead_of_going_out_as_an_invitatio
         let first = mail_outbox::Entity::find().order_by_asc(mail_outbox::Column::Id).one(&db).await.unwrap().unwrap();
         assert_eq!(first.status, outbox::FAILED);
         names(&first.last_error.unwrap_or_default(), "mail_outbox.kind", "nieuwsbrief");
+    });
+}
+
+#[tokio::test]
+async fn an_unknown_role_is_an_error_not_a_reader() {
+    on_both!("an_unknown_role_is_an_error_not_a_reader", |db| {
+        let token = crate::helpers::api_token(&db, "beheer@example.org", Role::Admin).await;
+        sql(&db, "UPDATE users SET role = 'superbeheerder'").await;
+
+        let found = accounts::user_for_token(&db, &token, chrono::Utc::now()).await.unwrap_err();
+        names(&found, "users.role", "superbeheerder");
+        let listed = accounts::list_accounts(&db).await.unwrap_err();
+        names(&listed, "users.role", "superbeheerder");
+        let app = TestApp::spawn(&db).await;
+        let api = TestApp::browser().get(app.url("/api/v1/surveys")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(api.status(), StatusCode::INTERNAL_SERVER_ERROR, "not 403 as for a reader");
     });
 }

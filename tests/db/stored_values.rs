@@ -82,3 +82,14 @@ async fn an_unknown_role_is_an_error_not_a_reader() {
         assert_eq!(api.status(), StatusCode::INTERNAL_SERVER_ERROR, "not 403 as for a reader");
     });
 }
+
+#[tokio::test]
+async fn an_unknown_review_decision_is_an_error_not_pending() {
+    on_both!("an_unknown_review_decision_is_an_error_not_pending", |db| {
+        let demo = crate::helpers::run_demo(&db).await;
+        sql(&db, "UPDATE text_reviews SET decision = 'misschien' WHERE id = (SELECT MIN(id) FROM text_reviews)").await;
+
+        let included = peiling::review::included(&db, demo.row.id).await.unwrap_err();
+        names(&included, "text_reviews.decision", "misschien");
+    });
+}

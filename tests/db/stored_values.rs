@@ -68,6 +68,17 @@ async fn a_message_of_an_unknown_kind_fails_instead_of_going_out_as_an_invitatio
 }
 
 #[tokio::test]
+async fn a_message_in_an_unknown_status_is_an_error_not_left_out_of_the_counts() {
+    on_both!("a_message_in_an_unknown_status_is_an_error_not_left_out_of_the_counts", |db| {
+        let (survey, _) = crate::helpers::open_with_tokens(&db, 3).await;
+        sql(&db, "UPDATE mail_outbox SET status = 'verloren' WHERE id = (SELECT MIN(id) FROM mail_outbox)").await;
+
+        names(&outbox::status_counts(&db, survey.row.id).await.unwrap_err(), "mail_outbox.status", "verloren");
+        names(&outbox::status_counts_all(&db).await.unwrap_err(), "mail_outbox.status", "verloren");
+    });
+}
+
+#[tokio::test]
 async fn an_unknown_role_is_an_error_not_a_reader() {
     on_both!("an_unknown_role_is_an_error_not_a_reader", |db| {
         let token = crate::helpers::api_token(&db, "beheer@example.org", Role::Admin).await;

@@ -194,7 +194,7 @@ pub async fn survey_create(config: &Config, file: &Path, owner: Option<&str>) ->
             let user = accounts::find_user(&db, &email)
                 .await?
                 .with_context(|| format!("--owner: er is geen account voor {text}"))?;
-            if !Role::parse(&user.role).is_some_and(|r| r.includes(Role::Researcher)) {
+            if !Role::stored(&user.role)?.includes(Role::Researcher) {
                 bail!("--owner: {text} is geen onderzoeker (rol {})", user.role);
             }
             Some(user)

@@ -55,7 +55,7 @@ pub async fn of(db: &impl ConnectionTrait, survey: &Survey) -> Result<Progress, 
     Ok(Progress {
         id: survey.row.slug.clone(),
         title: survey.row.title.clone(),
-        status: survey.row.status.clone(),
+        status: survey.status().as_str().to_string(),
         closes_at: survey.row.closes_at,
         remind_at: survey.row.remind_at,
         groups: groups

@@ -59,6 +59,15 @@ impl Decision {
             _ => None,
         }
     }
+
+    /// The decision a review row holds in `text_reviews.decision` (`as_str`, exactly); any other
+    /// word is an error.
+    pub fn stored(text: &str) -> Result<Decision, crate::db::UnknownValue> {
+        [Decision::Pending, Decision::Include, Decision::Exclude]
+            .into_iter()
+            .find(|d| d.as_str() == text)
+            .ok_or_else(|| crate::db::UnknownValue::new("text_reviews", "decision", text))
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -259,7 +268,7 @@ async fn items(
             },
             anonymised: review.anonymised.clone(),
             edited: review.edited,
-            decision: Decision::parse(&review.decision).unwrap_or(Decision::Pending),
+            decision: Decision::stored(&review.decision)?,
             warnings: match anonymiser {
                 Some(a) if review.edited => warnings(a, &review.anonymised),
                 _ => Vec::new(),

@@ -154,7 +154,7 @@ pub async fn manages(db: &impl ConnectionTrait, who: &Researcher, survey_id: i32
 async fn researcher_account(db: &impl ConnectionTrait, email: &str) -> Result<user::Model, TeamError> {
     let parsed = crate::domain::EmailAddress::parse(email).map_err(|_| TeamError::NotResearcher(email.into()))?;
     match crate::accounts::find_user(db, &parsed).await? {
-        Some(u) if Role::parse(&u.role).is_some_and(|r| r.includes(Role::Researcher)) => Ok(u),
+        Some(u) if Role::stored(&u.role).map_err(sea_orm::DbErr::from)?.includes(Role::Researcher) => Ok(u),
         _ => Err(TeamError::NotResearcher(email.into())),
     }
 }

@@ -63,8 +63,7 @@ impl Acting<'_> {
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Account {
     pub email: String,
-    /// admin, researcher or reader.
-    pub role: String,
+    pub role: Role,
     pub created_at: DateTime<Utc>,
     /// When it was disabled; none while it is enabled.
     pub disabled_at: Option<DateTime<Utc>>,
@@ -135,7 +134,7 @@ pub async fn list_accounts(db: &impl ConnectionTrait) -> Result<Vec<Account>, Ac
         out.push(Account {
             last_change,
             email: u.email,
-            role: u.role,
+            role: Role::stored(&u.role).map_err(sea_orm::DbErr::from)?,
             created_at: u.created_at,
             disabled_at: u.disabled_at,
             locked_until: u.locked_until,
@@ -332,7 +331,7 @@ pub async fn delete<C: ConnectionTrait + TransactionTrait>(
                 return Err(AccountError::OwnsSurveys(target.email, codes.join(", ")));
             }
         };
-        let may_own = Role::parse(&heir.role).is_some_and(|r| r.includes(Role::Researcher));
+        let may_own = Role::stored(&heir.role).map_err(sea_orm::DbErr::from)?.includes(Role::Researcher);
         if heir.id == target.id || heir.disabled_at.is_some() || !may_own {
             return Err(AccountError::NoHeir(heir.email));
         }

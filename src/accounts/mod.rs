@@ -56,6 +56,11 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == text)
     }
 
+    /// The role an account row holds in `users.role`; a word that is none of them is an error.
+    pub fn stored(text: &str) -> Result<Role, crate::db::UnknownValue> {
+        Role::parse(text).ok_or_else(|| crate::db::UnknownValue::new("users", "role", text))
+    }
+
     /// Whether this role may do what `needed` may.
     pub fn includes(self, needed: Role) -> bool {
         self >= needed
@@ -170,13 +175,14 @@ pub async fn find_user(db: &impl ConnectionTrait, email: &EmailAddress) -> Resul
 }
 
 /// The account a token or session belongs to, with its role, unless it is disabled: a
-/// disabled account's sessions and tokens stop at once, in every process. An unknown role can
-/// only read.
+/// disabled account's sessions and tokens stop at once, in every process. A role peiling does
+/// not know is an error, not a lesser role.
 async fn user_and_role(db: &impl ConnectionTrait, id: i32) -> Result<Option<(user::Model, Role)>, DbErr> {
-    Ok(user::Entity::find_by_id(id).one(db).await?.filter(|user| user.disabled_at.is_none()).map(|user| {
-        let role = Role::parse(&user.role).unwrap_or(Role::Reader);
-        (user, role)
-    }))
+    let Some(user) = user::Entity::find_by_id(id).one(db).await?.filter(|user| user.disabled_at.is_none()) else {
+        return Ok(None);
+    };
+    let role = Role::stored(&user.role)?;
+    Ok(Some((user, role)))
 }
 
 #[cfg(test)]

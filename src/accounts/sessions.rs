@@ -76,6 +76,7 @@ pub async fn login(
         throttle::lock_account(db, user.id, from, now).await?;
         return Err(LoginError::Refused);
     }
+    let role = Role::stored(&user.role).map_err(|e| AccountError::Db(e.into()))?;
     throttle::address_succeeded(db, from).await?;
     throttle::account_succeeded(db, user.id, from, known, now).await?;
     let token = Token::generate().map_err(|e| AccountError::Random(e.to_string()))?;
@@ -90,7 +91,6 @@ pub async fn login(
     }
     .insert(db)
     .await?;
-    let role = Role::parse(&user.role).unwrap_or(Role::Reader);
     Ok((token, SignedIn { user, role, csrf }))
 }
 

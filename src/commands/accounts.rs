@@ -53,7 +53,7 @@ pub async fn user_list(config: &Config) -> anyhow::Result<()> {
             _ => "actief".to_string(),
         };
         let owns = if a.owns.is_empty() { String::new() } else { format!("  eigenaar van {}", a.owns.join(", ")) };
-        println!("{:<40} {:<10} {state}{owns}", a.email, a.role);
+        println!("{:<40} {:<10} {state}{owns}", a.email, a.role.as_str());
     }
     Ok(())
 }

@@ -134,7 +134,7 @@ pub async fn run_on(
         store::report_texts::set(&txn, row.id, key, text, closed).await?;
     }
     txn.commit().await?;
-    let survey = Survey { row, ..survey };
+    let survey = store::surveys::load(db, &row.slug).await?;
 
     // The casussen are anonymised for review; the researcher reads each one and includes it.
     let (anonymiser, items) = crate::review::start(db, &actor, &survey.row, &report, closed).await?;

@@ -291,5 +291,5 @@ async fn clean_files_after_close(db: &DatabaseConnection) {
 
 /// Whether respondents may still answer: open and before the closing moment.
 pub fn accepts_answers(survey: &Survey, now: DateTime<Utc>) -> bool {
-    crate::store::surveys::takes_answers(Some(survey.status()), survey.row.closes_at, now)
+    crate::store::surveys::takes_answers(survey.status(), survey.row.closes_at, now)
 }

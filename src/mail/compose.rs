@@ -23,6 +23,11 @@ impl Kind {
     pub fn parse(s: &str) -> Option<Kind> {
         [Kind::Invitation, Kind::Reminder].into_iter().find(|k| k.as_str() == s)
     }
+
+    /// The kind an outbox row holds in `mail_outbox.kind`; a word that is none of them is an error.
+    pub fn stored(s: &str) -> Result<Kind, crate::db::UnknownValue> {
+        Kind::parse(s).ok_or_else(|| crate::db::UnknownValue::new("mail_outbox", "kind", s))
+    }
 }
 
 /// What a message says; everything in it is escaped in the HTML part by tera.

@@ -280,7 +280,11 @@ async fn send(
     let Some(survey) = surveys.get(&message.survey_id) else {
         return Err(SendError::Temporary("de vragenlijst kon niet worden gelezen".into()));
     };
-    let kind = Kind::parse(&message.kind).unwrap_or(Kind::Invitation);
+    // A kind peiling does not know is not guessed at: the message fails, saying why.
+    let kind = Kind::stored(&message.kind).map_err(|e| {
+        tracing::error!(message = message.id, error = %e, "outbox message not sent");
+        SendError::Permanent(e.to_string())
+    })?;
     let link = format!("{}/s/{}", delivery.base_url, token.as_str());
     match delivery.composer.compose(kind, &message.recipient, &letter(survey, name, link)) {
         Ok(m) => delivery.mailer.send(m).await,

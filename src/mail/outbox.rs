@@ -179,7 +179,8 @@ pub(super) async fn release(db: &DatabaseConnection, worker: &str) -> Result<u64
     Ok(db.execute_raw(statement(db, sql, values)).await?.rows_affected())
 }
 
-/// Messages per status for a survey: queued, sending, sent, retrying, failed.
+/// Messages per status for a survey: queued, sending, sent, retrying, failed. A status that is
+/// none of them is an error.
 pub async fn status_counts(db: &impl ConnectionTrait, survey_id: i32) -> Result<BTreeMap<String, u64>, DbErr> {
     counts(db, Some(survey_id)).await
 }
@@ -202,7 +203,10 @@ async fn counts(db: &impl ConnectionTrait, survey_id: Option<i32>) -> Result<BTr
     let rows: Vec<(String, i64)> = query.into_tuple().all(db).await?;
     let mut out: BTreeMap<String, u64> = STATUSES.iter().map(|s| (s.to_string(), 0)).collect();
     for (status, n) in rows {
-        out.insert(status, n as u64);
+        // A message in a status no worker claims and no page shows would sit unseen forever.
+        let count =
+            out.get_mut(&status).ok_or_else(|| crate::db::UnknownValue::new("mail_outbox", "status", &status))?;
+        *count = n as u64;
     }
     Ok(out)
 }

@@ -113,7 +113,9 @@ pub async fn reset(
 ) -> Result<(), SetError> {
     let txn = db.begin().await?;
     if store::report_definitions::remove(&txn, survey.row.id).await? {
-        let detail = format!("terug naar de {}", of(&Survey { report: None, ..survey.clone() }).1.label());
+        let back =
+            if crate::bundled::find(&survey.questionnaire.id).is_some() { Origin::Bundled } else { Origin::Plain };
+        let detail = format!("terug naar de {}", back.label());
         audit::record(&txn, actor, Some(&survey.row), Action::ReportDefinitionSet, &detail, now).await?;
     }
     txn.commit().await?;

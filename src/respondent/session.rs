@@ -128,7 +128,7 @@ pub async fn find(
     let closes_at: Option<DateTime<Utc>> = row.try_get_by_index(6)?;
     let closed_at: Option<DateTime<Utc>> = row.try_get_by_index(7)?;
     let form = forms.get(db, survey_id).await?;
-    let standing = standing(submitted, &status, closes_at, now);
+    let standing = standing(submitted, Status::stored(&status)?, closes_at, now);
     let draft = draft.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
     Ok(Some(Respondent { invitee_id, group_id, form, draft, standing, closes_at, closed_at }))
 }
@@ -161,7 +161,7 @@ pub async fn save_draft(
     let submitted: bool = row.try_get_by_index(0)?;
     let status: String = row.try_get_by_index(1)?;
     let closes_at: Option<DateTime<Utc>> = row.try_get_by_index(2)?;
-    match standing(submitted, &status, closes_at, now) {
+    match standing(submitted, Status::stored(&status)?, closes_at, now) {
         Standing::Open => {}
         other => return Ok(other),
     }
@@ -178,8 +178,8 @@ pub async fn save_draft(
 }
 
 /// Where a respondent stands: submitted, or else whether the survey still takes answers.
-fn standing(submitted: bool, status: &str, closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Standing {
-    match (submitted, crate::store::surveys::takes_answers(Status::parse(status), closes_at, now)) {
+fn standing(submitted: bool, status: Status, closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Standing {
+    match (submitted, crate::store::surveys::takes_answers(status, closes_at, now)) {
         (true, _) => Standing::Submitted,
         (false, true) => Standing::Open,
         (false, false) => Standing::Closed,

@@ -225,7 +225,7 @@ async fn accepting(
     for row in txn.query_all_raw(statement(txn, &sql, values)).await? {
         let status: String = row.try_get_by_index(1)?;
         let closes_at: Option<chrono::DateTime<chrono::Utc>> = row.try_get_by_index(2)?;
-        if takes_answers(Status::parse(&status), closes_at, now) {
+        if takes_answers(Status::stored(&status)?, closes_at, now) {
             open.insert(row.try_get_by_index::<i32>(0)?);
         }
     }

@@ -30,7 +30,7 @@ pub async fn add_all(
         .await?
         .map(|row| row.try_get_by_index(0))
         .transpose()?;
-    if status.as_deref().and_then(super::surveys::Status::parse) != Some(super::surveys::Status::Draft) {
+    if status.as_deref().map(super::surveys::Status::stored).transpose()? != Some(super::surveys::Status::Draft) {
         return Err(StoreError::NotDraft(survey.row.slug.clone()));
     }
     // Rows are built per batch, so a list of 250,000 people is not held twice over; batches keep

@@ -43,3 +43,9 @@ pub enum StoreError {
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
 }
+
+impl From<crate::db::UnknownValue> for StoreError {
+    fn from(e: crate::db::UnknownValue) -> StoreError {
+        StoreError::Db(e.into())
+    }
+}

@@ -1,4 +1,5 @@
 use super::StoreError;
+use crate::db::UnknownValue;
 use crate::questionnaire::{self, Questionnaire};
 use chrono::{DateTime, Utc};
 use entity::{invitee_group, survey};
@@ -26,12 +27,17 @@ impl Status {
     pub fn parse(s: &str) -> Option<Status> {
         [Status::Draft, Status::Open, Status::Closed].into_iter().find(|st| st.as_str() == s)
     }
+
+    /// The status a survey row holds in `surveys.status`; a word that is none of them is an error.
+    pub fn stored(s: &str) -> Result<Status, UnknownValue> {
+        Status::parse(s).ok_or_else(|| UnknownValue::new("surveys", "status", s))
+    }
 }
 
 /// Whether a survey in `status`, closing at `closes_at`, still takes answers at `now`: open and
 /// before the closing moment (the moment itself is too late).
-pub fn takes_answers(status: Option<Status>, closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
-    status == Some(Status::Open) && closes_at.is_none_or(|c| now < c)
+pub fn takes_answers(status: Status, closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    status == Status::Open && closes_at.is_none_or(|c| now < c)
 }
 
 /// A stored survey with its questionnaire read back and its groups.
@@ -42,11 +48,13 @@ pub struct Survey {
     pub groups: Vec<invitee_group::Model>,
     /// The report definition the researcher stored for it (`report::source`), if any.
     pub report: Option<String>,
+    /// `row.status`, checked when the row was read.
+    status: Status,
 }
 
 impl Survey {
     pub fn status(&self) -> Status {
-        Status::parse(&self.row.status).unwrap_or(Status::Draft)
+        self.status
     }
 
     pub fn group_by_code(&self, code: &str) -> Option<&invitee_group::Model> {
@@ -127,7 +135,7 @@ pub async fn create_checked(
         audit::record(&txn, actor, Some(&row), Action::OwnerSet, &owner.email, now).await?;
     }
     txn.commit().await?;
-    Ok(Survey { row, questionnaire, groups, report: None })
+    Ok(Survey { row, questionnaire, groups, report: None, status: Status::Draft })
 }
 
 /// Loads a survey by its code. Once opened, the frozen copy is what respondents answer.
@@ -137,6 +145,7 @@ pub async fn load(db: &impl ConnectionTrait, slug: &str) -> Result<Survey, Store
         .one(db)
         .await?
         .ok_or_else(|| StoreError::SurveyNotFound(slug.to_string()))?;
+    let status = Status::stored(&row.status)?;
     let source = row.frozen_definition.as_deref().unwrap_or(&row.definition);
     let questionnaire =
         questionnaire::parse(source).map_err(|e| StoreError::Corrupt(row.slug.clone(), e.to_string()))?;
@@ -146,9 +155,12 @@ pub async fn load(db: &impl ConnectionTrait, slug: &str) -> Result<Survey, Store
         .all(db)
         .await?;
     let report = super::report_definitions::get(db, row.id).await?;
-    Ok(Survey { row, questionnaire, groups, report })
+    Ok(Survey { row, questionnaire, groups, report, status })
 }
 
+/// Every survey row, each with a status peiling knows (`Status::stored`).
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<survey::Model>, StoreError> {
-    Ok(survey::Entity::find().order_by_asc(survey::Column::Id).all(db).await?)
+    let rows = survey::Entity::find().order_by_asc(survey::Column::Id).all(db).await?;
+    rows.iter().try_for_each(|row| Status::stored(&row.status).map(drop))?;
+    Ok(rows)
 }

@@ -40,23 +40,16 @@ pub(super) fn refusal(e: AccountError) -> Result<(StatusCode, String), PageError
     Ok((status, e.to_string()))
 }
 
-fn role_label(role: &str) -> &'static str {
-    match Role::parse(role) {
-        Some(Role::Admin) => "beheerder",
-        Some(Role::Researcher) => "onderzoeker",
-        Some(Role::Reader) => "lezer",
-        None => "onbekend",
+fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "beheerder",
+        Role::Researcher => "onderzoeker",
+        Role::Reader => "lezer",
     }
 }
 
 fn roles() -> serde_json::Value {
-    json!(
-        Role::ALL
-            .iter()
-            .rev()
-            .map(|r| json!({ "value": r.as_str(), "label": role_label(r.as_str()) }))
-            .collect::<Vec<_>>()
-    )
+    json!(Role::ALL.iter().rev().map(|r| json!({ "value": r.as_str(), "label": role_label(*r) })).collect::<Vec<_>>())
 }
 
 /// What the accounts page shows besides the list.
@@ -83,7 +76,7 @@ async fn page(state: &State, user: &SignedIn, shown: Shown) -> Result<HttpRespon
             };
             json!({
                 "email": a.email, "q": url::form_urlencoded::byte_serialize(a.email.as_bytes()).collect::<String>(),
-                "role": a.role, "role_label": role_label(&a.role), "state": state_text,
+                "role": a.role, "role_label": role_label(a.role), "state": state_text,
                 "disabled": a.disabled_at.is_some(), "me": a.email == user.user.email,
                 "since": crate::dutch::date(a.created_at.date_naive()), "owns": a.owns.join(", "),
                 "last": a.last_change.as_ref().map(|l| format!("{}, {}", l.label, crate::dutch::date(l.at.date_naive()))),
@@ -148,7 +141,7 @@ pub async fn add(state: State, request: HttpRequest, body: Limited) -> Result<Ht
     match result {
         Ok((created, token)) => {
             let link = token.map(|t| (created.email.clone(), link_url(&state, &t)));
-            let notice = format!("Account {} aangemaakt als {}.", created.email, role_label(role.as_str()));
+            let notice = format!("Account {} aangemaakt als {}.", created.email, role_label(role));
             page(&state, &user, Shown { notice: Some(notice), link, ..Default::default() }).await
         }
         Err(AccountError::Unknown(text)) => {
@@ -191,7 +184,7 @@ async fn act(state: State, request: HttpRequest, body: Limited, act: Act) -> Res
         Act::Role => match Role::parse(field(&fields, "rol")) {
             Some(role) => accounts::set_role(&state.db, who, &email, role, now)
                 .await
-                .map(|_| (format!("{email} is nu {}.", role_label(role.as_str())), None)),
+                .map(|_| (format!("{email} is nu {}.", role_label(role)), None)),
             None => return Err(PageError::Unreadable("Kies een rol uit de lijst.".into())),
         },
         Act::Reset => accounts::issue_reset(&state.db, who, &email, now).await.map(|token| {

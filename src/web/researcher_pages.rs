@@ -172,12 +172,11 @@ struct SurveyRow {
     rate: Option<i64>,
 }
 
-fn status_text(status: &str) -> &'static str {
-    match Status::parse(status) {
-        Some(Status::Draft) => "concept",
-        Some(Status::Open) => "open",
-        Some(Status::Closed) => "gesloten",
-        None => "onbekend",
+fn status_text(status: Status) -> &'static str {
+    match status {
+        Status::Draft => "concept",
+        Status::Open => "open",
+        Status::Closed => "gesloten",
     }
 }
 
@@ -190,7 +189,7 @@ pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, Pa
             rate: stats::rate(responded, invited),
             slug: s.slug,
             title: s.title,
-            status: status_text(&s.status),
+            status: status_text(Status::stored(&s.status).map_err(StoreError::from)?),
             invited,
             responded,
         });
@@ -309,7 +308,7 @@ async fn dashboard(
         "survey",
         &json!({
             "slug": survey.row.slug, "title": survey.row.title, "status": survey.row.status,
-            "status_text": status_text(&survey.row.status), "closes": date(survey.row.closes_at),
+            "status_text": status_text(survey.status()), "closes": date(survey.row.closes_at),
             "remind": date(survey.row.remind_at),
             "purged": date(survey.row.purged_at),
             "purge_due": date(survey.row.closed_at.map(|c| crate::retention::due_at(c, state.retention_days))),

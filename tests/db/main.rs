@@ -40,6 +40,7 @@ mod scale;
 mod schemathesis;
 mod smtp;
 mod store;
+mod stored_values;
 mod teams;
 mod web_api;
 mod web_form;

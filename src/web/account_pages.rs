@@ -60,7 +60,7 @@ async fn page(state: &State, user: &SignedIn, shown: Shown) -> Result<HttpRespon
         c.insert("secret", &s);
     }
     c.insert("problems", &shown.problem.into_iter().collect::<Vec<_>>());
-    Ok(html(shown.status.unwrap_or(StatusCode::OK), views::render("account/account.html", &c)))
+    Ok(html(shown.status.unwrap_or(StatusCode::OK), views::render("account/account.html", &c)?))
 }
 
 async fn refused(state: &State, user: &SignedIn, e: AccountError) -> Result<HttpResponse, PageError> {
@@ -165,14 +165,20 @@ fn invalid_link() -> HttpResponse {
     html(StatusCode::GONE, body)
 }
 
-fn link_form(status: StatusCode, token: &str, email: &str, csrf_value: &str, problem: Option<String>) -> HttpResponse {
+fn link_form(
+    status: StatusCode,
+    token: &str,
+    email: &str,
+    csrf_value: &str,
+    problem: Option<String>,
+) -> Result<HttpResponse, PageError> {
     let mut c = context(None, "Wachtwoord instellen");
     c.insert("token", token);
     c.insert("email", email);
     c.insert("csrf", csrf_value);
     c.insert("min_password", &accounts::MIN_PASSWORD);
     c.insert("problems", &problem.into_iter().collect::<Vec<_>>());
-    html(status, views::render("account/password.html", &c))
+    Ok(html(status, views::render("account/password.html", &c)?))
 }
 
 pub async fn link_page(state: State, request: HttpRequest, token: Path<String>) -> Result<HttpResponse, PageError> {
@@ -182,7 +188,7 @@ pub async fn link_page(state: State, request: HttpRequest, token: Path<String>) 
         Err(_) => return Ok(invalid_link()),
     };
     let (value, cookie) = csrf::token(&request, state.secure_cookies, &csrf::RESET);
-    Ok(csrf::with_cookie(link_form(StatusCode::OK, &token, &user.email, &value, None), cookie))
+    Ok(csrf::with_cookie(link_form(StatusCode::OK, &token, &user.email, &value, None)?, cookie))
 }
 
 pub async fn use_link(
@@ -204,7 +210,7 @@ pub async fn use_link(
     let csrf_value = field(&fields, csrf::FIELD);
     if new != field(&fields, "herhaling") {
         let problem = Some("De twee wachtwoorden zijn niet gelijk.".to_string());
-        return Ok(link_form(StatusCode::UNPROCESSABLE_ENTITY, &token, &user.email, csrf_value, problem));
+        return link_form(StatusCode::UNPROCESSABLE_ENTITY, &token, &user.email, csrf_value, problem);
     }
     match accounts::use_link(&state.db, &token, new, state.now()).await {
         Ok(_) => Ok(html(
@@ -218,7 +224,7 @@ pub async fn use_link(
         Err(AccountError::LinkInvalid) => Ok(invalid_link()),
         Err(e) => {
             let (status, problem) = refusal(e)?;
-            Ok(link_form(status, &token, &user.email, csrf_value, Some(problem)))
+            Ok(link_form(status, &token, &user.email, csrf_value, Some(problem))?)
         }
     }
 }

@@ -92,7 +92,7 @@ async fn page(state: &State, user: &SignedIn, shown: Shown) -> Result<HttpRespon
         c.insert("link", &json!({ "email": email, "url": url, "hours": accounts::RESET_HOURS }));
     }
     c.insert("problems", &shown.problem.into_iter().collect::<Vec<_>>());
-    Ok(html(shown.status.unwrap_or(StatusCode::OK), views::render("admin/accounts.html", &c)))
+    Ok(html(shown.status.unwrap_or(StatusCode::OK), views::render("admin/accounts.html", &c)?))
 }
 
 fn refusal_as_error<T>(e: AccountError) -> Result<T, PageError> {
@@ -236,7 +236,7 @@ pub async fn confirm_delete(state: State, request: HttpRequest, q: Query<Which>)
     };
     let mut c = context(Some(&user), &format!("Account {} verwijderen", account.email));
     c.insert("account", &json!({ "email": account.email, "owns": account.owns.join(", ") }));
-    Ok(html(StatusCode::OK, views::render("admin/delete.html", &c)))
+    Ok(html(StatusCode::OK, views::render("admin/delete.html", &c)?))
 }
 
 pub async fn delete(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
@@ -279,7 +279,7 @@ async fn tokens_page(
     if let Some(n) = notice {
         c.insert("notice", &n);
     }
-    Ok(html(StatusCode::OK, views::render("admin/tokens.html", &c)))
+    Ok(html(StatusCode::OK, views::render("admin/tokens.html", &c)?))
 }
 
 pub async fn tokens(state: State, request: HttpRequest, q: Query<Which>) -> Result<HttpResponse, PageError> {

@@ -17,7 +17,12 @@ use serde_json::json;
 /// Events on a page; the CSV has them all.
 pub const SHOWN: u64 = 500;
 
-fn page(user: &SignedIn, survey: Option<&Survey>, events: &[audit_event::Model], total: u64) -> HttpResponse {
+fn page(
+    user: &SignedIn,
+    survey: Option<&Survey>,
+    events: &[audit_event::Model],
+    total: u64,
+) -> Result<HttpResponse, PageError> {
     let title = match survey {
         Some(s) => format!("Logboek: {}", s.row.title),
         None => "Logboek van alle vragenlijsten".to_string(),
@@ -39,7 +44,7 @@ fn page(user: &SignedIn, survey: Option<&Survey>, events: &[audit_event::Model],
     if let Some(s) = survey {
         c.insert("survey", &json!({ "slug": s.row.slug, "title": s.row.title }));
     }
-    html(StatusCode::OK, views::render("r/audit.html", &c))
+    Ok(html(StatusCode::OK, views::render("r/audit.html", &c)?))
 }
 
 fn csv(events: &[audit_event::Model], name: &str) -> HttpResponse {
@@ -50,7 +55,7 @@ pub async fn survey_trail(state: State, request: HttpRequest, slug: Path<String>
     let user = auth::require(&state, &request, Role::Researcher).await?;
     let s = survey(&state, &user, &slug).await?;
     let (events, total) = audit::latest(&state.db, Some(s.row.id), SHOWN).await?;
-    Ok(page(&user, Some(&s), &events, total))
+    page(&user, Some(&s), &events, total)
 }
 
 pub async fn survey_trail_csv(
@@ -67,7 +72,7 @@ pub async fn survey_trail_csv(
 pub async fn full_trail(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Admin).await?;
     let (events, total) = audit::latest(&state.db, None, SHOWN).await?;
-    Ok(page(&user, None, &events, total))
+    page(&user, None, &events, total)
 }
 
 pub async fn full_trail_csv(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {

@@ -67,7 +67,7 @@ pub fn message_page(heading: &str, paragraphs: &[&str], link: Option<(&str, &str
     if let Some((href, text)) = link {
         context.insert("link", &json!({ "href": href, "text": text }));
     }
-    views::render("message.html", &context)
+    views::render_or_bare("message.html", &context)
 }
 
 impl ResponseError for PageError {

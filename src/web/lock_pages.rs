@@ -45,7 +45,7 @@ async fn page(
         c.insert("notice", &n);
     }
     c.insert("problems", &problem.into_iter().collect::<Vec<_>>());
-    Ok(html(status, views::render("admin/locks.html", &c)))
+    Ok(html(status, views::render("admin/locks.html", &c)?))
 }
 
 pub async fn show(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {

@@ -48,16 +48,16 @@ pub async fn reports(state: State, request: HttpRequest) -> Result<HttpResponse,
         .collect();
     let mut c = page(user.as_ref(), "Rapporten");
     c.insert("reports", &list);
-    Ok(html(StatusCode::OK, views::render("r/reports.html", &c)))
+    Ok(html(StatusCode::OK, views::render("r/reports.html", &c)?))
 }
 
 /// The page that stands in for a withheld version: what it is and why, for the reader.
-fn withheld(user: Option<&SignedIn>, too_few: &TooFew) -> HttpResponse {
+fn withheld(user: Option<&SignedIn>, too_few: &TooFew) -> Result<HttpResponse, PageError> {
     let mut c = page(user, "Dit rapport wordt niet getoond");
     c.insert("heading", "Dit rapport wordt niet getoond");
     c.insert("paragraphs", &[too_few.to_string(), "Het staat daarom niet in de leeskamer.".to_string()]);
     c.insert("link", &serde_json::json!({ "href": "/rapporten", "text": "Naar de rapporten" }));
-    html(StatusCode::FORBIDDEN, views::render("r/message.html", &c))
+    Ok(html(StatusCode::FORBIDDEN, views::render("r/message.html", &c)?))
 }
 
 async fn publication(
@@ -67,7 +67,7 @@ async fn publication(
 ) -> Result<Result<publication::Model, HttpResponse>, PageError> {
     match publish::read(&state.db, id).await? {
         Reading::Shown(p) => Ok(Ok(*p)),
-        Reading::Withheld(too_few) => Ok(Err(withheld(user, &too_few))),
+        Reading::Withheld(too_few) => Ok(Err(withheld(user, &too_few)?)),
         Reading::Missing => Err(PageError::NotFound),
     }
 }
@@ -83,7 +83,7 @@ pub async fn report(state: State, request: HttpRequest, id: Path<i32>) -> Result
     c.insert("version", &p.version);
     c.insert("date", &crate::dutch::date(p.published_at.date_naive()));
     c.insert("html", &p.html);
-    Ok(html(StatusCode::OK, views::render("r/report.html", &c)))
+    Ok(html(StatusCode::OK, views::render("r/report.html", &c)?))
 }
 
 pub async fn report_file(state: State, request: HttpRequest, id: Path<i32>) -> Result<HttpResponse, PageError> {

@@ -19,7 +19,7 @@ struct Shown<'a> {
     problems: &'a [String],
 }
 
-fn page(user: &SignedIn, s: &Survey, shown: Shown) -> String {
+fn page(user: &SignedIn, s: &Survey, shown: Shown) -> Result<String, PageError> {
     let mut c = context(Some(user), "Rapportdefinitie");
     let origin = source::of(s).1;
     c.insert("slug", &s.row.slug);
@@ -39,7 +39,7 @@ pub async fn show(state: State, request: HttpRequest, slug: Path<String>) -> Res
     let user = auth::require(&state, &request, Role::Researcher).await?;
     let s = survey(&state, &user, &slug).await?;
     let text = source::of(&s).0;
-    Ok(html(StatusCode::OK, page(&user, &s, Shown { source: &text, notice: None, problems: &[] })))
+    Ok(html(StatusCode::OK, page(&user, &s, Shown { source: &text, notice: None, problems: &[] })?))
 }
 
 /// The definition as a file, for an editor and for `peiling report set`.
@@ -72,7 +72,7 @@ pub async fn save(
                     format!("regel {line}: het bestand is geen UTF-8; sla het op als UTF-8 en kies het opnieuw");
                 let shown = String::from_utf8_lossy(file);
                 let shown = Shown { source: &shown, notice: None, problems: &[problem] };
-                return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&user, &s, shown)));
+                return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&user, &s, shown)?));
             }
         },
         None => field(&posted.fields, "definitie").to_string(),
@@ -92,11 +92,11 @@ pub async fn save(
                 format!("De rapportdefinitie is opgeslagen ({counts}).")
             };
             let s = if only_check { s } else { survey(&state, &user, &slug).await? };
-            Ok(html(StatusCode::OK, page(&user, &s, Shown { source: &text, notice: Some(notice), problems: &[] })))
+            Ok(html(StatusCode::OK, page(&user, &s, Shown { source: &text, notice: Some(notice), problems: &[] })?))
         }
         Err(SetError::Invalid(errors)) => {
             let shown = Shown { source: &text, notice: None, problems: &errors.0 };
-            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&user, &s, shown)))
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&user, &s, shown)?))
         }
         Err(SetError::Store(e)) => Err(e.into()),
     }
@@ -117,5 +117,5 @@ pub async fn reset(
     let s = survey(&state, &user, &slug).await?;
     let text = source::of(&s).0;
     let notice = Some(format!("Het rapport gebruikt weer de {}.", source::of(&s).1.label()));
-    Ok(html(StatusCode::OK, page(&user, &s, Shown { source: &text, notice, problems: &[] })))
+    Ok(html(StatusCode::OK, page(&user, &s, Shown { source: &text, notice, problems: &[] })?))
 }

@@ -98,7 +98,7 @@ pub async fn login_page(state: State, request: HttpRequest, back: Query<Back>) -
     c.insert("csrf", &value);
     c.insert("back", &safe_back(back.terug.as_deref().unwrap_or("")));
     c.insert("email", "");
-    Ok(csrf::with_cookie(html(StatusCode::OK, views::render("r/login.html", &c)), cookie))
+    Ok(csrf::with_cookie(html(StatusCode::OK, views::render("r/login.html", &c)?), cookie))
 }
 
 pub async fn login(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
@@ -125,9 +125,9 @@ pub async fn login(state: State, request: HttpRequest, body: Limited) -> Result<
             &email,
             StatusCode::UNAUTHORIZED,
             "Onbekend e-mailadres of verkeerd wachtwoord. Na vijf mislukte pogingen kun je een kwartier niet inloggen.",
-        )),
+        )?),
         Err(LoginError::Throttled(blocked)) => {
-            let mut response = login_again(&fields, &email, StatusCode::TOO_MANY_REQUESTS, &blocked.message());
+            let mut response = login_again(&fields, &email, StatusCode::TOO_MANY_REQUESTS, &blocked.message())?;
             response.headers_mut().insert(
                 actix_web::http::header::RETRY_AFTER,
                 actix_web::http::header::HeaderValue::from(blocked.seconds),
@@ -140,13 +140,18 @@ pub async fn login(state: State, request: HttpRequest, body: Limited) -> Result<
 }
 
 /// The login form again, filled in but for the password, with what went wrong.
-fn login_again(fields: &[(String, String)], email: &str, status: StatusCode, problem: &str) -> HttpResponse {
+fn login_again(
+    fields: &[(String, String)],
+    email: &str,
+    status: StatusCode,
+    problem: &str,
+) -> Result<HttpResponse, PageError> {
     let mut c = context(None, "Inloggen");
     c.insert("csrf", field(fields, csrf::FIELD));
     c.insert("back", &safe_back(field(fields, "terug")));
     c.insert("email", email);
     c.insert("problems", &[problem]);
-    html(status, views::render("r/login.html", &c))
+    Ok(html(status, views::render("r/login.html", &c)?))
 }
 
 pub async fn logout(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
@@ -196,10 +201,10 @@ pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, Pa
     }
     let mut c = context(Some(&user), "Vragenlijsten");
     c.insert("surveys", &rows);
-    Ok(html(StatusCode::OK, views::render("r/list.html", &c)))
+    Ok(html(StatusCode::OK, views::render("r/list.html", &c)?))
 }
 
-fn new_page(user: &SignedIn, source: &str, choice: &str, problems: &[String]) -> String {
+fn new_page(user: &SignedIn, source: &str, choice: &str, problems: &[String]) -> Result<String, PageError> {
     let mut c = context(Some(user), "Nieuwe vragenlijst");
     let bundled: Vec<serde_json::Value> = crate::bundled::ALL
         .iter()
@@ -215,7 +220,7 @@ fn new_page(user: &SignedIn, source: &str, choice: &str, problems: &[String]) ->
 
 pub async fn new_form(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Researcher).await?;
-    Ok(html(StatusCode::OK, new_page(&user, "", "", &[])))
+    Ok(html(StatusCode::OK, new_page(&user, "", "", &[])?))
 }
 
 pub async fn create(state: State, request: HttpRequest, payload: Payload) -> Result<HttpResponse, PageError> {
@@ -234,7 +239,7 @@ pub async fn create(state: State, request: HttpRequest, payload: Payload) -> Res
                 let problem =
                     format!("regel {line}: het bestand is geen UTF-8; sla het op als UTF-8 en kies het opnieuw");
                 let shown = String::from_utf8_lossy(file);
-                return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, new_page(&user, &shown, choice, &[problem])));
+                return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, new_page(&user, &shown, choice, &[problem])?));
             }
         },
         _ => field(fields, "definitie").to_string(),
@@ -256,10 +261,10 @@ pub async fn create(state: State, request: HttpRequest, payload: Payload) -> Res
         Ok(s) => Ok(see_other(&format!("/onderzoek/{}", s.row.slug))),
         Err(StoreError::Definition(errors)) => {
             let problems: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
-            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, new_page(&user, &source, choice, &problems)))
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, new_page(&user, &source, choice, &problems)?))
         }
         Err(e @ StoreError::SurveyExists(_)) => {
-            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, new_page(&user, &source, choice, &[e.to_string()])))
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, new_page(&user, &source, choice, &[e.to_string()])?))
         }
         Err(e) => Err(e.into()),
     }
@@ -337,7 +342,7 @@ async fn dashboard(
         c.insert("notice", &n);
     }
     c.insert("problems", &problems);
-    Ok(views::render("r/survey.html", &c))
+    views::render("r/survey.html", &c)
 }
 
 pub async fn show(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
@@ -490,7 +495,7 @@ pub async fn preview(state: State, request: HttpRequest, slug: Path<String>) -> 
     let mut c = context(Some(&user), &format!("Voorbeeld: {}", q.title));
     c.insert("title", &q.title);
     c.insert("screens", &screens);
-    Ok(html(StatusCode::OK, views::render("r/preview.html", &c)))
+    Ok(html(StatusCode::OK, views::render("r/preview.html", &c)?))
 }
 
 pub async fn emails(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
@@ -511,7 +516,7 @@ pub async fn emails(state: State, request: HttpRequest, slug: Path<String>) -> R
     let mut c = context(Some(&user), &format!("E-mails: {}", s.questionnaire.title));
     c.insert("title", &s.questionnaire.title);
     c.insert("messages", &messages);
-    Ok(html(StatusCode::OK, views::render("r/emails.html", &c)))
+    Ok(html(StatusCode::OK, views::render("r/emails.html", &c)?))
 }
 
 // ---- review, texts, report ----
@@ -527,7 +532,12 @@ fn closed(survey: &Survey) -> Result<(), PageError> {
 
 /// The review page with `items`: from `review::start` when someone opens it (which the trail
 /// records), from `review::list` when it comes back after a save (recorded as the save).
-fn review_page(user: &SignedIn, s: &Survey, items: &[review::Item], notice: Option<String>) -> String {
+fn review_page(
+    user: &SignedIn,
+    s: &Survey,
+    items: &[review::Item],
+    notice: Option<String>,
+) -> Result<String, PageError> {
     let count = |d: Decision| items.iter().filter(|i| i.decision == d).count();
     let rows: Vec<serde_json::Value> = items
         .iter()
@@ -558,7 +568,7 @@ pub async fn review_list(state: State, request: HttpRequest, slug: Path<String>)
     let s = survey(&state, &user, &slug).await?;
     closed(&s)?;
     let (_, items) = review::start(&state.db, &actor(&user), &s.row, &definition(&s)?, state.now()).await?;
-    Ok(html(StatusCode::OK, review_page(&user, &s, &items, None)))
+    Ok(html(StatusCode::OK, review_page(&user, &s, &items, None)?))
 }
 
 pub async fn review_save(
@@ -581,12 +591,12 @@ pub async fn review_save(
     let items = review::list(&state.db, s.row.id, &anonymiser).await?;
     match saved {
         Ok(_) => {
-            Ok(html(StatusCode::OK, review_page(&user, &s, &items, Some(format!("Tekst {number} is opgeslagen.")))))
+            Ok(html(StatusCode::OK, review_page(&user, &s, &items, Some(format!("Tekst {number} is opgeslagen.")))?))
         }
         Err(review::ReviewError::Store(e)) => Err(e.into()),
         Err(review::ReviewError::NoSuchItem(_)) => Err(PageError::NotFound),
         Err(e @ review::ReviewError::Empty) => {
-            let mut body = review_page(&user, &s, &items, None);
+            let mut body = review_page(&user, &s, &items, None)?;
             body = body.replacen(
                 "<h1>",
                 &format!(
@@ -636,7 +646,7 @@ async fn texts_page(state: &State, user: &SignedIn, s: &Survey, notice: Option<S
     if let Some(n) = notice {
         c.insert("notice", &n);
     }
-    Ok(views::render("r/texts.html", &c))
+    views::render("r/texts.html", &c)
 }
 
 pub async fn texts(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {

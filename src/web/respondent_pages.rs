@@ -39,14 +39,14 @@ fn base_context(respondent: &Respondent, page_title: &str) -> Context {
 }
 
 /// The pages a link shows once it can no longer be answered.
-fn finished(respondent: &Respondent, now: chrono::DateTime<Utc>) -> Option<HttpResponse> {
+fn finished(respondent: &Respondent, now: chrono::DateTime<Utc>) -> Result<Option<HttpResponse>, PageError> {
     let q = &respondent.form.questionnaire;
     match respondent.standing {
-        Standing::Open => None,
+        Standing::Open => Ok(None),
         Standing::Submitted => {
             let mut context = base_context(respondent, "Dank je wel");
             context.insert("thanks", &views::paragraphs(&q.thanks));
-            Some(html(StatusCode::OK, views::render("thanks.html", &context)))
+            Ok(Some(html(StatusCode::OK, views::render("thanks.html", &context)?)))
         }
         Standing::Closed => {
             let mut context = base_context(respondent, "Gesloten");
@@ -58,7 +58,7 @@ fn finished(respondent: &Respondent, now: chrono::DateTime<Utc>) -> Option<HttpR
                     .or(respondent.closes_at.filter(|c| *c <= now))
                     .map(|c| crate::dutch::date(c.date_naive())),
             );
-            Some(html(StatusCode::GONE, views::render("closed.html", &context)))
+            Ok(Some(html(StatusCode::GONE, views::render("closed.html", &context)?)))
         }
     }
 }
@@ -88,7 +88,7 @@ fn previous_href(token: &str, shown: &[usize], screen: usize) -> String {
 
 pub async fn start(state: State, token: Path<String>) -> Result<HttpResponse, PageError> {
     let r = respondent(&state, &token).await?;
-    if let Some(page) = finished(&r, state.now()) {
+    if let Some(page) = finished(&r, state.now())? {
         return Ok(page);
     }
     let q = &r.form.questionnaire;
@@ -100,7 +100,7 @@ pub async fn start(state: State, token: Path<String>) -> Result<HttpResponse, Pa
     context.insert("closes", &r.closes_at.map(|c| crate::dutch::date(c.date_naive())));
     context.insert("resumed", &r.draft.screen.is_some());
     context.insert("next", &next_href(&token, &shown, r.draft.screen));
-    Ok(html(StatusCode::OK, views::render("start.html", &context)))
+    Ok(html(StatusCode::OK, views::render("start.html", &context)?))
 }
 
 #[derive(Serialize)]
@@ -117,7 +117,7 @@ fn screen_page(
     filled: &BTreeMap<String, Filled>,
     errors: &BTreeMap<String, String>,
     csrf_value: &str,
-) -> String {
+) -> Result<String, PageError> {
     let q = &r.form.questionnaire;
     let answers = r.answers();
     let shown = shown_screens(q, &r.form.screens, &answers);
@@ -173,7 +173,7 @@ pub async fn screen(
 ) -> Result<HttpResponse, PageError> {
     let (token, number) = path.into_inner();
     let r = respondent(&state, &token).await?;
-    if let Some(page) = finished(&r, state.now()) {
+    if let Some(page) = finished(&r, state.now())? {
         return Ok(page);
     }
     let screen = screen_number(&r, &number)?;
@@ -185,7 +185,7 @@ pub async fn screen(
     }
     let filled: BTreeMap<String, Filled> = answers.iter().map(|(id, a)| (id.clone(), form::from_answer(a))).collect();
     let (csrf_value, cookie) = csrf::token(&request, state.secure_cookies, &csrf::FORM);
-    let body = screen_page(&r, &token, screen, &filled, &BTreeMap::new(), &csrf_value);
+    let body = screen_page(&r, &token, screen, &filled, &BTreeMap::new(), &csrf_value)?;
     Ok(csrf::with_cookie(html(StatusCode::OK, body), cookie))
 }
 
@@ -204,7 +204,7 @@ pub async fn save(
     if r.standing == Standing::Submitted {
         return Ok(see_other(format!("/s/{token}")));
     }
-    if let Some(page) = finished(&r, state.now()) {
+    if let Some(page) = finished(&r, state.now())? {
         return Ok(page);
     }
     let screen = screen_number(&r, &number)?;
@@ -254,7 +254,7 @@ pub async fn save(
     }
     if !errors.is_empty() {
         let (csrf_value, _) = csrf::token(&request, state.secure_cookies, &csrf::FORM);
-        let body = screen_page(&r, &token, screen, &filled, &errors, &csrf_value);
+        let body = screen_page(&r, &token, screen, &filled, &errors, &csrf_value)?;
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
     }
     r.draft = Draft { answers: answers.to_json(q), screen: Some(screen) };
@@ -286,7 +286,7 @@ struct ReviewError {
     message: String,
 }
 
-fn review_page(r: &Respondent, token: &str, csrf_value: &str) -> (String, bool) {
+fn review_page(r: &Respondent, token: &str, csrf_value: &str) -> Result<(String, bool), PageError> {
     let q: &Questionnaire = &r.form.questionnaire;
     let answers = r.answers();
     let visible = crate::questionnaire::routing::shown(q, &answers);
@@ -337,16 +337,16 @@ fn review_page(r: &Respondent, token: &str, csrf_value: &str) -> (String, bool) 
     context.insert("csrf", csrf_value);
     context.insert("action", &format!("/s/{token}/versturen"));
     context.insert("back", &shown.last().map_or_else(|| format!("/s/{token}"), |&s| screen_href(token, s)));
-    (views::render("review.html", &context), complete)
+    Ok((views::render("review.html", &context)?, complete))
 }
 
 pub async fn review(state: State, request: HttpRequest, token: Path<String>) -> Result<HttpResponse, PageError> {
     let r = respondent(&state, &token).await?;
-    if let Some(page) = finished(&r, state.now()) {
+    if let Some(page) = finished(&r, state.now())? {
         return Ok(page);
     }
     let (csrf_value, cookie) = csrf::token(&request, state.secure_cookies, &csrf::FORM);
-    let (body, _) = review_page(&r, &token, &csrf_value);
+    let (body, _) = review_page(&r, &token, &csrf_value)?;
     Ok(csrf::with_cookie(html(StatusCode::OK, body), cookie))
 }
 
@@ -361,7 +361,7 @@ pub async fn submit(
         // A double click or a retry: the first one counted; show its result.
         return Ok(see_other(format!("/s/{token}")));
     }
-    if let Some(page) = finished(&r, state.now()) {
+    if let Some(page) = finished(&r, state.now())? {
         return Ok(page);
     }
     let fields = read_fields(&body)?;
@@ -373,7 +373,7 @@ pub async fn submit(
         Ok(answers) => answers,
         Err(_) => {
             let (csrf_value, _) = csrf::token(&request, state.secure_cookies, &csrf::FORM);
-            let (body, _) = review_page(&r, &token, &csrf_value);
+            let (body, _) = review_page(&r, &token, &csrf_value)?;
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
         }
     };

@@ -42,7 +42,7 @@ async fn page(
         c.insert("notice", &n);
     }
     c.insert("problems", &problem.into_iter().collect::<Vec<_>>());
-    Ok(html(status, views::render("r/team.html", &c)))
+    Ok(html(status, views::render("r/team.html", &c)?))
 }
 
 pub async fn show(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {

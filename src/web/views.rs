@@ -1,6 +1,7 @@
 //! The respondent's pages: tera templates compiled into the binary, and the view models
 //! that turn questions and answers into what the templates show.
 
+use super::errors::PageError;
 use crate::questionnaire::{Answer, Choice, Question, QuestionKind};
 use crate::respondent::form::{Filled, opt_out_field, other_field};
 use serde::Serialize;
@@ -60,9 +61,19 @@ pub fn shared() -> Result<&'static Tera, anyhow::Error> {
         .map_err(|e| anyhow::anyhow!("the page templates do not compile: {e}"))
 }
 
-pub fn render(name: &str, context: &Context) -> String {
-    shared().and_then(|tera| tera.render(name, context).map_err(anyhow::Error::from)).unwrap_or_else(|e| {
-        tracing::error!(template = name, error = ?e, "template failed");
+/// Renders a page. A template that fails is a 500 whose cause the request log names
+/// (`observe::requests`), never a 200 with a broken page.
+pub fn render(name: &str, context: &Context) -> Result<String, PageError> {
+    shared()
+        .and_then(|tera| tera.render(name, context).map_err(anyhow::Error::from))
+        .map_err(|e| PageError::Internal(format!("template {name} failed: {e:#}")))
+}
+
+/// The error pages themselves: a template that fails there gets a bare page, since there is
+/// no error left to answer with.
+pub fn render_or_bare(name: &str, context: &Context) -> String {
+    render(name, context).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "error page template failed");
         "<!DOCTYPE html><html lang=\"nl\"><title>Fout</title><h1>Er ging iets mis</h1></html>".to_string()
     })
 }
@@ -252,5 +263,15 @@ dont_know = "Weet niet"
         let html = shared().unwrap().render("question.html", &context).unwrap();
         let (three, nvt) = (html.find("value=\"3\"").unwrap(), html.find("value=\"nvt\"").unwrap());
         assert!(three < nvt && html.contains("class=\"option off-scale\""), "{html}");
+    }
+
+    #[test]
+    fn a_template_that_fails_is_a_server_error_naming_the_template() {
+        use actix_web::ResponseError;
+        // The login page needs its CSRF value; without it the template cannot be rendered.
+        let failed = render("r/login.html", &Context::new()).unwrap_err();
+        assert_eq!(failed.status_code(), actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(failed.to_string().contains("template r/login.html failed"), "{failed}");
+        assert!(render_or_bare("nonexistent.html", &Context::new()).contains("Er ging iets mis"));
     }
 }

@@ -193,3 +193,25 @@ async fn the_researcher_checks_and_stores_a_report_definition_on_its_page() {
         assert_eq!(file.text().await.unwrap(), GOOD);
     });
 }
+
+#[tokio::test]
+async fn a_database_failure_while_making_the_report_is_a_server_error_not_a_bad_request() {
+    on_both!("a_database_failure_while_making_the_report_is_a_server_error_not_a_bad_request", |db| {
+        use sea_orm::ConnectionTrait;
+        let demo = crate::helpers::run_demo(&db).await;
+        let email = peiling::domain::EmailAddress::parse("beheer@example.org").unwrap();
+        accounts::add_user(&db, &email, "een lang wachtwoord", Role::Admin, chrono::Utc::now()).await.unwrap();
+        let app = TestApp::spawn(&db).await;
+        let c = TestApp::browser();
+        login(&app, &c, "beheer@example.org", "een lang wachtwoord").await;
+        let pdf = app.url(&format!("/onderzoek/{}/rapport.pdf", demo.row.slug));
+        assert_eq!(c.get(&pdf).send().await.unwrap().status(), StatusCode::OK);
+        // The narrative texts are read while the report is made, after the survey is loaded.
+        db.execute_unprepared("ALTER TABLE report_texts RENAME TO report_texts_elders").await.unwrap();
+        let failed = c.get(&pdf).send().await.unwrap();
+        assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let page = failed.text().await.unwrap();
+        assert!(!page.contains("Dit verzoek kunnen we niet lezen"), "{page}");
+        db.execute_unprepared("ALTER TABLE report_texts_elders RENAME TO report_texts").await.unwrap();
+    });
+}

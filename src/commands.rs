@@ -134,21 +134,18 @@ pub async fn casussen(
     use crate::review;
     let db = crate::integrity::open(&config.database_url).await?;
     let survey = store::surveys::load(&db, slug).await?;
-    if survey.status() != store::surveys::Status::Closed {
-        bail!("casussen worden beoordeeld nadat '{slug}' is gesloten (peiling survey close {slug})");
-    }
-    let definition = crate::report::source::definition(&survey)?;
+    let printed = crate::report::source::definition(&survey)?.printed_questions();
     let now = chrono::Utc::now();
     let edited = text.map(read).transpose()?;
     let actor = Actor::CommandLine;
     let items = match number {
         Some(n) if decision.is_some() || edited.is_some() => {
-            let anonymiser = review::ready(&db, survey.row.id, &definition, now).await?;
+            let anonymiser = review::ready(&db, &survey, &printed, now).await.map_err(not_closed)?;
             let change = review::Change { anonymised: edited, decision };
-            vec![review::update(&db, &actor, &survey.row, n, change, &anonymiser, now).await?]
+            vec![review::update(&db, &actor, &survey, n, change, &anonymiser, now).await?]
         }
-        Some(n) => vec![review::casus(&db, &actor, &survey.row, &definition, n, now).await?],
-        None => review::start(&db, &actor, &survey.row, &definition, now).await?.1,
+        Some(n) => vec![review::casus(&db, &actor, &survey, &printed, n, now).await.map_err(not_closed)?],
+        None => review::start(&db, &actor, &survey, &printed, now).await.map_err(not_closed)?.1,
     };
     for item in items {
         let word = item.decision.word();
@@ -285,6 +282,16 @@ pub async fn report_reset(config: &Config, slug: &str) -> anyhow::Result<()> {
     let survey = store::surveys::load(&db, slug).await?;
     println!("'{slug}' gebruikt nu de {}", crate::report::source::of(&survey).1.label());
     Ok(())
+}
+
+/// A review refused before closing, with the command that closes.
+fn not_closed(e: crate::review::ReviewError) -> anyhow::Error {
+    match e {
+        crate::review::ReviewError::NotClosed(slug) => {
+            anyhow::anyhow!("casussen worden beoordeeld nadat '{slug}' is gesloten (peiling survey close {slug})")
+        }
+        other => other.into(),
+    }
 }
 
 fn write_pdf(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {

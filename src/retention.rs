@@ -203,7 +203,7 @@ async fn run(db: &impl ConnectionTrait, sql: &str, survey_id: i32) -> Result<u64
 /// read, every open question, so no original outlives the period for want of a definition.
 fn printed_questions(survey: &surveys::Survey) -> Vec<String> {
     match crate::report::source::definition(survey) {
-        Ok(definition) => review::printed_questions(&definition),
+        Ok(definition) => definition.printed_questions(),
         Err(_) => survey.questionnaire.questions.iter().filter(|q| q.is_open_text()).map(|q| q.id.clone()).collect(),
     }
 }

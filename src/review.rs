@@ -12,9 +12,8 @@
 use crate::anonymise::{Anonymiser, Found};
 use crate::audit::{self, Action, Actor};
 use crate::domain::text::{self, Layout};
-use crate::report::ReportDefinition;
-use crate::report::definition::Block;
 use crate::store::StoreError;
+use crate::store::surveys::{Status, Survey};
 use chrono::{DateTime, Utc};
 use entity::{answer, invitee, response, survey, text_review};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -87,24 +86,6 @@ pub struct Item {
 
 /// Shown instead of an original that was deleted after the retention period.
 pub const PURGED_ORIGINAL: &str = "(het origineel is na de bewaartermijn verwijderd)";
-
-/// The questions whose texts the report prints: casussen and quoted open answers.
-pub fn printed_questions(report: &ReportDefinition) -> Vec<String> {
-    let mut out = Vec::new();
-    for section in &report.sections {
-        for block in &section.blocks {
-            let question = match block {
-                Block::Casussen { question } => question,
-                Block::OpenAnswers { question, quotes, .. } if *quotes > 0 => question,
-                _ => continue,
-            };
-            if !out.contains(question) {
-                out.push(question.clone());
-            }
-        }
-    }
-    out
-}
 
 /// An anonymiser that also knows the names of this survey's invitees.
 pub async fn anonymiser_for(db: &impl ConnectionTrait, survey_id: i32) -> Result<Anonymiser, StoreError> {
@@ -182,15 +163,23 @@ fn warnings(anonymiser: &Anonymiser, text: &str) -> Vec<String> {
 
 /// Anonymises the texts the report prints that have no review yet, and returns the anonymiser
 /// that checks edits. Shows no original, so it leaves no trail: what a save needs first.
+/// `printed` are the questions whose texts the report prints (`ReportDefinition::printed_questions`).
 pub async fn ready(
     db: &impl ConnectionTrait,
-    survey_id: i32,
-    report: &ReportDefinition,
+    survey: &Survey,
+    printed: &[String],
     now: DateTime<Utc>,
-) -> Result<Anonymiser, StoreError> {
-    let anonymiser = anonymiser_for(db, survey_id).await?;
-    prepare(db, survey_id, &printed_questions(report), &anonymiser, now).await?;
+) -> Result<Anonymiser, ReviewError> {
+    closed(survey)?;
+    let anonymiser = anonymiser_for(db, survey.row.id).await?;
+    prepare(db, survey.row.id, printed, &anonymiser, now).await?;
     Ok(anonymiser)
+}
+
+/// Texts are reviewed once nothing can be added to them: after closing, for the command line,
+/// the API and the pages alike.
+fn closed(survey: &Survey) -> Result<(), ReviewError> {
+    if survey.status() == Status::Closed { Ok(()) } else { Err(ReviewError::NotClosed(survey.row.slug.clone())) }
 }
 
 /// What a review screen starts with: [`ready`], then every review with its original. Someone
@@ -198,14 +187,14 @@ pub async fn ready(
 pub async fn start(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    survey: &survey::Model,
-    report: &ReportDefinition,
+    survey: &Survey,
+    printed: &[String],
     now: DateTime<Utc>,
-) -> Result<(Anonymiser, Vec<Item>), StoreError> {
-    let anonymiser = ready(db, survey.id, report, now).await?;
-    let items = list(db, survey.id, &anonymiser).await?;
+) -> Result<(Anonymiser, Vec<Item>), ReviewError> {
+    let anonymiser = ready(db, survey, printed, now).await?;
+    let items = list(db, survey.row.id, &anonymiser).await?;
     let detail = if items.len() == 1 { "1 tekst".to_string() } else { format!("{} teksten", items.len()) };
-    audit::record(db, actor, Some(survey), Action::CasussenViewed, &detail, now).await?;
+    audit::record(db, actor, Some(&survey.row), Action::CasussenViewed, &detail, now).await?;
     Ok((anonymiser, items))
 }
 
@@ -213,18 +202,18 @@ pub async fn start(
 pub async fn casus(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    survey: &survey::Model,
-    report: &ReportDefinition,
+    survey: &Survey,
+    printed: &[String],
     number: usize,
     now: DateTime<Utc>,
 ) -> Result<Item, ReviewError> {
-    let anonymiser = ready(db, survey.id, report, now).await?;
-    let item = list(db, survey.id, &anonymiser)
+    let anonymiser = ready(db, survey, printed, now).await?;
+    let item = list(db, survey.row.id, &anonymiser)
         .await?
         .into_iter()
         .nth(number.wrapping_sub(1))
         .ok_or(ReviewError::NoSuchItem(number))?;
-    audit::record(db, actor, Some(survey), Action::CasussenViewed, &format!("casus {number}"), now).await?;
+    audit::record(db, actor, Some(&survey.row), Action::CasussenViewed, &format!("casus {number}"), now).await?;
     Ok(item)
 }
 
@@ -286,6 +275,8 @@ async fn purged(db: &impl ConnectionTrait, survey_id: i32) -> Result<bool, sea_o
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
+    #[error("casussen worden beoordeeld nadat '{0}' is gesloten")]
+    NotClosed(String),
     #[error("er is geen casus {0}")]
     NoSuchItem(usize),
     #[error("een geanonimiseerde tekst mag niet leeg zijn; kies 'niet opnemen' om een casus weg te laten")]
@@ -312,14 +303,16 @@ pub struct Change {
 pub async fn update(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    survey: &survey::Model,
+    survey: &Survey,
     number: usize,
     change: Change,
     anonymiser: &Anonymiser,
     now: DateTime<Utc>,
 ) -> Result<Item, ReviewError> {
+    closed(survey)?;
     let Change { anonymised, decision } = change;
-    let survey_id = survey.id;
+    let survey_id = survey.row.id;
+    let survey = &survey.row;
     let items = list(db, survey_id, anonymiser).await?;
     let item = items.get(number.wrapping_sub(1)).ok_or(ReviewError::NoSuchItem(number))?;
     let review =

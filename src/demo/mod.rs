@@ -137,10 +137,10 @@ pub async fn run_on(
     let survey = store::surveys::load(db, &row.slug).await?;
 
     // The casussen are anonymised for review; the researcher reads each one and includes it.
-    let (anonymiser, items) = crate::review::start(db, &actor, &survey.row, &report, closed).await?;
+    let (anonymiser, items) = crate::review::start(db, &actor, &survey, &report.printed_questions(), closed).await?;
     for item in items {
         let include = crate::review::Change { anonymised: None, decision: Some(crate::review::Decision::Include) };
-        crate::review::update(db, &actor, &survey.row, item.number, include, &anonymiser, closed).await?;
+        crate::review::update(db, &actor, &survey, item.number, include, &anonymiser, closed).await?;
     }
 
     let counts = stats::count(db, survey.row.id, None).await?;

@@ -184,6 +184,24 @@ pub fn plain_source(questionnaire: &Questionnaire) -> String {
 }
 
 impl ReportDefinition {
+    /// The questions whose texts the report prints: casussen and quoted open answers.
+    pub fn printed_questions(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for section in &self.sections {
+            for block in &section.blocks {
+                let question = match block {
+                    Block::Casussen { question } => question,
+                    Block::OpenAnswers { question, quotes, .. } if *quotes > 0 => question,
+                    _ => continue,
+                };
+                if !out.contains(question) {
+                    out.push(question.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// Those who answered, in the plural.
     pub fn respondents(&self) -> &str {
         self.population.as_deref().unwrap_or("respondenten")

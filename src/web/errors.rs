@@ -45,6 +45,18 @@ pub enum PageError {
     Report { slug: String, reason: String },
 }
 
+impl From<crate::review::ReviewError> for PageError {
+    fn from(e: crate::review::ReviewError) -> PageError {
+        use crate::review::ReviewError;
+        match e {
+            ReviewError::Store(e) => PageError::Store(e),
+            // Before closing there is nothing to review: the page does not exist yet.
+            ReviewError::NoSuchItem(_) | ReviewError::NotClosed(_) => PageError::NotFound,
+            ReviewError::Empty => PageError::BadRequest(e.to_string()),
+        }
+    }
+}
+
 impl PageError {
     /// What a failed report becomes on a researcher's page.
     pub fn report(slug: &str, e: crate::report::ReportError) -> PageError {

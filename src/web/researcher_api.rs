@@ -252,16 +252,10 @@ pub async fn close(state: State, request: HttpRequest, slug: Path<String>) -> Re
     Ok(HttpResponse::Ok().json(progress_of(&state, &survey).await?))
 }
 
-/// The report definition of a closed survey, whose casussen may then be reviewed.
-fn review_definition(survey: &Survey) -> Result<crate::report::ReportDefinition, ApiError> {
-    if survey.status() != crate::store::surveys::Status::Closed {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "wrong_status",
-            "Casussen worden beoordeeld nadat de vragenlijst is gesloten.",
-        ));
-    }
+/// The questions whose texts the survey's report prints, which are the ones reviewed.
+fn printed(survey: &Survey) -> Result<Vec<String>, ApiError> {
     crate::report::source::definition(survey)
+        .map(|d| d.printed_questions())
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_report_definition", e.to_string()))
 }
 
@@ -274,6 +268,11 @@ impl From<review::ReviewError> for ApiError {
         match e {
             review::ReviewError::Store(e) => ApiError::from(e),
             review::ReviewError::NoSuchItem(n) => no_casus(n),
+            review::ReviewError::NotClosed(_) => ApiError::new(
+                StatusCode::CONFLICT,
+                "wrong_status",
+                "Casussen worden beoordeeld nadat de vragenlijst is gesloten.",
+            ),
             other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_review", other.to_string()),
         }
     }
@@ -284,8 +283,7 @@ impl From<review::ReviewError> for ApiError {
 pub async fn casussen(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
     let survey = survey(&state, &who, &slug).await?;
-    let definition = review_definition(&survey)?;
-    let (_, items) = review::start(&state.db, &who.actor(), &survey.row, &definition, state.now()).await?;
+    let (_, items) = review::start(&state.db, &who.actor(), &survey, &printed(&survey)?, state.now()).await?;
     Ok(HttpResponse::Ok().json(json!({ "casussen": items })))
 }
 
@@ -295,8 +293,7 @@ pub async fn casus(state: State, request: HttpRequest, path: Path<(String, usize
     let who = researcher(&state, &request).await?;
     let (slug, number) = path.into_inner();
     let survey = survey(&state, &who, &slug).await?;
-    let definition = review_definition(&survey)?;
-    let item = review::casus(&state.db, &who.actor(), &survey.row, &definition, number, state.now()).await?;
+    let item = review::casus(&state.db, &who.actor(), &survey, &printed(&survey)?, number, state.now()).await?;
     Ok(HttpResponse::Ok().json(item))
 }
 
@@ -335,10 +332,9 @@ pub async fn review_casus(
         })?),
     };
     let survey = survey(&state, &who, &slug).await?;
-    let anonymiser = review::ready(&state.db, survey.row.id, &review_definition(&survey)?, state.now()).await?;
+    let anonymiser = review::ready(&state.db, &survey, &printed(&survey)?, state.now()).await?;
     let change = review::Change { anonymised: body.anonymised, decision };
-    let updated =
-        review::update(&state.db, &who.actor(), &survey.row, number, change, &anonymiser, state.now()).await?;
+    let updated = review::update(&state.db, &who.actor(), &survey, number, change, &anonymiser, state.now()).await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 

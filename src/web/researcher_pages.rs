@@ -566,8 +566,8 @@ fn review_page(
 pub async fn review_list(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
     let user = auth::require(&state, &request, Role::Researcher).await?;
     let s = survey(&state, &user, &slug).await?;
-    closed(&s)?;
-    let (_, items) = review::start(&state.db, &actor(&user), &s.row, &definition(&s)?, state.now()).await?;
+    let printed = definition(&s)?.printed_questions();
+    let (_, items) = review::start(&state.db, &actor(&user), &s, &printed, state.now()).await?;
     Ok(html(StatusCode::OK, review_page(&user, &s, &items, None)?))
 }
 
@@ -582,19 +582,18 @@ pub async fn review_save(
     auth::check(&user, &fields)?;
     let (slug, number) = path.into_inner();
     let s = survey(&state, &user, &slug).await?;
-    closed(&s)?;
     let anonymiser = review::anonymiser_for(&state.db, s.row.id).await?;
     let decision = Decision::parse(field(&fields, "besluit"));
     let text = field(&fields, "tekst").to_string();
     let change = review::Change { anonymised: Some(text), decision };
-    let saved = review::update(&state.db, &actor(&user), &s.row, number, change, &anonymiser, state.now()).await;
+    let saved = review::update(&state.db, &actor(&user), &s, number, change, &anonymiser, state.now()).await;
     let items = review::list(&state.db, s.row.id, &anonymiser).await?;
     match saved {
         Ok(_) => {
             Ok(html(StatusCode::OK, review_page(&user, &s, &items, Some(format!("Tekst {number} is opgeslagen.")))?))
         }
         Err(review::ReviewError::Store(e)) => Err(e.into()),
-        Err(review::ReviewError::NoSuchItem(_)) => Err(PageError::NotFound),
+        Err(review::ReviewError::NoSuchItem(_) | review::ReviewError::NotClosed(_)) => Err(PageError::NotFound),
         Err(e @ review::ReviewError::Empty) => {
             let mut body = review_page(&user, &s, &items, None)?;
             body = body.replacen(

@@ -139,13 +139,14 @@ async fn every_act_leaves_one_row_with_its_actor_and_survey() {
 
         let code = demo.row.slug.clone();
         let report = peiling::report::source::definition(&demo).unwrap();
-        let (anonymiser, items) = peiling::review::start(&db, &actor, &demo.row, &report, now).await.unwrap();
+        let (anonymiser, items) =
+            peiling::review::start(&db, &actor, &demo, &report.printed_questions(), now).await.unwrap();
         let row = trail.one(&db, Action::CasussenViewed, me, &code).await;
         assert_eq!(row.detail, format!("{} teksten", items.len()));
-        peiling::review::casus(&db, &actor, &demo.row, &report, 1, now).await.unwrap();
+        peiling::review::casus(&db, &actor, &demo, &report.printed_questions(), 1, now).await.unwrap();
         assert_eq!(trail.one(&db, Action::CasussenViewed, me, &code).await.detail, "casus 1");
         let exclude = peiling::review::Change { anonymised: None, decision: Some(peiling::review::Decision::Exclude) };
-        peiling::review::update(&db, &actor, &demo.row, 1, exclude, &anonymiser, now).await.unwrap();
+        peiling::review::update(&db, &actor, &demo, 1, exclude, &anonymiser, now).await.unwrap();
         assert_eq!(trail.one(&db, Action::CasusReviewed, me, &code).await.detail, "casus 1: niet opnemen");
 
         for format in [peiling::export::Format::Csv, peiling::export::Format::Xlsx, peiling::export::Format::Spss] {
@@ -198,12 +199,12 @@ async fn no_detail_holds_an_address_or_an_answer() {
     lifecycle::close(&db, &actor, &reload(&db, &s).await, now).await.unwrap();
 
     let report = peiling::report::source::definition(&demo).unwrap();
-    let (anonymiser, _) = peiling::review::start(&db, &actor, &demo.row, &report, now).await.unwrap();
+    let (anonymiser, _) = peiling::review::start(&db, &actor, &demo, &report.printed_questions(), now).await.unwrap();
     let edit = "Een geheime casus over mevrouw Jansen aan de Breestraat.".to_string();
     let change =
         peiling::review::Change { anonymised: Some(edit.clone()), decision: Some(peiling::review::Decision::Include) };
-    peiling::review::update(&db, &actor, &demo.row, 2, change, &anonymiser, now).await.unwrap();
-    peiling::review::casus(&db, &actor, &demo.row, &report, 2, now).await.unwrap();
+    peiling::review::update(&db, &actor, &demo, 2, change, &anonymiser, now).await.unwrap();
+    peiling::review::casus(&db, &actor, &demo, &report.printed_questions(), 2, now).await.unwrap();
 
     // What must not be in the trail, read before the purge deletes it.
     let addresses: Vec<String> =

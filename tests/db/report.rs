@@ -151,10 +151,10 @@ async fn no_planted_personal_detail_reaches_the_pdf_and_only_included_casussen_a
     let (first, second) = (casussen[0].number, casussen[1].number);
     let actor = peiling::audit::Actor::System;
     let exclude = peiling::review::Change { anonymised: None, decision: Some(peiling::review::Decision::Exclude) };
-    peiling::review::update(&db, &actor, &survey.row, first, exclude, &anonymiser, now).await.unwrap();
+    peiling::review::update(&db, &actor, &survey, first, exclude, &anonymiser, now).await.unwrap();
     let edited = "Een cliënt met een huurachterstand; het budget dekte die (tekst ingekort door de onderzoeker).";
     let edit = peiling::review::Change { anonymised: Some(edited.to_string()), decision: None };
-    peiling::review::update(&db, &actor, &survey.row, second, edit, &anonymiser, now).await.unwrap();
+    peiling::review::update(&db, &actor, &survey, second, edit, &anonymiser, now).await.unwrap();
     let date = chrono::NaiveDate::from_ymd_opt(2021, 6, 15).unwrap();
     let again = peiling::report::generate(&db, &survey, MAATWERKBUDGET_2021.report, date).await.unwrap();
     let flat = again.text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -201,4 +201,23 @@ async fn a_narrative_text_is_used_in_the_next_render() {
     store::report_texts::set(&db, survey.row.id, "figure:Q10", "", chrono::Utc::now()).await.unwrap();
     let back = peiling::report::generate(&db, &survey, MAATWERKBUDGET_2021.report, date).await.unwrap();
     assert!(!back.text.contains("Een eigen tekst bij figuur 8."));
+}
+
+#[tokio::test]
+async fn texts_are_reviewed_only_after_closing_whoever_asks() {
+    crate::on_both!("texts_are_reviewed_only_after_closing_whoever_asks", |db| {
+        use peiling::review::{self, Change, Decision, ReviewError};
+        let (survey, _) = crate::helpers::open_with_tokens(&db, 2).await;
+        let actor = peiling::audit::Actor::CommandLine;
+        let printed = peiling::report::source::definition(&survey).unwrap().printed_questions();
+        let now = chrono::Utc::now();
+        let started = review::start(&db, &actor, &survey, &printed, now).await;
+        assert!(matches!(started, Err(ReviewError::NotClosed(ref s)) if *s == survey.row.slug), "{started:?}");
+        let anonymiser = review::anonymiser_for(&db, survey.row.id).await.unwrap();
+        let change = Change { anonymised: None, decision: Some(Decision::Include) };
+        let updated = review::update(&db, &actor, &survey, 1, change, &anonymiser, now).await;
+        assert!(matches!(updated, Err(ReviewError::NotClosed(_))), "{updated:?}");
+        let trail = peiling::audit::events(&db, Some(survey.row.id)).await.unwrap();
+        assert!(!trail.iter().any(|e| e.action == "casussen_viewed"), "nobody saw an original");
+    });
 }

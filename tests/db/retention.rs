@@ -130,7 +130,7 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_report_stay
         let edit = "Een casus, na de bewaartermijn herschreven.".to_string();
         let change = peiling::review::Change { anonymised: Some(edit.clone()), decision: None };
         let actor = peiling::audit::Actor::System;
-        peiling::review::update(&db, &actor, &survey.row, 1, change, &anonymiser, chrono::Utc::now()).await.unwrap();
+        peiling::review::update(&db, &actor, &survey, 1, change, &anonymiser, chrono::Utc::now()).await.unwrap();
         assert!(csv(&db, &slug).await.contains(&edit));
         let edited = peiling::review::list(&db, survey.row.id, &anonymiser).await.unwrap();
         assert_eq!(edited[0].original, peiling::review::PURGED_ORIGINAL);

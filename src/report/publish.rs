@@ -96,14 +96,16 @@ pub async fn publish(
     let definition = super::ReportDefinition::parse(source, &survey.questionnaire)?;
     minimum(stats::responses(db, survey.row.id).await?, &definition.disclosure).map_err(PublishError::TooFew)?;
     let generated = super::generate(db, survey, source, now.date_naive()).await?;
-    // A new version each time; the unique (survey, version) index settles a double click.
+    // A new version each time. Two publishes at once (a double click, two researchers) read the
+    // same latest version; the unique (survey, version) index lets one insert win, and the
+    // other hands back the winner's version instead of failing.
     let latest = publication::Entity::find()
         .filter(publication::Column::SurveyId.eq(survey.row.id))
         .order_by_desc(publication::Column::Version)
         .one(db)
         .await?
         .map_or(0, |p| p.version);
-    let row = publication::ActiveModel {
+    let inserted = publication::ActiveModel {
         survey_id: Set(survey.row.id),
         version: Set(latest + 1),
         title: Set(definition.title),
@@ -115,7 +117,19 @@ pub async fn publish(
         ..Default::default()
     }
     .insert(db)
-    .await?;
+    .await;
+    let row = match inserted {
+        Ok(row) => row,
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            let winner = publication::Entity::find()
+                .filter(publication::Column::SurveyId.eq(survey.row.id))
+                .filter(publication::Column::Version.eq(latest + 1))
+                .one(db)
+                .await?;
+            return winner.ok_or(PublishError::Db(e));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let by = user::Entity::find_by_id(published_by).one(db).await?;
     let actor = by.as_ref().map_or(Actor::System, Actor::account);
     audit::record(db, &actor, Some(&survey.row), Action::Published, &format!("versie {}", row.version), now).await?;

@@ -80,3 +80,37 @@ async fn published_reports_are_public_unless_a_login_is_asked() {
         }
     });
 }
+
+#[tokio::test]
+async fn publishing_twice_at_once_gives_one_version_and_no_error() {
+    crate::on_both!("publishing_twice_at_once_gives_one_version_and_no_error", |db| {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let demo = crate::helpers::run_demo(&db).await;
+        let email = peiling::domain::EmailAddress::parse("onderzoek@example.org").unwrap();
+        let user = peiling::accounts::add_user(
+            &db,
+            &email,
+            "een lang wachtwoord",
+            peiling::accounts::Role::Researcher,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        let source = peiling::report::publish::source_of(&demo).unwrap();
+        let now = chrono::Utc::now();
+        // Four clicks at once: each reads the same latest version before any of them stores one.
+        let clicks = (0..4).map(|_| peiling::report::publish::publish(&db, &demo, &source, user.id, now));
+        let results = futures_util::future::join_all(clicks).await;
+        let ids: Vec<i32> = results.into_iter().map(|r| r.expect("no click fails").id).collect();
+        let versions = entity::publication::Entity::find()
+            .filter(entity::publication::Column::SurveyId.eq(demo.row.id))
+            .count(&db)
+            .await
+            .unwrap();
+        // Clicks that met hand back the same version; every version stored is one some click got.
+        let mut distinct = ids.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(versions, distinct.len() as u64, "{ids:?}");
+    });
+}

@@ -267,7 +267,7 @@ impl From<&audit_event::Model> for Event {
 /// cell is neutralised as the exports' cells are: an address or a detail that starts with `=`
 /// would otherwise run as a formula in the officer's spreadsheet.
 pub fn csv(events: &[audit_event::Model]) -> Vec<u8> {
-    use crate::export::neutralise;
+    use crate::domain::text::neutralise;
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut writer =

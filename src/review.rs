@@ -61,11 +61,11 @@ impl Decision {
 
     /// The decision a review row holds in `text_reviews.decision` (`as_str`, exactly); any other
     /// word is an error.
-    pub fn stored(text: &str) -> Result<Decision, crate::db::UnknownValue> {
+    pub fn stored(text: &str) -> Result<Decision, crate::domain::stored::UnknownValue> {
         [Decision::Pending, Decision::Include, Decision::Exclude]
             .into_iter()
             .find(|d| d.as_str() == text)
-            .ok_or_else(|| crate::db::UnknownValue::new("text_reviews", "decision", text))
+            .ok_or_else(|| crate::domain::stored::UnknownValue::new("text_reviews", "decision", text))
     }
 }
 

@@ -57,8 +57,8 @@ impl Role {
     }
 
     /// The role an account row holds in `users.role`; a word that is none of them is an error.
-    pub fn stored(text: &str) -> Result<Role, crate::db::UnknownValue> {
-        Role::parse(text).ok_or_else(|| crate::db::UnknownValue::new("users", "role", text))
+    pub fn stored(text: &str) -> Result<Role, crate::domain::stored::UnknownValue> {
+        Role::parse(text).ok_or_else(|| crate::domain::stored::UnknownValue::new("users", "role", text))
     }
 
     /// Whether this role may do what `needed` may.

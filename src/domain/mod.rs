@@ -5,6 +5,7 @@ mod client_address;
 mod email;
 mod local_path;
 pub mod serde_words;
+pub mod stored;
 pub mod text;
 mod token;
 

@@ -211,6 +211,15 @@ pub fn clean(text: &str, layout: Layout) -> String {
     if trimmed.len() == normal.as_str().len() { normal.into_string() } else { trimmed.to_string() }
 }
 
+/// Text that a spreadsheet would read as a formula gets a leading `'`: a first character `=`,
+/// `+`, `-` or `@` (also after leading whitespace), or a leading tab or carriage return.
+/// For every file a spreadsheet opens: the exports and the audit trail's CSV. Numbers are never
+/// passed through this, so a negative number stays a number.
+pub fn neutralise(text: &str) -> Cow<'_, str> {
+    let risky = text.starts_with(['\t', '\r']) || text.trim_start().starts_with(['=', '+', '-', '@']);
+    if risky { Cow::Owned(format!("'{text}")) } else { Cow::Borrowed(text) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

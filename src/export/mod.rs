@@ -21,7 +21,7 @@ pub use self::csv::{csv, csv_in_chunks};
 pub use codes::{Code, Role, codes};
 pub use columns::{Column, ColumnKind, columns};
 pub use r::r_script;
-pub use rows::{Cell, neutralise};
+pub use rows::Cell;
 pub use spss::spss;
 pub use xlsx::xlsx;
 

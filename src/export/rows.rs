@@ -2,11 +2,11 @@
 //! cells. Two queries per chunk, whatever the number of questions.
 
 use super::columns::{Column, Source};
+use crate::domain::text::neutralise;
 use crate::store::surveys::Survey;
 use entity::{answer, response};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// One cell of a row.
@@ -15,16 +15,8 @@ pub enum Cell {
     /// Not shown or not answered.
     Empty,
     Number(i64),
-    /// Text as the export writes it, already neutralised (see [`neutralise`]).
+    /// Text as the export writes it, already neutralised (see `domain::text::neutralise`).
     Text(String),
-}
-
-/// Text that a spreadsheet would read as a formula gets a leading `'`: a first character `=`,
-/// `+`, `-` or `@` (also after leading whitespace), or a leading tab or carriage return.
-/// Numbers are never passed through this, so a negative number stays a number.
-pub fn neutralise(text: &str) -> Cow<'_, str> {
-    let risky = text.starts_with(['\t', '\r']) || text.trim_start().starts_with(['=', '+', '-', '@']);
-    if risky { Cow::Owned(format!("'{text}")) } else { Cow::Borrowed(text) }
 }
 
 fn text(value: &str) -> Cell {

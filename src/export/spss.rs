@@ -16,8 +16,9 @@
 use super::codes::{self, Code, Role};
 use super::columns::{SPSS_NAME_MAX, unique};
 use super::csv::csv_value;
-use super::rows::{Cell, Rows, neutralise};
+use super::rows::{Cell, Rows};
 use super::{CHUNK, Column, ColumnKind, ExportError, columns, ensure_closed};
+use crate::domain::text::neutralise;
 use crate::questionnaire::{ChoiceStyle, QuestionKind};
 use crate::store::surveys::Survey;
 use sea_orm::ConnectionTrait;

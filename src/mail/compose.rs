@@ -25,8 +25,8 @@ impl Kind {
     }
 
     /// The kind an outbox row holds in `mail_outbox.kind`; a word that is none of them is an error.
-    pub fn stored(s: &str) -> Result<Kind, crate::db::UnknownValue> {
-        Kind::parse(s).ok_or_else(|| crate::db::UnknownValue::new("mail_outbox", "kind", s))
+    pub fn stored(s: &str) -> Result<Kind, crate::domain::stored::UnknownValue> {
+        Kind::parse(s).ok_or_else(|| crate::domain::stored::UnknownValue::new("mail_outbox", "kind", s))
     }
 }
 

@@ -204,8 +204,9 @@ async fn counts(db: &impl ConnectionTrait, survey_id: Option<i32>) -> Result<BTr
     let mut out: BTreeMap<String, u64> = STATUSES.iter().map(|s| (s.to_string(), 0)).collect();
     for (status, n) in rows {
         // A message in a status no worker claims and no page shows would sit unseen forever.
-        let count =
-            out.get_mut(&status).ok_or_else(|| crate::db::UnknownValue::new("mail_outbox", "status", &status))?;
+        let count = out
+            .get_mut(&status)
+            .ok_or_else(|| crate::domain::stored::UnknownValue::new("mail_outbox", "status", &status))?;
         *count = n as u64;
     }
     Ok(out)

@@ -44,8 +44,8 @@ pub enum StoreError {
     Db(#[from] sea_orm::DbErr),
 }
 
-impl From<crate::db::UnknownValue> for StoreError {
-    fn from(e: crate::db::UnknownValue) -> StoreError {
+impl From<crate::domain::stored::UnknownValue> for StoreError {
+    fn from(e: crate::domain::stored::UnknownValue) -> StoreError {
         StoreError::Db(e.into())
     }
 }

@@ -1,5 +1,5 @@
 use super::StoreError;
-use crate::db::UnknownValue;
+use crate::domain::stored::UnknownValue;
 use crate::questionnaire::{self, Questionnaire};
 use chrono::{DateTime, Utc};
 use entity::{invitee_group, survey};

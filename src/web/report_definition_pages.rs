@@ -64,13 +64,9 @@ pub async fn save(
     let posted = upload::read(&request, payload).await?;
     auth::check(&user, &posted.fields)?;
     let text = match posted.file("bestand") {
-        Some(file) => match std::str::from_utf8(file) {
-            Ok(text) => text.to_string(),
-            Err(e) => {
-                let line = crate::lines::line_at(file, e.valid_up_to());
-                let problem =
-                    format!("regel {line}: het bestand is geen UTF-8; sla het op als UTF-8 en kies het opnieuw");
-                let shown = String::from_utf8_lossy(file);
+        Some(file) => match upload::utf8(file) {
+            Ok(text) => text,
+            Err((problem, shown)) => {
                 let shown = Shown { source: &shown, notice: None, problems: &[problem] };
                 return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&user, &s, shown)?));
             }

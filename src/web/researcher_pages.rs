@@ -231,14 +231,9 @@ pub async fn create(state: State, request: HttpRequest, payload: Payload) -> Res
     let choice = field(fields, "bron");
     let source = match (crate::bundled::find(choice), posted.file("bestand")) {
         (Some(b), _) if choice != "eigen" => b.definition.to_string(),
-        (_, Some(file)) => match std::str::from_utf8(file) {
-            Ok(text) => text.to_string(),
-            // Shown, not stored: replacement characters would end up in the questionnaire.
-            Err(e) => {
-                let line = crate::lines::line_at(file, e.valid_up_to());
-                let problem =
-                    format!("regel {line}: het bestand is geen UTF-8; sla het op als UTF-8 en kies het opnieuw");
-                let shown = String::from_utf8_lossy(file);
+        (_, Some(file)) => match upload::utf8(file) {
+            Ok(text) => text,
+            Err((problem, shown)) => {
                 return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, new_page(&user, &shown, choice, &[problem])?));
             }
         },

@@ -25,6 +25,16 @@ impl Posted {
     }
 }
 
+/// An uploaded definition as text. Not UTF-8: the problem with its line, and the file as far as
+/// it reads, to show in the form (never to store: replacement characters would end up in it).
+pub fn utf8(file: &[u8]) -> Result<String, (String, String)> {
+    std::str::from_utf8(file).map(str::to_string).map_err(|e| {
+        let line = crate::lines::line_at(file, e.valid_up_to());
+        let problem = format!("regel {line}: het bestand is geen UTF-8; sla het op als UTF-8 en kies het opnieuw");
+        (problem, String::from_utf8_lossy(file).into_owned())
+    })
+}
+
 fn unreadable() -> PageError {
     PageError::Unreadable(
         "Het formulier met het bestand kwam niet goed aan; er is niets opgeslagen. Kies het bestand opnieuw en \

@@ -111,6 +111,7 @@ pub enum Command {
         file: Option<PathBuf>,
     },
     /// Performance figures on this machine: without a subcommand every figure, as one Markdown table.
+    #[cfg(feature = "bench")]
     #[command(args_conflicts_with_subcommands = true)]
     Bench {
         #[command(subcommand)]
@@ -326,6 +327,7 @@ pub enum TokenCommand {
 }
 
 /// Options of `peiling bench` without a subcommand. Build with --release for figures worth keeping.
+#[cfg(feature = "bench")]
 #[derive(Debug, clap::Args)]
 pub struct BenchAll {
     /// Small sizes and 3 s per wrk run: checks that every part runs; the figures are not comparable.
@@ -355,6 +357,7 @@ pub struct BenchAll {
     pub readme: Option<PathBuf>,
 }
 
+#[cfg(feature = "bench")]
 impl BenchAll {
     pub fn options(self) -> crate::bench::Options {
         use crate::bench::{Options, Postgres};
@@ -376,6 +379,7 @@ impl BenchAll {
     }
 }
 
+#[cfg(feature = "bench")]
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Report generation time and peak memory for several numbers of responses (SQLite).

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod anonymise;
 pub mod audit;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod bundled;
 pub mod cli;

@@ -1,7 +1,9 @@
 use clap::Parser;
+#[cfg(feature = "bench")]
+use peiling::cli::{BenchAll, BenchCommand};
 use peiling::cli::{
-    BenchCommand, Cli, Command, InviteesCommand, LoginCommand, MailCommand, MembersCommand, ReportCommand,
-    SurveyCommand, TokenCommand, UserCommand,
+    Cli, Command, InviteesCommand, LoginCommand, MailCommand, MembersCommand, ReportCommand, SurveyCommand,
+    TokenCommand, UserCommand,
 };
 use peiling::config::Config;
 use std::process::ExitCode;
@@ -11,7 +13,12 @@ async fn main() -> ExitCode {
     peiling::closed_pipe::end_quietly_on_a_closed_pipe();
     let cli = Cli::parse();
     // The demo and the benchmarks make databases of their own; the rest use DATABASE_URL.
-    let own_database = matches!(cli.command, Command::Demo { .. } | Command::Bench { .. } | Command::Anonymise { .. });
+    let own_database = match cli.command {
+        Command::Demo { .. } | Command::Anonymise { .. } => true,
+        #[cfg(feature = "bench")]
+        Command::Bench { .. } => true,
+        _ => false,
+    };
     // Those print what they found; their temporary servers' request lines would bury it.
     peiling::telemetry::init(own_database);
     match run(cli).await {
@@ -123,20 +130,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Invitees { command: InviteesCommand::Import { survey, file } } => {
             peiling::commands::invitees_import(&config, &survey, &file).await
         }
-        Command::Bench { command: None, all } => peiling::bench::all(&all.options()).await,
-        Command::Bench { command: Some(command), .. } => match command {
-            BenchCommand::Report { sizes } => peiling::bench::report(&sizes).await,
-            BenchCommand::Mail { invitees } => peiling::bench::mail(invitees).await,
-            BenchCommand::Definition => peiling::bench::definition(),
-            BenchCommand::Submit { seconds, connections, postgres, skip_sqlite } => {
-                peiling::bench::submit(seconds, connections, postgres.as_deref(), skip_sqlite).await
-            }
-            BenchCommand::ReportOnce { database_url, survey } => {
-                peiling::bench::report_once(&database_url, &survey).await
-            }
-        },
+        #[cfg(feature = "bench")]
+        Command::Bench { command, all } => bench(command, all).await,
         Command::Narrative { survey, key, file } => {
             peiling::commands::narrative(&config, &survey, key.as_deref(), file.as_deref()).await
+        }
+    }
+}
+
+/// `peiling bench`, in a binary built with the `bench` feature (the default).
+#[cfg(feature = "bench")]
+async fn bench(command: Option<BenchCommand>, all: BenchAll) -> anyhow::Result<()> {
+    match command {
+        None => peiling::bench::all(&all.options()).await,
+        Some(BenchCommand::Report { sizes }) => peiling::bench::report(&sizes).await,
+        Some(BenchCommand::Mail { invitees }) => peiling::bench::mail(invitees).await,
+        Some(BenchCommand::Definition) => peiling::bench::definition(),
+        Some(BenchCommand::Submit { seconds, connections, postgres, skip_sqlite }) => {
+            peiling::bench::submit(seconds, connections, postgres.as_deref(), skip_sqlite).await
+        }
+        Some(BenchCommand::ReportOnce { database_url, survey }) => {
+            peiling::bench::report_once(&database_url, &survey).await
         }
     }
 }

@@ -5,6 +5,13 @@
 //! there come from the command. `bench report`, `bench mail` and `bench submit` run one part.
 //! A part that cannot run (no PostgreSQL, no wrk) shows as skipped and the others go on; a
 //! part that breaks shows as failed, and the command fails after printing the table.
+//!
+//! Built only with the `bench` feature, on by default so that `peiling bench` works in a binary
+//! from a plain `cargo build`; `cargo build --release --no-default-features` leaves this module,
+//! its generators and the loopback SMTP sink (`mail::sink`) out of the server. A feature and not
+//! a crate of its own, because the bench drives this library (store, report, demo, invitations)
+//! and runs the peiling binary itself (`serve`, `bench report-once`): a separate crate would
+//! depend on peiling while peiling's binary depended on it.
 
 pub mod definition;
 mod fill;

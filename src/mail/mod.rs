@@ -4,6 +4,7 @@
 pub mod compose;
 pub mod delivery;
 pub mod outbox;
+#[cfg(feature = "bench")]
 pub mod sink;
 pub mod stopped;
 pub mod transport;

@@ -2,6 +2,10 @@
 //! It speaks enough of RFC 5321 for lettre (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT)
 //! and can misbehave on purpose: refuse some recipients with 550, answer 451 to the first
 //! few messages, drop the connection after a number of messages, answer slowly, or be down.
+//!
+//! A development tool, built only with the `bench` feature (on by default, see Cargo.toml):
+//! `peiling bench mail` and the SMTP tests in `tests/db` use it; a server built with
+//! `--no-default-features` does not carry it.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};

@@ -1,10 +1,13 @@
 //! `peiling bench --quick` runs every part and prints one table with every figure; the figures
 //! themselves are not checked (they come from the command, on whatever machine runs it).
+//! It measures the machine and takes about 40 s, so it is not part of the default
+//! `cargo test`: `cargo test --test db -- --ignored the_quick_bench` runs it, and `.ci/run` does.
 
 use peiling::bench::table::{BEGIN, END, parse};
 use std::process::Command;
 
 #[test]
+#[ignore = "runs the quick benchmark; cargo test --test db -- --ignored the_quick_bench"]
 fn the_quick_bench_prints_every_figure_and_writes_the_readme_block() {
     let dir = tempfile::tempdir().unwrap();
     let readme = dir.path().join("README.md");

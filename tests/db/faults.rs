@@ -5,12 +5,15 @@
 //! and peiling recovers without a restart.
 
 use crate::helpers::{TestApp, TestDb, open_with_tokens, survey_with_invitees};
-use crate::instances::{AnswerSets, Proxy, Serve, count, eventually, host_of, peiling, per_recipient};
+#[cfg(feature = "bench")]
+use crate::instances::per_recipient;
+use crate::instances::{AnswerSets, Proxy, Serve, count, eventually, host_of, peiling};
 use crate::on_both;
 use crate::web_form::csrf_of;
 use peiling::domain::Token;
 use peiling::invitations::lifecycle;
 use peiling::mail::outbox;
+#[cfg(feature = "bench")]
 use peiling::mail::sink::{Faults, Sink};
 use reqwest::{Client, StatusCode};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -71,6 +74,8 @@ macro_rules! on_both_urls {
 
 // ---- a: `peiling serve` killed mid-mailing ----
 
+// Sends to the loopback SMTP sink: needs the `bench` feature.
+#[cfg(feature = "bench")]
 async fn killed_mid_mailing(t: &TestDb) -> DatabaseConnection {
     const N: usize = 300;
     let db = t.connect().await;
@@ -94,6 +99,7 @@ async fn killed_mid_mailing(t: &TestDb) -> DatabaseConnection {
     db
 }
 
+#[cfg(feature = "bench")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_killed_mid_mailing_reaches_everyone_after_a_restart_with_at_most_16_duplicates() {
     on_both_urls!("serve_killed_mid_mailing_reaches_everyone_after_a_restart_with_at_most_16_duplicates", |t| {
@@ -220,6 +226,7 @@ async fn serve_killed_mid_burst_of_submissions_loses_nothing_acknowledged_and_st
 
 // ---- c: the mail server down for a while ----
 
+#[cfg(feature = "bench")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_go_out_once_the_mail_server_is_back() {
     const N: usize = 100;
@@ -305,6 +312,7 @@ async fn respond_until_stored(
     }
 }
 
+#[cfg(feature = "bench")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgres_restart_under_load_gives_503s_and_peiling_recovers_without_a_restart() {
     const N: usize = 300;

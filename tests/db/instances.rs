@@ -228,6 +228,7 @@ pub async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
 }
 
 /// Messages per recipient that reached the sink.
+#[cfg(feature = "bench")]
 pub fn per_recipient(sink: &peiling::mail::sink::Sink) -> std::collections::HashMap<String, usize> {
     let mut counts = std::collections::HashMap::new();
     for r in sink.received() {
@@ -239,6 +240,7 @@ pub fn per_recipient(sink: &peiling::mail::sink::Sink) -> std::collections::Hash
 }
 
 /// The personal token in a message's link, as a mail program shows it.
+#[cfg(feature = "bench")]
 pub fn token_in(message: &peiling::mail::sink::Received) -> String {
     let mail = mailparse::parse_mail(message.data.as_bytes()).expect("valid MIME");
     let text = mail.subparts[0].get_body().unwrap();
@@ -247,6 +249,7 @@ pub fn token_in(message: &peiling::mail::sink::Received) -> String {
 }
 
 /// The token each recipient got first.
+#[cfg(feature = "bench")]
 pub fn tokens_by_recipient(sink: &peiling::mail::sink::Sink) -> std::collections::HashMap<String, String> {
     let mut tokens = std::collections::HashMap::new();
     for r in sink.received() {

@@ -177,35 +177,21 @@ fn ellipsize(metrics: &Metrics, text: &str, max_width: f32) -> String {
     }
 }
 
-/// Breaks `label` at spaces into at most `MAX_LABEL_LINES` lines of at most `max_width`.
-/// A word wider than a line is cut with an ellipsis; text beyond the last line is replaced
-/// by an ellipsis at the end of the last line.
+/// Breaks `label` at spaces into at most `MAX_LABEL_LINES` lines of at most `max_width`
+/// (`text::wrap`). A word wider than a line is cut with an ellipsis; text beyond the last line
+/// is replaced by an ellipsis at the end of the last line.
 fn wrap(metrics: &Metrics, label: &str, max_width: f32) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut overflow = false;
-    for word in label.split(' ').filter(|w| !w.is_empty()) {
-        let word = ellipsize(metrics, word, max_width);
-        if current.is_empty() {
-            current = word;
-            continue;
-        }
-        let joined = format!("{current} {word}");
-        if text_width(metrics, &joined) <= max_width {
-            current = joined;
-        } else {
-            lines.push(std::mem::replace(&mut current, word));
-            if lines.len() == MAX_LABEL_LINES {
-                overflow = true;
-                break;
-            }
-        }
+    let words: Vec<String> =
+        label.split(' ').filter(|w| !w.is_empty()).map(|w| ellipsize(metrics, w, max_width)).collect();
+    if words.is_empty() {
+        return Vec::new();
     }
-    if !overflow && !current.is_empty() {
-        lines.push(current);
-    }
-    if overflow && let Some(last) = lines.last_mut() {
-        *last = ellipsize_line_end(metrics, last, max_width);
+    let mut lines = super::text::wrap(&words.join(" "), max_width, &|s| text_width(metrics, s));
+    if lines.len() > MAX_LABEL_LINES {
+        lines.truncate(MAX_LABEL_LINES);
+        if let Some(last) = lines.last_mut() {
+            *last = ellipsize_line_end(metrics, last, max_width);
+        }
     }
     lines
 }

@@ -1,4 +1,4 @@
-//! A report definition (`reports/<survey>.toml`): the outline of the published report, and per
+//! A report definition (TOML, stored with its survey: `source`): the outline of the report, and per
 //! figure which question it shows, how numbers are binned and how the caption names its base.
 //! Nothing about a particular survey lives in code; it all comes from here.
 

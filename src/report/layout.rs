@@ -168,56 +168,9 @@ impl Fonts {
             .collect()
     }
 
-    /// Breaks `text` into lines no wider than `width` at `style`. Line breaks in the text
-    /// start new lines; a word wider than a line is cut where it must be.
+    /// Breaks `text` into lines no wider than `width` at `style` (`text::wrap`).
     pub fn wrap(&self, text: &str, style: &Style, width: f32) -> Vec<String> {
-        let text = self.printable(text, style.face);
-        let space = self.width(" ", style);
-        let mut lines = Vec::new();
-        for paragraph in text.split('\n') {
-            let mut line = String::new();
-            let mut line_width = 0.0;
-            for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
-                let mut word = word.to_string();
-                let mut w = self.width(&word, style);
-                let gap = if line.is_empty() { 0.0 } else { space };
-                if line_width + gap + w <= width {
-                    if !line.is_empty() {
-                        line.push(' ');
-                    }
-                    line.push_str(&word);
-                    line_width += gap + w;
-                    continue;
-                }
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                // One character wider than the line is left whole: there is nothing to cut.
-                while w > width && word.chars().nth(1).is_some() {
-                    let (head, tail) = self.split_to_fit(&word, style, width);
-                    lines.push(head);
-                    word = tail;
-                    w = self.width(&word, style);
-                }
-                line = word;
-                line_width = w;
-            }
-            lines.push(line);
-        }
-        lines
-    }
-
-    /// The longest prefix of `word` that fits in `width` (at least one character), and the rest.
-    fn split_to_fit(&self, word: &str, style: &Style, width: f32) -> (String, String) {
-        let mut end = 0;
-        for (i, c) in word.char_indices() {
-            let next = i + c.len_utf8();
-            if end > 0 && self.width(&word[..next], style) > width {
-                break;
-            }
-            end = next;
-        }
-        (word[..end].to_string(), word[end..].to_string())
+        super::text::wrap(&self.printable(text, style.face), width, &|s| self.width(s, style))
     }
 }
 

@@ -21,6 +21,7 @@ pub mod publish;
 pub mod source;
 pub mod stats;
 pub mod suppression;
+pub mod text;
 pub mod text_table;
 pub mod wording;
 

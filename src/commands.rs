@@ -319,15 +319,13 @@ pub async fn narrative(config: &Config, slug: &str, key: Option<&str>, file: Opt
         }
         return Ok(());
     };
-    let valid = key.starts_with("open:") || key.starts_with("figure:") || key.starts_with("section:");
-    if !valid {
-        bail!("'{key}' is geen geldige sleutel: gebruik open:<vraag>, figure:<vraag> of section:<nummer>");
-    }
+    use crate::report::narrative;
+    let key = narrative::key(key, &crate::report::source::definition(&survey)?, &survey.questionnaire)?;
     let text = match file {
         Some(f) if f.as_os_str() != "-" => read(f)?,
         _ => std::io::read_to_string(std::io::stdin()).context("could not read the text from stdin")?,
     };
-    store::report_texts::set(&db, survey.row.id, key, &text, chrono::Utc::now()).await?;
+    narrative::set(&db, survey.row.id, &key, &text, chrono::Utc::now()).await?;
     println!("tekst '{key}' van '{slug}' {}", if text.trim().is_empty() { "verwijderd" } else { "opgeslagen" });
     Ok(())
 }

@@ -11,6 +11,7 @@ use super::definition::{Block as Def, FigureSpec, ReportDefinition};
 use super::describe;
 use super::figures::{Figure, figure};
 use super::layout::{self, Align, Block, Column, Fonts, Item, Page, Style};
+use super::narrative;
 use super::prose;
 use super::stats::{self, GroupResponse, SurveyCounts};
 use super::text_table::caption;
@@ -122,7 +123,7 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                 }
                 Def::Figure(spec) => {
                     let Some((_, fig)) = figures.iter().find(|(f, _)| std::ptr::eq(*f, spec)) else { continue };
-                    let key = format!("figure:{}", spec.question);
+                    let key = narrative::Key::Figure(spec.question.clone()).to_string();
                     let text = match data.narrative.get(&key) {
                         Some(own) => own.clone(),
                         None if fig.base == 0 && fig.dont_know == 0 => "Niemand heeft deze vraag beantwoord.".into(),
@@ -190,7 +191,7 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                             def.respondents()
                         ),
                     }];
-                    let own = data.narrative.get(&format!("open:{question}"));
+                    let own = data.narrative.get(&narrative::Key::Open(question.clone()).to_string());
                     if let Some(summary) = own.or(Some(text).filter(|t| !t.trim().is_empty())) {
                         lines.push(summary.trim().to_string());
                     }
@@ -222,7 +223,7 @@ pub fn build(data: &ReportData, fonts: &Fonts) -> Result<Content, ContentError> 
                 }
             }
         }
-        if let Some(extra) = data.narrative.get(&format!("section:{}", s + 1)) {
+        if let Some(extra) = data.narrative.get(&narrative::Key::Section(s + 1).to_string()) {
             blocks.push(paragraph(extra.trim()));
         }
     }

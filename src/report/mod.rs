@@ -13,6 +13,7 @@ pub mod figures;
 pub mod fonts;
 pub mod html;
 pub mod layout;
+pub mod narrative;
 pub mod overlap;
 pub mod pdf;
 pub mod places;

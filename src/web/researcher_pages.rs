@@ -10,7 +10,7 @@ use crate::audit::Actor;
 use crate::invitations::{self, ImportError, import, lifecycle};
 use crate::mail::compose::{Composer, Kind};
 use crate::report::publish::{self, PublishError};
-use crate::report::{ReportDefinition, stats};
+use crate::report::{ReportDefinition, narrative, stats};
 use crate::review::{self, Decision};
 use crate::store::surveys::{Status, Survey};
 use crate::store::{self, StoreError};
@@ -604,35 +604,15 @@ pub async fn review_save(
     }
 }
 
-/// Every narrative key the report definition offers, with a label and the current text.
-fn narrative_keys(survey: &Survey, def: &ReportDefinition) -> Vec<(String, String)> {
-    use crate::report::definition::Block;
-    let mut keys = Vec::new();
-    for (s, section) in def.sections.iter().enumerate() {
-        for block in &section.blocks {
-            match block {
-                Block::OpenAnswers { question, .. } => {
-                    let text = survey.questionnaire.question(question).map_or(question.clone(), |q| q.text.clone());
-                    keys.push((format!("open:{question}"), format!("Samenvatting: {text}")));
-                }
-                Block::Figure(spec) => keys
-                    .push((format!("figure:{}", spec.question), format!("Tekst bij de figuur over {}", spec.question))),
-                _ => {}
-            }
-        }
-        keys.push((format!("section:{}", s + 1), format!("Slotalinea van '{}'", section.title)));
-    }
-    keys
-}
-
 async fn texts_page(state: &State, user: &SignedIn, s: &Survey, notice: Option<String>) -> Result<String, PageError> {
     let def = definition(s)?;
     let stored = store::report_texts::all(&state.db, s.row.id).await?;
-    let texts: Vec<serde_json::Value> = narrative_keys(s, &def)
+    let texts: Vec<serde_json::Value> = narrative::offered(&def, &s.questionnaire)
         .into_iter()
-        .map(
-            |(key, label)| json!({ "text": stored.get(&key).cloned().unwrap_or_default(), "key": key, "label": label }),
-        )
+        .map(|o| {
+            let key = o.key.to_string();
+            json!({ "text": stored.get(&key).cloned().unwrap_or_default(), "key": key, "label": o.label })
+        })
         .collect();
     let mut c = context(Some(user), "Teksten van het rapport");
     c.insert("slug", &s.row.slug);
@@ -656,11 +636,14 @@ pub async fn save_text(
     body: Limited,
 ) -> Result<HttpResponse, PageError> {
     let (user, fields, s) = posted(&state, &request, &slug, &body).await?;
-    let key = field(&fields, "sleutel");
-    if !narrative_keys(&s, &definition(&s)?).iter().any(|(k, _)| k == key) {
-        return Err(PageError::BadRequest(format!("unknown text key {key}")));
-    }
-    store::report_texts::set(&state.db, s.row.id, key, field(&fields, "tekst"), state.now()).await?;
+    let key = narrative::key(field(&fields, "sleutel"), &definition(&s)?, &s.questionnaire).map_err(|e| match e {
+        narrative::NarrativeError::Store(e) => PageError::Store(e),
+        other => PageError::BadRequest(other.to_string()),
+    })?;
+    narrative::set(&state.db, s.row.id, &key, field(&fields, "tekst"), state.now()).await.map_err(|e| match e {
+        narrative::NarrativeError::Store(e) => PageError::Store(e),
+        other => PageError::BadRequest(other.to_string()),
+    })?;
     Ok(html(StatusCode::OK, texts_page(&state, &user, &s, Some("De tekst is opgeslagen.".into())).await?))
 }
 

@@ -119,6 +119,25 @@ async fn report_set_stores_a_checked_definition_with_the_survey_and_show_prints_
 }
 
 #[tokio::test]
+async fn a_narrative_text_is_taken_only_where_the_report_has_a_place_for_it() {
+    let test = TestDb::sqlite().await;
+    let db = test.connect().await;
+    peiling::store::surveys::create(&db, QUESTIONNAIRE, chrono::Utc::now()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tekst.txt");
+    std::fs::write(&file, "Een eigen zin bij het cijfer.").unwrap();
+    let path = file.to_str().unwrap();
+    // The plain report has a figure of C; an open question Z does not exist.
+    let (ok, _, stderr) = peiling(&test, &["narrative", "buurtpeiling", "open:Z", "--file", path]);
+    assert!(!ok);
+    assert!(stderr.contains("'open:Z' is geen plek voor een tekst in dit rapport; mogelijk zijn: "), "{stderr}");
+    assert!(stderr.contains("figure:C"), "{stderr}");
+    let (ok, stdout, stderr) = peiling(&test, &["narrative", "buurtpeiling", "figure:C", "--file", path]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("tekst 'figure:C' van 'buurtpeiling' opgeslagen"), "{stdout}");
+}
+
+#[tokio::test]
 async fn output_into_a_pipe_that_closed_early_ends_quietly_and_successfully() {
     let test = TestDb::sqlite().await;
     let db = test.connect().await;

@@ -54,10 +54,17 @@ impl Origin {
 
 /// The report definition's text and where it comes from.
 pub fn of(survey: &Survey) -> (String, Origin) {
-    match (&survey.report, crate::bundled::find(&survey.questionnaire.id)) {
-        (Some(stored), _) => (stored.clone(), Origin::Stored),
-        (None, Some(bundled)) => (bundled.report.to_string(), Origin::Bundled),
-        (None, None) => (plain_source(&survey.questionnaire), Origin::Plain),
+    match &survey.report {
+        Some(stored) => (stored.clone(), Origin::Stored),
+        None => without_own(&survey.questionnaire),
+    }
+}
+
+/// What a survey without a definition of its own gets: the bundled one, else the plain one.
+fn without_own(questionnaire: &crate::questionnaire::Questionnaire) -> (String, Origin) {
+    match crate::bundled::find(&questionnaire.id) {
+        Some(bundled) => (bundled.report.to_string(), Origin::Bundled),
+        None => (plain_source(questionnaire), Origin::Plain),
     }
 }
 
@@ -113,9 +120,7 @@ pub async fn reset(
 ) -> Result<(), SetError> {
     let txn = db.begin().await?;
     if store::report_definitions::remove(&txn, survey.row.id).await? {
-        let back =
-            if crate::bundled::find(&survey.questionnaire.id).is_some() { Origin::Bundled } else { Origin::Plain };
-        let detail = format!("terug naar de {}", back.label());
+        let detail = format!("terug naar de {}", without_own(&survey.questionnaire).1.label());
         audit::record(&txn, actor, Some(&survey.row), Action::ReportDefinitionSet, &detail, now).await?;
     }
     txn.commit().await?;

@@ -173,6 +173,16 @@ pub async fn shown(db: &impl ConnectionTrait) -> Result<Vec<publication::Model>,
     Ok(out)
 }
 
+/// The versions of one survey, oldest first, as its dashboard lists them (withheld ones too:
+/// the dashboard says why they are not in the reading room).
+pub async fn versions(db: &impl ConnectionTrait, survey_id: i32) -> Result<Vec<publication::Model>, DbErr> {
+    publication::Entity::find()
+        .filter(publication::Column::SurveyId.eq(survey_id))
+        .order_by_asc(publication::Column::Version)
+        .all(db)
+        .await
+}
+
 /// A published version for the reading room: the version, or why it is withheld.
 pub enum Reading {
     Shown(Box<publication::Model>),

@@ -2,6 +2,7 @@
 //! progress and single submission. The web layer only translates HTTP to these calls.
 
 pub mod form;
+pub mod saving;
 pub mod screens;
 pub mod session;
 pub mod submitter;

@@ -24,6 +24,15 @@ impl Status {
         }
     }
 
+    /// The word a Dutch page shows for the status.
+    pub fn dutch(self) -> &'static str {
+        match self {
+            Status::Draft => "concept",
+            Status::Open => "open",
+            Status::Closed => "gesloten",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Status> {
         [Status::Draft, Status::Open, Status::Closed].into_iter().find(|st| st.as_str() == s)
     }

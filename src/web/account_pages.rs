@@ -4,9 +4,11 @@
 //! value of its own (`csrf::RESET`).
 
 use super::admin_pages::refusal;
+use super::auth::{Account, Researcher};
 use super::body::Limited;
-use super::errors::{PageError, message_page};
-use super::researcher_pages::{context, field, fields, html};
+use super::errors::PageError;
+use super::staff::Answer;
+use super::staff::{context, field, fields, html, message};
 use super::{State, auth, csrf, views};
 use crate::accounts::{self, AccountError, Acting, Role, SignedIn, TokenInfo};
 use crate::domain::EmailAddress;
@@ -39,7 +41,7 @@ struct Shown {
     secret: Option<String>,
 }
 
-async fn page(state: &State, user: &SignedIn, shown: Shown) -> Result<HttpResponse, PageError> {
+async fn page(state: &State, user: &SignedIn, shown: Shown) -> Answer {
     let mut c = context(Some(user), "Mijn account");
     c.insert("role", &user.role.as_str());
     if user.role.includes(Role::Researcher) {
@@ -47,7 +49,7 @@ async fn page(state: &State, user: &SignedIn, shown: Shown) -> Result<HttpRespon
         let who = Acting::Account(&user.user, user.role);
         let tokens = match accounts::list_tokens(&state.db, who, &email, state.now()).await {
             Ok(tokens) => tokens,
-            Err(e) => return Err(refusal(e).err().unwrap_or(PageError::NotFound)),
+            Err(e) => return Err(refusal(e).err().unwrap_or(PageError::NotFound).into()),
         };
         c.insert("tokens", &token_rows(&tokens));
         c.insert("revoke_action", "/account/sleutels/intrekken");
@@ -63,30 +65,23 @@ async fn page(state: &State, user: &SignedIn, shown: Shown) -> Result<HttpRespon
     Ok(html(shown.status.unwrap_or(StatusCode::OK), views::render("account/account.html", &c)?))
 }
 
-async fn refused(state: &State, user: &SignedIn, e: AccountError) -> Result<HttpResponse, PageError> {
+async fn refused(state: &State, user: &SignedIn, e: AccountError) -> Answer {
     let (status, problem) = refusal(e)?;
     page(state, user, Shown { status: Some(status), problem: Some(problem), ..Default::default() }).await
 }
 
-pub async fn show(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Reader).await?;
+pub async fn show(state: State, user: Account) -> Answer {
     page(&state, &user, Shown::default()).await
 }
 
-async fn posted(
-    state: &State,
-    request: &HttpRequest,
-    body: &[u8],
-    role: Role,
-) -> Result<(SignedIn, Vec<(String, String)>), PageError> {
-    let user = auth::require(state, request, role).await?;
+fn posted(user: &SignedIn, body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
     let fields = fields(body)?;
-    auth::check(&user, &fields)?;
-    Ok((user, fields))
+    auth::check(user, &fields)?;
+    Ok(fields)
 }
 
-pub async fn change_password(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
-    let (user, fields) = posted(&state, &request, &body, Role::Reader).await?;
+pub async fn change_password(state: State, request: HttpRequest, user: Account, body: Limited) -> Answer {
+    let fields = posted(&user, &body)?;
     let new = field(&fields, "nieuw");
     if new != field(&fields, "herhaling") {
         let problem = "De twee nieuwe wachtwoorden zijn niet gelijk.".to_string();
@@ -107,8 +102,8 @@ pub async fn change_password(state: State, request: HttpRequest, body: Limited) 
     }
 }
 
-pub async fn create_token(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
-    let (user, fields) = posted(&state, &request, &body, Role::Researcher).await?;
+pub async fn create_token(state: State, user: Researcher, body: Limited) -> Answer {
+    let fields = posted(&user, &body)?;
     let now = state.now();
     let expires = match field(&fields, "vervalt").trim() {
         "" => None,
@@ -131,10 +126,10 @@ pub async fn create_token(state: State, request: HttpRequest, body: Limited) -> 
     }
 }
 
-pub async fn revoke_token(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
-    let (user, fields) = posted(&state, &request, &body, Role::Researcher).await?;
+pub async fn revoke_token(state: State, user: Researcher, body: Limited) -> Answer {
+    let fields = posted(&user, &body)?;
     let Ok(id) = field(&fields, "id").trim().parse::<i32>() else {
-        return Err(PageError::Unreadable("Dit is geen nummer van een API-sleutel.".into()));
+        return Err(PageError::Unreadable("Dit is geen nummer van een API-sleutel.".into()).into());
     };
     let who = Acting::Account(&user.user, user.role);
     match accounts::revoke_token(&state.db, who, id, state.now()).await {
@@ -153,7 +148,7 @@ pub async fn revoke_token(state: State, request: HttpRequest, body: Limited) -> 
 /// A spent, expired or unknown link: the same page for each, so a link's existence is not
 /// confirmed.
 fn invalid_link() -> HttpResponse {
-    let body = message_page(
+    let body = message(
         "Deze link werkt niet meer",
         &[
             "Een link om een wachtwoord in te stellen werkt één keer en een dag lang. Deze is al gebruikt, \
@@ -165,13 +160,7 @@ fn invalid_link() -> HttpResponse {
     html(StatusCode::GONE, body)
 }
 
-fn link_form(
-    status: StatusCode,
-    token: &str,
-    email: &str,
-    csrf_value: &str,
-    problem: Option<String>,
-) -> Result<HttpResponse, PageError> {
+fn link_form(status: StatusCode, token: &str, email: &str, csrf_value: &str, problem: Option<String>) -> Answer {
     let mut c = context(None, "Wachtwoord instellen");
     c.insert("token", token);
     c.insert("email", email);
@@ -181,29 +170,24 @@ fn link_form(
     Ok(html(status, views::render("account/password.html", &c)?))
 }
 
-pub async fn link_page(state: State, request: HttpRequest, token: Path<String>) -> Result<HttpResponse, PageError> {
+pub async fn link_page(state: State, request: HttpRequest, token: Path<String>) -> Answer {
     let user = match accounts::link_account(&state.db, &token, state.now()).await {
         Ok((_, user)) => user,
-        Err(AccountError::Db(e)) => return Err(PageError::Db(e)),
+        Err(AccountError::Db(e)) => return Err(PageError::Db(e).into()),
         Err(_) => return Ok(invalid_link()),
     };
     let (value, cookie) = csrf::token(&request, state.secure_cookies, &csrf::RESET);
     Ok(csrf::with_cookie(link_form(StatusCode::OK, &token, &user.email, &value, None)?, cookie))
 }
 
-pub async fn use_link(
-    state: State,
-    request: HttpRequest,
-    token: Path<String>,
-    body: Limited,
-) -> Result<HttpResponse, PageError> {
+pub async fn use_link(state: State, request: HttpRequest, token: Path<String>, body: Limited) -> Answer {
     let fields = fields(&body)?;
     if !csrf::verify(&request, &fields, &csrf::RESET) {
-        return Err(PageError::Expired { back: format!("/wachtwoord/{}", token.as_str()) });
+        return Err(PageError::Expired { back: format!("/wachtwoord/{}", token.as_str()) }.into());
     }
     let user = match accounts::link_account(&state.db, &token, state.now()).await {
         Ok((_, user)) => user,
-        Err(AccountError::Db(e)) => return Err(PageError::Db(e)),
+        Err(AccountError::Db(e)) => return Err(PageError::Db(e).into()),
         Err(_) => return Ok(invalid_link()),
     };
     let new = field(&fields, "nieuw");
@@ -215,7 +199,7 @@ pub async fn use_link(
     match accounts::use_link(&state.db, &token, new, state.now()).await {
         Ok(_) => Ok(html(
             StatusCode::OK,
-            message_page(
+            message(
                 "Je wachtwoord is ingesteld",
                 &["Log in met je e-mailadres en je nieuwe wachtwoord. De link werkt nu niet meer."],
                 Some(("/inloggen", "Naar inloggen")),

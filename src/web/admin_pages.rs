@@ -3,16 +3,17 @@
 //! after a confirmation, and an account's API tokens. Admins only (403 for others); the rules
 //! are in `accounts`.
 
+use super::auth::Admin;
 use super::body::Limited;
 use super::errors::PageError;
-use super::researcher_pages::{context, field, fields, html};
+use super::staff::Answer;
+use super::staff::{context, field, fields, html};
 use super::{State, auth, views};
 use crate::accounts::{self, AccountError, Acting, Role, SignedIn};
 use crate::domain::EmailAddress;
 use crate::store::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::web::Query;
-use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -62,7 +63,7 @@ struct Shown {
     link: Option<(String, String)>,
 }
 
-async fn page(state: &State, user: &SignedIn, shown: Shown) -> Result<HttpResponse, PageError> {
+async fn page(state: &State, user: &SignedIn, shown: Shown) -> Answer {
     let now = state.now();
     let all = accounts::list_accounts(&state.db).await.or_else(refusal_as_error)?;
     let mut c = context(Some(user), "Accounts");
@@ -102,36 +103,33 @@ fn refusal_as_error<T>(e: AccountError) -> Result<T, PageError> {
     }
 }
 
-async fn refused(state: &State, user: &SignedIn, e: AccountError) -> Result<HttpResponse, PageError> {
+async fn refused(state: &State, user: &SignedIn, e: AccountError) -> Answer {
     let (status, problem) = refusal(e)?;
     page(state, user, Shown { status: Some(status), problem: Some(problem), ..Default::default() }).await
 }
 
-pub async fn show(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Admin).await?;
+pub async fn show(state: State, user: Admin) -> Answer {
     page(&state, &user, Shown::default()).await
 }
 
-/// An admin's form post: the admin, the fields (CSRF checked) and the address it is about.
-async fn posted(
-    state: &State,
-    request: &HttpRequest,
-    body: &[u8],
-) -> Result<(SignedIn, Vec<(String, String)>, Result<EmailAddress, AccountError>), PageError> {
-    let user = auth::require(state, request, Role::Admin).await?;
+/// The fields of a form post, and the address it is about (or why it is not one).
+type Posted = (Vec<(String, String)>, Result<EmailAddress, AccountError>);
+
+/// An admin's form post: the fields (CSRF checked) and the address it is about.
+fn posted(user: &SignedIn, body: &[u8]) -> Result<Posted, PageError> {
     let fields = fields(body)?;
-    auth::check(&user, &fields)?;
+    auth::check(user, &fields)?;
     let text = field(&fields, "email").trim().to_string();
     let email = EmailAddress::parse(&text).map_err(|_| AccountError::Unknown(text));
-    Ok((user, fields, email))
+    Ok((fields, email))
 }
 
 fn link_url(state: &State, token: &crate::domain::Token) -> String {
     format!("{}{}", state.base_url, accounts::link_path(token))
 }
 
-pub async fn add(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
-    let (user, fields, email) = posted(&state, &request, &body).await?;
+pub async fn add(state: State, user: Admin, body: Limited) -> Answer {
+    let (fields, email) = posted(&user, &body)?;
     let role = Role::parse(field(&fields, "rol")).unwrap_or(Role::Researcher);
     let who = Acting::Account(&user.user, user.role);
     let result = match email {
@@ -166,8 +164,8 @@ pub enum Act {
     Reset,
 }
 
-async fn act(state: State, request: HttpRequest, body: Limited, act: Act) -> Result<HttpResponse, PageError> {
-    let (user, fields, email) = posted(&state, &request, &body).await?;
+async fn act(state: State, user: Admin, body: Limited, act: Act) -> Answer {
+    let (fields, email) = posted(&user, &body)?;
     let email = match email {
         Ok(email) => email,
         Err(e) => return refused(&state, &user, e).await,
@@ -185,7 +183,7 @@ async fn act(state: State, request: HttpRequest, body: Limited, act: Act) -> Res
             Some(role) => accounts::set_role(&state.db, who, &email, role, now)
                 .await
                 .map(|_| (format!("{email} is nu {}.", role_label(role)), None)),
-            None => return Err(PageError::Unreadable("Kies een rol uit de lijst.".into())),
+            None => return Err(PageError::Unreadable("Kies een rol uit de lijst.".into()).into()),
         },
         Act::Reset => accounts::issue_reset(&state.db, who, &email, now).await.map(|token| {
             let notice = format!("Nieuwe link voor {email} gemaakt; oudere links van dit account werken niet meer.");
@@ -198,20 +196,20 @@ async fn act(state: State, request: HttpRequest, body: Limited, act: Act) -> Res
     }
 }
 
-pub async fn disable(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
-    act(state, request, body, Act::Disable).await
+pub async fn disable(state: State, user: Admin, body: Limited) -> Answer {
+    act(state, user, body, Act::Disable).await
 }
 
-pub async fn enable(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
-    act(state, request, body, Act::Enable).await
+pub async fn enable(state: State, user: Admin, body: Limited) -> Answer {
+    act(state, user, body, Act::Enable).await
 }
 
-pub async fn role(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
-    act(state, request, body, Act::Role).await
+pub async fn role(state: State, user: Admin, body: Limited) -> Answer {
+    act(state, user, body, Act::Role).await
 }
 
-pub async fn reset(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
-    act(state, request, body, Act::Reset).await
+pub async fn reset(state: State, user: Admin, body: Limited) -> Answer {
+    act(state, user, body, Act::Reset).await
 }
 
 #[derive(Deserialize)]
@@ -228,8 +226,7 @@ async fn which(state: &State, text: Option<&str>) -> Result<accounts::Account, A
 }
 
 /// The confirmation step before a deletion: what goes, what stays, who takes the surveys.
-pub async fn confirm_delete(state: State, request: HttpRequest, q: Query<Which>) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Admin).await?;
+pub async fn confirm_delete(state: State, user: Admin, q: Query<Which>) -> Answer {
     let account = match which(&state, q.email.as_deref()).await {
         Ok(a) => a,
         Err(e) => return refused(&state, &user, e).await,
@@ -239,8 +236,8 @@ pub async fn confirm_delete(state: State, request: HttpRequest, q: Query<Which>)
     Ok(html(StatusCode::OK, views::render("admin/delete.html", &c)?))
 }
 
-pub async fn delete(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
-    let (user, fields, email) = posted(&state, &request, &body).await?;
+pub async fn delete(state: State, user: Admin, body: Limited) -> Answer {
+    let (fields, email) = posted(&user, &body)?;
     let email = match email {
         Ok(email) => email,
         Err(e) => return refused(&state, &user, e).await,
@@ -263,12 +260,7 @@ pub async fn delete(state: State, request: HttpRequest, body: Limited) -> Result
     }
 }
 
-async fn tokens_page(
-    state: &State,
-    user: &SignedIn,
-    account: &accounts::Account,
-    notice: Option<String>,
-) -> Result<HttpResponse, PageError> {
+async fn tokens_page(state: &State, user: &SignedIn, account: &accounts::Account, notice: Option<String>) -> Answer {
     let email = EmailAddress::parse(&account.email).map_err(|_| PageError::NotFound)?;
     let who = Acting::Account(&user.user, user.role);
     let tokens = accounts::list_tokens(&state.db, who, &email, state.now()).await.or_else(refusal_as_error)?;
@@ -282,22 +274,21 @@ async fn tokens_page(
     Ok(html(StatusCode::OK, views::render("admin/tokens.html", &c)?))
 }
 
-pub async fn tokens(state: State, request: HttpRequest, q: Query<Which>) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Admin).await?;
+pub async fn tokens(state: State, user: Admin, q: Query<Which>) -> Answer {
     match which(&state, q.email.as_deref()).await {
         Ok(account) => tokens_page(&state, &user, &account, None).await,
         Err(e) => refused(&state, &user, e).await,
     }
 }
 
-pub async fn revoke(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
-    let (user, fields, _) = posted(&state, &request, &body).await?;
+pub async fn revoke(state: State, user: Admin, body: Limited) -> Answer {
+    let (fields, _) = posted(&user, &body)?;
     let account = match which(&state, Some(field(&fields, "email"))).await {
         Ok(a) => a,
         Err(e) => return refused(&state, &user, e).await,
     };
     let Ok(id) = field(&fields, "id").trim().parse::<i32>() else {
-        return Err(PageError::Unreadable("Dit is geen nummer van een API-sleutel.".into()));
+        return Err(PageError::Unreadable("Dit is geen nummer van een API-sleutel.".into()).into());
     };
     let who = Acting::Account(&user.user, user.role);
     match accounts::revoke_token(&state.db, who, id, state.now()).await {

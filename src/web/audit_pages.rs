@@ -2,27 +2,23 @@
 //! (`/onderzoek/{survey}/logboek`) and the whole trail for admins (`/beheer/logboek`), each
 //! also as CSV for the privacy officer's spreadsheet.
 
-use super::errors::PageError;
-use super::researcher_pages::{context, html, survey};
-use super::{State, auth, views};
-use crate::accounts::{Role, SignedIn};
+use super::auth::{Admin, Researcher};
+use super::researcher::survey;
+use super::staff::{Answer, context, html};
+use super::{State, views};
+use crate::accounts::SignedIn;
 use crate::audit::{self, Event};
 use crate::store::surveys::Survey;
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::Path;
-use actix_web::{HttpRequest, HttpResponse};
 use entity::audit_event;
 use serde_json::json;
 
 /// Events on a page; the CSV has them all.
 pub const SHOWN: u64 = 500;
 
-fn page(
-    user: &SignedIn,
-    survey: Option<&Survey>,
-    events: &[audit_event::Model],
-    total: u64,
-) -> Result<HttpResponse, PageError> {
+fn page(user: &SignedIn, survey: Option<&Survey>, events: &[audit_event::Model], total: u64) -> Answer {
     let title = match survey {
         Some(s) => format!("Logboek: {}", s.row.title),
         None => "Logboek van alle vragenlijsten".to_string(),
@@ -51,32 +47,24 @@ fn csv(events: &[audit_event::Model], name: &str) -> HttpResponse {
     super::attachment("text/csv; charset=utf-8", name, audit::csv(events))
 }
 
-pub async fn survey_trail(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
+pub async fn survey_trail(state: State, user: Researcher, slug: Path<String>) -> Answer {
     let s = survey(&state, &user, &slug).await?;
     let (events, total) = audit::latest(&state.db, Some(s.row.id), SHOWN).await?;
     page(&user, Some(&s), &events, total)
 }
 
-pub async fn survey_trail_csv(
-    state: State,
-    request: HttpRequest,
-    slug: Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
+pub async fn survey_trail_csv(state: State, user: Researcher, slug: Path<String>) -> Answer {
     let s = survey(&state, &user, &slug).await?;
     let events = audit::events(&state.db, Some(s.row.id)).await?;
     Ok(csv(&events, &format!("logboek-{}.csv", s.row.slug)))
 }
 
-pub async fn full_trail(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Admin).await?;
+pub async fn full_trail(state: State, user: Admin) -> Answer {
     let (events, total) = audit::latest(&state.db, None, SHOWN).await?;
     page(&user, None, &events, total)
 }
 
-pub async fn full_trail_csv(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
-    auth::require(&state, &request, Role::Admin).await?;
+pub async fn full_trail_csv(state: State, _user: Admin) -> Answer {
     let events = audit::events(&state.db, None).await?;
     Ok(csv(&events, "logboek.csv"))
 }

@@ -2,11 +2,14 @@
 //! SameSite=Lax, Secure over HTTPS) whose hash is looked up in the database, and the session's
 //! CSRF value on every form.
 
+use super::error_pages::StaffError;
 use super::errors::PageError;
 use super::{State, csrf};
 use crate::accounts::{self, Role, SignedIn};
-use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite};
+use actix_web::{FromRequest, HttpRequest};
+use std::future::Future;
+use std::pin::Pin;
 
 pub const COOKIE: &str = "peiling_sessie";
 
@@ -50,3 +53,54 @@ pub fn check(user: &SignedIn, fields: &[(String, String)]) -> Result<(), PageErr
         Err(PageError::Expired { back: "/onderzoek".into() })
     }
 }
+
+/// The state a handler's extractor needs; it is always registered (`Application::build`).
+fn state_of(request: &HttpRequest) -> Result<State, PageError> {
+    request.app_data::<State>().cloned().ok_or_else(|| PageError::Internal("no application state".into()))
+}
+
+/// Extractors for the roles: a handler that takes a `Researcher` runs only for a signed-in
+/// researcher (or administrator); anyone else is sent to the login or gets 403, worded for
+/// staff. The check is in the handler's signature, so no handler can forget it.
+macro_rules! signed_in_as {
+    ($(#[$doc:meta])* $name:ident, $role:expr) => {
+        $(#[$doc])*
+        pub struct $name(pub SignedIn);
+
+        impl std::ops::Deref for $name {
+            type Target = SignedIn;
+            fn deref(&self) -> &SignedIn {
+                &self.0
+            }
+        }
+
+        impl FromRequest for $name {
+            type Error = StaffError;
+            type Future = Pin<Box<dyn Future<Output = Result<$name, StaffError>>>>;
+
+            fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+                let request = request.clone();
+                Box::pin(async move {
+                    let state = state_of(&request)?;
+                    Ok($name(require(&state, &request, $role).await?))
+                })
+            }
+        }
+    };
+}
+
+signed_in_as!(
+    /// A signed-in researcher or administrator.
+    Researcher,
+    Role::Researcher
+);
+signed_in_as!(
+    /// A signed-in administrator.
+    Admin,
+    Role::Admin
+);
+signed_in_as!(
+    /// Anyone signed in, a reader included.
+    Account,
+    Role::Reader
+);

@@ -50,7 +50,7 @@ fn damage_of(error: &actix_web::Error) -> Option<String> {
     if let Some(api) = error.as_error::<ApiError>() {
         return api.damaged.clone();
     }
-    error.as_error::<PageError>().and_then(PageError::damage)
+    PageError::within(error).and_then(PageError::damage)
 }
 
 pub async fn guard(

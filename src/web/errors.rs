@@ -1,5 +1,5 @@
-//! One error type per boundary: `PageError` for the respondent's HTML pages, `ApiError` for
-//! JSON. Neither shows the person anything internal; the cause of a 500 travels with the
+//! One error type per boundary: `PageError` for the HTML pages (worded per reader in
+//! `error_pages`), `ApiError` for JSON. Neither shows the person anything internal; the cause of a 500 travels with the
 //! response (`cause`) to `observe::requests`, which logs it once with the request. A database that is away,
 //! full, read-only or busy gives 503 with `Retry-After`: the request may well work in a
 //! moment, on this process or another. A damaged one gives 503 too, and its cause is carried
@@ -71,7 +71,13 @@ impl PageError {
     }
 }
 
+/// A message in the respondent's layout.
 pub fn message_page(heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> String {
+    message_in("message.html", heading, paragraphs, link)
+}
+
+/// A heading, paragraphs and a way on, in the layout of `template`.
+pub fn message_in(template: &str, heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> String {
     let mut context = Context::new();
     context.insert("page_title", heading);
     context.insert("heading", heading);
@@ -79,7 +85,7 @@ pub fn message_page(heading: &str, paragraphs: &[&str], link: Option<(&str, &str
     if let Some((href, text)) = link {
         context.insert("link", &json!({ "href": href, "text": text }));
     }
-    views::render_or_bare("message.html", &context)
+    views::render_or_bare(template, &context)
 }
 
 impl ResponseError for PageError {
@@ -98,95 +104,27 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        super::error_pages::respond(self, super::error_pages::Audience::Respondent)
+    }
+}
+
+impl PageError {
+    /// The response for this error with `body`, the page worded for whoever reads it
+    /// (`error_pages`): a sign-in is a redirect, a 503 says when to try again.
+    pub(super) fn response_with(&self, body: String) -> HttpResponse {
         if let PageError::SignIn { back } = self {
             let target = format!("/inloggen?terug={}", url_escape(back));
             return HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, target)).finish();
         }
-        let body = match self {
-            PageError::SignIn { .. } => String::new(),
-            PageError::TooLarge { limit } if *limit > super::MAX_BODY => message_page(
-                "Het bestand is te groot",
-                &[&format!(
-                    "Een bestand mag hoogstens {} zijn. Splits een grote lijst in delen en importeer ze na elkaar.",
-                    super::body::size_text(crate::invitations::import::MAX_FILE_BYTES)
-                )],
-                None,
-            ),
-            PageError::TooLarge { limit } => message_page(
-                "Wat je verstuurde is te groot",
-                &[&format!(
-                    "Een formulier mag hoogstens {} zijn; er is niets opgeslagen. Maak een heel lange tekst korter.",
-                    super::body::size_text(*limit)
-                )],
-                None,
-            ),
-            PageError::Unreadable(reason) => message_page("Dit verzoek kunnen we niet lezen", &[reason], None),
-            PageError::Forbidden => message_page(
-                "Geen toegang",
-                &["Dit account mag deze pagina niet gebruiken. Gepubliceerde rapporten staan in de leeskamer."],
-                Some(("/rapporten", "Naar de rapporten")),
-            ),
-            // The same page for a mistyped, an unknown and a never-issued link: nothing tells
-            // whether a token exists.
-            PageError::NotFound => message_page(
-                "Deze pagina bestaat niet",
-                &[
-                    "De link is niet (meer) geldig. Controleer of je de volledige link uit de e-mail hebt \
-                     gebruikt; soms breekt een mailprogramma een lange link af.",
-                    "Lukt het niet? Neem dan contact op met de afzender van de uitnodiging.",
-                ],
-                None,
-            ),
-            PageError::Expired { back } => message_page(
-                "Deze pagina is verlopen",
-                &["Je antwoorden op deze pagina zijn niet bewaard, omdat de pagina te lang open stond of \
-                   cookies uitgeschakeld zijn. Ga terug en vul de pagina opnieuw in."],
-                Some((back, "Terug naar de vragenlijst")),
-            ),
-            PageError::BadRequest(_) => message_page(
-                "Dit verzoek kunnen we niet lezen",
-                &["Ga terug naar de vragenlijst en probeer het opnieuw."],
-                None,
-            ),
-            PageError::Internal(_) => failed_page(),
-            PageError::Report { slug, reason } => message_page(
-                "Het rapport kon niet worden gemaakt",
-                &[reason, "Pas de rapportdefinitie aan; daar staat elk probleem met zijn regel."],
-                Some((&format!("/onderzoek/{slug}/rapportdefinitie"), "Naar de rapportdefinitie")),
-            ),
-            PageError::Store(_) | PageError::Db(_) => match self.outage() {
-                Some(Outage::Corrupt) => {
-                    // The alarm logs the cause, once for the process.
-                    tracing::debug!(error = %self, "page refused: the database is damaged");
-                    super::damage::page()
-                }
-                Some(outage) => {
-                    tracing::warn!(error = %self, ?outage, "page refused: the database is unavailable");
-                    message_page(
-                        "De vragenlijst is even niet bereikbaar",
-                        &["Je antwoorden tot nu toe zijn bewaard. Probeer het over een paar minuten opnieuw."],
-                        None,
-                    )
-                }
-                // Logged by `observe::requests`, with the request it belongs to.
-                None => failed_page(),
-            },
-        };
+        if let Some(outage) = self.outage().filter(|o| *o != Outage::Corrupt) {
+            tracing::warn!(error = %self, ?outage, "page refused: the database is unavailable");
+        }
         let mut response = HttpResponse::build(self.status_code());
         if self.status_code() == StatusCode::SERVICE_UNAVAILABLE {
             response.insert_header(("Retry-After", RETRY_AFTER));
         }
         response.content_type("text/html; charset=utf-8").body(body)
     }
-}
-
-fn failed_page() -> String {
-    message_page(
-        "Er ging iets mis",
-        &["Je antwoorden tot nu toe zijn bewaard. Probeer het later opnieuw; lukt het dan nog niet, neem dan \
-           contact op met de afzender van de uitnodiging."],
-        None,
-    )
 }
 
 /// Seconds a client is asked to wait after a 503: about how long a database restart takes.

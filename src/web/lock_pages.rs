@@ -2,14 +2,15 @@
 //! and locked accounts, each with a button that lifts it. `accounts::unlock` does the work and
 //! records it.
 
+use super::auth::Admin;
 use super::body::Limited;
 use super::errors::PageError;
-use super::researcher_pages::{actor, context, field, fields, html};
+use super::staff::Answer;
+use super::staff::{actor, context, field, fields, html};
 use super::{State, auth, views};
-use crate::accounts::{self, AccountError, Role, SignedIn, Unlock};
+use crate::accounts::{self, AccountError, SignedIn, Unlock};
 use crate::domain::{ClientAddress, EmailAddress};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -26,7 +27,7 @@ async fn page(
     status: StatusCode,
     notice: Option<String>,
     problem: Option<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     let blocks = accounts::blocks(&state.db, state.now()).await?;
     let mut c = context(Some(user), "Inlogblokkades");
     let addresses: Vec<_> = blocks
@@ -48,15 +49,13 @@ async fn page(
     Ok(html(status, views::render("admin/locks.html", &c)?))
 }
 
-pub async fn show(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Admin).await?;
+pub async fn show(state: State, user: Admin) -> Answer {
     page(&state, &user, StatusCode::OK, None, None).await
 }
 
 /// Lifts the block of `adres` or the locks of `account`, and shows the page again with what
 /// was done.
-pub async fn unlock(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Admin).await?;
+pub async fn unlock(state: State, user: Admin, body: Limited) -> Answer {
     let fields = fields(&body)?;
     auth::check(&user, &fields)?;
     let what = match (field(&fields, "adres").trim(), field(&fields, "account").trim()) {
@@ -85,7 +84,7 @@ pub async fn unlock(state: State, request: HttpRequest, body: Limited) -> Result
             )
             .await
         }
-        Err(AccountError::Db(e)) => Err(PageError::Db(e)),
+        Err(AccountError::Db(e)) => Err(PageError::Db(e).into()),
         Err(e) => {
             page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, Some(format!("{}.", capital(&e.to_string()))))
                 .await

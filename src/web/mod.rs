@@ -10,6 +10,7 @@ mod body;
 mod client;
 mod csrf;
 mod damage;
+mod error_pages;
 mod errors;
 mod headers;
 mod lock_api;
@@ -18,13 +19,12 @@ mod observe;
 pub mod openapi;
 mod reading_room;
 mod report_definition_api;
-mod report_definition_pages;
+mod researcher;
 mod researcher_api;
-mod researcher_pages;
 mod respondent_api;
 mod respondent_pages;
+mod staff;
 mod team_api;
-mod team_pages;
 mod upload;
 mod users_api;
 pub mod views;
@@ -272,37 +272,37 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/{screen}", web::post().to(respondent_pages::save)),
         )
         .route("/", web::get().to(home))
-        .route("/inloggen", web::get().to(researcher_pages::login_page))
-        .route("/inloggen", web::post().to(researcher_pages::login))
-        .route("/uitloggen", web::post().to(researcher_pages::logout))
-        .route("/onderzoek", web::get().to(researcher_pages::list))
-        .route("/onderzoek/nieuw", web::get().to(researcher_pages::new_form))
-        .route("/onderzoek/nieuw", web::post().to(researcher_pages::create))
+        .route("/inloggen", web::get().to(researcher::login::login_page))
+        .route("/inloggen", web::post().to(researcher::login::login))
+        .route("/uitloggen", web::post().to(researcher::login::logout))
+        .route("/onderzoek", web::get().to(researcher::surveys::list))
+        .route("/onderzoek/nieuw", web::get().to(researcher::surveys::new_form))
+        .route("/onderzoek/nieuw", web::post().to(researcher::surveys::create))
         .service(
             web::scope("/onderzoek/{survey}")
-                .route("", web::get().to(researcher_pages::show))
-                .route("/genodigden", web::post().to(researcher_pages::import))
-                .route("/openen", web::post().to(researcher_pages::open))
-                .route("/herinneren", web::post().to(researcher_pages::remind))
-                .route("/sluiten", web::post().to(researcher_pages::close))
-                .route("/voorbeeld", web::get().to(researcher_pages::preview))
-                .route("/e-mails", web::get().to(researcher_pages::emails))
-                .route("/casussen", web::get().to(researcher_pages::review_list))
-                .route("/casussen/{n}", web::post().to(researcher_pages::review_save))
-                .route("/teksten", web::get().to(researcher_pages::texts))
-                .route("/teksten", web::post().to(researcher_pages::save_text))
-                .route("/rapportdefinitie", web::get().to(report_definition_pages::show))
-                .route("/rapportdefinitie", web::post().to(report_definition_pages::save))
-                .route("/rapportdefinitie.toml", web::get().to(report_definition_pages::download))
-                .route("/rapportdefinitie/standaard", web::post().to(report_definition_pages::reset))
-                .route("/rapport.pdf", web::get().to(researcher_pages::report_pdf))
-                .route("/publiceren", web::post().to(researcher_pages::publish))
-                .route("/export/{format}", web::get().to(researcher_pages::export))
+                .route("", web::get().to(researcher::dashboard::show))
+                .route("/genodigden", web::post().to(researcher::dashboard::import))
+                .route("/openen", web::post().to(researcher::dashboard::open))
+                .route("/herinneren", web::post().to(researcher::dashboard::remind))
+                .route("/sluiten", web::post().to(researcher::dashboard::close))
+                .route("/voorbeeld", web::get().to(researcher::surveys::preview))
+                .route("/e-mails", web::get().to(researcher::surveys::emails))
+                .route("/casussen", web::get().to(researcher::review::list))
+                .route("/casussen/{n}", web::post().to(researcher::review::save))
+                .route("/teksten", web::get().to(researcher::texts::show))
+                .route("/teksten", web::post().to(researcher::texts::save))
+                .route("/rapportdefinitie", web::get().to(researcher::report_definition::show))
+                .route("/rapportdefinitie", web::post().to(researcher::report_definition::save))
+                .route("/rapportdefinitie.toml", web::get().to(researcher::report_definition::download))
+                .route("/rapportdefinitie/standaard", web::post().to(researcher::report_definition::reset))
+                .route("/rapport.pdf", web::get().to(researcher::report::pdf_file))
+                .route("/publiceren", web::post().to(researcher::report::publish))
+                .route("/export/{format}", web::get().to(researcher::report::export))
                 .route("/logboek", web::get().to(audit_pages::survey_trail))
                 .route("/logboek.csv", web::get().to(audit_pages::survey_trail_csv))
-                .route("/team", web::get().to(team_pages::show))
-                .route("/team", web::post().to(team_pages::add))
-                .route("/team/verwijderen", web::post().to(team_pages::remove)),
+                .route("/team", web::get().to(researcher::team::show))
+                .route("/team", web::post().to(researcher::team::add))
+                .route("/team/verwijderen", web::post().to(researcher::team::remove)),
         )
         .route("/rapporten", web::get().to(reading_room::reports))
         .route("/rapporten/{id}", web::get().to(reading_room::report))

@@ -5,25 +5,43 @@
 //! `PEILING_READING_ROOM=login` only to signed-in accounts. Only published versions are here;
 //! a survey's report before publishing stays behind the researcher's login.
 
-use super::State;
-use super::auth;
+use super::error_pages::ReaderError;
 use super::errors::PageError;
-use super::researcher_pages::{context, html, pdf};
-use super::views;
+use super::staff::{context, html, pdf};
+use super::{State, auth, views};
 use crate::accounts::{Role, SignedIn};
 use crate::config::ReadingRoom;
 use crate::report::publish::{self, Reading, TooFew};
 use actix_web::http::StatusCode;
 use actix_web::web::Path;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use entity::publication;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A page of the reading room: the answer, or the error worded for its readers.
+type Answer = Result<HttpResponse, ReaderError>;
 
 /// Who reads: anyone in a public reading room (signed in or not), a signed-in account in one
 /// that asks for a login (not signed in: to the login page and back).
-async fn reader(state: &State, request: &HttpRequest) -> Result<Option<SignedIn>, PageError> {
-    match state.reading_room {
-        ReadingRoom::Public => auth::current(state, request).await,
-        ReadingRoom::Login => auth::require(state, request, Role::Reader).await.map(Some),
+pub struct Reader(Option<SignedIn>);
+
+impl FromRequest for Reader {
+    type Error = ReaderError;
+    type Future = Pin<Box<dyn Future<Output = Result<Reader, ReaderError>>>>;
+
+    fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let request = request.clone();
+        Box::pin(async move {
+            let state = request
+                .app_data::<State>()
+                .cloned()
+                .ok_or_else(|| PageError::Internal("no application state".into()))?;
+            Ok(Reader(match state.reading_room {
+                ReadingRoom::Public => auth::current(&state, &request).await?,
+                ReadingRoom::Login => Some(auth::require(&state, &request, Role::Reader).await?),
+            }))
+        })
     }
 }
 
@@ -34,8 +52,7 @@ fn page(user: Option<&SignedIn>, title: &str) -> tera::Context {
     c
 }
 
-pub async fn reports(state: State, request: HttpRequest) -> Result<HttpResponse, PageError> {
-    let user = reader(&state, &request).await?;
+pub async fn reports(state: State, Reader(user): Reader) -> Answer {
     let rows = publish::shown(&state.db).await?;
     let list: Vec<serde_json::Value> = rows
         .iter()
@@ -72,8 +89,7 @@ async fn publication(
     }
 }
 
-pub async fn report(state: State, request: HttpRequest, id: Path<i32>) -> Result<HttpResponse, PageError> {
-    let user = reader(&state, &request).await?;
+pub async fn report(state: State, Reader(user): Reader, id: Path<i32>) -> Answer {
     let p = match publication(&state, user.as_ref(), *id).await? {
         Ok(p) => p,
         Err(refused) => return Ok(refused),
@@ -86,8 +102,7 @@ pub async fn report(state: State, request: HttpRequest, id: Path<i32>) -> Result
     Ok(html(StatusCode::OK, views::render("r/report.html", &c)?))
 }
 
-pub async fn report_file(state: State, request: HttpRequest, id: Path<i32>) -> Result<HttpResponse, PageError> {
-    let user = reader(&state, &request).await?;
+pub async fn report_file(state: State, Reader(user): Reader, id: Path<i32>) -> Answer {
     match publication(&state, user.as_ref(), *id).await? {
         Ok(p) => Ok(pdf(p.pdf, &format!("rapport-{}-versie-{}", p.survey_id, p.version))),
         Err(refused) => Ok(refused),

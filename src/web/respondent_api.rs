@@ -5,6 +5,7 @@ use super::State;
 use super::body::Limited;
 use super::errors::ApiError;
 use crate::questionnaire::{AnswerErrors, Answers, Mode, routing};
+use crate::respondent::saving;
 use crate::respondent::session::{self, Draft, Respondent, Standing, Submitted};
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -103,18 +104,15 @@ pub async fn save(state: State, token: Path<String>, body: Limited) -> Result<Ht
     }
     let raw = read_body(&body)?.answers.unwrap_or_default();
     let q = &r.form.questionnaire;
-    let answers = Answers::parse(q, &raw, Mode::Draft).map_err(|e| answer_errors(&e))?;
-    let kept = answers.to_json(q);
-    let dropped: Vec<&String> = raw.keys().filter(|k| !kept.contains_key(*k) && !raw[*k].is_null()).collect();
-    let dropped = json!(dropped);
-    r.draft = Draft { answers: kept, screen: r.draft.screen };
+    let (answers, dropped) = saving::replace(q, &raw).map_err(|e| answer_errors(&e))?;
+    r.draft = Draft { answers: answers.to_json(q), screen: r.draft.screen };
     match session::save_draft(&state.db, &r, &r.draft, state.now()).await? {
         Standing::Open => {}
         Standing::Submitted => return Err(already()),
         Standing::Closed => return Err(closed(&r)),
     }
     let mut body = view(&r, &answers);
-    body["dropped"] = dropped;
+    body["dropped"] = json!(dropped);
     Ok(HttpResponse::Ok().json(body))
 }
 

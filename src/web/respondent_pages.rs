@@ -6,6 +6,7 @@ use super::errors::PageError;
 use super::{State, csrf, views};
 use crate::questionnaire::{Answers, Mode, Questionnaire};
 use crate::respondent::form::{self, Filled};
+use crate::respondent::saving::{self, Direction};
 use crate::respondent::screens::{expected_screens, shown_screens};
 use crate::respondent::session::{self, Draft, Respondent, Standing, Submitted};
 use actix_web::http::StatusCode;
@@ -213,50 +214,17 @@ pub async fn save(
         return Err(PageError::Expired { back: screen_href(&token, screen) });
     }
     let back = fields.iter().any(|(name, value)| name == "actie" && value == "vorige");
+    let direction = if back { Direction::Back } else { Direction::Next };
     let q = &r.form.questionnaire;
-    let mut filled = BTreeMap::new();
-    let mut errors = BTreeMap::new();
-    let mut updates = Vec::new();
-    for &position in &r.form.screens[screen].questions {
-        let question = &q.questions[position];
-        let fill = form::from_fields(question, &fields);
-        match form::to_raw(question, &fill) {
-            Ok(value) => updates.push((question.id.clone(), value)),
-            Err(problem) => {
-                errors.insert(question.id.clone(), problem.message());
-            }
-        }
-        filled.insert(question.id.clone(), fill);
-    }
-    let mut raw = r.draft.answers.clone();
-    form::merge(&mut raw, updates);
-    let on_screen = |id: &str| r.form.screens[screen].questions.iter().any(|&p| q.questions[p].id == id);
-    let answers = match Answers::parse(q, &raw, Mode::Draft) {
+    let saved = saving::screen(q, &r.form.screens[screen], &r.draft.answers, &fields, direction);
+    let answers = match saved.outcome {
         Ok(answers) => answers,
-        Err(found) => {
-            for e in found.0.iter().filter(|e| on_screen(&e.question)) {
-                errors.entry(e.question.clone()).or_insert_with(|| e.message.clone());
-            }
-            // Answers elsewhere that no longer parse are dropped, as when the draft is read.
-            for e in found.0.iter().filter(|e| !on_screen(&e.question)) {
-                raw.remove(&e.question);
-            }
-            Answers::parse(q, &raw, Mode::Draft).unwrap_or_default()
+        Err(errors) => {
+            let (csrf_value, _) = csrf::token(&request, state.secure_cookies, &csrf::FORM);
+            let body = screen_page(&r, &token, screen, &saved.filled, &errors, &csrf_value)?;
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
         }
     };
-    if !back && errors.is_empty() {
-        // "Volgende" asks for the required questions of this screen; the rest can wait.
-        if let Err(found) = Answers::parse(q, &answers.to_json(q), Mode::Submit) {
-            for e in found.0.iter().filter(|e| on_screen(&e.question)) {
-                errors.entry(e.question.clone()).or_insert_with(|| e.message.clone());
-            }
-        }
-    }
-    if !errors.is_empty() {
-        let (csrf_value, _) = csrf::token(&request, state.secure_cookies, &csrf::FORM);
-        let body = screen_page(&r, &token, screen, &filled, &errors, &csrf_value)?;
-        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
-    }
     r.draft = Draft { answers: answers.to_json(q), screen: Some(screen) };
     // Submitted in another tab, or closed meanwhile: the start page says which.
     if session::save_draft(&state.db, &r, &r.draft, state.now()).await? != Standing::Open {

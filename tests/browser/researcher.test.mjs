@@ -294,6 +294,26 @@ try {
   assert.equal(await page.locator('main form').first().getByRole('textbox').inputValue(), narrative, `the text for ${key} is kept`);
   await onPhone(phone, `${BASE_URL}/onderzoek/${SURVEY}/teksten`, 'teksten');
 
+  // ---- The report definition: a broken one is refused with its line and stays in the form.
+  await goto(page, `${BASE_URL}/onderzoek/${SURVEY}`);
+  await click(page, page.getByRole('link', { name: 'Rapportdefinitie', exact: true }));
+  assert.equal(path(page), `/onderzoek/${SURVEY}/rapportdefinitie`);
+  await checkPage(page, 'rapportdefinitie');
+  const definitionBox = page.getByRole('textbox', { name: 'Of bewerk de definitie hier' });
+  const definitionText = await definitionBox.inputValue();
+  await definitionBox.fill(`${definitionText}\n[[sections]]\ntitle = 12\n`);
+  await click(page, button(page, 'Alleen controleren'));
+  await checkPage(page, 'rapportdefinitie-fout', 422);
+  assert.match(await page.locator('.error-summary').innerText(), /regel \d+/, 'each problem names its line');
+  assert.ok((await definitionBox.inputValue()).includes('title = 12'), 'the text stays in the form');
+  await onPhone(phone, `${BASE_URL}/onderzoek/${SURVEY}/rapportdefinitie`, 'rapportdefinitie');
+
+  // ---- An address that does not exist: a page for staff, with the way back.
+  await goto(page, `${BASE_URL}/onderzoek/bestaat-niet`);
+  await checkPage(page, 'onbekend-onderzoek', 404);
+  assert.ok(await page.getByRole('link', { name: 'Naar je vragenlijsten' }).isVisible(), 'the way back to the surveys');
+  await onPhone(phone, `${BASE_URL}/onderzoek/bestaat-niet`, 'onbekend-onderzoek', 404);
+
   // ---- The PDF, then publishing.
   await goto(page, `${BASE_URL}/onderzoek/${SURVEY}`);
   const pdf = await download(page, () => page.getByRole('link', { name: 'Rapport (PDF) maken en downloaden' }).click());

@@ -369,3 +369,45 @@ async fn definitions_and_invitee_lists_can_be_uploaded_as_files() {
     assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(refused.text().await.unwrap().contains("Een bestand mag hoogstens 10 MB zijn"));
 }
+
+/// An error page speaks to whoever reads it: a researcher who mistypes a survey's address, or
+/// whose form expired, is not told about "the link in the e-mail" or "the sender of the
+/// invitation", and a council member is sent back to the reports.
+#[tokio::test]
+async fn error_pages_are_worded_for_the_researcher_the_reader_and_the_respondent() {
+    let test = crate::helpers::TestDb::sqlite().await;
+    let db = test.connect().await;
+    account(&db, "onderzoek@example.org", Role::Researcher).await;
+    let app = TestApp::spawn(&db).await;
+    let respondent_words = ["afzender van de uitnodiging", "Terug naar de vragenlijst", "link uit de e-mail"];
+    let for_respondents = |text: &str| respondent_words.iter().any(|w| text.contains(w));
+
+    let c = TestApp::browser();
+    assert_eq!(login(&app, &c, "onderzoek@example.org", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let (status, missing) = page(&app, &c, "/onderzoek/bestaat-niet").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("Naar je vragenlijsten") && !for_respondents(&missing), "{missing}");
+    let (status, review) = page(&app, &c, "/onderzoek/bestaat-niet/casussen").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!for_respondents(&review), "{review}");
+
+    let expired = c
+        .post(app.url("/onderzoek/nieuw"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("csrf=verlopen&bron=eigen&definitie=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expired.status(), StatusCode::FORBIDDEN);
+    let expired = expired.text().await.unwrap();
+    assert!(expired.contains("Dit formulier is verlopen") && !for_respondents(&expired), "{expired}");
+
+    let (status, report) = page(&app, &TestApp::browser(), "/rapporten/99999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(report.contains("Naar de rapporten") && !for_respondents(&report), "{report}");
+
+    // The respondent's own page keeps its words (and says nothing of surveys or accounts).
+    let (status, link) = page(&app, &TestApp::browser(), "/s/geen-echte-link").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(for_respondents(&link) && !link.contains("vragenlijsten"), "{link}");
+}

@@ -1,16 +1,17 @@
 //! Who works on a survey (`/onderzoek/{survey}/team`): every member sees the list; the owner
 //! and admins get the forms to add and remove researchers. `teams` decides who may.
 
-use super::body::Limited;
-use super::errors::PageError;
-use super::researcher_pages::{context, field, fields, html, survey};
-use super::{State, auth, views};
-use crate::accounts::{Role, SignedIn};
+use super::survey;
+use crate::accounts::SignedIn;
 use crate::store::surveys::Survey;
-use crate::teams::{self, Manager, Researcher, TeamError};
+use crate::teams::{self, Manager, TeamError};
+use crate::web::auth::Researcher;
+use crate::web::body::Limited;
+use crate::web::errors::PageError;
+use crate::web::staff::{Answer, context, field, fields, html};
+use crate::web::{State, auth, views};
 use actix_web::http::StatusCode;
 use actix_web::web::Path;
-use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
 async fn page(
@@ -21,9 +22,9 @@ async fn page(
     notice: Option<String>,
     problem: Option<String>,
     email: &str,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     let members = teams::members(&state.db, s.row.id).await?;
-    let manage = teams::manages(&state.db, &Researcher::from(user), s.row.id).await?;
+    let manage = teams::manages(&state.db, &teams::Researcher::from(user), s.row.id).await?;
     let mut c = context(Some(user), &format!("Team: {}", s.row.title));
     c.insert("survey", &json!({ "slug": s.row.slug, "title": s.row.title }));
     c.insert(
@@ -45,22 +46,15 @@ async fn page(
     Ok(html(status, views::render("r/team.html", &c)?))
 }
 
-pub async fn show(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
+pub async fn show(state: State, user: Researcher, slug: Path<String>) -> Answer {
     let s = survey(&state, &user, &slug).await?;
     page(&state, &user, &s, StatusCode::OK, None, None, "").await
 }
 
 /// A refusal is shown on the team page with the reason; a failing database is an error page.
-async fn refused(
-    state: &State,
-    user: &SignedIn,
-    s: &Survey,
-    e: TeamError,
-    email: &str,
-) -> Result<HttpResponse, PageError> {
+async fn refused(state: &State, user: &SignedIn, s: &Survey, e: TeamError, email: &str) -> Answer {
     let status = match e {
-        TeamError::Store(store) => return Err(PageError::Store(store)),
+        TeamError::Store(store) => return Err(PageError::Store(store).into()),
         TeamError::NotOwner => StatusCode::FORBIDDEN,
         TeamError::OwnerStays | TeamError::NotResearcher(_) | TeamError::NotMember(_) => {
             StatusCode::UNPROCESSABLE_ENTITY
@@ -69,18 +63,12 @@ async fn refused(
     page(state, user, s, status, None, Some(e.to_string()), email).await
 }
 
-pub async fn add(
-    state: State,
-    request: HttpRequest,
-    slug: Path<String>,
-    body: Limited,
-) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
+pub async fn add(state: State, user: Researcher, slug: Path<String>, body: Limited) -> Answer {
     let fields = fields(&body)?;
     auth::check(&user, &fields)?;
     let s = survey(&state, &user, &slug).await?;
     let email = field(&fields, "email").trim();
-    let who = Researcher::from(&user);
+    let who = teams::Researcher::from(&user.0);
     match teams::add_member(&state.db, Manager::Researcher(&who), &s.row, email, state.now()).await {
         Ok(()) => {
             page(&state, &user, &s, StatusCode::OK, Some(format!("{email} is lid van het team.")), None, "").await
@@ -89,18 +77,12 @@ pub async fn add(
     }
 }
 
-pub async fn remove(
-    state: State,
-    request: HttpRequest,
-    slug: Path<String>,
-    body: Limited,
-) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
+pub async fn remove(state: State, user: Researcher, slug: Path<String>, body: Limited) -> Answer {
     let fields = fields(&body)?;
     auth::check(&user, &fields)?;
     let s = survey(&state, &user, &slug).await?;
     let email = field(&fields, "email").trim();
-    let who = Researcher::from(&user);
+    let who = teams::Researcher::from(&user.0);
     match teams::remove_member(&state.db, Manager::Researcher(&who), &s.row, email, state.now()).await {
         Ok(()) => {
             let notice = format!("{email} is uit het team verwijderd.");

@@ -2,15 +2,18 @@
 //! it, check a changed one (every problem with its line, the text kept in the form), store it,
 //! or go back to the bundled or plain one. The rules live in `report::source`.
 
-use super::errors::PageError;
-use super::researcher_pages::{actor, context, field, html, posted, survey};
-use super::{State, auth, upload, views};
-use crate::accounts::{Role, SignedIn};
+use super::{posted, survey};
+use crate::accounts::SignedIn;
 use crate::report::source::{self, SetError};
 use crate::store::surveys::Survey;
+use crate::web::auth::Researcher;
+use crate::web::body::Limited;
+use crate::web::errors::PageError;
+use crate::web::staff::{Answer, actor, context, field, html};
+use crate::web::{State, auth, upload, views};
+use actix_web::HttpRequest;
 use actix_web::http::StatusCode;
 use actix_web::web::{Path, Payload};
-use actix_web::{HttpRequest, HttpResponse};
 
 /// What the page shows besides the survey's definition.
 struct Shown<'a> {
@@ -35,19 +38,17 @@ fn page(user: &SignedIn, s: &Survey, shown: Shown) -> Result<String, PageError> 
     views::render("r/report_definition.html", &c)
 }
 
-pub async fn show(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
+pub async fn show(state: State, user: Researcher, slug: Path<String>) -> Answer {
     let s = survey(&state, &user, &slug).await?;
     let text = source::of(&s).0;
     Ok(html(StatusCode::OK, page(&user, &s, Shown { source: &text, notice: None, problems: &[] })?))
 }
 
 /// The definition as a file, for an editor and for `peiling report set`.
-pub async fn download(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
+pub async fn download(state: State, user: Researcher, slug: Path<String>) -> Answer {
     let s = survey(&state, &user, &slug).await?;
     let name = format!("{}-rapport.toml", s.row.slug);
-    Ok(super::attachment("application/toml; charset=utf-8", &name, source::of(&s).0.into_bytes()))
+    Ok(crate::web::attachment("application/toml; charset=utf-8", &name, source::of(&s).0.into_bytes()))
 }
 
 /// Checks the posted definition (a file, or the text area) and, unless only a check was asked
@@ -55,10 +56,10 @@ pub async fn download(state: State, request: HttpRequest, slug: Path<String>) ->
 pub async fn save(
     state: State,
     request: HttpRequest,
+    user: Researcher,
     slug: Path<String>,
     payload: Payload,
-) -> Result<HttpResponse, PageError> {
-    let user = auth::require(&state, &request, Role::Researcher).await?;
+) -> Answer {
     // Who may not see the survey learns nothing from how the body is read.
     let s = survey(&state, &user, &slug).await?;
     let posted = upload::read(&request, payload).await?;
@@ -99,13 +100,8 @@ pub async fn save(
 }
 
 /// Drops the survey's own definition.
-pub async fn reset(
-    state: State,
-    request: HttpRequest,
-    slug: Path<String>,
-    body: super::body::Limited,
-) -> Result<HttpResponse, PageError> {
-    let (user, _, s) = posted(&state, &request, &slug, &body).await?;
+pub async fn reset(state: State, user: Researcher, slug: Path<String>, body: Limited) -> Answer {
+    let (_, s) = posted(&state, &user, &slug, &body).await?;
     source::reset(&state.db, &actor(&user), &s, state.now()).await.map_err(|e| match e {
         SetError::Store(e) => PageError::Store(e),
         SetError::Invalid(e) => PageError::BadRequest(e.to_string()),

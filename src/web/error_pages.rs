@@ -1,0 +1,265 @@
+//! What an error page says, by who reads it. A respondent holds one link and no account: the
+//! page speaks of the questionnaire, of answers saved so far and of the sender of the
+//! invitation. A researcher or an administrator is signed in and needs to know what was not
+//! stored and where to go next; a council member in the reading room needs the way back to the
+//! reports. The status and the log line are the same for all three; only the words differ.
+//!
+//! A handler says who it serves by its error type: `PageError` for the respondent's form,
+//! `StaffError` for the pages behind the login, `ReaderError` for the reading room.
+
+use super::errors::{PageError, message_page};
+use super::staff::message;
+use crate::db::Outage;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Respondent,
+    Staff,
+    Reader,
+}
+
+/// The page for `error` as `audience` reads it.
+pub fn body(error: &PageError, audience: Audience) -> String {
+    match audience {
+        Audience::Respondent => respondent(error),
+        Audience::Staff | Audience::Reader => signed_in(error, audience),
+    }
+}
+
+fn respondent(error: &PageError) -> String {
+    match error {
+        // The same page for a mistyped, an unknown and a never-issued link: nothing tells
+        // whether a token exists.
+        PageError::NotFound => message_page(
+            "Deze pagina bestaat niet",
+            &[
+                "De link is niet (meer) geldig. Controleer of je de volledige link uit de e-mail hebt \
+                 gebruikt; soms breekt een mailprogramma een lange link af.",
+                "Lukt het niet? Neem dan contact op met de afzender van de uitnodiging.",
+            ],
+            None,
+        ),
+        PageError::Expired { back } => message_page(
+            "Deze pagina is verlopen",
+            &["Je antwoorden op deze pagina zijn niet bewaard, omdat de pagina te lang open stond of \
+               cookies uitgeschakeld zijn. Ga terug en vul de pagina opnieuw in."],
+            Some((back, "Terug naar de vragenlijst")),
+        ),
+        PageError::BadRequest(_) => message_page(
+            "Dit verzoek kunnen we niet lezen",
+            &["Ga terug naar de vragenlijst en probeer het opnieuw."],
+            None,
+        ),
+        PageError::Store(_) | PageError::Db(_) if outage(error).is_some_and(|o| o != Outage::Corrupt) => message_page(
+            "De vragenlijst is even niet bereikbaar",
+            &["Je antwoorden tot nu toe zijn bewaard. Probeer het over een paar minuten opnieuw."],
+            None,
+        ),
+        PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) if outage(error).is_none() => message_page(
+            "Er ging iets mis",
+            &["Je antwoorden tot nu toe zijn bewaard. Probeer het later opnieuw; lukt het dan nog niet, neem dan \
+               contact op met de afzender van de uitnodiging."],
+            None,
+        ),
+        other => common(other, Audience::Respondent),
+    }
+}
+
+/// The pages behind a login and the reading room: staff pages in the staff layout.
+fn signed_in(error: &PageError, audience: Audience) -> String {
+    let home = match audience {
+        Audience::Reader => ("/rapporten", "Naar de rapporten"),
+        _ => ("/onderzoek", "Naar je vragenlijsten"),
+    };
+    match error {
+        PageError::NotFound => message(
+            "Deze pagina bestaat niet",
+            &[match audience {
+                Audience::Reader => "Dit rapport of deze pagina bestaat niet (meer). Controleer het adres.",
+                _ => {
+                    "Het adres bestaat niet, of het onderzoek hoort bij een team waar je account niet in zit. \
+                      Vraag dan een collega uit dat team om je toe te voegen."
+                }
+            }],
+            Some(home),
+        ),
+        PageError::Expired { back } => message(
+            "Dit formulier is verlopen",
+            &["Wat je verstuurde is niet opgeslagen: het formulier hoorde bij een eerdere sessie (je bent \
+               intussen uit- of opnieuw ingelogd), of cookies staan uit. Open de pagina opnieuw en probeer het nog \
+               eens."],
+            Some((back, "Terug")),
+        ),
+        // A staff page's reasons are ours and in Dutch; the reader of them can act on them.
+        PageError::BadRequest(reason) => message(
+            "Dit verzoek kunnen we niet uitvoeren",
+            &[reason, "Er is niets opgeslagen. Ga terug en probeer het opnieuw."],
+            Some(home),
+        ),
+        PageError::Store(_) | PageError::Db(_) if outage(error).is_some_and(|o| o != Outage::Corrupt) => message(
+            "peiling is even niet bereikbaar",
+            &[match audience {
+                Audience::Reader => "De rapporten zijn even niet te lezen. Probeer het over een paar minuten opnieuw.",
+                _ => {
+                    "De database antwoordt nu niet; wat je op deze pagina deed, is niet opgeslagen. Probeer het \
+                      over een paar minuten opnieuw."
+                }
+            }],
+            None,
+        ),
+        PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) if outage(error).is_none() => message(
+            "Er ging iets mis aan onze kant",
+            &["Wat je op deze pagina deed, is misschien niet opgeslagen. Probeer het opnieuw; lukt het dan nog \
+               niet, meld dan aan de beheerder hoe laat het gebeurde: de oorzaak staat in het logboek van de \
+               server."],
+            Some(home),
+        ),
+        PageError::Forbidden => message(
+            "Geen toegang",
+            &["Dit account mag deze pagina niet gebruiken. Een beheerder kan je de rol geven die je nodig hebt; \
+               gepubliceerde rapporten staan in de leeskamer."],
+            Some(("/rapporten", "Naar de rapporten")),
+        ),
+        other => common(other, audience),
+    }
+}
+
+/// What reads the same for everybody (and the damaged database, whose page promises nothing).
+fn common(error: &PageError, audience: Audience) -> String {
+    let page = |heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>| match audience {
+        Audience::Respondent => message_page(heading, paragraphs, link),
+        _ => message(heading, paragraphs, link),
+    };
+    match error {
+        PageError::SignIn { .. } => String::new(),
+        PageError::TooLarge { limit } if *limit > super::MAX_BODY => page(
+            "Het bestand is te groot",
+            &[&format!(
+                "Een bestand mag hoogstens {} zijn. Splits een grote lijst in delen en importeer ze na elkaar.",
+                super::body::size_text(crate::invitations::import::MAX_FILE_BYTES)
+            )],
+            None,
+        ),
+        PageError::TooLarge { limit } => page(
+            "Wat je verstuurde is te groot",
+            &[&format!(
+                "Een formulier mag hoogstens {} zijn; er is niets opgeslagen. Maak een heel lange tekst korter.",
+                super::body::size_text(*limit)
+            )],
+            None,
+        ),
+        PageError::Unreadable(reason) => page("Dit verzoek kunnen we niet lezen", &[reason], None),
+        PageError::Forbidden => page(
+            "Geen toegang",
+            &["Dit account mag deze pagina niet gebruiken. Gepubliceerde rapporten staan in de leeskamer."],
+            Some(("/rapporten", "Naar de rapporten")),
+        ),
+        PageError::Report { slug, reason } => page(
+            "Het rapport kon niet worden gemaakt",
+            &[reason, "Pas de rapportdefinitie aan; daar staat elk probleem met zijn regel."],
+            Some((&format!("/onderzoek/{slug}/rapportdefinitie"), "Naar de rapportdefinitie")),
+        ),
+        PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) => {
+            // Only a damaged database is left here; the alarm logs its cause, once.
+            tracing::debug!(error = %error, "page refused: the database is damaged");
+            super::damage::page()
+        }
+        PageError::NotFound | PageError::Expired { .. } | PageError::BadRequest(_) => {
+            unreachable!("worded per audience before")
+        }
+    }
+}
+
+fn outage(error: &PageError) -> Option<Outage> {
+    match error {
+        PageError::Store(crate::store::StoreError::Db(e)) | PageError::Db(e) => crate::db::outage(e),
+        _ => None,
+    }
+}
+
+/// A page error, answered with the words for `audience`.
+pub fn respond(error: &PageError, audience: Audience) -> HttpResponse {
+    error.response_with(body(error, audience))
+}
+
+macro_rules! worded_for {
+    ($(#[$doc:meta])* $name:ident, $audience:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, thiserror::Error)]
+        #[error(transparent)]
+        pub struct $name(pub PageError);
+
+        impl ResponseError for $name {
+            fn status_code(&self) -> StatusCode {
+                self.0.status_code()
+            }
+
+            fn error_response(&self) -> HttpResponse {
+                respond(&self.0, $audience)
+            }
+        }
+
+        impl<E> From<E> for $name
+        where
+            PageError: From<E>,
+        {
+            fn from(e: E) -> $name {
+                $name(PageError::from(e))
+            }
+        }
+    };
+}
+
+worded_for!(
+    /// An error on a page behind the login (researcher, administrator, own account).
+    StaffError,
+    Audience::Staff
+);
+worded_for!(
+    /// An error in the council's reading room.
+    ReaderError,
+    Audience::Reader
+);
+
+impl PageError {
+    /// The page error inside an actix error, whoever it was worded for.
+    pub fn within(error: &actix_web::Error) -> Option<&PageError> {
+        error
+            .as_error::<PageError>()
+            .or_else(|| error.as_error::<StaffError>().map(|e| &e.0))
+            .or_else(|| error.as_error::<ReaderError>().map(|e| &e.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ConnAcquireErr, DbErr};
+
+    fn away() -> PageError {
+        PageError::Db(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))
+    }
+
+    #[test]
+    fn an_outage_promises_a_respondent_their_answers_and_tells_staff_what_was_not_stored() {
+        let respondent = body(&away(), Audience::Respondent);
+        assert!(respondent.contains("Je antwoorden tot nu toe zijn bewaard"), "{respondent}");
+        let staff = body(&away(), Audience::Staff);
+        assert!(staff.contains("niet opgeslagen") && !staff.contains("Je antwoorden"), "{staff}");
+        let reader = body(&away(), Audience::Reader);
+        assert!(reader.contains("rapporten") && !reader.contains("Je antwoorden"), "{reader}");
+        let bug = PageError::Internal("a bug".into());
+        assert!(body(&bug, Audience::Staff).contains("logboek van de server"));
+        assert!(!body(&bug, Audience::Staff).contains("afzender"));
+    }
+
+    #[test]
+    fn the_status_is_the_same_whoever_reads() {
+        for error in [PageError::NotFound, away(), PageError::Forbidden, PageError::BadRequest("x".into())] {
+            assert_eq!(respond(&error, Audience::Staff).status(), respond(&error, Audience::Respondent).status());
+            assert_eq!(respond(&error, Audience::Reader).status(), error.status_code());
+        }
+    }
+}

@@ -3,7 +3,6 @@
 //! one-time link (`/wachtwoord/{token}`), which needs no session: its form carries a CSRF
 //! value of its own (`csrf::RESET`).
 
-use super::admin_pages::refusal;
 use super::auth::{Account, Researcher};
 use super::body::Limited;
 use super::errors::PageError;
@@ -12,10 +11,35 @@ use super::staff::{context, field, fields, html, message};
 use super::{State, auth, csrf, views};
 use crate::accounts::{self, AccountError, Acting, Role, SignedIn, TokenInfo};
 use crate::domain::EmailAddress;
+use crate::store::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
+
+/// What a refusal does on a page: a rule the admin met is shown with its reason on the page
+/// the form was on; a failing database is an error page.
+pub(super) fn refusal(e: AccountError) -> Result<(StatusCode, String), PageError> {
+    let status = match &e {
+        AccountError::Db(db) => return Err(PageError::Db(db.clone())),
+        AccountError::Hash(_) | AccountError::Random(_) => {
+            return Err(PageError::Store(StoreError::Db(sea_orm::DbErr::Custom(e.to_string()))));
+        }
+        AccountError::NotAdmin => StatusCode::FORBIDDEN,
+        AccountError::Unknown(_) | AccountError::UnknownToken(_) | AccountError::LinkInvalid => StatusCode::NOT_FOUND,
+        AccountError::Exists(_)
+        | AccountError::OwnAccount
+        | AccountError::LastAdmin(_)
+        | AccountError::OwnsSurveys(..) => StatusCode::CONFLICT,
+        AccountError::WeakPassword
+        | AccountError::Predictable(_)
+        | AccountError::WrongPassword
+        | AccountError::NoHeir(_)
+        | AccountError::ExpiryInPast
+        | AccountError::BadExpiry(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Ok((status, e.to_string()))
+}
 
 /// Tokens as the tables show them.
 pub(super) fn token_rows(tokens: &[TokenInfo]) -> Vec<serde_json::Value> {

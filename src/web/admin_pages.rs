@@ -3,6 +3,7 @@
 //! after a confirmation, and an account's API tokens. Admins only (403 for others); the rules
 //! are in `accounts`.
 
+use super::account_pages::{refusal, token_rows};
 use super::auth::Admin;
 use super::body::Limited;
 use super::errors::PageError;
@@ -16,30 +17,6 @@ use actix_web::http::StatusCode;
 use actix_web::web::Query;
 use serde::Deserialize;
 use serde_json::json;
-
-/// What a refusal does on a page: a rule the admin met is shown with its reason on the page
-/// the form was on; a failing database is an error page.
-pub(super) fn refusal(e: AccountError) -> Result<(StatusCode, String), PageError> {
-    let status = match &e {
-        AccountError::Db(db) => return Err(PageError::Db(db.clone())),
-        AccountError::Hash(_) | AccountError::Random(_) => {
-            return Err(PageError::Store(StoreError::Db(sea_orm::DbErr::Custom(e.to_string()))));
-        }
-        AccountError::NotAdmin => StatusCode::FORBIDDEN,
-        AccountError::Unknown(_) | AccountError::UnknownToken(_) | AccountError::LinkInvalid => StatusCode::NOT_FOUND,
-        AccountError::Exists(_)
-        | AccountError::OwnAccount
-        | AccountError::LastAdmin(_)
-        | AccountError::OwnsSurveys(..) => StatusCode::CONFLICT,
-        AccountError::WeakPassword
-        | AccountError::Predictable(_)
-        | AccountError::WrongPassword
-        | AccountError::NoHeir(_)
-        | AccountError::ExpiryInPast
-        | AccountError::BadExpiry(_) => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    Ok((status, e.to_string()))
-}
 
 fn role_label(role: Role) -> &'static str {
     match role {
@@ -266,7 +243,7 @@ async fn tokens_page(state: &State, user: &SignedIn, account: &accounts::Account
     let tokens = accounts::list_tokens(&state.db, who, &email, state.now()).await.or_else(refusal_as_error)?;
     let mut c = context(Some(user), &format!("API-sleutels van {}", account.email));
     c.insert("account", &json!({ "email": account.email }));
-    c.insert("tokens", &super::account_pages::token_rows(&tokens));
+    c.insert("tokens", &token_rows(&tokens));
     c.insert("revoke_action", "/beheer/accounts/sleutels/intrekken");
     if let Some(n) = notice {
         c.insert("notice", &n);

@@ -31,6 +31,7 @@ pub struct Totals {
 
 /// Invited, responded and rate per group and in total, and mail counts per status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = example)]
 pub struct Progress {
     /// The survey's code.
     pub id: String,
@@ -43,9 +44,23 @@ pub struct Progress {
     pub total: Totals,
     /// Messages per state: queued, sending, retrying, sent, failed.
     pub mail: BTreeMap<String, u64>,
-    /// After opening: how many invitations were queued.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub queued: Option<u64>,
+}
+
+/// The progress the OpenAPI document shows (the API's answer to opening adds to it).
+pub fn example() -> serde_json::Value {
+    serde_json::json!({
+        "id": "maatwerkbudget-2021",
+        "title": "Hulpverleners Maatwerkbudget",
+        "status": "closed",
+        "closes_at": "2021-05-31T21:59:59Z",
+        "remind_at": null,
+        "groups": [
+            {"code": "SWT", "name": "Sociaal Wijkteam", "invited": 75, "responded": 37, "rate": 49},
+            {"code": "JLR", "name": "Jeugdteams Leidse Regio", "invited": 68, "responded": 17, "rate": 25}
+        ],
+        "total": {"invited": 143, "responded": 54, "rate": 38},
+        "mail": {"sent": 232}
+    })
 }
 
 /// The progress of `survey` now.
@@ -70,7 +85,6 @@ pub async fn of(db: &impl ConnectionTrait, survey: &Survey) -> Result<Progress, 
             .collect(),
         total: Totals { invited, responded, rate: stats::rate(responded, invited) },
         mail: crate::mail::outbox::status_counts(db, survey.row.id).await?,
-        queued: None,
     })
 }
 

@@ -70,6 +70,7 @@ impl Decision {
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = item_example)]
 pub struct Item {
     /// 1-based, in the order of the reviews (see the module header).
     pub number: usize,
@@ -82,6 +83,19 @@ pub struct Item {
     pub decision: Decision,
     /// Details the anonymiser still finds in the anonymised text (after an edit).
     pub warnings: Vec<String>,
+}
+
+/// The item the OpenAPI document shows.
+pub fn item_example() -> serde_json::Value {
+    serde_json::json!({
+        "number": 1,
+        "question": "Q8",
+        "original": "Meer overleg met Jan de Vries van de corporatie.",
+        "anonymised": "Meer overleg met [naam] van de corporatie.",
+        "edited": false,
+        "decision": "pending",
+        "warnings": []
+    })
 }
 
 /// Shown instead of an original that was deleted after the retention period.

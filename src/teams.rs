@@ -90,8 +90,8 @@ pub async fn surveys_of(db: &impl ConnectionTrait, who: &Researcher) -> Result<V
     Ok(all.into_iter().filter(|s| mine.contains(&s.id)).collect())
 }
 
-/// A member as the pages show them.
-#[derive(Debug, Clone, serde::Serialize)]
+/// A member as the pages and the API show them.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Member {
     pub email: String,
     pub owner: bool,

@@ -61,6 +61,7 @@ impl Acting<'_> {
 
 /// An account as the admin's list shows it.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(example = account_example)]
 pub struct Account {
     pub email: String,
     pub role: Role,
@@ -73,6 +74,19 @@ pub struct Account {
     pub owns: Vec<String>,
     /// The latest change to the account in the audit trail: the act in Dutch and when.
     pub last_change: Option<LastChange>,
+}
+
+/// The account the OpenAPI document shows.
+pub fn account_example() -> serde_json::Value {
+    serde_json::json!({
+        "email": "onderzoeker@example.org",
+        "role": "researcher",
+        "created_at": "2021-05-10T08:00:00Z",
+        "disabled_at": null,
+        "locked_until": null,
+        "owns": ["maatwerkbudget-2021"],
+        "last_change": {"label": "rol gewijzigd", "at": "2021-05-11T09:30:00Z"}
+    })
 }
 
 /// An act on an account, as the list shows the latest.

@@ -33,6 +33,10 @@ pub struct AccountLock {
 
 /// Every block and lock in force, soonest to end first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "addresses": [{"address": "192.0.2.7", "failures": 12, "until": "2021-05-10T08:15:00Z"}],
+    "accounts": [{"account": "onderzoeker@example.org", "address": null, "until": "2021-05-10T08:15:00Z"}]
+}))]
 pub struct Blocks {
     pub addresses: Vec<AddressBlock>,
     pub accounts: Vec<AccountLock>,

@@ -3,6 +3,7 @@
 
 use super::condition::Condition;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// A numbered scale has at most this many points (0-100 is the widest).
 pub const MAX_SCALE_POINTS: i64 = 101;
@@ -45,7 +46,7 @@ pub struct Group {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Question {
     pub id: String,
     pub text: String,
@@ -60,7 +61,7 @@ pub struct Question {
     pub kind: QuestionKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Choice {
     pub code: String,
     pub label: String,
@@ -78,7 +79,7 @@ pub struct Choice {
 /// Whether an answer beside a scale's points counts in the base of its percentages; the
 /// definition says so per answer (`in_base = true|false`), as only the researcher knows
 /// whether "geen mening" is an opinion to report or a question that did not apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OffScale {
     /// A bar of its own after the scale, in the base like the points.
@@ -100,7 +101,7 @@ impl Choice {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChoiceStyle {
     /// Radio buttons with free labels.
@@ -111,7 +112,7 @@ pub enum ChoiceStyle {
     Scale,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct OptOut {
     pub code: String,
     pub label: String,
@@ -120,7 +121,7 @@ pub struct OptOut {
     pub value: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum QuestionKind {
     /// One option out of several.

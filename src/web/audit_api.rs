@@ -2,6 +2,8 @@
 //! JSON, or the same CSV as the pages with `?format=csv`.
 
 use super::State;
+use super::api_types::ErrorBody;
+use super::api_types::surveys::AuditTrail;
 use super::errors::ApiError;
 use super::researcher_api::{researcher, survey};
 use crate::audit::{self, Event};
@@ -9,7 +11,6 @@ use actix_web::http::StatusCode;
 use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
 use entity::audit_event;
-use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -33,9 +34,7 @@ fn format(request: &HttpRequest) -> Result<Format, ApiError> {
 
 fn answer(events: &[audit_event::Model], format: Format, file_name: &str) -> HttpResponse {
     match format {
-        Format::Json => {
-            HttpResponse::Ok().json(json!({ "events": events.iter().map(Event::from).collect::<Vec<_>>() }))
-        }
+        Format::Json => HttpResponse::Ok().json(AuditTrail { events: events.iter().map(Event::from).collect() }),
         Format::Csv => super::attachment("text/csv; charset=utf-8", file_name, audit::csv(events)),
     }
 }
@@ -44,10 +43,10 @@ fn answer(events: &[audit_event::Model], format: Format, file_name: &str) -> Htt
     params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"),
         ("format" = Option<crate::web::openapi::TrailFormat>, Query, description = "json (the default) or csv")),
     responses((status = 200, description = "the survey's trail, newest first: JSON, or CSV (UTF-8 with BOM, ;) with `format=csv`",
-            content((crate::web::openapi::AuditTrail = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "a format other than json or csv", body = crate::web::openapi::ErrorBody),
-        (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody),
-        (status = 404, description = "no such survey, or not one of yours", body = crate::web::openapi::ErrorBody)))]
+            content((AuditTrail = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "a format other than json or csv", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, description = "no such survey, or not one of yours", body = ErrorBody)))]
 /// Who did what with a survey, for its members (and admins). Holds no answers and no invitee addresses.
 pub async fn survey_trail(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
@@ -60,10 +59,10 @@ pub async fn survey_trail(state: State, request: HttpRequest, slug: Path<String>
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])),
     params(("format" = Option<crate::web::openapi::TrailFormat>, Query, description = "json (the default) or csv")),
     responses((status = 200, description = "the whole trail, newest first: JSON, or CSV (UTF-8 with BOM, ;) with `format=csv`",
-            content((crate::web::openapi::AuditTrail = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "a format other than json or csv", body = crate::web::openapi::ErrorBody),
-        (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody)))]
+            content((AuditTrail = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "a format other than json or csv", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody)))]
 /// The whole trail, every survey and every account: admins only.
 pub async fn full_trail(state: State, request: HttpRequest) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;

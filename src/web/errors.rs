@@ -190,7 +190,7 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
-    pub details: Option<serde_json::Value>,
+    pub details: Option<Vec<serde_json::Value>>,
     /// The database error, when it says the database is damaged (for `damage`).
     pub damaged: Option<String>,
     /// What went wrong inside, for the log line of a 500 (`observe::requests`); never sent.
@@ -226,7 +226,7 @@ impl ApiError {
             "bad_json",
             format!("De inhoud is niet te gebruiken: {why} (regel {}, teken {}).", e.line(), e.column()),
         );
-        error.details = Some(json!([{ "line": e.line(), "column": e.column(), "parser": parser }]));
+        error.details = Some(vec![json!({ "line": e.line(), "column": e.column(), "parser": parser })]);
         error
     }
 
@@ -282,10 +282,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let mut body = json!({ "error": self.code, "message": self.message });
-        if let Some(details) = &self.details {
-            body["details"] = details.clone();
-        }
+        let body = super::api_types::ErrorBody {
+            error: self.code.to_string(),
+            message: self.message.clone(),
+            details: self.details.clone(),
+        };
         let mut response = HttpResponse::build(self.status);
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
             response.insert_header(("Retry-After", RETRY_AFTER));
@@ -293,7 +294,7 @@ impl ResponseError for ApiError {
         if self.status == StatusCode::UNAUTHORIZED {
             response.insert_header(("WWW-Authenticate", "Bearer"));
         }
-        response.json(body)
+        response.json(&body)
     }
 }
 

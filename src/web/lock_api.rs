@@ -2,6 +2,8 @@
 //! client address or the locks of an account (`accounts::unlock` records it).
 
 use super::State;
+use super::api_types::ErrorBody;
+use super::api_types::accounts::Unlocked;
 use super::body::Limited;
 use super::errors::ApiError;
 use super::researcher_api::read_json;
@@ -11,7 +13,6 @@ use crate::teams::Researcher;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
-use serde_json::json;
 
 /// The admin a request acts for.
 async fn admin(state: &State, request: &HttpRequest) -> Result<Researcher, ApiError> {
@@ -22,8 +23,8 @@ async fn admin(state: &State, request: &HttpRequest) -> Result<Researcher, ApiEr
 
 #[utoipa::path(get, path = "/api/v1/login-blocks", tag = "login", security(("bearer" = [])),
     responses((status = 200, description = "the blocked client addresses and locked accounts now, soonest to end first", body = crate::accounts::Blocks),
-        (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody)))]
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody)))]
 /// Every login block in force: client addresses and accounts.
 pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, ApiError> {
     admin(&state, &request).await?;
@@ -47,13 +48,13 @@ fn unprocessable(message: String) -> ApiError {
 
 #[utoipa::path(post, path = "/api/v1/login-blocks/unlock", tag = "login", security(("bearer" = [])),
     request_body = UnlockBody,
-    responses((status = 200, description = "lifted; `cleared` counts the counters cleared (0: nothing was blocked, nothing is recorded)", body = crate::web::openapi::Unlocked),
-        (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = crate::web::openapi::ErrorBody),
-        (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody),
-        (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody),
-        (status = 404, description = "no account has that address (`unknown_account`)", body = crate::web::openapi::ErrorBody),
-        (status = 422, description = "neither or both of address and account, or one that is not an address (`invalid`)", body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, description = "lifted; `cleared` counts the counters cleared (0: nothing was blocked, nothing is recorded)", body = Unlocked),
+        (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = ErrorBody),
+        (status = 413, description = "a body over 256 kB", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody),
+        (status = 404, description = "no account has that address (`unknown_account`)", body = ErrorBody),
+        (status = 422, description = "neither or both of address and account, or one that is not an address (`invalid`)", body = ErrorBody)))]
 /// Lifts the block of a client address (and the locks of accounts for it) or every lock of an
 /// account; recorded in the audit trail.
 pub async fn unlock(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, ApiError> {
@@ -67,7 +68,7 @@ pub async fn unlock(state: State, request: HttpRequest, body: Limited) -> Result
         _ => return Err(unprocessable("Geef óf een adres (address) óf een account (account) op.".into())),
     };
     match accounts::unlock(&state.db, &who.actor(), &what, state.now()).await {
-        Ok(cleared) => Ok(HttpResponse::Ok().json(json!({ "cleared": cleared }))),
+        Ok(cleared) => Ok(HttpResponse::Ok().json(Unlocked { cleared })),
         Err(AccountError::Db(e)) => Err(e.into()),
         Err(e @ AccountError::Unknown(_)) => {
             Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_account", e.to_string()))

@@ -3,6 +3,7 @@
 
 mod account_pages;
 mod admin_pages;
+pub mod api_types;
 mod audit_api;
 mod audit_pages;
 mod auth;

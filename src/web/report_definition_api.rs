@@ -2,6 +2,8 @@
 //! every problem with its line), or drop it for the bundled or plain one (`report::source`).
 
 use super::State;
+use super::api_types::ErrorBody;
+use super::api_types::surveys::ReportDefinitionStored;
 use super::body;
 use super::errors::ApiError;
 use super::researcher_api::{researcher, survey};
@@ -16,7 +18,7 @@ pub const ORIGIN_HEADER: &str = "Peiling-Report-Origin";
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/report-definition", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     responses((status = 200, description = "the report definition as TOML; the Peiling-Report-Origin header says stored, bundled or plain", content_type = "application/toml", body = String),
-        (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody)))]
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 /// The survey's report definition, as the file `PUT` takes back.
 pub async fn show(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
@@ -30,9 +32,9 @@ pub async fn show(state: State, request: HttpRequest, slug: Path<String>) -> Res
 
 #[utoipa::path(put, path = "/api/v1/surveys/{survey}/report-definition", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     request_body(content = String, content_type = "text/plain", description = "a report definition (TOML, reports/README.md), UTF-8, at most 1 MB"),
-    responses((status = 200, body = crate::web::openapi::ReportDefinitionStored), (status = 400, description = "the body broke off or is not UTF-8", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody),
-        (status = 413, description = "a definition over 1 MB; nothing stored", body = crate::web::openapi::ErrorBody),
-        (status = 422, description = "every problem with its line; nothing stored", body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = ReportDefinitionStored), (status = 400, description = "the body broke off or is not UTF-8", body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, description = "a definition over 1 MB; nothing stored", body = ErrorBody),
+        (status = 422, description = "every problem with its line; nothing stored", body = ErrorBody)))]
 /// Checks the body against the questionnaire and stores it as the survey's report definition.
 pub async fn set(
     state: State,
@@ -55,10 +57,10 @@ pub async fn set(
         ApiError::new(StatusCode::BAD_REQUEST, "not_utf8", format!("Regel {line}: de tekst is geen UTF-8."))
     })?;
     match source::set(&state.db, &who.actor(), &survey, text, state.now()).await {
-        Ok(definition) => Ok(HttpResponse::Ok().json(json!({
-            "sections": definition.sections.len(),
-            "figures": definition.figures().count(),
-        }))),
+        Ok(definition) => Ok(HttpResponse::Ok().json(ReportDefinitionStored {
+            sections: definition.sections.len(),
+            figures: definition.figures().count(),
+        })),
         Err(SetError::Invalid(errors)) => {
             let details: Vec<Value> = errors.0.iter().map(|e| problem(e)).collect();
             let mut error = ApiError::new(
@@ -66,7 +68,7 @@ pub async fn set(
                 "bad_report_definition",
                 format!("Niets opgeslagen: de rapportdefinitie bevat {} fout(en).", errors.0.len()),
             );
-            error.details = Some(Value::Array(details));
+            error.details = Some(details);
             Err(error)
         }
         Err(SetError::Store(e)) => Err(e.into()),
@@ -74,7 +76,7 @@ pub async fn set(
 }
 
 #[utoipa::path(delete, path = "/api/v1/surveys/{survey}/report-definition", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
-    responses((status = 204, description = "the survey's own definition is gone; the bundled or plain one applies"), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 204, description = "the survey's own definition is gone; the bundled or plain one applies"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 /// Removes the survey's own report definition.
 pub async fn reset(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;

@@ -3,6 +3,8 @@
 //! needs `Authorization: Bearer <API token>` of a researcher (`peiling token create`).
 
 use super::State;
+use super::api_types::ErrorBody;
+use super::api_types::surveys::{Imported, Opened, Published, Queued, ReviewList, SurveyList, SurveySummary};
 use super::body::{self, Limited};
 use super::errors::ApiError;
 use crate::accounts::{self, Role};
@@ -91,23 +93,27 @@ async fn progress_of(state: &State, survey: &Survey) -> Result<Progress, ApiErro
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys", tag = "researcher", security(("bearer" = [])),
-    responses((status = 200, body = crate::web::openapi::SurveyList), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = SurveyList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
     let mut out = Vec::new();
     for row in teams::surveys_of(&state.db, &who).await? {
         let groups = stats::response_per_group(&state.db, row.id).await?;
         let (invited, responded) = stats::totals(&groups);
-        out.push(json!({
-            "id": row.slug, "title": row.title, "status": row.status, "closes_at": row.closes_at,
-            "invited": invited, "responded": responded,
-        }));
+        out.push(SurveySummary {
+            id: row.slug,
+            title: row.title,
+            status: row.status,
+            closes_at: row.closes_at,
+            invited,
+            responded,
+        });
     }
-    Ok(HttpResponse::Ok().json(json!({ "surveys": out })))
+    Ok(HttpResponse::Ok().json(SurveyList { surveys: out }))
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/progress", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
-    responses((status = 200, body = crate::progress::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = crate::progress::Progress), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn progress(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
     let survey = survey(&state, &who, &slug).await?;
@@ -116,10 +122,10 @@ pub async fn progress(state: State, request: HttpRequest, slug: Path<String>) ->
 
 #[utoipa::path(post, path = "/api/v1/surveys/{survey}/invitees", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     request_body(content = String, content_type = "text/csv", description = "email;team[;naam], UTF-8, at most 10 MB"),
-    responses((status = 201, body = crate::web::openapi::Imported), (status = 400, description = "the body broke off", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody),
-        (status = 409, description = "another import added one of the addresses at the same moment; nothing imported", body = crate::web::openapi::ErrorBody),
-        (status = 413, description = "a file over 10 MB; nothing imported", body = crate::web::openapi::ErrorBody),
-        (status = 422, description = "the first 100 bad rows with their lines and how many there are; nothing imported", body = crate::web::openapi::ErrorBody)))]
+    responses((status = 201, body = Imported), (status = 400, description = "the body broke off", body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "another import added one of the addresses at the same moment; nothing imported", body = ErrorBody),
+        (status = 413, description = "a file over 10 MB; nothing imported", body = ErrorBody),
+        (status = 422, description = "the first 100 bad rows with their lines and how many there are; nothing imported", body = ErrorBody)))]
 /// Imports a CSV invitee list (the request body): every row or none; 422 lists the bad rows.
 /// The body is read as it streams in and refused at the limit, before the rest arrives.
 pub async fn import(
@@ -142,7 +148,7 @@ pub async fn import(
         other => other.api(),
     })?;
     match invitations::import_file(&state.db, &who.actor(), &survey, &bytes, state.now()).await {
-        Ok(imported) => Ok(HttpResponse::Created().json(json!({ "imported": imported }))),
+        Ok(imported) => Ok(HttpResponse::Created().json(Imported { imported })),
         Err(ImportError::Rows(rows)) => {
             let details: Vec<Value> = rows
                 .rows
@@ -162,7 +168,7 @@ pub async fn import(
                 "invalid_rows",
                 format!("Er is niets geïmporteerd: {} in het bestand.{unlisted}", import::error_count(rows.total)),
             );
-            error.details = Some(Value::Array(details));
+            error.details = Some(details);
             Err(error)
         }
         Err(ImportError::TooLarge) => Err(too_large()),
@@ -188,8 +194,8 @@ pub struct OpenBody {
 
 #[utoipa::path(post, path = "/api/v1/surveys/{survey}/open", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     request_body = OpenBody,
-    responses((status = 200, body = crate::progress::Progress), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody),
-        (status = 409, description = "not a draft, or no invitees", body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = Opened), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = ErrorBody), (status = 413, description = "a body over 256 kB", body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "not a draft, or no invitees", body = ErrorBody), (status = 422, body = ErrorBody)))]
 /// Opens a draft: the questionnaire is frozen and the invitations are queued; the background
 /// worker of `peiling serve` sends them.
 pub async fn open(
@@ -205,17 +211,16 @@ pub async fn open(
     let queued =
         lifecycle::open_with_reminder(&state.db, &who.actor(), &survey, closes_at, body.remind_on, state.now()).await?;
     let survey = self::survey(&state, &who, &slug).await?;
-    let out = Progress { queued: Some(queued), ..progress_of(&state, &survey).await? };
-    Ok(HttpResponse::Ok().json(out))
+    Ok(HttpResponse::Ok().json(Opened { progress: progress_of(&state, &survey).await?, queued }))
 }
 
 #[utoipa::path(post, path = "/api/v1/surveys/{survey}/remind", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
-    responses((status = 200, body = crate::web::openapi::Queued), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = Queued), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn remind(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
     let survey = survey(&state, &who, &slug).await?;
     let queued = lifecycle::remind(&state.db, &who.actor(), &survey, state.now()).await?;
-    Ok(HttpResponse::Ok().json(json!({ "queued": queued })))
+    Ok(HttpResponse::Ok().json(Queued { queued }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -227,7 +232,7 @@ pub struct ScheduleBody {
 
 #[utoipa::path(put, path = "/api/v1/surveys/{survey}/reminder", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     request_body = ScheduleBody,
-    responses((status = 200, body = crate::progress::Progress), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = crate::progress::Progress), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = ErrorBody), (status = 413, description = "a body over 256 kB", body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn schedule(
     state: State,
     request: HttpRequest,
@@ -243,7 +248,7 @@ pub async fn schedule(
 }
 
 #[utoipa::path(post, path = "/api/v1/surveys/{survey}/close", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
-    responses((status = 200, body = crate::progress::Progress), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = crate::progress::Progress), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn close(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
     let survey = survey(&state, &who, &slug).await?;
@@ -279,16 +284,16 @@ impl From<review::ReviewError> for ApiError {
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
-    responses((status = 200, body = crate::web::openapi::ReviewList), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "not closed yet", body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = ReviewList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "not closed yet", body = ErrorBody)))]
 pub async fn casussen(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
     let survey = survey(&state, &who, &slug).await?;
     let (_, items) = review::start(&state.db, &who.actor(), &survey, &printed(&survey)?, state.now()).await?;
-    Ok(HttpResponse::Ok().json(json!({ "casussen": items })))
+    Ok(HttpResponse::Ok().json(ReviewList { casussen: items }))
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/casussen/{n}", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"), ("n" = usize, Path, description = "the text number, from 1", minimum = 1)),
-    responses((status = 200, body = crate::review::Item), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = crate::review::Item), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn casus(state: State, request: HttpRequest, path: Path<(String, usize)>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
     let (slug, number) = path.into_inner();
@@ -311,7 +316,7 @@ pub struct ReviewBody {
 
 #[utoipa::path(put, path = "/api/v1/surveys/{survey}/casussen/{n}", tag = "researcher", security(("bearer" = [])), params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"), ("n" = usize, Path, description = "the text number, from 1", minimum = 1)),
     request_body = ReviewBody,
-    responses((status = 200, body = crate::review::Item), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody), (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody), (status = 422, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = crate::review::Item), (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = ErrorBody), (status = 413, description = "a body over 256 kB", body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn review_casus(
     state: State,
     request: HttpRequest,
@@ -341,8 +346,8 @@ pub async fn review_casus(
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/export/{format}", tag = "researcher", security(("bearer" = [])),
     params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"), ("format" = crate::web::openapi::ExportFormat, Path, description = "csv, xlsx, spss or r")),
     responses((status = 200, description = "the file: CSV (UTF-8 with BOM, ;), XLSX with a code book, or SPSS syntax or an R script for the CSV"),
-        (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody),
-        (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "not closed yet", body = crate::web::openapi::ErrorBody)))]
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, description = "not closed yet", body = ErrorBody)))]
 /// A closed survey's responses as a file; no addresses, names or tokens are in any of them.
 pub async fn export(
     state: State,
@@ -370,10 +375,10 @@ pub async fn export(
 
 #[utoipa::path(post, path = "/api/v1/surveys/{survey}/publish", tag = "researcher", security(("bearer" = [])),
     params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
-    responses((status = 201, description = "the new version in the reading room", body = crate::web::openapi::Published),
-        (status = 401, body = crate::web::openapi::ErrorBody), (status = 403, body = crate::web::openapi::ErrorBody),
-        (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "not closed yet", body = crate::web::openapi::ErrorBody),
-        (status = 422, description = "too few responses to publish (`too_few_responses`, with `responses` and `needed` in details), or the report definition is missing or wrong", body = crate::web::openapi::ErrorBody)))]
+    responses((status = 201, description = "the new version in the reading room", body = Published),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, description = "not closed yet", body = ErrorBody),
+        (status = 422, description = "too few responses to publish (`too_few_responses`, with `responses` and `needed` in details), or the report definition is missing or wrong", body = ErrorBody)))]
 /// Publishes the report of a closed survey as its next version in the reading room.
 pub async fn publish(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
@@ -386,7 +391,7 @@ pub async fn publish(state: State, request: HttpRequest, slug: Path<String>) -> 
         PublishError::NotClosed(_) => ApiError::new(StatusCode::CONFLICT, "wrong_status", e.to_string()),
         PublishError::TooFew(too_few) => {
             let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "too_few_responses", too_few.to_string());
-            error.details = Some(json!([{ "responses": too_few.responses, "needed": too_few.needed }]));
+            error.details = Some(vec![json!({ "responses": too_few.responses, "needed": too_few.needed })]);
             error
         }
         PublishError::Definition(d) => {
@@ -398,7 +403,6 @@ pub async fn publish(state: State, request: HttpRequest, slug: Path<String>) -> 
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "report_failed", other.to_string())
         }
     })?;
-    Ok(HttpResponse::Created().json(json!({
-        "id": row.id, "version": row.version, "title": row.title, "url": format!("/rapporten/{}", row.id),
-    })))
+    let url = format!("/rapporten/{}", row.id);
+    Ok(HttpResponse::Created().json(Published { id: row.id, version: row.version, title: row.title, url }))
 }

@@ -2,6 +2,8 @@
 //! draft, and the one submission, with the same validation and routing as the pages.
 
 use super::State;
+use super::api_types::ErrorBody;
+use super::api_types::respondent::{LinkStatus, RespondentState, Saved, Submission, SurveyHeading};
 use super::body::Limited;
 use super::errors::ApiError;
 use crate::questionnaire::{AnswerErrors, Answers, Mode, routing};
@@ -17,14 +19,6 @@ async fn respondent(state: &State, token: &str) -> Result<Respondent, ApiError> 
     session::find(&state.db, &state.forms, token, state.now()).await?.ok_or_else(ApiError::not_found)
 }
 
-fn status_word(standing: Standing) -> &'static str {
-    match standing {
-        Standing::Open => "open",
-        Standing::Submitted => "submitted",
-        Standing::Closed => "closed",
-    }
-}
-
 fn closed(r: &Respondent) -> ApiError {
     let contact = &r.form.questionnaire.contact;
     ApiError::new(StatusCode::GONE, "closed", format!("Deze vragenlijst is gesloten. Vragen? Mail naar {contact}."))
@@ -37,28 +31,32 @@ fn answer_errors(errors: &AnswerErrors) -> ApiError {
         .map(|e| json!({ "question": e.question, "code": e.code(), "message": e.message }))
         .collect();
     let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_answers", errors.to_string());
-    error.details = Some(Value::Array(details));
+    error.details = Some(details);
     error
 }
 
 /// The state of a link: the questions that apply to the answers so far, and those answers.
-fn view(r: &Respondent, answers: &Answers) -> Value {
+fn view(r: &Respondent, answers: &Answers) -> RespondentState {
     let q = &r.form.questionnaire;
-    let questions: Vec<&crate::questionnaire::Question> =
-        if r.standing == Standing::Open { routing::visible(q, answers) } else { Vec::new() };
-    json!({
-        "survey": {
-            "id": q.id,
-            "title": q.title,
-            "organisation": q.organisation,
-            "contact": q.contact,
-            "closes_at": r.closes_at,
+    let questions = if r.standing == Standing::Open {
+        routing::visible(q, answers).into_iter().cloned().collect()
+    } else {
+        Vec::new()
+    };
+    let saved = answers.to_json(q);
+    RespondentState {
+        survey: SurveyHeading {
+            id: q.id.clone(),
+            title: q.title.clone(),
+            organisation: q.organisation.clone(),
+            contact: q.contact.clone(),
+            closes_at: r.closes_at,
         },
-        "status": status_word(r.standing),
-        "questions": questions,
-        "answers": answers.to_json(q),
-        "complete": Answers::parse(q, &answers.to_json(q), Mode::Submit).is_ok(),
-    })
+        status: r.standing.into(),
+        questions,
+        complete: Answers::parse(q, &saved, Mode::Submit).is_ok(),
+        answers: saved,
+    }
 }
 
 #[derive(Deserialize)]
@@ -76,8 +74,8 @@ fn read_body(body: &Limited) -> Result<Body, ApiError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/r/{token}", tag = "respondent", params(("token" = String, Path, description = "the personal token from the invitation link", pattern = "^[A-Za-z0-9_-]{43}$")),
-    responses((status = 200, body = crate::web::openapi::RespondentState), (status = 404, body = crate::web::openapi::ErrorBody),
-        (status = 410, description = "closed", body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = RespondentState), (status = 404, body = ErrorBody),
+        (status = 410, description = "closed", body = ErrorBody)))]
 pub async fn show(state: State, token: Path<String>) -> Result<HttpResponse, ApiError> {
     let r = respondent(&state, &token).await?;
     if r.standing == Standing::Closed {
@@ -88,11 +86,11 @@ pub async fn show(state: State, token: Path<String>) -> Result<HttpResponse, Api
 }
 
 #[utoipa::path(put, path = "/api/v1/r/{token}", tag = "respondent", params(("token" = String, Path, description = "the personal token from the invitation link", pattern = "^[A-Za-z0-9_-]{43}$")),
-    request_body = crate::web::openapi::AnswersBody,
-    responses((status = 200, body = crate::web::openapi::RespondentState), (status = 400, body = crate::web::openapi::ErrorBody),
-        (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, description = "already submitted", body = crate::web::openapi::ErrorBody),
-        (status = 410, body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody),
-        (status = 422, description = "answers that do not fit, per question", body = crate::web::openapi::ErrorBody)))]
+    request_body = super::api_types::respondent::AnswersBody,
+    responses((status = 200, body = Saved), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, description = "already submitted", body = ErrorBody),
+        (status = 410, body = ErrorBody), (status = 413, description = "a body over 256 kB", body = ErrorBody),
+        (status = 422, description = "answers that do not fit, per question", body = ErrorBody)))]
 /// Replaces the saved answers. Answers to questions the routing now skips are dropped and
 /// reported as `dropped`.
 pub async fn save(state: State, token: Path<String>, body: Limited) -> Result<HttpResponse, ApiError> {
@@ -111,9 +109,7 @@ pub async fn save(state: State, token: Path<String>, body: Limited) -> Result<Ht
         Standing::Submitted => return Err(already()),
         Standing::Closed => return Err(closed(&r)),
     }
-    let mut body = view(&r, &answers);
-    body["dropped"] = json!(dropped);
-    Ok(HttpResponse::Ok().json(body))
+    Ok(HttpResponse::Ok().json(Saved { state: view(&r, &answers), dropped }))
 }
 
 fn already() -> ApiError {
@@ -121,11 +117,11 @@ fn already() -> ApiError {
 }
 
 #[utoipa::path(post, path = "/api/v1/r/{token}/submit", tag = "respondent", params(("token" = String, Path, description = "the personal token from the invitation link", pattern = "^[A-Za-z0-9_-]{43}$")),
-    request_body(content = Option<crate::web::openapi::AnswersBody>, description = "optional: answers to submit instead of the saved ones"),
-    responses((status = 201, body = crate::web::openapi::SubmittedBody), (status = 400, body = crate::web::openapi::ErrorBody),
-        (status = 404, body = crate::web::openapi::ErrorBody), (status = 409, body = crate::web::openapi::ErrorBody),
-        (status = 410, body = crate::web::openapi::ErrorBody), (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody),
-        (status = 422, body = crate::web::openapi::ErrorBody)))]
+    request_body(content = Option<super::api_types::respondent::AnswersBody>, description = "optional: answers to submit instead of the saved ones"),
+    responses((status = 201, body = Submission), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 410, body = ErrorBody), (status = 413, description = "a body over 256 kB", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 /// Submits the saved answers, or the answers in the body when it has them. Exactly one call
 /// per link stores a response (201); any later one gets 409.
 pub async fn submit(state: State, token: Path<String>, body: Limited) -> Result<HttpResponse, ApiError> {
@@ -142,7 +138,7 @@ pub async fn submit(state: State, token: Path<String>, body: Limited) -> Result<
     };
     let answers = Answers::parse(q, &raw, Mode::Submit).map_err(|e| answer_errors(&e))?;
     match state.submitter.submit(&r, answers, state.now()).await? {
-        Submitted::Stored => Ok(HttpResponse::Created().json(json!({ "status": "submitted" }))),
+        Submitted::Stored => Ok(HttpResponse::Created().json(Submission { status: LinkStatus::Submitted })),
         Submitted::Already => Err(already()),
         Submitted::Closed => Err(closed(&r)),
     }

@@ -2,6 +2,8 @@
 //! remove researchers (`teams` decides who may).
 
 use super::State;
+use super::api_types::ErrorBody;
+use super::api_types::surveys::Members;
 use super::body::Limited;
 use super::errors::ApiError;
 use super::researcher_api::{read_json, researcher, survey};
@@ -10,7 +12,6 @@ use actix_web::http::StatusCode;
 use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
-use serde_json::json;
 
 impl From<TeamError> for ApiError {
     fn from(e: TeamError) -> ApiError {
@@ -27,13 +28,13 @@ impl From<TeamError> for ApiError {
 
 async fn listed(state: &State, survey_id: i32) -> Result<HttpResponse, ApiError> {
     let members = teams::members(&state.db, survey_id).await?;
-    Ok(HttpResponse::Ok().json(json!({ "members": members })))
+    Ok(HttpResponse::Ok().json(Members { members }))
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/members", tag = "researcher", security(("bearer" = [])),
     params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
-    responses((status = 200, body = crate::web::openapi::Members), (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, body = crate::web::openapi::ErrorBody), (status = 404, body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = Members), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 /// The researchers who work on a survey, its owner first.
 pub async fn list(state: State, request: HttpRequest, slug: Path<String>) -> Result<HttpResponse, ApiError> {
     let who = researcher(&state, &request).await?;
@@ -51,13 +52,13 @@ pub struct MemberBody {
 #[utoipa::path(post, path = "/api/v1/surveys/{survey}/members", tag = "researcher", security(("bearer" = [])),
     params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$")),
     request_body = MemberBody,
-    responses((status = 200, description = "the members after adding (adding a member again changes nothing)", body = crate::web::openapi::Members),
-        (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = crate::web::openapi::ErrorBody),
-        (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody),
-        (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not the survey's owner nor an admin (`not_owner`), or a reader", body = crate::web::openapi::ErrorBody),
-        (status = 404, body = crate::web::openapi::ErrorBody),
-        (status = 422, description = "no researcher's account has that address (`not_researcher`)", body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, description = "the members after adding (adding a member again changes nothing)", body = Members),
+        (status = 400, description = "a body that is not the JSON asked for, or not UTF-8", body = ErrorBody),
+        (status = 413, description = "a body over 256 kB", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not the survey's owner nor an admin (`not_owner`), or a reader", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "no researcher's account has that address (`not_researcher`)", body = ErrorBody)))]
 /// Adds a researcher to a survey: its owner and admins may.
 pub async fn add(
     state: State,
@@ -75,11 +76,11 @@ pub async fn add(
 #[utoipa::path(delete, path = "/api/v1/surveys/{survey}/members/{email}", tag = "researcher", security(("bearer" = [])),
     params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"),
         ("email" = String, Path, description = "the member's address")),
-    responses((status = 200, description = "the members after removing", body = crate::web::openapi::Members),
-        (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not the survey's owner nor an admin (`not_owner`), or a reader", body = crate::web::openapi::ErrorBody),
-        (status = 404, description = "no such survey, or the address is not a member (`not_member`)", body = crate::web::openapi::ErrorBody),
-        (status = 422, description = "the owner cannot be removed (`owner_stays`)", body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, description = "the members after removing", body = Members),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not the survey's owner nor an admin (`not_owner`), or a reader", body = ErrorBody),
+        (status = 404, description = "no such survey, or the address is not a member (`not_member`)", body = ErrorBody),
+        (status = 422, description = "the owner cannot be removed (`owner_stays`)", body = ErrorBody)))]
 /// Removes a member (not the owner) from a survey: its owner and admins may.
 pub async fn remove(
     state: State,

@@ -3,17 +3,18 @@
 //! (not oneself, not the last admin, the password policy) are in `accounts`.
 
 use super::State;
+use super::api_types::ErrorBody;
+use super::api_types::accounts::{Created, Link, NewToken, Revoked, Tokens, Users};
 use super::body::Limited;
 use super::errors::ApiError;
 use super::researcher_api::{self, read_json};
-use crate::accounts::{self, AccountError, Acting, Role, TokenInfo};
+use crate::accounts::{self, AccountError, Acting, Role};
 use crate::domain::EmailAddress;
 use actix_web::http::StatusCode;
 use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
 use entity::user;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde::Deserialize;
 
 impl From<AccountError> for ApiError {
     fn from(e: AccountError) -> ApiError {
@@ -53,7 +54,7 @@ fn address(email: &str) -> Result<EmailAddress, ApiError> {
 }
 
 async fn listed(state: &State) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(json!({ "users": accounts::list_accounts(&state.db).await? })))
+    Ok(HttpResponse::Ok().json(Users { users: accounts::list_accounts(&state.db).await? }))
 }
 
 async fn one(state: &State, email: &EmailAddress, status: StatusCode) -> Result<HttpResponse, ApiError> {
@@ -61,47 +62,6 @@ async fn one(state: &State, email: &EmailAddress, status: StatusCode) -> Result<
     let found = all.into_iter().find(|a| a.email.eq_ignore_ascii_case(email.as_str()));
     let account = found.ok_or_else(|| ApiError::from(AccountError::Unknown(email.to_string())))?;
     Ok(HttpResponse::build(status).json(account))
-}
-
-/// Every account.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Users {
-    pub users: Vec<accounts::Account>,
-}
-
-/// A new account, or a new link for one.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Link {
-    /// The one-time link to set a password, e.g. https://peiling.example.org/wachtwoord/...
-    pub url: String,
-    pub expires_at: chrono::DateTime<chrono::Utc>,
-}
-
-/// A new account, with the link to set its password if none was given.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Created {
-    pub user: accounts::Account,
-    pub link: Option<Link>,
-}
-
-/// The tokens of an account, newest first; never their secrets.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Tokens {
-    pub tokens: Vec<TokenInfo>,
-}
-
-/// A new token: `token` is shown this once.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct NewToken {
-    pub id: i32,
-    pub token: String,
-    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Revoked {
-    /// False when it had been revoked before.
-    pub revoked: bool,
 }
 
 fn link(state: &State, token: &crate::domain::Token) -> Link {
@@ -112,8 +72,8 @@ fn link(state: &State, token: &crate::domain::Token) -> Link {
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = Users), (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = Users), (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody)))]
 /// Every account with its role and state.
 pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, ApiError> {
     admin(&state, &request).await?;
@@ -131,12 +91,12 @@ pub struct NewUser {
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", security(("bearer" = [])), request_body = NewUser,
     responses((status = 201, body = Created),
-        (status = 400, description = "a body that is not the JSON asked for", body = crate::web::openapi::ErrorBody),
-        (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody),
-        (status = 409, description = "the address has an account (`exists`), whatever the case of its letters", body = crate::web::openapi::ErrorBody),
-        (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody),
-        (status = 422, description = "not an address (`bad_email`), or a password that is too short or predictable (`weak_password`)", body = crate::web::openapi::ErrorBody)))]
+        (status = 400, description = "a body that is not the JSON asked for", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody),
+        (status = 409, description = "the address has an account (`exists`), whatever the case of its letters", body = ErrorBody),
+        (status = 413, description = "a body over 256 kB", body = ErrorBody),
+        (status = 422, description = "not an address (`bad_email`), or a password that is too short or predictable (`weak_password`)", body = ErrorBody)))]
 /// Creates an account, with a password or with a one-time link to set one.
 pub async fn create(state: State, request: HttpRequest, body: Limited) -> Result<HttpResponse, ApiError> {
     let (me, role) = admin(&state, &request).await?;
@@ -161,10 +121,10 @@ pub async fn create(state: State, request: HttpRequest, body: Limited) -> Result
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{email}/disable", tag = "accounts", security(("bearer" = [])), params(("email" = String, Path, description = "the account's address")),
-    responses((status = 200, description = "the account after the change", body = accounts::Account), (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody),
-        (status = 404, description = "no such account", body = crate::web::openapi::ErrorBody),
-        (status = 409, description = "your own account (`own_account`) or the last enabled admin (`last_admin`)", body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, description = "the account after the change", body = accounts::Account), (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody),
+        (status = 404, description = "no such account", body = ErrorBody),
+        (status = 409, description = "your own account (`own_account`) or the last enabled admin (`last_admin`)", body = ErrorBody)))]
 /// Disables an account: it cannot sign in, its sessions end at once and its tokens stop.
 pub async fn disable(state: State, request: HttpRequest, email: Path<String>) -> Result<HttpResponse, ApiError> {
     let (me, role) = admin(&state, &request).await?;
@@ -174,9 +134,9 @@ pub async fn disable(state: State, request: HttpRequest, email: Path<String>) ->
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{email}/enable", tag = "accounts", security(("bearer" = [])), params(("email" = String, Path, description = "the account's address")),
-    responses((status = 200, description = "the account after the change", body = accounts::Account), (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody),
-        (status = 404, description = "no such account", body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, description = "the account after the change", body = accounts::Account), (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody),
+        (status = 404, description = "no such account", body = ErrorBody)))]
 /// Enables a disabled account again.
 pub async fn enable(state: State, request: HttpRequest, email: Path<String>) -> Result<HttpResponse, ApiError> {
     let (me, role) = admin(&state, &request).await?;
@@ -194,12 +154,12 @@ pub struct RoleBody {
 #[utoipa::path(put, path = "/api/v1/users/{email}/role", tag = "accounts", security(("bearer" = [])), params(("email" = String, Path, description = "the account's address")),
     request_body = RoleBody,
     responses((status = 200, description = "the account after the change", body = accounts::Account),
-        (status = 400, description = "a body that is not the JSON asked for", body = crate::web::openapi::ErrorBody),
-        (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody),
-        (status = 404, description = "no such account", body = crate::web::openapi::ErrorBody),
-        (status = 409, description = "your own account (`own_account`) or the last enabled admin (`last_admin`)", body = crate::web::openapi::ErrorBody),
-        (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody)))]
+        (status = 400, description = "a body that is not the JSON asked for", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody),
+        (status = 404, description = "no such account", body = ErrorBody),
+        (status = 409, description = "your own account (`own_account`) or the last enabled admin (`last_admin`)", body = ErrorBody),
+        (status = 413, description = "a body over 256 kB", body = ErrorBody)))]
 /// Gives an account another role.
 pub async fn set_role(
     state: State,
@@ -216,9 +176,9 @@ pub async fn set_role(
 
 #[utoipa::path(post, path = "/api/v1/users/{email}/reset", tag = "accounts", security(("bearer" = [])), params(("email" = String, Path, description = "the account's address")),
     responses((status = 201, description = "a one-time link (24 hours) to set a new password; older links of the account stop", body = Link),
-        (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody),
-        (status = 404, description = "no such account", body = crate::web::openapi::ErrorBody)))]
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody),
+        (status = 404, description = "no such account", body = ErrorBody)))]
 /// Issues a one-time link for the account to set a new password.
 pub async fn reset(state: State, request: HttpRequest, email: Path<String>) -> Result<HttpResponse, ApiError> {
     let (me, role) = admin(&state, &request).await?;
@@ -230,11 +190,11 @@ pub async fn reset(state: State, request: HttpRequest, email: Path<String>) -> R
 #[utoipa::path(delete, path = "/api/v1/users/{email}", tag = "accounts", security(("bearer" = [])),
     params(("email" = String, Path, description = "the account's address"), ("heir" = Option<String>, Query, description = "who takes over the surveys the account owns; by default the admin who deletes it")),
     responses((status = 200, description = "the accounts that are left", body = Users),
-        (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody),
-        (status = 404, description = "no such account", body = crate::web::openapi::ErrorBody),
-        (status = 409, description = "your own account (`own_account`) or the last enabled admin (`last_admin`)", body = crate::web::openapi::ErrorBody),
-        (status = 422, description = "the heir cannot own surveys (`no_heir`)", body = crate::web::openapi::ErrorBody)))]
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody),
+        (status = 404, description = "no such account", body = ErrorBody),
+        (status = 409, description = "your own account (`own_account`) or the last enabled admin (`last_admin`)", body = ErrorBody),
+        (status = 422, description = "the heir cannot own surveys (`no_heir`)", body = ErrorBody)))]
 /// Deletes an account; the audit trail keeps what it did, its surveys go to the heir.
 pub async fn delete(state: State, request: HttpRequest, email: Path<String>) -> Result<HttpResponse, ApiError> {
     let (me, role) = admin(&state, &request).await?;
@@ -251,9 +211,9 @@ pub async fn delete(state: State, request: HttpRequest, email: Path<String>) -> 
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{email}/tokens", tag = "accounts", security(("bearer" = [])), params(("email" = String, Path, description = "the account's address")),
-    responses((status = 200, body = Tokens), (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody),
-        (status = 404, description = "no such account", body = crate::web::openapi::ErrorBody)))]
+    responses((status = 200, body = Tokens), (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody),
+        (status = 404, description = "no such account", body = ErrorBody)))]
 /// The API tokens of an account: number, label, dates and state, never the secret.
 pub async fn tokens(state: State, request: HttpRequest, email: Path<String>) -> Result<HttpResponse, ApiError> {
     let (me, role) = admin(&state, &request).await?;
@@ -275,12 +235,12 @@ pub struct TokenBody {
 #[utoipa::path(post, path = "/api/v1/users/{email}/tokens", tag = "accounts", security(("bearer" = [])), params(("email" = String, Path, description = "the account's address")),
     request_body = TokenBody,
     responses((status = 201, description = "the new token, shown this once", body = NewToken),
-        (status = 400, description = "a body that is not the JSON asked for", body = crate::web::openapi::ErrorBody),
-        (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody),
-        (status = 404, description = "no such account", body = crate::web::openapi::ErrorBody),
-        (status = 413, description = "a body over 256 kB", body = crate::web::openapi::ErrorBody),
-        (status = 422, description = "an expiry that is not days or a date in the future (`bad_expiry`)", body = crate::web::openapi::ErrorBody)))]
+        (status = 400, description = "a body that is not the JSON asked for", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody),
+        (status = 404, description = "no such account", body = ErrorBody),
+        (status = 413, description = "a body over 256 kB", body = ErrorBody),
+        (status = 422, description = "an expiry that is not days or a date in the future (`bad_expiry`)", body = ErrorBody)))]
 /// Creates an API token for an account.
 pub async fn create_token(
     state: State,
@@ -303,9 +263,9 @@ pub async fn create_token(
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = i32, Path, description = "the token's number")),
     responses((status = 200, description = "it stops working at once", body = Revoked),
-        (status = 401, body = crate::web::openapi::ErrorBody),
-        (status = 403, description = "not an admin", body = crate::web::openapi::ErrorBody),
-        (status = 404, description = "no such token", body = crate::web::openapi::ErrorBody)))]
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "not an admin", body = ErrorBody),
+        (status = 404, description = "no such token", body = ErrorBody)))]
 /// Revokes an API token.
 pub async fn revoke(state: State, request: HttpRequest, id: Path<i32>) -> Result<HttpResponse, ApiError> {
     let (me, role) = admin(&state, &request).await?;

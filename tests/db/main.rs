@@ -8,6 +8,8 @@
 mod accounts_admin;
 mod accounts_routes;
 mod anonymity;
+mod api_examples;
+mod api_shape;
 mod audit_trail;
 mod backup;
 #[cfg(feature = "bench")]

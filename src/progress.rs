@@ -4,7 +4,7 @@
 //! `report::stats::rate`, which the report's response table uses too.
 
 use crate::report::stats;
-use crate::store::surveys::Survey;
+use crate::store::surveys::{Status, Survey};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 use serde::Serialize;
@@ -37,7 +37,7 @@ pub struct Progress {
     pub id: String,
     pub title: String,
     /// draft, open or closed.
-    pub status: String,
+    pub status: Status,
     pub closes_at: Option<DateTime<Utc>>,
     pub remind_at: Option<DateTime<Utc>>,
     pub groups: Vec<GroupProgress>,
@@ -70,7 +70,7 @@ pub async fn of(db: &impl ConnectionTrait, survey: &Survey) -> Result<Progress, 
     Ok(Progress {
         id: survey.row.slug.clone(),
         title: survey.row.title.clone(),
-        status: survey.status().as_str().to_string(),
+        status: survey.status(),
         closes_at: survey.row.closes_at,
         remind_at: survey.row.remind_at,
         groups: groups

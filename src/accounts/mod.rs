@@ -107,6 +107,39 @@ pub enum AccountError {
     Db(#[from] DbErr),
 }
 
+/// What kind of refusal an account error is. The page's status, the API's status and code all
+/// follow from it, so the command line, the API and the pages refuse alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    NotAllowed,
+    NotFound,
+    Conflict,
+    Invalid,
+}
+
+impl AccountError {
+    /// The refusal and its stable code, or none when the failure is ours (the database, the
+    /// hashing, the randomness), which no one who asked can mend.
+    pub fn refusal(&self) -> Option<(Refusal, &'static str)> {
+        Some(match self {
+            AccountError::Db(_) | AccountError::Hash(_) | AccountError::Random(_) => return None,
+            AccountError::NotAdmin => (Refusal::NotAllowed, "forbidden"),
+            AccountError::Unknown(_) | AccountError::UnknownToken(_) | AccountError::LinkInvalid => {
+                (Refusal::NotFound, "not_found")
+            }
+            AccountError::Exists(_) => (Refusal::Conflict, "exists"),
+            AccountError::OwnAccount => (Refusal::Conflict, "own_account"),
+            AccountError::LastAdmin(_) => (Refusal::Conflict, "last_admin"),
+            AccountError::OwnsSurveys(..) => (Refusal::Conflict, "owns_surveys"),
+            AccountError::WeakPassword | AccountError::Predictable(_) | AccountError::WrongPassword => {
+                (Refusal::Invalid, "weak_password")
+            }
+            AccountError::NoHeir(_) => (Refusal::Invalid, "no_heir"),
+            AccountError::ExpiryInPast | AccountError::BadExpiry(_) => (Refusal::Invalid, "bad_expiry"),
+        })
+    }
+}
+
 fn salt() -> Result<SaltString, AccountError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| AccountError::Random(e.to_string()))?;

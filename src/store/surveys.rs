@@ -8,7 +8,9 @@ use sea_orm::{
     TransactionTrait,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a survey stands; in the API as `draft`, `open` or `closed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
     Draft,
     Open,

@@ -11,7 +11,6 @@ use super::staff::{context, field, fields, html, message};
 use super::{State, auth, csrf, views};
 use crate::accounts::{self, AccountError, Acting, Role, SignedIn, TokenInfo};
 use crate::domain::EmailAddress;
-use crate::store::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
@@ -20,25 +19,11 @@ use serde_json::json;
 /// What a refusal does on a page: a rule the admin met is shown with its reason on the page
 /// the form was on; a failing database is an error page.
 pub(super) fn refusal(e: AccountError) -> Result<(StatusCode, String), PageError> {
-    let status = match &e {
-        AccountError::Db(db) => return Err(PageError::Db(db.clone())),
-        AccountError::Hash(_) | AccountError::Random(_) => {
-            return Err(PageError::Store(StoreError::Db(sea_orm::DbErr::Custom(e.to_string()))));
-        }
-        AccountError::NotAdmin => StatusCode::FORBIDDEN,
-        AccountError::Unknown(_) | AccountError::UnknownToken(_) | AccountError::LinkInvalid => StatusCode::NOT_FOUND,
-        AccountError::Exists(_)
-        | AccountError::OwnAccount
-        | AccountError::LastAdmin(_)
-        | AccountError::OwnsSurveys(..) => StatusCode::CONFLICT,
-        AccountError::WeakPassword
-        | AccountError::Predictable(_)
-        | AccountError::WrongPassword
-        | AccountError::NoHeir(_)
-        | AccountError::ExpiryInPast
-        | AccountError::BadExpiry(_) => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    Ok((status, e.to_string()))
+    match (e.refusal(), e) {
+        (Some((refusal, _)), e) => Ok((super::errors::refusal_status(refusal), e.to_string())),
+        (None, AccountError::Db(db)) => Err(PageError::Db(db)),
+        (None, e) => Err(PageError::Internal(format!("account change failed: {e}"))),
+    }
 }
 
 /// Tokens as the tables show them.

@@ -59,6 +59,23 @@ where
     Ok(body.freeze())
 }
 
+/// Reads an API body within `limit`; over it, the answer is `too_large`, which says what the
+/// limit guards (an invitee list, a report definition) and that nothing was stored.
+pub async fn read_for_api<S>(
+    request: &HttpRequest,
+    payload: S,
+    limit: usize,
+    too_large: impl FnOnce() -> ApiError,
+) -> Result<Bytes, ApiError>
+where
+    S: Stream<Item = Result<Bytes, PayloadError>> + Unpin,
+{
+    read(request, payload, limit).await.map_err(|e| match e {
+        BodyError::TooLarge { .. } => too_large(),
+        other => other.api(),
+    })
+}
+
 impl BodyError {
     pub fn api(self) -> ApiError {
         match self {

@@ -173,6 +173,17 @@ pub fn cause_of(error: &actix_web::Error) -> String {
     text.split(char::is_control).map(str::trim).filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
+/// The status of an account action's refusal, for the pages and the API alike.
+pub fn refusal_status(refusal: crate::accounts::Refusal) -> StatusCode {
+    use crate::accounts::Refusal;
+    match refusal {
+        Refusal::NotAllowed => StatusCode::FORBIDDEN,
+        Refusal::NotFound => StatusCode::NOT_FOUND,
+        Refusal::Conflict => StatusCode::CONFLICT,
+        Refusal::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
 /// Percent-encodes a path for use in a query value.
 pub fn url_escape(text: &str) -> String {
     text.bytes()
@@ -201,6 +212,14 @@ pub struct ApiError {
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError { status, code, message: message.into(), details: None, damaged: None, cause: None }
+    }
+
+    /// A failure of ours: 500, with `cause` for the log line and nothing of it sent.
+    pub fn internal(cause: String) -> ApiError {
+        ApiError {
+            cause: Some(cause.into()),
+            ..ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Er ging iets mis aan onze kant.")
+        }
     }
 
     pub fn not_found() -> ApiError {
@@ -262,10 +281,7 @@ impl From<StoreError> for ApiError {
                     "Tijdelijk niet beschikbaar; probeer het zo opnieuw.",
                 )
             }
-            None => ApiError {
-                cause: Some(chain(&e).into()),
-                ..ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Er ging iets mis aan onze kant.")
-            },
+            None => ApiError::internal(chain(&e)),
         }
     }
 }

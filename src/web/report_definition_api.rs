@@ -48,10 +48,7 @@ pub async fn set(
         let message = format!("Niets opgeslagen: een rapportdefinitie is hoogstens {} kB.", source::MAX_BYTES / 1024);
         ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
     };
-    let bytes = body::read(&request, payload, source::MAX_BYTES).await.map_err(|e| match e {
-        body::BodyError::TooLarge { .. } => too_large(),
-        other => other.api(),
-    })?;
+    let bytes = body::read_for_api(&request, payload, source::MAX_BYTES, too_large).await?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let line = crate::lines::line_at(&bytes, e.valid_up_to());
         ApiError::new(StatusCode::BAD_REQUEST, "not_utf8", format!("Regel {line}: de tekst is geen UTF-8."))

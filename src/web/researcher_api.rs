@@ -14,7 +14,8 @@ use crate::progress::{self, Progress};
 use crate::report::publish::{self, PublishError};
 use crate::report::stats;
 use crate::review;
-use crate::store::{StoreError, surveys::Survey};
+use crate::store::StoreError;
+use crate::store::surveys::{Status, Survey};
 use crate::teams::{self, Researcher};
 use actix_web::http::StatusCode;
 use actix_web::web::{Path, Payload};
@@ -103,7 +104,7 @@ pub async fn list(state: State, request: HttpRequest) -> Result<HttpResponse, Ap
         out.push(SurveySummary {
             id: row.slug,
             title: row.title,
-            status: row.status,
+            status: Status::stored(&row.status).map_err(StoreError::from)?,
             closes_at: row.closes_at,
             invited,
             responded,
@@ -143,10 +144,7 @@ pub async fn import(
         return Err(too_large());
     }
     let survey = survey(&state, &who, &slug).await?;
-    let bytes = body::read(&request, payload, import::MAX_FILE_BYTES).await.map_err(|e| match e {
-        body::BodyError::TooLarge { .. } => too_large(),
-        other => other.api(),
-    })?;
+    let bytes = body::read_for_api(&request, payload, import::MAX_FILE_BYTES, too_large).await?;
     match invitations::import_file(&state.db, &who.actor(), &survey, &bytes, state.now()).await {
         Ok(imported) => Ok(HttpResponse::Created().json(Imported { imported })),
         Err(ImportError::Rows(rows)) => {
@@ -368,7 +366,7 @@ pub async fn export(
         crate::export::bytes(&state.db, &who.actor(), &survey, format, state.now()).await.map_err(|e| match e {
             crate::export::ExportError::NotClosed => ApiError::new(StatusCode::CONFLICT, "wrong_status", e.to_string()),
             crate::export::ExportError::Db(db) => ApiError::from(StoreError::Db(db)),
-            other => ApiError::from(StoreError::Db(sea_orm::DbErr::Custom(other.to_string()))),
+            other => ApiError::internal(format!("the export failed: {}", super::errors::chain(&other))),
         })?;
     Ok(super::attachment(format.content_type(), &format.file_name(&survey), bytes))
 }

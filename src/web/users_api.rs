@@ -18,27 +18,14 @@ use serde::Deserialize;
 
 impl From<AccountError> for ApiError {
     fn from(e: AccountError) -> ApiError {
-        let (status, code) = match &e {
-            AccountError::Db(db) => return ApiError::from(db.clone()),
-            AccountError::Hash(_) | AccountError::Random(_) => {
+        match (e.refusal(), e) {
+            (Some((refusal, code)), e) => ApiError::new(super::errors::refusal_status(refusal), code, e.to_string()),
+            (None, AccountError::Db(db)) => ApiError::from(db),
+            (None, e) => {
                 tracing::error!(error = %e, "account change failed");
-                return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Er ging iets mis aan onze kant.");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Er ging iets mis aan onze kant.")
             }
-            AccountError::Exists(_) => (StatusCode::CONFLICT, "exists"),
-            AccountError::Unknown(_) => (StatusCode::NOT_FOUND, "not_found"),
-            AccountError::UnknownToken(_) => (StatusCode::NOT_FOUND, "not_found"),
-            AccountError::LinkInvalid => (StatusCode::NOT_FOUND, "not_found"),
-            AccountError::WeakPassword | AccountError::Predictable(_) | AccountError::WrongPassword => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "weak_password")
-            }
-            AccountError::NotAdmin => (StatusCode::FORBIDDEN, "forbidden"),
-            AccountError::OwnAccount => (StatusCode::CONFLICT, "own_account"),
-            AccountError::LastAdmin(_) => (StatusCode::CONFLICT, "last_admin"),
-            AccountError::OwnsSurveys(..) => (StatusCode::CONFLICT, "owns_surveys"),
-            AccountError::NoHeir(_) => (StatusCode::UNPROCESSABLE_ENTITY, "no_heir"),
-            AccountError::ExpiryInPast | AccountError::BadExpiry(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_expiry"),
-        };
-        ApiError::new(status, code, e.to_string())
+        }
     }
 }
 

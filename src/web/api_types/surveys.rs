@@ -25,8 +25,7 @@ pub struct SurveySummary {
     /// The survey's code.
     pub id: String,
     pub title: String,
-    /// draft, open or closed.
-    pub status: String,
+    pub status: crate::store::surveys::Status,
     pub closes_at: Option<DateTime<Utc>>,
     pub invited: u64,
     pub responded: u64,

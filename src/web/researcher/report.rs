@@ -7,7 +7,6 @@ use super::{Answer, posted, survey};
 use crate::accounts::SignedIn;
 use crate::report::ReportDefinition;
 use crate::report::publish::{self, PublishError};
-use crate::store::StoreError;
 use crate::store::surveys::Survey;
 use crate::web::State;
 use crate::web::auth::Researcher;
@@ -70,7 +69,7 @@ pub async fn export(state: State, user: Researcher, path: Path<(String, String)>
     closed(&s)?;
     let bytes = crate::export::bytes(&state.db, &actor(&user), &s, format, state.now()).await.map_err(|e| match e {
         crate::export::ExportError::Db(e) => PageError::Db(e),
-        other => PageError::Store(StoreError::Db(sea_orm::DbErr::Custom(other.to_string()))),
+        other => PageError::Internal(format!("the export failed: {}", crate::web::errors::chain(&other))),
     })?;
     Ok(crate::web::attachment(format.content_type(), &format.file_name(&s), bytes))
 }

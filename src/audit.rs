@@ -54,6 +54,7 @@ impl Actor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     SurveyCreated,
+    QuestionnaireChanged,
     OwnerSet,
     MemberAdded,
     MemberRemoved,
@@ -83,8 +84,9 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::SurveyCreated,
+        Action::QuestionnaireChanged,
         Action::OwnerSet,
         Action::MemberAdded,
         Action::MemberRemoved,
@@ -116,6 +118,7 @@ impl Action {
     pub fn as_str(self) -> &'static str {
         match self {
             Action::SurveyCreated => "survey_created",
+            Action::QuestionnaireChanged => "questionnaire_changed",
             Action::OwnerSet => "owner_set",
             Action::MemberAdded => "member_added",
             Action::MemberRemoved => "member_removed",
@@ -153,6 +156,7 @@ impl Action {
     pub fn label(self) -> &'static str {
         match self {
             Action::SurveyCreated => "onderzoek aangemaakt",
+            Action::QuestionnaireChanged => "vragenlijst gewijzigd",
             Action::OwnerSet => "eigenaar",
             Action::MemberAdded => "lid toegevoegd",
             Action::MemberRemoved => "lid verwijderd",

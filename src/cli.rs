@@ -192,6 +192,10 @@ pub enum SurveyCommand {
     },
     /// List the stored surveys.
     List,
+    /// Print a survey's questionnaire definition, as `replace` takes it back.
+    Show { survey: String },
+    /// Replace the questionnaire of a draft with a changed definition (same code; checked first).
+    Replace { survey: String, file: PathBuf },
     /// Open a draft: freeze the questionnaire and queue an invitation for every invitee.
     Open {
         survey: String,

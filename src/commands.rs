@@ -254,6 +254,25 @@ pub async fn report_check(config: &Config, file: &Path, survey: Option<&str>) ->
     Ok(())
 }
 
+pub async fn survey_show(config: &Config, slug: &str) -> anyhow::Result<()> {
+    let db = crate::integrity::open(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    print!("{}", survey.row.frozen_definition.as_deref().unwrap_or(&survey.row.definition));
+    Ok(())
+}
+
+pub async fn survey_replace(config: &Config, slug: &str, file: &Path) -> anyhow::Result<()> {
+    let source = read(file)?;
+    let db = crate::integrity::open(&config.database_url).await?;
+    let survey = store::surveys::load(&db, slug).await?;
+    let changed = crate::drafts::replace(&db, &Actor::CommandLine, &survey, &source, chrono::Utc::now())
+        .await
+        .with_context(|| format!("{}: niet opgeslagen", file.display()))?;
+    let q = &changed.questionnaire;
+    println!("vragenlijst van '{slug}' vervangen: {} vragen, {} team(s)", q.questions.len(), q.groups.len());
+    Ok(())
+}
+
 pub async fn report_set(config: &Config, slug: &str, file: &Path) -> anyhow::Result<()> {
     let source = read(file)?;
     let db = crate::integrity::open(&config.database_url).await?;

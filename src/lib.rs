@@ -13,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod drafts;
 pub mod dutch;
 pub mod export;
 pub mod integrity;

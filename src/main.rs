@@ -87,6 +87,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 peiling::commands::survey_create(&config, &file, owner.as_deref()).await
             }
             SurveyCommand::List => peiling::commands::survey_list(&config).await,
+            SurveyCommand::Show { survey } => peiling::commands::survey_show(&config, &survey).await,
+            SurveyCommand::Replace { survey, file } => peiling::commands::survey_replace(&config, &survey, &file).await,
             SurveyCommand::Open { survey, closes, send, remind_on } => {
                 peiling::commands::survey_open(&config, &survey, closes, send, remind_on).await
             }

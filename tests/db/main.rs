@@ -19,6 +19,7 @@ mod clean_text;
 mod command_line;
 mod demo;
 mod disclosure;
+mod drafts;
 mod export;
 mod failure_log;
 mod faults;

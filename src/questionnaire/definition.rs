@@ -22,6 +22,19 @@ pub use super::model::MAX_SCALE_POINTS;
 /// Open text answers longer than this are refused unless the definition allows more.
 pub const DEFAULT_SHORT_TEXT: usize = 300;
 pub const DEFAULT_LONG_TEXT: usize = 10_000;
+/// The range of a number question whose definition gives none.
+pub const DEFAULT_NUMBER_MIN: i64 = 0;
+pub const DEFAULT_NUMBER_MAX: i64 = 1_000_000;
+
+/// The longest answer an open question takes unless its `max_length` says otherwise.
+pub fn default_max_length(long: bool) -> usize {
+    if long { DEFAULT_LONG_TEXT } else { DEFAULT_SHORT_TEXT }
+}
+
+/// Whether a question without `required` must be answered: closed ones must, open text need not.
+pub fn required_by_default(kind: &QuestionKind) -> bool {
+    !matches!(kind, QuestionKind::Text { .. })
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -335,7 +348,7 @@ fn parse_questions(raw: Vec<RawQuestion>, report: &mut Report) -> Vec<Question> 
                 continue;
             }
         };
-        let required = rq.required.unwrap_or(!matches!(kind, QuestionKind::Text { .. }));
+        let required = rq.required.unwrap_or_else(|| required_by_default(&kind));
         questions.push(Question {
             id,
             text: rq.text.trim().to_string(),
@@ -727,7 +740,7 @@ fn question_kind(rq: &RawQuestion) -> Result<QuestionKind, Vec<Problem>> {
             }
         },
         "number" => {
-            let (min, max) = (rq.min.unwrap_or(0), rq.max.unwrap_or(1_000_000));
+            let (min, max) = (rq.min.unwrap_or(DEFAULT_NUMBER_MIN), rq.max.unwrap_or(DEFAULT_NUMBER_MAX));
             if min > max {
                 problems.push(Problem::BadRange { min, max });
             }
@@ -745,8 +758,7 @@ fn question_kind(rq: &RawQuestion) -> Result<QuestionKind, Vec<Problem>> {
         }
         _ => {
             let long = kind == "longtext";
-            let default = if long { DEFAULT_LONG_TEXT } else { DEFAULT_SHORT_TEXT };
-            QuestionKind::Text { long, max_length: rq.max_length.unwrap_or(default) }
+            QuestionKind::Text { long, max_length: rq.max_length.unwrap_or(default_max_length(long)) }
         }
     };
     if problems.is_empty() { Ok(result) } else { Err(problems) }

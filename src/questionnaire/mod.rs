@@ -6,7 +6,9 @@ pub mod definition;
 pub mod model;
 pub mod problems;
 pub mod routing;
+pub mod write;
 
 pub use answers::{Answer, AnswerError, AnswerErrors, Answers, Mode};
 pub use definition::{DefinitionError, DefinitionErrors, Problem, parse, validate};
 pub use model::{Choice, ChoiceStyle, Group, OffScale, OptOut, Question, QuestionKind, Questionnaire};
+pub use write::to_toml;

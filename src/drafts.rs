@@ -30,6 +30,8 @@ pub enum DraftError {
         "team '{code}' heeft al {invitees} genodigde(n) en kan niet weg; verwijder eerst de genodigden of houd het team"
     )]
     TeamInUse { code: String, invitees: u64 },
+    #[error("er is geen vraag '{0}' in deze vragenlijst")]
+    NoQuestion(String),
     #[error("de eigen rapportdefinitie past niet meer bij de nieuwe vragen: {0}")]
     Report(ReportDefinitionErrors),
     #[error(transparent)]
@@ -118,4 +120,47 @@ pub async fn replace(
     audit::record(&txn, actor, Some(&row), Action::QuestionnaireChanged, &detail, now).await?;
     txn.commit().await?;
     Ok(surveys::load(db, &row.slug).await?)
+}
+
+/// A change the editor's list of questions makes, one click each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    Up(String),
+    Down(String),
+    Remove(String),
+}
+
+impl Edit {
+    /// From the list's buttons: `omhoog`, `omlaag` or `verwijderen`, and the question.
+    pub fn parse(action: &str, question: &str) -> Option<Edit> {
+        let question = question.trim().to_string();
+        match action {
+            "omhoog" => Some(Edit::Up(question)),
+            "omlaag" => Some(Edit::Down(question)),
+            "verwijderen" => Some(Edit::Remove(question)),
+            _ => None,
+        }
+    }
+}
+
+/// The definition after `edit`, written out (`questionnaire::to_toml`) for `replace` to check
+/// and store like any other: a question moved above the one its condition looks at, or
+/// removed while another's condition names it, is refused by the engine with its reason.
+pub fn edited(q: &Questionnaire, edit: &Edit) -> Result<String, DraftError> {
+    let mut q = q.clone();
+    let id = match edit {
+        Edit::Up(id) | Edit::Down(id) | Edit::Remove(id) => id,
+    };
+    let Some(at) = q.position(id) else {
+        return Err(DraftError::NoQuestion(id.clone()));
+    };
+    match edit {
+        Edit::Up(_) if at > 0 => q.questions.swap(at, at - 1),
+        Edit::Down(_) if at + 1 < q.questions.len() => q.questions.swap(at, at + 1),
+        Edit::Up(_) | Edit::Down(_) => {}
+        Edit::Remove(_) => {
+            q.questions.remove(at);
+        }
+    }
+    Ok(questionnaire::to_toml(&q))
 }

@@ -63,10 +63,19 @@ pub fn period(from: NaiveDate, to: NaiveDate) -> String {
 
 /// "a, b en c"
 pub fn list(items: &[String]) -> String {
+    joined(items, "en")
+}
+
+/// "a, b of c"
+pub fn list_or(items: &[String]) -> String {
+    joined(items, "of")
+}
+
+fn joined(items: &[String], last_word: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} en {last}", rest.join(", ")),
+        [rest @ .., last] => format!("{} {last_word} {last}", rest.join(", ")),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod definition;
 pub mod model;
 pub mod problems;
 pub mod routing;
+pub mod words;
 pub mod write;
 
 pub use answers::{Answer, AnswerError, AnswerErrors, Answers, Mode};

@@ -27,6 +27,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("r/review.html", include_str!("../../templates/researcher/review.html")),
     ("r/texts.html", include_str!("../../templates/researcher/texts.html")),
     ("r/report_definition.html", include_str!("../../templates/researcher/report_definition.html")),
+    ("r/editor.html", include_str!("../../templates/researcher/editor.html")),
     ("r/reports.html", include_str!("../../templates/researcher/reports.html")),
     ("r/report.html", include_str!("../../templates/researcher/report.html")),
     ("r/message.html", include_str!("../../templates/researcher/message.html")),

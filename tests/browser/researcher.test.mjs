@@ -197,6 +197,22 @@ try {
   await page.goBack({ waitUntil: 'load' });
   assert.equal(path(page), `/onderzoek/${OWN}`);
 
+  // ---- The questionnaire page: routing in words; a question moved down and back.
+  await click(page, page.getByRole('link', { name: 'Vragenlijst bewerken' }));
+  assert.equal(path(page), `/onderzoek/${OWN}/bewerken`);
+  await checkPage(page, 'eigen-bewerken');
+  assert.match(await main(page), /Routering: alleen als W1 is 'Ja'/);
+  await click(page, page.getByRole('button', { name: 'W2 omlaag' }));
+  await checkPage(page, 'eigen-bewerken-verplaatst');
+  assert.match(await page.locator('.notice').innerText(), /De vragenlijst is opgeslagen \(3 vragen\)/);
+  const order = await page.locator('li.editor-item strong').allInnerTexts();
+  assert.deepEqual(order, ['W1', 'W3', 'W2'], 'W2 moved below W3');
+  await click(page, page.getByRole('button', { name: 'W2 omhoog' }));
+  await click(page, page.getByRole('button', { name: 'W2 omhoog' }));
+  await checkPage(page, 'eigen-bewerken-geweigerd', 422);
+  assert.match(await page.locator('.error-summary').innerText(), /pas later komt/, 'routing may only look back');
+  await goto(page, `${BASE_URL}/onderzoek/${OWN}`);
+
   // ---- Invitees: a CSV with a bad row imports nothing and names the row; then a good one.
   const badCsv = 'email;team\nlisa@example.org;NOORD\ngeen-adres;ZUID\nmo@example.org;ZUID\n';
   await page.getByLabel('Of plak de regels').fill(badCsv);
@@ -222,6 +238,7 @@ try {
   await phone.context().addCookies(await page.context().cookies());
   await onPhone(phone, `${BASE_URL}/onderzoek`, 'vragenlijsten');
   await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}`, 'eigen-concept');
+  await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}/bewerken`, 'eigen-bewerken');
 
   // ---- Opening with a closing date ten days ahead.
   const closes = new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().slice(0, 10);

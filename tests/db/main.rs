@@ -20,6 +20,7 @@ mod command_line;
 mod demo;
 mod disclosure;
 mod drafts;
+mod editor;
 mod export;
 mod failure_log;
 mod faults;

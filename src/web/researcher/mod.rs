@@ -6,6 +6,7 @@
 //! `Researcher` (the role is in its signature) and answers errors worded for staff.
 
 pub mod dashboard;
+pub mod editor;
 pub mod login;
 pub mod report;
 pub mod report_definition;

@@ -1,0 +1,163 @@
+//! The questionnaire of a survey, for the researcher: its questions in order with their
+//! routing in words, and, while it is a draft, the buttons to move or remove a question and the
+//! whole definition as text (or an uploaded file) to check and store. Every change goes through
+//! `drafts` (checked by the questionnaire engine, every problem with its line); on an error the
+//! text stays in the form.
+
+use super::{Answer, posted, survey};
+use crate::accounts::SignedIn;
+use crate::drafts::{self, DraftError, Edit};
+use crate::questionnaire::words;
+use crate::store::surveys::{Status, Survey};
+use crate::web::auth::{self, Researcher};
+use crate::web::body::Limited;
+use crate::web::errors::PageError;
+use crate::web::staff::{actor, context, field, html};
+use crate::web::{State, upload, views};
+use actix_web::HttpRequest;
+use actix_web::http::StatusCode;
+use actix_web::web::{Path, Payload};
+use serde_json::json;
+
+/// What the page shows besides the survey's questions.
+struct Shown<'a> {
+    source: &'a str,
+    notice: Option<String>,
+    problems: Vec<String>,
+}
+
+fn page(user: &SignedIn, s: &Survey, shown: Shown) -> Result<String, PageError> {
+    let q = &s.questionnaire;
+    let last = q.questions.len().saturating_sub(1);
+    let questions: Vec<serde_json::Value> = q
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, question)| {
+            json!({
+                "id": question.id, "text": question.text, "kind": words::kind(&question.kind),
+                "page": question.page, "required": question.required,
+                "options": question.options().iter().map(|o| o.label.clone()).collect::<Vec<_>>(),
+                "condition": words::shown_when(q, question.show_if.as_ref()),
+                "first": i == 0, "last": i == last,
+            })
+        })
+        .collect();
+    let mut c = context(Some(user), &format!("Vragenlijst: {}", q.title));
+    c.insert("slug", &s.row.slug);
+    c.insert("title", &q.title);
+    c.insert("draft", &(s.status() == Status::Draft));
+    c.insert("questions", &questions);
+    c.insert("teams", &q.groups.iter().map(|g| json!({ "code": g.code, "name": g.name })).collect::<Vec<_>>());
+    c.insert("source", shown.source);
+    c.insert("problems", &shown.problems);
+    c.insert("problems_title", "De vragenlijst is niet opgeslagen");
+    if let Some(n) = shown.notice {
+        c.insert("notice", &n);
+    }
+    views::render("r/editor.html", &c)
+}
+
+/// The definition as it stands: the draft's, or the frozen copy respondents answer.
+fn source(s: &Survey) -> &str {
+    s.row.frozen_definition.as_deref().unwrap_or(&s.row.definition)
+}
+
+pub async fn show(state: State, user: Researcher, slug: Path<String>) -> Answer {
+    let s = survey(&state, &user, &slug).await?;
+    let shown = Shown { source: source(&s), notice: None, problems: Vec::new() };
+    Ok(html(StatusCode::OK, page(&user, &s, shown)?))
+}
+
+/// The definition as a file, for an editor of one's own and for `peiling survey replace`.
+pub async fn download(state: State, user: Researcher, slug: Path<String>) -> Answer {
+    let s = survey(&state, &user, &slug).await?;
+    let name = format!("{}.toml", s.row.slug);
+    Ok(crate::web::attachment("application/toml; charset=utf-8", &name, source(&s).as_bytes().to_vec()))
+}
+
+/// Every problem of a refused change, one line each, as the page lists them.
+fn problems(e: DraftError) -> Result<Vec<String>, PageError> {
+    match e {
+        DraftError::Store(e) => Err(e.into()),
+        DraftError::Definition(errors) => Ok(errors.0.iter().map(ToString::to_string).collect()),
+        DraftError::Report(errors) => {
+            let mut out = vec!["De eigen rapportdefinitie past niet meer bij de nieuwe vragen:".to_string()];
+            out.extend(errors.0);
+            Ok(out)
+        }
+        other => Ok(vec![other.to_string()]),
+    }
+}
+
+/// Checks the posted definition (a file, or the text area) and, unless only a check was asked
+/// for, stores it.
+pub async fn save(
+    state: State,
+    request: HttpRequest,
+    user: Researcher,
+    slug: Path<String>,
+    payload: Payload,
+) -> Answer {
+    let s = survey(&state, &user, &slug).await?;
+    let posted = upload::read(&request, payload).await?;
+    auth::check(&user, &posted.fields)?;
+    let text = match posted.file("bestand") {
+        Some(file) => match upload::utf8(file) {
+            Ok(text) => text,
+            Err((problem, shown)) => {
+                let shown = Shown { source: &shown, notice: None, problems: vec![problem] };
+                return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&user, &s, shown)?));
+            }
+        },
+        None => field(&posted.fields, "definitie").to_string(),
+    };
+    let only_check = field(&posted.fields, "actie") == "controleren";
+    let outcome = if only_check {
+        drafts::check(&s, &text).map(|_| s.clone())
+    } else {
+        drafts::replace(&state.db, &actor(&user), &s, &text, state.now()).await
+    };
+    answer(&user, &s, &text, only_check, outcome)
+}
+
+/// Moves or removes one question of the list.
+pub async fn edit(state: State, user: Researcher, slug: Path<String>, body: Limited) -> Answer {
+    let (fields, s) = posted(&state, &user, &slug, &body).await?;
+    let Some(edit) = Edit::parse(field(&fields, "actie"), field(&fields, "vraag")) else {
+        return Err(PageError::Unreadable("Kies omhoog, omlaag of verwijderen bij een vraag.".into()).into());
+    };
+    let outcome = match drafts::edited(&s.questionnaire, &edit) {
+        Ok(text) => drafts::replace(&state.db, &actor(&user), &s, &text, state.now()).await,
+        Err(e) => Err(e),
+    };
+    answer(&user, &s, source(&s), false, outcome)
+}
+
+/// The page after a change: the stored survey, or the old one with what was wrong and the
+/// researcher's text kept.
+fn answer(user: &SignedIn, old: &Survey, text: &str, only_check: bool, outcome: Result<Survey, DraftError>) -> Answer {
+    match outcome {
+        Ok(s) => {
+            let n = s.questionnaire.questions.len();
+            let notice = if only_check {
+                format!("De vragenlijst is in orde ({n} vragen); nog niet opgeslagen.")
+            } else {
+                format!("De vragenlijst is opgeslagen ({n} vragen).")
+            };
+            let text = if only_check { text } else { source(&s) };
+            Ok(html(
+                StatusCode::OK,
+                page(user, &s, Shown { source: text, notice: Some(notice), problems: Vec::new() })?,
+            ))
+        }
+        Err(e) => {
+            let status = match &e {
+                DraftError::NotDraft(_) => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let shown = Shown { source: text, notice: None, problems: problems(e)? };
+            Ok(html(status, page(user, old, shown)?))
+        }
+    }
+}

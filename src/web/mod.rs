@@ -278,6 +278,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/onderzoek", web::get().to(researcher::surveys::list))
         .route("/onderzoek/nieuw", web::get().to(researcher::surveys::new_form))
         .route("/onderzoek/nieuw", web::post().to(researcher::surveys::create))
+        .route("/onderzoek/nieuw/ronde", web::post().to(researcher::surveys::copy))
         .service(
             web::scope("/onderzoek/{survey}")
                 .route("", web::get().to(researcher::dashboard::show))

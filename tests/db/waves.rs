@@ -1,9 +1,10 @@
 //! A new wave of an earlier survey (`peiling::waves`): the questionnaire's text with a new code
 //! and title, the report definition taken along, nothing of the fieldwork; only for a survey the
-//! copier works on; every refusal in Dutch and nothing stored; the trail.
+//! copier works on; every refusal in Dutch and nothing stored; the page and the trail.
 
-use crate::helpers::join;
+use crate::helpers::{TestApp, join};
 use crate::on_both;
+use crate::web_pages::{csrf_of, login};
 use entity::{audit_event, invitee, mail_outbox, publication, report_text, response, survey_member, text_review};
 use peiling::accounts::{self, Role};
 use peiling::audit::{Action, Actor};
@@ -12,6 +13,7 @@ use peiling::report::source::{self, Origin};
 use peiling::store::surveys::{self, Status, Survey};
 use peiling::teams::{self, Researcher};
 use peiling::waves::{self, Copier, CopyError, Field, Wave};
+use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 const PASSWORD: &str = "een lang wachtwoord";
@@ -295,4 +297,99 @@ async fn a_copy_at_the_command_line_is_recorded_as_such() {
     let copied =
         waves::copy(&db, Copier::CommandLine { owner: Some(&owner.user) }, wave, chrono::Utc::now()).await.unwrap();
     teams::survey_for(&db, &owner, &copied.row.slug).await.unwrap();
+}
+
+async fn post_form(app: &TestApp, c: &reqwest::Client, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+    let r = c
+        .post(app.url("/onderzoek/nieuw/ronde"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(fields).unwrap())
+        .send()
+        .await
+        .unwrap();
+    let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (r.status(), location, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_new_survey_page_makes_a_new_wave_and_shows_a_refusal_beside_its_field() {
+    on_both!("the_new_survey_page_makes_a_new_wave", |db| {
+        let owner = researcher(&db, "eigenaar@example.org", Role::Researcher).await;
+        let other = researcher(&db, "ander@example.org", Role::Researcher).await;
+        surveys::create_owned(&db, OWN, Some((&owner.user, &owner.actor())), chrono::Utc::now()).await.unwrap();
+        surveys::create_owned(
+            &db,
+            &crate::helpers::renamed("van-een-ander"),
+            Some((&other.user, &other.actor())),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        let app = TestApp::spawn(&db).await;
+        let c = TestApp::browser();
+        login(&app, &c, "eigenaar@example.org", PASSWORD).await;
+        let page = c.get(app.url("/onderzoek/nieuw")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Als nieuwe ronde van een eerder onderzoek"), "{page}");
+        assert!(
+            page.contains("<option value=\"buurtpeiling-2024\">Buurtpeiling 2024 (buurtpeiling-2024)</option>"),
+            "{page}"
+        );
+        assert!(!page.contains("van-een-ander"), "only the researcher's own surveys are offered");
+        let csrf = csrf_of(&page);
+
+        // Without the session's CSRF value nothing happens.
+        let (status, _, html) =
+            post_form(&app, &c, &[("eerder", "buurtpeiling-2024"), ("code", "b-2025"), ("titel", "B")]).await;
+        assert_ne!(status, StatusCode::SEE_OTHER);
+        assert!(html.contains("Dit formulier is verlopen"), "{html}");
+        assert!(surveys::load(&db, "b-2025").await.is_err());
+
+        let (status, _, html) = post_form(
+            &app,
+            &c,
+            &[("csrf", &csrf), ("eerder", "buurtpeiling-2024"), ("code", "2025 ronde"), ("titel", "Buurt & co 2025")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("De nieuwe ronde is niet gemaakt"), "{html}");
+        assert!(
+            html.contains("<p class=\"error\" id=\"code-fout\"><span class=\"visually-hidden\">Fout: </span>code &#x27;2025 ronde&#x27; is ongeldig"),
+            "{html}"
+        );
+        assert!(html.contains("aria-describedby=\"code-hulp code-fout\" aria-invalid=\"true\""), "{html}");
+        assert!(html.contains("value=\"2025 ronde\""), "{html}");
+        assert!(html.contains("value=\"Buurt &amp; co 2025\""), "{html}");
+        assert!(html.contains("<option value=\"buurtpeiling-2024\" selected>"), "{html}");
+
+        let (status, _, html) =
+            post_form(&app, &c, &[("csrf", &csrf), ("eerder", "van-een-ander"), ("code", "b-2025"), ("titel", "B")])
+                .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("id=\"eerder-fout\""), "{html}");
+        assert!(html.contains("er is geen vragenlijst met code &#x27;van-een-ander&#x27;"), "{html}");
+
+        let (status, _, html) =
+            post_form(&app, &c, &[("csrf", &csrf), ("eerder", "buurtpeiling-2024"), ("code", "b-2025"), ("titel", "")])
+                .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("id=\"titel-fout\""), "{html}");
+
+        let (status, location, _) = post_form(
+            &app,
+            &c,
+            &[
+                ("csrf", &csrf),
+                ("eerder", "buurtpeiling-2024"),
+                ("code", "buurtpeiling-2025"),
+                ("titel", "Buurtpeiling 2025"),
+            ],
+        )
+        .await;
+        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/onderzoek/buurtpeiling-2025"));
+        let r = c.get(app.url(&location)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.text().await.unwrap().contains("Buurtpeiling 2025"));
+        let wave = surveys::load(&db, "buurtpeiling-2025").await.unwrap();
+        assert_eq!(trail(&db, wave.row.id).await[0].2, "nieuwe ronde van buurtpeiling-2024");
+    });
 }

@@ -8,6 +8,7 @@ mod audit_pages;
 mod auth;
 mod body;
 mod client;
+mod copy_api;
 mod csrf;
 mod damage;
 mod error_pages;
@@ -232,6 +233,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(api("/remind", "POST").route(web::post().to(researcher_api::remind)))
                 .service(api("/reminder", "PUT").route(web::put().to(researcher_api::schedule)))
                 .service(api("/close", "POST").route(web::post().to(researcher_api::close)))
+                .service(api("/copy", "POST").route(web::post().to(copy_api::copy)))
                 .service(api("/publish", "POST").route(web::post().to(researcher_api::publish)))
                 .service(
                     api("/report-definition", "GET, PUT, DELETE")

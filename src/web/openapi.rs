@@ -1,7 +1,9 @@
 //! The OpenAPI 3 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
 //! served at `/api/v1/openapi.json`.
 
-use super::{audit_api, lock_api, report_definition_api, researcher_api, respondent_api, team_api, users_api};
+use super::{
+    audit_api, copy_api, lock_api, report_definition_api, researcher_api, respondent_api, team_api, users_api,
+};
 use actix_web::HttpResponse;
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -212,6 +214,7 @@ impl Modify for BearerToken {
         researcher_api::schedule,
         researcher_api::close,
         researcher_api::publish,
+        copy_api::copy,
         researcher_api::casussen,
         researcher_api::casus,
         researcher_api::review_casus,
@@ -263,6 +266,8 @@ impl Modify for BearerToken {
         DecisionWord,
         Members,
         team_api::MemberBody,
+        copy_api::CopyBody,
+        copy_api::Copied,
         AuditTrail,
         crate::audit::Event,
         TrailFormat,

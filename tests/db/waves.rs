@@ -1,8 +1,8 @@
 //! A new wave of an earlier survey (`peiling::waves`): the questionnaire's text with a new code
 //! and title, the report definition taken along, nothing of the fieldwork; only for a survey the
-//! copier works on; every refusal in Dutch and nothing stored; the page and the trail.
+//! copier works on; every refusal in Dutch and nothing stored; the page, the API and the trail.
 
-use crate::helpers::{TestApp, join};
+use crate::helpers::{TestApp, api_token, join};
 use crate::on_both;
 use crate::web_pages::{csrf_of, login};
 use entity::{audit_event, invitee, mail_outbox, publication, report_text, response, survey_member, text_review};
@@ -391,5 +391,61 @@ async fn the_new_survey_page_makes_a_new_wave_and_shows_a_refusal_beside_its_fie
         assert!(r.text().await.unwrap().contains("Buurtpeiling 2025"));
         let wave = surveys::load(&db, "buurtpeiling-2025").await.unwrap();
         assert_eq!(trail(&db, wave.row.id).await[0].2, "nieuwe ronde van buurtpeiling-2024");
+    });
+}
+
+#[tokio::test]
+async fn the_api_makes_a_new_wave_with_201_and_refuses_with_a_code_and_a_dutch_message() {
+    on_both!("the_api_makes_a_new_wave_with_201", |db| {
+        let token = api_token(&db, "eigenaar@example.org", Role::Researcher).await;
+        let outsider = api_token(&db, "buiten@example.org", Role::Researcher).await;
+        let owner =
+            accounts::find_user(&db, &EmailAddress::parse("eigenaar@example.org").unwrap()).await.unwrap().unwrap();
+        surveys::create_owned(&db, OWN, Some((&owner, &Actor::account(&owner))), chrono::Utc::now()).await.unwrap();
+        let app = TestApp::spawn(&db).await;
+        let c = reqwest::Client::new();
+        let post = |token: &str, from: &str, body: serde_json::Value| {
+            c.post(app.url(&format!("/api/v1/surveys/{from}/copy"))).bearer_auth(token).json(&body).send()
+        };
+        let answer = |r: reqwest::Response| async move {
+            let status = r.status();
+            (status, r.json::<serde_json::Value>().await.unwrap())
+        };
+
+        let (status, body) = answer(
+            post(&token, "buurtpeiling-2024", serde_json::json!({"code": "b-2025", "title": "B 2025"})).await.unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(
+            body,
+            serde_json::json!({"survey": "b-2025", "title": "B 2025", "copied_from": "buurtpeiling-2024", "report_definition": "plain"})
+        );
+
+        let (status, body) = answer(
+            post(&outsider, "buurtpeiling-2024", serde_json::json!({"code": "b-2026", "title": "B"})).await.unwrap(),
+        )
+        .await;
+        assert_eq!((status, body["error"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+        assert_eq!(body["message"], "er is geen vragenlijst met code 'buurtpeiling-2024'");
+        let (status, body) = answer(
+            post(&token, "buurtpeiling-2024", serde_json::json!({"code": "b-2025", "title": "B"})).await.unwrap(),
+        )
+        .await;
+        assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("survey_exists")));
+        let (status, body) = answer(
+            post(&token, "buurtpeiling-2024", serde_json::json!({"code": "b 2026", "title": "B"})).await.unwrap(),
+        )
+        .await;
+        assert_eq!((status, body["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_code")));
+        let (status, body) = answer(
+            post(&token, "buurtpeiling-2024", serde_json::json!({"code": "b-2026", "title": ""})).await.unwrap(),
+        )
+        .await;
+        assert_eq!((status, body["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_title")));
+        let (status, body) =
+            answer(post(&token, "buurtpeiling-2024", serde_json::json!({"code": "b-2026"})).await.unwrap()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(surveys::list(&db).await.unwrap().len(), 2);
     });
 }

@@ -190,6 +190,20 @@ pub enum SurveyCommand {
         #[arg(long)]
         owner: Option<String>,
     },
+    /// Make a new wave of a stored survey: a draft with the same questionnaire (comments
+    /// included) and report definition under a new code and title, without invitees or answers.
+    Copy {
+        /// The earlier survey's code, e.g. maatwerkbudget-2021.
+        from: String,
+        /// The new survey's code, e.g. maatwerkbudget-2025.
+        code: String,
+        /// The new survey's title.
+        #[arg(long)]
+        title: String,
+        /// The researcher who owns the copy. Without it, only admins see it until one adds members.
+        #[arg(long)]
+        owner: Option<String>,
+    },
     /// List the stored surveys.
     List,
     /// Print a survey's questionnaire definition, as `replace` takes it back.

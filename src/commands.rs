@@ -180,32 +180,65 @@ pub fn survey_check(file: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn survey_create(config: &Config, file: &Path, owner: Option<&str>) -> anyhow::Result<()> {
+/// The researcher's account named by `--owner`.
+async fn owner_account(db: &sea_orm::DatabaseConnection, text: &str) -> anyhow::Result<entity::user::Model> {
     use crate::accounts::{self, Role};
+    let email = crate::domain::EmailAddress::parse(text).map_err(|e| anyhow::anyhow!("--owner {text}: {e}"))?;
+    let user =
+        accounts::find_user(db, &email).await?.with_context(|| format!("--owner: er is geen account voor {text}"))?;
+    if !Role::stored(&user.role)?.includes(Role::Researcher) {
+        bail!("--owner: {text} is geen onderzoeker (rol {})", user.role);
+    }
+    Ok(user)
+}
+
+fn say_owner(owner: Option<&entity::user::Model>) {
+    match owner {
+        Some(user) => println!("eigenaar: {}", user.email),
+        None => println!("nog geen eigenaar: alleen beheerders zien hem (geef --owner EMAIL mee)"),
+    }
+}
+
+pub async fn survey_create(config: &Config, file: &Path, owner: Option<&str>) -> anyhow::Result<()> {
     let source = read(file)?;
     let db = crate::integrity::open(&config.database_url).await?;
     let owner = match owner {
         None => None,
-        Some(text) => {
-            let email = crate::domain::EmailAddress::parse(text).map_err(|e| anyhow::anyhow!("--owner {text}: {e}"))?;
-            let user = accounts::find_user(&db, &email)
-                .await?
-                .with_context(|| format!("--owner: er is geen account voor {text}"))?;
-            if !Role::stored(&user.role)?.includes(Role::Researcher) {
-                bail!("--owner: {text} is geen onderzoeker (rol {})", user.role);
-            }
-            Some(user)
-        }
+        Some(text) => Some(owner_account(&db, text).await?),
     };
     let actor = crate::audit::Actor::CommandLine;
     let survey = store::surveys::create_owned(&db, &source, owner.as_ref().map(|u| (u, &actor)), chrono::Utc::now())
         .await
         .with_context(|| file.display().to_string())?;
     println!("vragenlijst '{}' opgeslagen als concept (id {})", survey.row.slug, survey.row.id);
-    match owner {
-        Some(user) => println!("eigenaar: {}", user.email),
-        None => println!("nog geen eigenaar: alleen beheerders zien hem (geef --owner EMAIL mee)"),
-    }
+    say_owner(owner.as_ref());
+    Ok(())
+}
+
+pub async fn survey_copy(
+    config: &Config,
+    from: &str,
+    code: &str,
+    title: &str,
+    owner: Option<&str>,
+) -> anyhow::Result<()> {
+    use crate::waves::{self, Copier, Wave};
+    let db = crate::integrity::open(&config.database_url).await?;
+    let owner = match owner {
+        None => None,
+        Some(text) => Some(owner_account(&db, text).await?),
+    };
+    let copier = Copier::CommandLine { owner: owner.as_ref() };
+    let survey = waves::copy(&db, copier, Wave { from, code, title }, chrono::Utc::now()).await?;
+    println!(
+        "vragenlijst '{}' opgeslagen als concept (id {}): nieuwe ronde van '{}', zonder genodigden",
+        survey.row.slug,
+        survey.row.id,
+        from.trim()
+    );
+    let (_, origin) = crate::report::source::of(&survey);
+    println!("rapportdefinitie: {}", origin.label());
+    say_owner(owner.as_ref());
     Ok(())
 }
 

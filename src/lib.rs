@@ -30,5 +30,6 @@ pub mod review;
 pub mod store;
 pub mod teams;
 pub mod telemetry;
+pub mod waves;
 pub mod web;
 pub mod workers;

@@ -86,6 +86,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             SurveyCommand::Create { file, owner } => {
                 peiling::commands::survey_create(&config, &file, owner.as_deref()).await
             }
+            SurveyCommand::Copy { from, code, title, owner } => {
+                peiling::commands::survey_copy(&config, &from, &code, &title, owner.as_deref()).await
+            }
             SurveyCommand::List => peiling::commands::survey_list(&config).await,
             SurveyCommand::Show { survey } => peiling::commands::survey_show(&config, &survey).await,
             SurveyCommand::Replace { survey, file } => peiling::commands::survey_replace(&config, &survey, &file).await,

@@ -8,6 +8,7 @@ pub mod serde_words;
 pub mod stored;
 pub mod text;
 mod token;
+pub mod toml_text;
 
 pub use client_address::{ClientAddress, InvalidClientAddress};
 pub use email::EmailAddress;

@@ -119,7 +119,9 @@ struct RawOptOut {
     value: Option<i64>,
 }
 
-fn valid_code(code: &str) -> bool {
+/// A code as a definition's `id`, a group's and a question's take: a letter, then letters,
+/// digits, `_` or `-`.
+pub fn valid_code(code: &str) -> bool {
     let mut chars = code.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
@@ -198,9 +200,16 @@ pub fn parse(source: &str) -> Result<Questionnaire, DefinitionErrors> {
     read(source, Checks::Stored)
 }
 
-fn read(source: &str, checks: Checks) -> Result<Questionnaire, DefinitionErrors> {
-    let lines = LineIndex::new(source.as_bytes());
-    let raw: RawDefinition = toml::from_str(source).map_err(|e| {
+/// `source` with the values of its `id` and `title` replaced (a new wave of a survey,
+/// `crate::waves`), and everything else, comments included, as its author wrote it. The result
+/// is not checked here: it is read as any definition handed in.
+pub fn with_id_and_title(source: &str, id: &str, title: &str) -> Result<String, DefinitionErrors> {
+    let raw = raw(source, &LineIndex::new(source.as_bytes()))?;
+    Ok(crate::domain::toml_text::replace_strings(source, vec![(raw.id.span(), id), (raw.title.span(), title)]))
+}
+
+fn raw(source: &str, lines: &LineIndex) -> Result<RawDefinition, DefinitionErrors> {
+    toml::from_str(source).map_err(|e| {
         let line = e.span().map(|s| lines.line(s.start));
         let message = e.message().trim();
         // A misspelled key or a value of the wrong kind is valid TOML: say what is wrong with it.
@@ -210,7 +219,12 @@ fn read(source: &str, checks: Checks) -> Result<Questionnaire, DefinitionErrors>
             Problem::Syntax(message.to_string())
         };
         DefinitionErrors(vec![DefinitionError { line, question: None, problem }])
-    })?;
+    })
+}
+
+fn read(source: &str, checks: Checks) -> Result<Questionnaire, DefinitionErrors> {
+    let lines = LineIndex::new(source.as_bytes());
+    let raw = raw(source, &lines)?;
     let mut report = Report { errors: Vec::new(), lines, checks };
 
     for (field, value) in [("id", &raw.id), ("title", &raw.title)] {

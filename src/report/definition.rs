@@ -183,6 +183,41 @@ pub fn plain_source(questionnaire: &Questionnaire) -> String {
     out
 }
 
+fn toml_problem(source: &str, e: &toml::de::Error) -> ReportDefinitionErrors {
+    use crate::domain::serde_words::{Format, data_problem, is_data_problem};
+    let line = e.span().map(|s| crate::lines::line_at(source.as_bytes(), s.start));
+    let message = e.message().trim();
+    let message = if is_data_problem(message) { data_problem(message, Format::Toml) } else { message.to_string() };
+    ReportDefinitionErrors(vec![match line {
+        Some(line) => format!("regel {line}: {message}"),
+        None => message,
+    }])
+}
+
+/// The two values a new wave changes, where they stand in the text.
+#[derive(Deserialize)]
+struct Head {
+    survey: toml::Spanned<String>,
+    title: toml::Spanned<String>,
+}
+
+/// `source`, the report definition of a survey titled `earlier_title`, for a new wave of it
+/// (`crate::waves`): `survey` names the new wave's questionnaire, and a `title` that was the
+/// earlier questionnaire's becomes the new one (a title of its own stays); everything else,
+/// comments included, as its author wrote it. The result is checked as any definition.
+pub fn for_new_wave(
+    source: &str,
+    earlier_title: &str,
+    questionnaire: &Questionnaire,
+) -> Result<String, ReportDefinitionErrors> {
+    let head: Head = toml::from_str(source).map_err(|e| toml_problem(source, &e))?;
+    let mut edits = vec![(head.survey.span(), questionnaire.id.as_str())];
+    if head.title.get_ref().trim() == earlier_title.trim() {
+        edits.push((head.title.span(), questionnaire.title.as_str()));
+    }
+    Ok(crate::domain::toml_text::replace_strings(source, edits))
+}
+
 impl ReportDefinition {
     /// The questions whose texts the report prints: casussen and quoted open answers.
     pub fn printed_questions(&self) -> Vec<String> {
@@ -214,17 +249,7 @@ impl ReportDefinition {
 
     /// Parses a definition and checks it against the questionnaire it reports on.
     pub fn parse(source: &str, questionnaire: &Questionnaire) -> Result<ReportDefinition, ReportDefinitionErrors> {
-        let def: ReportDefinition = toml::from_str(source).map_err(|e| {
-            use crate::domain::serde_words::{Format, data_problem, is_data_problem};
-            let line = e.span().map(|s| crate::lines::line_at(source.as_bytes(), s.start));
-            let message = e.message().trim();
-            let message =
-                if is_data_problem(message) { data_problem(message, Format::Toml) } else { message.to_string() };
-            ReportDefinitionErrors(vec![match line {
-                Some(line) => format!("regel {line}: {message}"),
-                None => message,
-            }])
-        })?;
+        let def: ReportDefinition = toml::from_str(source).map_err(|e| toml_problem(source, &e))?;
         let mut errors = Vec::new();
         // Every error about the content starts with the line of what it is about.
         let places = super::places::Places::new(source);

@@ -68,6 +68,23 @@ fn without_own(questionnaire: &crate::questionnaire::Questionnaire) -> (String, 
     }
 }
 
+/// The report definition a new wave of `earlier` takes along (`crate::waves`), checked against
+/// the wave's `questionnaire`: its own, or the bundled one, which the wave would lose under its
+/// new code; with the new code and title in it (`definition::for_new_wave`). None when
+/// `earlier` has the plain one: the wave makes that from its own questionnaire.
+pub fn for_new_wave(
+    earlier: &Survey,
+    questionnaire: &crate::questionnaire::Questionnaire,
+) -> Result<Option<(String, ReportDefinition)>, ReportDefinitionErrors> {
+    let (text, origin) = of(earlier);
+    if origin == Origin::Plain {
+        return Ok(None);
+    }
+    let text = super::definition::for_new_wave(&text, &earlier.questionnaire.title, questionnaire)?;
+    let definition = ReportDefinition::parse(&text, questionnaire)?;
+    Ok(Some((text, definition)))
+}
+
 /// The survey's report definition, checked against its questionnaire. A stored one was
 /// checked when it was stored; it can still fail if the bundled questionnaire it refers to
 /// changed with a new version of peiling.

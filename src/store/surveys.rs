@@ -68,6 +68,11 @@ impl Survey {
         self.status
     }
 
+    /// The definition's text its questionnaire was read from: the frozen copy once opened.
+    pub fn source(&self) -> &str {
+        self.row.frozen_definition.as_deref().unwrap_or(&self.row.definition)
+    }
+
     pub fn group_by_code(&self, code: &str) -> Option<&invitee_group::Model> {
         self.groups.iter().find(|g| g.code.eq_ignore_ascii_case(code.trim()))
     }
@@ -100,8 +105,29 @@ pub async fn create_checked(
     owner: Option<(&entity::user::Model, &crate::audit::Actor)>,
     now: DateTime<Utc>,
 ) -> Result<Survey, StoreError> {
+    use crate::audit::{self, Action};
     let txn = crate::db::begin_write(db).await?;
-    if survey::Entity::find().filter(survey::Column::Slug.eq(&questionnaire.id)).one(&txn).await?.is_some() {
+    let survey = insert_draft(&txn, source, questionnaire, owner.map(|(user, _)| user), now).await?;
+    if let Some((owner, actor)) = owner {
+        audit::record(&txn, actor, Some(&survey.row), Action::SurveyCreated, "", now).await?;
+        audit::record(&txn, actor, Some(&survey.row), Action::OwnerSet, &owner.email, now).await?;
+    }
+    txn.commit().await?;
+    Ok(survey)
+}
+
+/// Stores a checked definition as a new draft survey with its groups and `owner`, on `txn`
+/// (a write transaction, `db::begin_write`) that the caller commits: `create_checked`, and a
+/// new wave that stores its report definition with it (`crate::waves`). No audit line: the
+/// caller says what happened.
+pub async fn insert_draft(
+    txn: &impl ConnectionTrait,
+    source: &str,
+    questionnaire: Questionnaire,
+    owner: Option<&entity::user::Model>,
+    now: DateTime<Utc>,
+) -> Result<Survey, StoreError> {
+    if survey::Entity::find().filter(survey::Column::Slug.eq(&questionnaire.id)).one(txn).await?.is_some() {
         return Err(StoreError::SurveyExists(questionnaire.id));
     }
     let row = survey::ActiveModel {
@@ -112,7 +138,7 @@ pub async fn create_checked(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| {
         // PostgreSQL lets two creations pass the check above at once; the unique code stops one.
@@ -128,24 +154,20 @@ pub async fn create_checked(
                 position: Set(position as i32),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(txn)
             .await?,
         );
     }
-    if let Some((owner, actor)) = owner {
-        use crate::audit::{self, Action};
+    if let Some(owner) = owner {
         entity::survey_member::ActiveModel {
             survey_id: Set(row.id),
             user_id: Set(owner.id),
             owner: Set(true),
             added_at: Set(now),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
-        audit::record(&txn, actor, Some(&row), Action::SurveyCreated, "", now).await?;
-        audit::record(&txn, actor, Some(&row), Action::OwnerSet, &owner.email, now).await?;
     }
-    txn.commit().await?;
     Ok(Survey { row, questionnaire, groups, report: None, status: Status::Draft })
 }
 

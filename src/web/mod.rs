@@ -9,6 +9,7 @@ mod audit_pages;
 mod auth;
 mod body;
 mod client;
+mod copy_api;
 mod csrf;
 mod damage;
 mod error_pages;
@@ -233,6 +234,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(api("/remind", "POST").route(web::post().to(researcher_api::remind)))
                 .service(api("/reminder", "PUT").route(web::put().to(researcher_api::schedule)))
                 .service(api("/close", "POST").route(web::post().to(researcher_api::close)))
+                .service(api("/copy", "POST").route(web::post().to(copy_api::copy)))
                 .service(api("/publish", "POST").route(web::post().to(researcher_api::publish)))
                 .service(
                     api("/report-definition", "GET, PUT, DELETE")
@@ -279,6 +281,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/onderzoek", web::get().to(researcher::surveys::list))
         .route("/onderzoek/nieuw", web::get().to(researcher::surveys::new_form))
         .route("/onderzoek/nieuw", web::post().to(researcher::surveys::create))
+        .route("/onderzoek/nieuw/ronde", web::post().to(researcher::surveys::copy))
         .service(
             web::scope("/onderzoek/{survey}")
                 .route("", web::get().to(researcher::dashboard::show))

@@ -3,7 +3,9 @@
 //! answer with (`api_types`); the schemas of the request bodies and of everything they contain
 //! are collected from the annotations, so only the parameters' word lists are named here.
 
-use super::{audit_api, lock_api, report_definition_api, researcher_api, respondent_api, team_api, users_api};
+use super::{
+    audit_api, copy_api, lock_api, report_definition_api, researcher_api, respondent_api, team_api, users_api,
+};
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -71,6 +73,7 @@ impl Modify for BearerToken {
         researcher_api::schedule,
         researcher_api::close,
         researcher_api::publish,
+        copy_api::copy,
         researcher_api::casussen,
         researcher_api::casus,
         researcher_api::review_casus,

@@ -1,11 +1,12 @@
 // The researcher app in a real browser, from login to a published report: headless Chromium on
 // a 1280x800 desktop, with the main pages again on a 360x740 phone. A wrong password first, then
-// a keyboard-only login; the survey list; a new survey of our own (first with an error in the
-// definition), its preview and e-mails, an invitee import with a bad row and then a good one,
-// opening it, a reminder, closing it and publishing it refused (nobody answered). Then on the
-// bundled survey (closed by form.test.mjs, answered by Anna and the ten of respond.mjs):
-// the review of casussen, the report's texts, the PDF, publishing, the reading room and the
-// report page; logging out, and the reader account: the reading room works, /onderzoek is 403.
+// a keyboard-only login; the survey list; a new wave of the bundled survey refused for its code;
+// a new survey of our own (first with an error in the definition), its preview and e-mails, an
+// invitee import with a bad row and then a good one, opening it, a reminder, closing it and
+// publishing it refused (nobody answered). Then on the bundled survey (closed by form.test.mjs,
+// answered by Anna and the ten of respond.mjs): the review of casussen, the report's texts, the
+// PDF, publishing, the reading room and the report page; logging out, and the reader account:
+// the reading room works, /onderzoek is 403.
 //
 // Every page visited gets an axe-core check (WCAG 2.0/2.1 A and AA), a check that nothing
 // overflows the viewport's width, that controls are at least 24x24 px, that no console error or
@@ -156,6 +157,21 @@ try {
   assert.equal(path(page), '/onderzoek/nieuw');
   await checkPage(page, 'nieuw');
   assert.ok(await page.getByRole('radio', { name: 'Eigen definitie (hieronder)' }).isChecked());
+
+  // A new wave of the bundled survey with a code that is refused: the form again, with what was
+  // typed and the message beside the code. Nothing is made, so the rest of the walk is as before.
+  await page.getByLabel('Eerder onderzoek').selectOption(SURVEY);
+  await page.getByLabel('Code van de nieuwe ronde').fill('2025 ronde');
+  await page.getByLabel('Titel van de nieuwe ronde').fill('Hulpverleners Maatwerkbudget 2025');
+  await click(page, button(page, 'Nieuwe ronde opslaan als concept'));
+  await checkPage(page, 'nieuw-ronde-fout', 422);
+  const codeField = page.getByLabel('Code van de nieuwe ronde');
+  assert.equal(await codeField.inputValue(), '2025 ronde', 'the code stays in the field');
+  assert.equal(await codeField.getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#code-fout').innerText(), /code '2025 ronde' is ongeldig/);
+  assert.equal(await page.getByLabel('Titel van de nieuwe ronde').inputValue(), 'Hulpverleners Maatwerkbudget 2025');
+  assert.equal(await page.getByLabel('Eerder onderzoek').inputValue(), SURVEY, 'the choice of survey stays');
+  await goto(page, `${BASE_URL}/onderzoek/nieuw`);
   await page.getByLabel('Of plak de definitie').fill(BAD_DEFINITION);
   await click(page, button(page, 'Opslaan als concept'));
   await checkPage(page, 'nieuw-fout', 422);
@@ -239,6 +255,7 @@ try {
   await onPhone(phone, `${BASE_URL}/onderzoek`, 'vragenlijsten');
   await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}`, 'eigen-concept');
   await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}/bewerken`, 'eigen-bewerken');
+  await onPhone(phone, `${BASE_URL}/onderzoek/nieuw`, 'nieuw');
 
   // ---- Opening with a closing date ten days ahead.
   const closes = new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().slice(0, 10);

@@ -119,6 +119,54 @@ async fn report_set_stores_a_checked_definition_with_the_survey_and_show_prints_
 }
 
 #[tokio::test]
+async fn survey_copy_makes_a_new_wave_with_the_report_definition_and_says_what_is_wrong() {
+    let test = TestDb::sqlite().await;
+    let db = test.connect().await;
+    let survey = peiling::store::surveys::create(&db, QUESTIONNAIRE, chrono::Utc::now()).await.unwrap();
+    let report = "survey = \"buurtpeiling\"\ntitle = \"Buurtpeiling\"\n\n[[sections]]\ntitle = \"Cijfer\"\n\n[[sections.blocks]]\nkind = \"figure\"\nquestion = \"C\"\n";
+    let actor = peiling::audit::Actor::CommandLine;
+    peiling::report::source::set(&db, &actor, &survey, report, chrono::Utc::now()).await.unwrap();
+    let email = peiling::domain::EmailAddress::parse("eigenaar@example.org").unwrap();
+    let role = peiling::accounts::Role::Researcher;
+    peiling::accounts::add_user(&db, &email, "een lang wachtwoord", role, chrono::Utc::now()).await.unwrap();
+
+    let args = ["survey", "copy", "buurtpeiling", "buurtpeiling-2", "--title", "Buurtpeiling 2"];
+    let (ok, stdout, stderr) = peiling(&test, &[&args[..], &["--owner", "eigenaar@example.org"]].concat());
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("vragenlijst 'buurtpeiling-2' opgeslagen als concept (id 2): nieuwe ronde van 'buurtpeiling', zonder genodigden"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("rapportdefinitie: eigen rapportdefinitie van dit onderzoek"), "{stdout}");
+    assert!(stdout.contains("eigenaar: eigenaar@example.org"), "{stdout}");
+    let (_, shown, _) = peiling(&test, &["report", "show", "buurtpeiling-2"]);
+    assert_eq!(
+        shown,
+        report.replace("\"buurtpeiling\"\ntitle = \"Buurtpeiling\"", "\"buurtpeiling-2\"\ntitle = \"Buurtpeiling 2\"")
+    );
+    let copy = peiling::store::surveys::load(&db, "buurtpeiling-2").await.unwrap();
+    let trail = peiling::audit::events(&db, Some(copy.row.id)).await.unwrap();
+    let created = trail.iter().find(|e| e.action == "survey_created").unwrap();
+    assert!(created.actor.starts_with("opdrachtregel"), "{created:?}");
+    assert_eq!(created.detail, "nieuwe ronde van buurtpeiling");
+
+    for (args, message) in [
+        (&args[..], "er bestaat al een vragenlijst met code 'buurtpeiling-2'"),
+        (
+            &["survey", "copy", "bestaat-niet", "b-3", "--title", "B"][..],
+            "er is geen vragenlijst met code 'bestaat-niet'",
+        ),
+        (&["survey", "copy", "buurtpeiling", "3b", "--title", "B"][..], "code '3b' is ongeldig"),
+        (&["survey", "copy", "buurtpeiling", "b-3", "--title", " "][..], "geef de nieuwe ronde een titel"),
+    ] {
+        let (ok, _, stderr) = peiling(&test, args);
+        assert!(!ok, "{args:?}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    assert_eq!(peiling::store::surveys::list(&db).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
 async fn a_narrative_text_is_taken_only_where_the_report_has_a_place_for_it() {
     let test = TestDb::sqlite().await;
     let db = test.connect().await;

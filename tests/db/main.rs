@@ -53,6 +53,7 @@ mod smtp;
 mod store;
 mod stored_values;
 mod teams;
+mod waves;
 mod web_api;
 mod web_form;
 mod web_pages;

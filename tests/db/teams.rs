@@ -11,7 +11,7 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
 
 /// Every API route under a survey, with a body that gets past its parsing.
-const API: [(&str, &str, &str); 19] = [
+const API: [(&str, &str, &str); 20] = [
     ("GET", "/progress", ""),
     ("POST", "/invitees", "email;team\nx@example.org;SWT\n"),
     ("POST", "/open", r#"{"closes": "2099-01-01"}"#),
@@ -19,6 +19,8 @@ const API: [(&str, &str, &str); 19] = [
     ("PUT", "/reminder", r#"{"on": null}"#),
     ("POST", "/close", "{}"),
     ("POST", "/publish", "{}"),
+    // A code that is taken: refused (409) for a member and an admin, so nothing is made.
+    ("POST", "/copy", r#"{"code": "maatwerkbudget-2021", "title": "Nieuwe ronde"}"#),
     ("GET", "/export/csv", ""),
     ("GET", "/casussen", ""),
     ("GET", "/casussen/1", ""),

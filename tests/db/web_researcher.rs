@@ -259,6 +259,7 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/surveys/{survey}/casussen/{n}", "put"),
         ("/api/v1/surveys/{survey}/export/{format}", "get"),
         ("/api/v1/surveys/{survey}/publish", "post"),
+        ("/api/v1/surveys/{survey}/copy", "post"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not documented");
     }

@@ -405,3 +405,32 @@ fn a_condition_no_answer_can_meet_is_refused_with_the_range() {
     let boxed = format!("{number}[[questions]]\nid = \"F\"\ntype = \"yesno\"\ntext = \"En?\"\nshow_if = \"N = 0\"\n");
     peiling::questionnaire::parse(&with_questions(&boxed)).unwrap();
 }
+
+/// A new wave keeps the researcher's text: only the values of `id` and `title` change, whatever
+/// form they were written in, and the questionnaire read from it is the earlier one otherwise.
+#[test]
+fn a_new_wave_changes_the_id_and_title_and_keeps_the_comments_and_layout() {
+    use peiling::questionnaire::definition::with_id_and_title;
+    let bundled = peiling::bundled::MAATWERKBUDGET_2021.definition;
+    let copied = with_id_and_title(bundled, "maatwerkbudget-2025", "Maatwerkbudget \"2025\"").unwrap();
+    let mut expected = reference();
+    expected.id = "maatwerkbudget-2025".into();
+    expected.title = "Maatwerkbudget \"2025\"".into();
+    assert_eq!(peiling::questionnaire::validate(&copied).unwrap(), expected);
+    let changed: Vec<(&str, &str)> = bundled.lines().zip(copied.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(
+        changed,
+        [
+            ("id = \"maatwerkbudget-2021\"", "id = \"maatwerkbudget-2025\""),
+            ("title = \"Hulpverleners Maatwerkbudget\"", "title = \"Maatwerkbudget \\\"2025\\\"\"")
+        ]
+    );
+    assert_eq!(bundled.lines().count(), copied.lines().count());
+
+    let own = "# eigen opmaak\ntitle = '''Oud'''   # de titel\n\nid='oud' # de code\n[[groups]]\ncode = \"A\"\nname = \"A\"\n";
+    let copied = with_id_and_title(own, "nieuw", "Nieuw").unwrap();
+    assert_eq!(
+        copied,
+        "# eigen opmaak\ntitle = \"Nieuw\"   # de titel\n\nid=\"nieuw\" # de code\n[[groups]]\ncode = \"A\"\nname = \"A\"\n"
+    );
+}

@@ -47,7 +47,8 @@ fn group(g: &Group) -> Table {
     table
 }
 
-fn question(q: &Question) -> Table {
+/// One question as its `[[questions]]` table (the question form starts from it).
+pub fn question(q: &Question) -> Table {
     let mut table = Table::new();
     put(&mut table, "id", &q.id);
     put(&mut table, "type", type_name(&q.kind));

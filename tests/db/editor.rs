@@ -133,3 +133,108 @@ async fn a_researcher_reorders_removes_and_rewrites_the_questions_of_a_draft() {
         assert_eq!(click(&app, &c, "L2", "verwijderen").await.0, StatusCode::CONFLICT);
     });
 }
+
+/// Posts the question form as the page shows it, with `fields` over its values.
+async fn question(app: &TestApp, c: &Client, from: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let (status, html) = page(app, c, from).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let mut all: Vec<(String, String)> = form_values(&html);
+    for (name, value) in fields {
+        all.retain(|(n, _)| n != name);
+        all.push((name.to_string(), value.to_string()));
+    }
+    let r = c
+        .post(app.url("/onderzoek/bibliotheek-2027/bewerken/vraag"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&all).unwrap())
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// The values a browser would send: text inputs and hidden fields as filled in, checked boxes,
+/// the selected option of each select.
+fn form_values(html: &str) -> Vec<(String, String)> {
+    let attr = |tag: &str, name: &str| {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[start..].split('"').next()?.replace("&amp;", "&").replace("&#x27;", "'").replace("&quot;", "\""))
+    };
+    let mut out = Vec::new();
+    for tag in html.split('<').filter(|t| t.starts_with("input ")) {
+        let (Some(name), kind) = (attr(tag, "name"), attr(tag, "type").unwrap_or_default()) else { continue };
+        if kind == "checkbox" && !tag.contains(" checked") {
+            continue;
+        }
+        out.push((name, attr(tag, "value").unwrap_or_default()));
+    }
+    for select in html.split("<select ").skip(1) {
+        let Some(name) = attr(&format!(" {select}"), "name") else { continue };
+        let body = select.split("</select>").next().unwrap_or_default();
+        let chosen = body.split("<option ").skip(1).find(|o| o.contains(" selected")).or(body.split("<option ").nth(1));
+        out.push((name, chosen.and_then(|o| attr(&format!(" {o}"), "value")).unwrap_or_default()));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_researcher_adds_and_edits_a_question_with_routing_in_the_form() {
+    on_both!("a_researcher_adds_and_edits_a_question_with_routing_in_the_form", |db| {
+        let survey = peiling::store::surveys::create(&db, DEFINITION, chrono::Utc::now()).await.unwrap();
+        api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
+        join(&db, "onderzoeker@example.org", &survey).await;
+        let app = TestApp::spawn(&db).await;
+        let c = TestApp::browser();
+        assert_eq!(
+            login(&app, &c, "onderzoeker@example.org", "een lang wachtwoord").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let new = "/onderzoek/bibliotheek-2027/bewerken/nieuw?soort=multiple";
+
+        // A problem is told beside its field, and what was typed stays.
+        let (status, refused) =
+            question(&app, &c, new, &[("text", "Waar leest u?"), ("row.0.label", "Thuis"), ("max_choices", "veel")])
+                .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert!(refused.contains("id=\"e-max_choices\"") && refused.contains("value=\"Waar leest u?\""), "{refused}");
+
+        // Rows, an "anders" and a "weet niet", routing from two earlier questions with "of".
+        let fields = [
+            ("id", "L4"),
+            ("text", "Waar leest u?"),
+            ("row.0.label", "Thuis"),
+            ("row.1.label", "In de trein"),
+            ("row.1.code", "trein"),
+            ("row.2.label", "Ergens anders"),
+            ("row.2.other", "ja"),
+            ("if.0.question", "L1"),
+            ("if.0.value", "ja"),
+            ("if.1.question", "L2"),
+            ("if.1.value", "strips"),
+            ("joiner", "or"),
+        ];
+        let (status, saved) = question(&app, &c, new, &fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{saved}");
+        let s = peiling::store::surveys::load(&db, "bibliotheek-2027").await.unwrap();
+        let l4 = s.questionnaire.question("L4").expect("L4 is added at the end");
+        assert_eq!(l4.show_if_source.as_deref(), Some("L1 = ja or L2 = strips"));
+        let codes: Vec<&str> = l4.options().iter().map(|o| o.code.as_str()).collect();
+        assert_eq!(codes, ["thuis", "trein", "ergens_anders"]);
+        let (_, list) = page(&app, &c, "/onderzoek/bibliotheek-2027/bewerken").await;
+        assert!(list.contains("alleen als L1 is &#x27;Ja&#x27; of L2 bevat &#x27;Strips&#x27;"), "{list}");
+
+        // Editing it again: the form shows what is stored; a changed text is stored, the rest kept.
+        let (status, _) = question(
+            &app,
+            &c,
+            "/onderzoek/bibliotheek-2027/bewerken/vraag/L4",
+            &[("text", "Waar leest u het liefst?")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let again = peiling::store::surveys::load(&db, "bibliotheek-2027").await.unwrap();
+        let mut expected = s.questionnaire.clone();
+        expected.questions.iter_mut().find(|q| q.id == "L4").unwrap().text = "Waar leest u het liefst?".into();
+        assert_eq!(again.questionnaire, expected, "only the text changed");
+    });
+}

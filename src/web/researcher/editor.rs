@@ -24,6 +24,16 @@ struct Shown<'a> {
     source: &'a str,
     notice: Option<String>,
     problems: Vec<String>,
+    /// Whether the problems are of the text in the form (then with their lines) or of a
+    /// change made with the buttons, whose written file the researcher never saw.
+    of_text: bool,
+}
+
+/// Where a change came from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Made {
+    Text,
+    Buttons,
 }
 
 fn page(user: &SignedIn, s: &Survey, shown: Shown) -> Result<String, PageError> {
@@ -48,9 +58,15 @@ fn page(user: &SignedIn, s: &Survey, shown: Shown) -> Result<String, PageError> 
     c.insert("title", &q.title);
     c.insert("draft", &(s.status() == Status::Draft));
     c.insert("questions", &questions);
+    let kinds: Vec<_> = crate::drafts::question_form::Kind::ALL
+        .iter()
+        .map(|k| json!({ "value": k.as_str(), "label": k.label() }))
+        .collect();
+    c.insert("kinds", &kinds);
     c.insert("teams", &q.groups.iter().map(|g| json!({ "code": g.code, "name": g.name })).collect::<Vec<_>>());
     c.insert("source", shown.source);
     c.insert("problems", &shown.problems);
+    c.insert("text_problems", &(shown.of_text && !shown.problems.is_empty()));
     c.insert("problems_title", "De vragenlijst is niet opgeslagen");
     if let Some(n) = shown.notice {
         c.insert("notice", &n);
@@ -65,7 +81,7 @@ fn source(s: &Survey) -> &str {
 
 pub async fn show(state: State, user: Researcher, slug: Path<String>) -> Answer {
     let s = survey(&state, &user, &slug).await?;
-    let shown = Shown { source: source(&s), notice: None, problems: Vec::new() };
+    let shown = Shown { source: source(&s), notice: None, problems: Vec::new(), of_text: false };
     Ok(html(StatusCode::OK, page(&user, &s, shown)?))
 }
 
@@ -76,11 +92,19 @@ pub async fn download(state: State, user: Researcher, slug: Path<String>) -> Ans
     Ok(crate::web::attachment("application/toml; charset=utf-8", &name, source(&s).as_bytes().to_vec()))
 }
 
-/// Every problem of a refused change, one line each, as the page lists them.
-fn problems(e: DraftError) -> Result<Vec<String>, PageError> {
+/// Every problem of a refused change, one line each, as the page lists them; a change made
+/// with the buttons is told without the lines of a file nobody saw.
+fn problems(e: DraftError, made: Made) -> Result<Vec<String>, PageError> {
     match e {
         DraftError::Store(e) => Err(e.into()),
-        DraftError::Definition(errors) => Ok(errors.0.iter().map(ToString::to_string).collect()),
+        DraftError::Definition(errors) => Ok(errors
+            .0
+            .into_iter()
+            .map(|e| match made {
+                Made::Text => e.to_string(),
+                Made::Buttons => crate::questionnaire::DefinitionError { line: None, ..e }.to_string(),
+            })
+            .collect()),
         DraftError::Report(errors) => {
             let mut out = vec!["De eigen rapportdefinitie past niet meer bij de nieuwe vragen:".to_string()];
             out.extend(errors.0);
@@ -106,7 +130,7 @@ pub async fn save(
         Some(file) => match upload::utf8(file) {
             Ok(text) => text,
             Err((problem, shown)) => {
-                let shown = Shown { source: &shown, notice: None, problems: vec![problem] };
+                let shown = Shown { source: &shown, notice: None, problems: vec![problem], of_text: true };
                 return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&user, &s, shown)?));
             }
         },
@@ -118,7 +142,7 @@ pub async fn save(
     } else {
         drafts::replace(&state.db, &actor(&user), &s, &text, state.now()).await
     };
-    answer(&user, &s, &text, only_check, outcome)
+    answer(&user, &s, &text, (only_check, Made::Text), outcome)
 }
 
 /// Moves or removes one question of the list.
@@ -131,12 +155,18 @@ pub async fn edit(state: State, user: Researcher, slug: Path<String>, body: Limi
         Ok(text) => drafts::replace(&state.db, &actor(&user), &s, &text, state.now()).await,
         Err(e) => Err(e),
     };
-    answer(&user, &s, source(&s), false, outcome)
+    answer(&user, &s, source(&s), (false, Made::Buttons), outcome)
 }
 
 /// The page after a change: the stored survey, or the old one with what was wrong and the
 /// researcher's text kept.
-fn answer(user: &SignedIn, old: &Survey, text: &str, only_check: bool, outcome: Result<Survey, DraftError>) -> Answer {
+fn answer(
+    user: &SignedIn,
+    old: &Survey,
+    text: &str,
+    (only_check, made): (bool, Made),
+    outcome: Result<Survey, DraftError>,
+) -> Answer {
     match outcome {
         Ok(s) => {
             let n = s.questionnaire.questions.len();
@@ -146,17 +176,15 @@ fn answer(user: &SignedIn, old: &Survey, text: &str, only_check: bool, outcome: 
                 format!("De vragenlijst is opgeslagen ({n} vragen).")
             };
             let text = if only_check { text } else { source(&s) };
-            Ok(html(
-                StatusCode::OK,
-                page(user, &s, Shown { source: text, notice: Some(notice), problems: Vec::new() })?,
-            ))
+            let shown = Shown { source: text, notice: Some(notice), problems: Vec::new(), of_text: false };
+            Ok(html(StatusCode::OK, page(user, &s, shown)?))
         }
         Err(e) => {
             let status = match &e {
                 DraftError::NotDraft(_) => StatusCode::CONFLICT,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            let shown = Shown { source: text, notice: None, problems: problems(e)? };
+            let shown = Shown { source: text, notice: None, problems: problems(e, made)?, of_text: made == Made::Text };
             Ok(html(status, page(user, old, shown)?))
         }
     }

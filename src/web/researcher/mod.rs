@@ -8,6 +8,7 @@
 pub mod dashboard;
 pub mod editor;
 pub mod login;
+pub mod question_editor;
 pub mod report;
 pub mod report_definition;
 pub mod review;

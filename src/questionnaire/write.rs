@@ -185,18 +185,19 @@ fn opt_out_table(o: &OptOut) -> InlineTable {
     table
 }
 
-fn put(table: &mut Table, key: &str, text: &str) {
+// These helpers are `report::write`'s too, so that both definitions are quoted and laid out alike.
+pub(crate) fn put(table: &mut Table, key: &str, text: &str) {
     table.insert(key, Item::Value(text.into()));
 }
 
-fn put_some(table: &mut Table, key: &str, text: Option<&String>) {
+pub(crate) fn put_some(table: &mut Table, key: &str, text: Option<&String>) {
     if let Some(text) = text {
         put(table, key, text);
     }
 }
 
 /// A count (choices, characters); one beyond TOML's integers cannot have been read from a file.
-fn put_count(table: &mut Table, key: &str, count: Option<usize>) {
+pub(crate) fn put_count(table: &mut Table, key: &str, count: Option<usize>) {
     if let Some(count) = count.and_then(|c| i64::try_from(c).ok()) {
         table.insert(key, Item::Value(count.into()));
     }
@@ -204,7 +205,7 @@ fn put_count(table: &mut Table, key: &str, count: Option<usize>) {
 
 /// A list on one line when it fits, else a line per entry with a trailing comma, so that a diff
 /// of a changed option shows that option alone.
-fn put_list(table: &mut Table, key: &str, values: impl Iterator<Item = Value>) {
+pub(crate) fn put_list(table: &mut Table, key: &str, values: impl Iterator<Item = Value>) {
     let mut array: Array = values.collect();
     if key.len() + " = ".len() + array.to_string().chars().count() > ONE_LINE {
         for value in array.iter_mut() {
@@ -219,4 +220,4 @@ fn put_list(table: &mut Table, key: &str, values: impl Iterator<Item = Value>) {
 
 #[cfg(test)]
 #[path = "write_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -131,7 +131,7 @@ options = ["Een", { code = "wn", label = "Weet niet", dont_know = true }]
 /// Files whose string literals hold definitions (any literal with `[[questions]]`): the tests of
 /// the engine, the report, the form and the database, so that every odd spelling someone needed
 /// once is read back too.
-const SOURCES: &[&str] = &[
+pub(crate) const SOURCES: &[&str] = &[
     include_str!("../../tests/engine/answers.rs"),
     include_str!("../../tests/engine/off_scale.rs"),
     include_str!("../../tests/engine/definition.rs"),
@@ -168,7 +168,7 @@ const SOURCES: &[&str] = &[
 /// The string literals of Rust source, unescaped: plain (`"..."`) and raw (`r#"..."#`).
 /// Enough of Rust's lexer for our own test files; a literal it misreads fails to parse as a
 /// definition and is skipped, and the count below notices if that becomes many.
-fn string_literals(source: &str) -> Vec<String> {
+pub(crate) fn string_literals(source: &str) -> Vec<String> {
     let chars: Vec<char> = source.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -245,7 +245,7 @@ fn plain_literal(chars: &[char], mut i: usize) -> (String, usize) {
 }
 
 /// The header `tests/engine/main.rs` puts around a list of questions.
-fn with_questions(questions: &str) -> String {
+pub(crate) fn with_questions(questions: &str) -> String {
     format!("id = \"t\"\ntitle = \"Test\"\n\n[[groups]]\ncode = \"A\"\nname = \"Team A\"\n\n{questions}")
 }
 

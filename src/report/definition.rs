@@ -6,7 +6,7 @@ use crate::questionnaire::{QuestionKind, Questionnaire};
 use serde::Deserialize;
 use std::fmt;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportDefinition {
     pub survey: String,
@@ -26,7 +26,7 @@ pub struct ReportDefinition {
 }
 
 /// Small numbers that could point at a person are hidden; small bases are flagged.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Disclosure {
     /// A category with fewer respondents is never printed as a count.
@@ -43,7 +43,7 @@ impl Default for Disclosure {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub title: String,
@@ -61,7 +61,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Block {
     /// Fixed or researcher-written text.
@@ -85,7 +85,7 @@ pub enum Block {
     Casussen { question: String },
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FigureSpec {
     pub question: String,

@@ -25,6 +25,7 @@ pub mod suppression;
 pub mod text;
 pub mod text_table;
 pub mod wording;
+pub mod write;
 
 pub use definition::{Block, FigureSpec, ReportDefinition};
 

@@ -493,6 +493,30 @@ fn key_at(source: &str, line: usize) -> Option<(Option<String>, String)> {
     None
 }
 
+/// The name of a field as the form labels it, for the list of problems above the form.
+pub fn field_label(field: &str) -> &'static str {
+    match field {
+        "id" => "Code van de vraag",
+        "text" => "Vraag",
+        "help" => "Toelichting",
+        "page" => "Pagina",
+        "rows" => "Antwoorden",
+        "min_choices" => "Minstens zoveel antwoorden",
+        "max_choices" => "Hoogstens zoveel antwoorden",
+        "from" => "Van",
+        "to" => "Tot en met",
+        "low_label" => "Tekst bij het laagste cijfer",
+        "high_label" => "Tekst bij het hoogste cijfer",
+        "dont_know" => "Weet niet",
+        "min" => "Kleinste getal",
+        "max" => "Grootste getal",
+        "unit" => "Eenheid",
+        "max_length" => "Hoogstens zoveel tekens",
+        "show_if" => "Routering",
+        _ => "Vraag",
+    }
+}
+
 /// The field of the form a problem belongs beside, in the `source` the form was written into;
 /// none for a problem elsewhere in the file.
 pub fn field_of(e: &DefinitionError, id: &str, source: &str) -> Option<&'static str> {

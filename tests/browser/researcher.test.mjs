@@ -227,6 +227,16 @@ try {
   await click(page, page.getByRole('button', { name: 'W2 omhoog' }));
   await checkPage(page, 'eigen-bewerken-geweigerd', 422);
   assert.match(await page.locator('.error-summary').innerText(), /pas later komt/, 'routing may only look back');
+  // The question form: a question's fields, a mistake told beside its field, the routing rows.
+  await click(page, page.getByRole('link', { name: 'W2 bewerken' }));
+  assert.equal(path(page), `/onderzoek/${OWN}/bewerken/vraag/W2`);
+  await checkPage(page, 'eigen-vraag');
+  assert.equal(await page.getByLabel('Vraag', { exact: true }).inputValue(), 'Waardoor komt dat vooral?');
+  assert.equal(await page.getByLabel('Voorwaarde 1: vraag').inputValue(), 'W1', 'the routing shows in its row');
+  await page.getByLabel('Hoogstens zoveel antwoorden (niet verplicht)').fill('veel');
+  await click(page, page.getByRole('button', { name: 'Vraag opslaan' }));
+  await checkPage(page, 'eigen-vraag-fout', 422);
+  assert.match(await page.locator('#e-max_choices').innerText(), /getal/, 'the problem stands beside its field');
   await goto(page, `${BASE_URL}/onderzoek/${OWN}`);
 
   // ---- Invitees: a CSV with a bad row imports nothing and names the row; then a good one.
@@ -255,6 +265,7 @@ try {
   await onPhone(phone, `${BASE_URL}/onderzoek`, 'vragenlijsten');
   await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}`, 'eigen-concept');
   await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}/bewerken`, 'eigen-bewerken');
+  await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}/bewerken/vraag/W2`, 'eigen-vraag');
   await onPhone(phone, `${BASE_URL}/onderzoek/nieuw`, 'nieuw');
 
   // ---- Opening with a closing date ten days ahead.

@@ -62,7 +62,11 @@ fn page(
     c.insert("operators", &ops);
     c.insert("earlier", &earlier);
     c.insert("field_errors", &problems.by_field);
-    let mut all: Vec<String> = problems.by_field.values().flatten().cloned().collect();
+    let mut all: Vec<String> = problems
+        .by_field
+        .iter()
+        .flat_map(|(field, list)| list.iter().map(|p| format!("{}: {p}", question_form::field_label(field))))
+        .collect();
     all.extend(problems.general.iter().cloned());
     c.insert("problems", &all);
     c.insert("problems_title", "De vraag is niet opgeslagen");

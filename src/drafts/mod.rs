@@ -6,6 +6,7 @@
 //! definition of the survey's own must still fit the new questions; the researcher hears what
 //! no longer fits instead of finding a broken report after the fieldwork.
 
+pub mod blank;
 pub mod question_form;
 
 use crate::audit::{self, Action, Actor};

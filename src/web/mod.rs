@@ -281,6 +281,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/onderzoek", web::get().to(researcher::surveys::list))
         .route("/onderzoek/nieuw", web::get().to(researcher::surveys::new_form))
         .route("/onderzoek/nieuw", web::post().to(researcher::surveys::create))
+        .route("/onderzoek/nieuw/leeg", web::get().to(researcher::blank::show))
+        .route("/onderzoek/nieuw/leeg", web::post().to(researcher::blank::create))
         .route("/onderzoek/nieuw/ronde", web::post().to(researcher::surveys::copy))
         .service(
             web::scope("/onderzoek/{survey}")

@@ -238,3 +238,65 @@ async fn a_researcher_adds_and_edits_a_question_with_routing_in_the_form() {
         assert_eq!(again.questionnaire, expected, "only the text changed");
     });
 }
+
+#[tokio::test]
+async fn a_questionnaire_starts_from_a_blank_page_and_goes_on_in_the_forms() {
+    on_both!("a_questionnaire_starts_from_a_blank_page_and_goes_on_in_the_forms", |db| {
+        api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
+        let app = TestApp::spawn(&db).await;
+        let c = TestApp::browser();
+        assert_eq!(
+            login(&app, &c, "onderzoeker@example.org", "een lang wachtwoord").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let start = |fields: Vec<(&'static str, &'static str)>| {
+            let (app, c) = (&app, &c);
+            async move {
+                let (_, html) = page(app, c, "/onderzoek/nieuw/leeg").await;
+                let csrf = csrf_of(&html);
+                let mut all = vec![("csrf", csrf.as_str())];
+                all.extend(fields);
+                let r = c
+                    .post(app.url("/onderzoek/nieuw/leeg"))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(serde_urlencoded::to_string(&all).unwrap())
+                    .send()
+                    .await
+                    .unwrap();
+                let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_string());
+                (r.status(), location, r.text().await.unwrap())
+            }
+        };
+        let (status, _, refused) = start(vec![
+            ("code", "buurtpeiling-2027"),
+            ("titel", "Buurtpeiling"),
+            ("soort", "yesno"),
+            ("vraag", "Woont u graag hier?"),
+        ])
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.contains("value=\"Buurtpeiling\"") && !refused.contains("regel "), "{refused}");
+
+        let (status, location, _) = start(vec![
+            ("code", "buurtpeiling-2027"),
+            ("titel", "Buurtpeiling"),
+            ("teams", "NOORD = Team Noord\r\nTeam Zuid"),
+            ("soort", "numbers"),
+            ("vraag", "Welk cijfer geeft u de buurt?"),
+        ])
+        .await;
+        assert_eq!(
+            (status, location.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/onderzoek/buurtpeiling-2027/bewerken"))
+        );
+        let s = peiling::store::surveys::load(&db, "buurtpeiling-2027").await.unwrap();
+        assert_eq!(s.groups.len(), 2);
+        assert!(matches!(
+            s.questionnaire.questions[0].kind,
+            peiling::questionnaire::QuestionKind::Rating { from: 1, to: 10, .. }
+        ));
+        let (status, list) = page(&app, &c, "/onderzoek/buurtpeiling-2027/bewerken").await;
+        assert_eq!(status, StatusCode::OK, "the researcher owns it and goes on in the forms");
+        assert!(list.contains("schaal 1 tot en met 10"), "{list}");
+    });
+}

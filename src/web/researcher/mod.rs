@@ -5,6 +5,7 @@
 //! Server-rendered, no script; every form carries the session's CSRF value. A handler takes a
 //! `Researcher` (the role is in its signature) and answers errors worded for staff.
 
+pub mod blank;
 pub mod dashboard;
 pub mod editor;
 pub mod login;

@@ -7,7 +7,7 @@ use super::{State, csrf, views};
 use crate::questionnaire::{Answers, Mode, Questionnaire};
 use crate::respondent::form::{self, Filled};
 use crate::respondent::saving::{self, Direction};
-use crate::respondent::screens::{expected_screens, shown_screens};
+use crate::respondent::screens::{Screen, expected_screens, shown_screens};
 use crate::respondent::session::{self, Draft, Respondent, Standing, Submitted};
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
@@ -31,7 +31,10 @@ fn html(status: StatusCode, body: String) -> HttpResponse {
 }
 
 fn base_context(respondent: &Respondent, page_title: &str) -> Context {
-    let q = &respondent.form.questionnaire;
+    form_context(&respondent.form.questionnaire, page_title)
+}
+
+fn form_context(q: &Questionnaire, page_title: &str) -> Context {
     let mut context = Context::new();
     context.insert("page_title", &format!("{page_title} - {}", q.title));
     context.insert("organisation", &q.organisation);
@@ -119,11 +122,26 @@ fn screen_page(
     errors: &BTreeMap<String, String>,
     csrf_value: &str,
 ) -> Result<String, PageError> {
-    let q = &r.form.questionnaire;
-    let answers = r.answers();
-    let shown = shown_screens(q, &r.form.screens, &answers);
-    let visible = crate::questionnaire::routing::shown(q, &answers);
-    let spec = &r.form.screens[screen];
+    let mut context = screen_context(&r.form.questionnaire, &r.form.screens, &r.answers(), screen, filled, errors);
+    context.insert("csrf", csrf_value);
+    context.insert("action", &screen_href(token, screen));
+    views::render("screen.html", &context)
+}
+
+/// What `screen.html` shows of screen `screen` for `answers` (a respondent's draft, or the
+/// answers a researcher's preview carries): the questions the routing shows, with what was
+/// typed, the errors and the step. The caller adds where the form goes and its CSRF value.
+pub(super) fn screen_context(
+    q: &Questionnaire,
+    screens: &[Screen],
+    answers: &Answers,
+    screen: usize,
+    filled: &BTreeMap<String, Filled>,
+    errors: &BTreeMap<String, String>,
+) -> Context {
+    let shown = shown_screens(q, screens, answers);
+    let visible = crate::questionnaire::routing::shown(q, answers);
+    let spec = &screens[screen];
     // A question shown on this screen stays shown while its page is being corrected, even
     // if its trigger is on this very screen.
     let questions: Vec<views::QuestionView> = spec
@@ -142,9 +160,9 @@ fn screen_page(
             v.error.as_ref().map(|m| ErrorView { id: v.id.clone(), text: v.text.clone(), message: m.clone() })
         })
         .collect();
-    let expected = expected_screens(q, &r.form.screens, &answers);
+    let expected = expected_screens(q, screens, answers);
     let step = expected.iter().position(|&s| s == screen).map_or(1, |i| i + 1);
-    let mut context = base_context(r, &spec.title);
+    let mut context = form_context(q, &spec.title);
     if !error_list.is_empty() {
         context.insert("page_title", &format!("Fout: {} - {}", spec.title, q.title));
     }
@@ -153,9 +171,7 @@ fn screen_page(
     context.insert("steps", &(expected.len().max(shown.len()) + 1));
     context.insert("questions", &questions);
     context.insert("errors", &error_list);
-    context.insert("csrf", csrf_value);
-    context.insert("action", &screen_href(token, screen));
-    views::render("screen.html", &context)
+    context
 }
 
 fn screen_number(r: &Respondent, number: &str) -> Result<usize, PageError> {

@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("r/new.html", include_str!("../../templates/researcher/new.html")),
     ("r/survey.html", include_str!("../../templates/researcher/survey.html")),
     ("r/preview.html", include_str!("../../templates/researcher/preview.html")),
+    ("r/preview_route.html", include_str!("../../templates/researcher/preview_route.html")),
     ("r/emails.html", include_str!("../../templates/researcher/emails.html")),
     ("r/review.html", include_str!("../../templates/researcher/review.html")),
     ("r/texts.html", include_str!("../../templates/researcher/texts.html")),

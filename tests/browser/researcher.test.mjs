@@ -199,11 +199,22 @@ try {
   assert.equal(path(page), `/onderzoek/${OWN}/voorbeeld`);
   await checkPage(page, 'eigen-voorbeeld');
   const preview = await main(page);
-  for (const text of ['Ervaar je op dit moment een hoge werkdruk?', 'Waardoor komt dat vooral?', 'Alleen als: W1 = ja', 'Wat zou je werk lichter maken?']) {
+  for (const text of ['Ervaar je op dit moment een hoge werkdruk?', 'Waardoor komt dat vooral?', "Routering: alleen als W1 is 'Ja'", 'Wat zou je werk lichter maken?']) {
     assert.ok(preview.includes(text), `the preview shows "${text}"`);
   }
   assert.equal(await page.getByRole('checkbox', { name: 'Anders, namelijk', exact: true }).count(), 1);
-  await page.goBack({ waitUntil: 'load' });
+  // Walked as someone who answers 'nee': the follow-up W2 is skipped, and nothing is stored.
+  await click(page, page.getByRole('link', { name: 'Doorlopen als respondent' }));
+  await checkPage(page, 'eigen-voorbeeld-scherm');
+  assert.match(await main(page), /Voorbeeld: er wordt niets opgeslagen/);
+  await page.getByRole('radio', { name: 'Nee' }).check();
+  await click(page, button(page, 'Volgende'));
+  assert.equal(await heading(page), 'Tot slot', 'past the skipped follow-up');
+  await checkPage(page, 'eigen-voorbeeld-tot-slot');
+  await click(page, button(page, 'Volgende'));
+  await checkPage(page, 'eigen-voorbeeld-route');
+  assert.match(await main(page), /ziet een respondent 2 van de 3 schermen/);
+  await goto(page, `${BASE_URL}/onderzoek/${OWN}`);
 
   await click(page, page.getByRole('link', { name: 'E-mails bekijken' }));
   assert.equal(path(page), `/onderzoek/${OWN}/e-mails`);
@@ -267,6 +278,7 @@ try {
   await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}/bewerken`, 'eigen-bewerken');
   await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}/bewerken/vraag/W2`, 'eigen-vraag');
   await onPhone(phone, `${BASE_URL}/onderzoek/nieuw`, 'nieuw');
+  await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}/voorbeeld/1`, 'eigen-voorbeeld-scherm');
 
   // ---- Opening with a closing date ten days ahead.
   const closes = new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().slice(0, 10);

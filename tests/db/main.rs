@@ -39,6 +39,7 @@ mod migrations;
 mod observe;
 mod off_scale;
 mod plain_report;
+mod preview_walk;
 mod printed_tables;
 mod reading_room;
 mod report;

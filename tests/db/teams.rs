@@ -37,13 +37,22 @@ const API: [(&str, &str, &str); 20] = [
 ];
 
 /// Every researcher page under a survey (`/onderzoek/{survey}...`).
-const PAGES: [(&str, &str); 24] = [
+const PAGES: [(&str, &str); 33] = [
     ("GET", ""),
+    ("GET", "/bewerken"),
+    ("POST", "/bewerken"),
+    ("POST", "/bewerken/vragen"),
+    ("GET", "/bewerken/vraag/Q1"),
+    ("GET", "/bewerken/nieuw"),
+    ("POST", "/bewerken/vraag"),
+    ("GET", "/vragenlijst.toml"),
     ("POST", "/genodigden"),
     ("POST", "/openen"),
     ("POST", "/herinneren"),
     ("POST", "/sluiten"),
     ("GET", "/voorbeeld"),
+    ("GET", "/voorbeeld/1"),
+    ("POST", "/voorbeeld/1"),
     ("GET", "/e-mails"),
     ("GET", "/casussen"),
     ("POST", "/casussen/1"),
@@ -215,7 +224,7 @@ async fn the_route_lists_cover_every_survey_route() {
     for line in scope.lines().filter(|l| l.contains(".route(\"")) {
         let path = line.split('"').nth(1).unwrap();
         let method = if line.contains("web::post()") { "POST" } else { "GET" };
-        let path = path.replace("{n}", "1").replace("{format}", "csv");
+        let path = path.replace("{n}", "1").replace("{format}", "csv").replace("{question}", "Q1").replace("{screen}", "1");
         assert!(
             PAGES.iter().any(|(m, p)| *m == method && *p == path),
             "{method} /onderzoek/{{survey}}{path} has no case"

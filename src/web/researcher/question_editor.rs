@@ -73,14 +73,17 @@ fn page(
     views::render("r/question_form.html", &c)
 }
 
-fn draft(s: &Survey) -> Result<(), PageError> {
-    if s.status() == Status::Draft { Ok(()) } else { Err(PageError::NotFound) }
+/// An opened survey's questions no longer change: its questionnaire page says so.
+fn opened(s: &Survey) -> Option<actix_web::HttpResponse> {
+    (s.status() != Status::Draft).then(|| see_other(&format!("/onderzoek/{}/bewerken", s.row.slug)))
 }
 
 pub async fn edit(state: State, user: Researcher, path: Path<(String, String)>) -> Answer {
     let (slug, id) = path.into_inner();
     let s = survey(&state, &user, &slug).await?;
-    draft(&s)?;
+    if let Some(page) = opened(&s) {
+        return Ok(page);
+    }
     let question = s.questionnaire.question(&id).ok_or(PageError::NotFound)?;
     let form = QuestionForm::of(question);
     Ok(html(StatusCode::OK, page(&user, &s, Some(&id), &form, &Problems::default())?))
@@ -98,7 +101,9 @@ fn free_code(q: &Questionnaire) -> String {
 
 pub async fn new(state: State, user: Researcher, slug: Path<String>, query: Query<NewQuestion>) -> Answer {
     let s = survey(&state, &user, &slug).await?;
-    draft(&s)?;
+    if let Some(page) = opened(&s) {
+        return Ok(page);
+    }
     let kind = query.soort.as_deref().and_then(Kind::parse).unwrap_or(Kind::Single);
     let form = QuestionForm::blank(kind, &free_code(&s.questionnaire));
     Ok(html(StatusCode::OK, page(&user, &s, None, &form, &Problems::default())?))
@@ -107,7 +112,9 @@ pub async fn new(state: State, user: Researcher, slug: Path<String>, query: Quer
 /// Saves the form, or shows it again for another kind (`actie=soort`) with what still fits.
 pub async fn save(state: State, user: Researcher, slug: Path<String>, body: Limited) -> Answer {
     let (fields, s) = posted(&state, &user, &slug, &body).await?;
-    draft(&s)?;
+    if let Some(page) = opened(&s) {
+        return Ok(page);
+    }
     let original = Some(field(&fields, "origineel").trim()).filter(|o| !o.is_empty()).map(str::to_string);
     if let Some(id) = &original
         && s.questionnaire.question(id).is_none()

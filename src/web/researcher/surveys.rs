@@ -1,11 +1,10 @@
 //! The researcher's surveys: the list with each one's response, a new survey from a bundled
 //! example, a file or a pasted definition (checked by the questionnaire engine, every problem
-//! with its line) or as a new wave of an earlier one (`waves`), and what respondents will see:
-//! the screens and the two e-mails.
+//! with its line) or as a new wave of an earlier one (`waves`). What respondents will see is in
+//! `preview`; a blank start in `blank`.
 
-use super::{Answer, survey};
+use super::Answer;
 use crate::accounts::SignedIn;
-use crate::mail::compose::{Composer, Kind};
 use crate::report::stats;
 use crate::store::surveys::Status;
 use crate::store::{self, StoreError};
@@ -18,7 +17,7 @@ use crate::web::staff::{actor, context, field, fields, html, see_other};
 use crate::web::{State, upload, views};
 use actix_web::HttpRequest;
 use actix_web::http::StatusCode;
-use actix_web::web::{Path, Payload};
+use actix_web::web::Payload;
 use serde::Serialize;
 use serde_json::json;
 
@@ -172,50 +171,4 @@ pub async fn create(state: State, request: HttpRequest, user: Researcher, payloa
         )),
         Err(e) => Err(e.into()),
     }
-}
-
-pub async fn preview(state: State, user: Researcher, slug: Path<String>) -> Answer {
-    let s = survey(&state, &user, &slug).await?;
-    let q = &s.questionnaire;
-    let screens: Vec<serde_json::Value> = crate::respondent::screens::screens(q)
-        .iter()
-        .map(|screen| {
-            let questions: Vec<serde_json::Value> = screen
-                .questions
-                .iter()
-                .map(|&p| {
-                    let question = &q.questions[p];
-                    json!({
-                        "condition": question.show_if_source,
-                        "view": views::question_view(question, &Default::default(), None),
-                    })
-                })
-                .collect();
-            json!({ "title": screen.title, "questions": questions })
-        })
-        .collect();
-    let mut c = context(Some(&user), &format!("Voorbeeld: {}", q.title));
-    c.insert("title", &q.title);
-    c.insert("screens", &screens);
-    Ok(html(StatusCode::OK, views::render("r/preview.html", &c)?))
-}
-
-pub async fn emails(state: State, user: Researcher, slug: Path<String>) -> Answer {
-    let s = survey(&state, &user, &slug).await?;
-    let composer =
-        Composer::new(&format!("<{}>", s.questionnaire.contact)).map_err(|e| PageError::BadRequest(e.to_string()))?;
-    let letter = crate::mail::outbox::letter(
-        &s,
-        Some("Voorbeeld Naam".into()),
-        "https://voorbeeld.example/s/persoonlijke-link".into(),
-    );
-    let mut messages = Vec::new();
-    for (kind, word) in [(Kind::Invitation, "Uitnodiging"), (Kind::Reminder, "Herinnering")] {
-        let (subject, body) = composer.preview(kind, &letter).map_err(|e| PageError::BadRequest(e.to_string()))?;
-        messages.push(json!({ "kind": word, "subject": subject, "body": body }));
-    }
-    let mut c = context(Some(&user), &format!("E-mails: {}", s.questionnaire.title));
-    c.insert("title", &s.questionnaire.title);
-    c.insert("messages", &messages);
-    Ok(html(StatusCode::OK, views::render("r/emails.html", &c)?))
 }

@@ -23,6 +23,15 @@ impl Posted {
     pub fn file(&self, name: &str) -> Option<&[u8]> {
         self.files.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice())
     }
+
+    /// The definition a definition page posted: the chosen file (`bestand`) wins over the text
+    /// area (`definitie`); a file that is not UTF-8 as `utf8` tells it.
+    pub fn definition(&self) -> Result<String, (String, String)> {
+        match self.file("bestand") {
+            Some(file) => utf8(file),
+            None => Ok(self.fields.iter().find(|(n, _)| n == "definitie").map_or("", |(_, v)| v.as_str()).to_string()),
+        }
+    }
 }
 
 /// An uploaded definition as text. Not UTF-8: the problem with its line, and the file as far as

@@ -224,7 +224,8 @@ async fn the_route_lists_cover_every_survey_route() {
     for line in scope.lines().filter(|l| l.contains(".route(\"")) {
         let path = line.split('"').nth(1).unwrap();
         let method = if line.contains("web::post()") { "POST" } else { "GET" };
-        let path = path.replace("{n}", "1").replace("{format}", "csv").replace("{question}", "Q1").replace("{screen}", "1");
+        let path =
+            path.replace("{n}", "1").replace("{format}", "csv").replace("{question}", "Q1").replace("{screen}", "1");
         assert!(
             PAGES.iter().any(|(m, p)| *m == method && *p == path),
             "{method} /onderzoek/{{survey}}{path} has no case"

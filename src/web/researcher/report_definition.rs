@@ -64,15 +64,12 @@ pub async fn save(
     let s = survey(&state, &user, &slug).await?;
     let posted = upload::read(&request, payload).await?;
     auth::check(&user, &posted.fields)?;
-    let text = match posted.file("bestand") {
-        Some(file) => match upload::utf8(file) {
-            Ok(text) => text,
-            Err((problem, shown)) => {
-                let shown = Shown { source: &shown, notice: None, problems: &[problem] };
-                return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&user, &s, shown)?));
-            }
-        },
-        None => field(&posted.fields, "definitie").to_string(),
+    let text = match posted.definition() {
+        Ok(text) => text,
+        Err((problem, shown)) => {
+            let shown = Shown { source: &shown, notice: None, problems: &[problem] };
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&user, &s, shown)?));
+        }
     };
     let only_check = field(&posted.fields, "actie") == "controleren";
     let outcome = if only_check {

@@ -41,7 +41,7 @@ fn answer(events: &[audit_event::Model], format: Format, file_name: &str) -> Htt
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/audit", tag = "audit", security(("bearer" = [])),
     params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"),
-        ("format" = Option<crate::web::openapi::TrailFormat>, Query, description = "json (the default) or csv")),
+        ("format" = Option<crate::web::api_types::params::TrailFormat>, Query, description = "json (the default) or csv")),
     responses((status = 200, description = "the survey's trail, newest first: JSON, or CSV (UTF-8 with BOM, ;) with `format=csv`",
             content((AuditTrail = "application/json"), (String = "text/csv"))),
         (status = 400, description = "a format other than json or csv", body = ErrorBody),
@@ -57,7 +57,7 @@ pub async fn survey_trail(state: State, request: HttpRequest, slug: Path<String>
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])),
-    params(("format" = Option<crate::web::openapi::TrailFormat>, Query, description = "json (the default) or csv")),
+    params(("format" = Option<crate::web::api_types::params::TrailFormat>, Query, description = "json (the default) or csv")),
     responses((status = 200, description = "the whole trail, newest first: JSON, or CSV (UTF-8 with BOM, ;) with `format=csv`",
             content((AuditTrail = "application/json"), (String = "text/csv"))),
         (status = 400, description = "a format other than json or csv", body = ErrorBody),

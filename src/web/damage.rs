@@ -5,30 +5,13 @@
 //! and the stylesheet stay: operators need them to see what happened.
 
 use super::State;
-use super::errors::{ApiError, PageError, RETRY_AFTER, message_page};
+use super::error_pages::damaged_page;
+use super::errors::{ApiError, PageError, RETRY_AFTER};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError};
-
-/// The page a person gets; it promises nothing about what was saved.
-pub fn page() -> String {
-    message_page(
-        "De vragenlijst is even niet bereikbaar",
-        &["Er is een storing bij de opslag. Probeer het later opnieuw; lukt het dan nog niet, neem dan contact op \
-           met de afzender van de uitnodiging."],
-        None,
-    )
-}
-
-pub fn api_error() -> ApiError {
-    ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "unavailable",
-        "Tijdelijk niet beschikbaar door een storing bij de opslag; probeer het later opnieuw.",
-    )
-}
 
 /// Paths served whatever the state of the database.
 fn exempt(path: &str) -> bool {
@@ -37,12 +20,12 @@ fn exempt(path: &str) -> bool {
 
 fn refusal(path: &str) -> HttpResponse {
     if path.starts_with("/api/") {
-        return api_error().error_response();
+        return ApiError::damaged_database().error_response();
     }
     HttpResponse::build(StatusCode::SERVICE_UNAVAILABLE)
         .insert_header(("Retry-After", RETRY_AFTER))
         .content_type("text/html; charset=utf-8")
-        .body(page())
+        .body(damaged_page())
 }
 
 /// The cause of damage a handler's error carries, if it does.

@@ -7,11 +7,13 @@
 //! A handler says who it serves by its error type: `PageError` for the respondent's form,
 //! `StaffError` for the pages behind the login, `ReaderError` for the reading room.
 
-use super::errors::{PageError, message_page};
-use super::staff::message;
+use super::errors::PageError;
+use super::views;
 use crate::db::Outage;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use serde_json::json;
+use tera::Context;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Audience {
@@ -74,7 +76,7 @@ fn signed_in(error: &PageError, audience: Audience) -> String {
         _ => ("/onderzoek", "Naar je vragenlijsten"),
     };
     match error {
-        PageError::NotFound => message(
+        PageError::NotFound => staff_message(
             "Deze pagina bestaat niet",
             &[match audience {
                 Audience::Reader => "Dit rapport of deze pagina bestaat niet (meer). Controleer het adres.",
@@ -85,7 +87,7 @@ fn signed_in(error: &PageError, audience: Audience) -> String {
             }],
             Some(home),
         ),
-        PageError::Expired { back } => message(
+        PageError::Expired { back } => staff_message(
             "Dit formulier is verlopen",
             &["Wat je verstuurde is niet opgeslagen: het formulier hoorde bij een eerdere sessie (je bent \
                intussen uit- of opnieuw ingelogd), of cookies staan uit. Open de pagina opnieuw en probeer het nog \
@@ -93,12 +95,12 @@ fn signed_in(error: &PageError, audience: Audience) -> String {
             Some((back, "Terug")),
         ),
         // A staff page's reasons are ours and in Dutch; the reader of them can act on them.
-        PageError::BadRequest(reason) => message(
+        PageError::BadRequest(reason) => staff_message(
             "Dit verzoek kunnen we niet uitvoeren",
             &[reason, "Er is niets opgeslagen. Ga terug en probeer het opnieuw."],
             Some(home),
         ),
-        PageError::Store(_) | PageError::Db(_) if outage(error).is_some_and(|o| o != Outage::Corrupt) => message(
+        PageError::Store(_) | PageError::Db(_) if outage(error).is_some_and(|o| o != Outage::Corrupt) => staff_message(
             "peiling is even niet bereikbaar",
             &[match audience {
                 Audience::Reader => "De rapporten zijn even niet te lezen. Probeer het over een paar minuten opnieuw.",
@@ -109,14 +111,14 @@ fn signed_in(error: &PageError, audience: Audience) -> String {
             }],
             None,
         ),
-        PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) if outage(error).is_none() => message(
+        PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) if outage(error).is_none() => staff_message(
             "Er ging iets mis aan onze kant",
             &["Wat je op deze pagina deed, is misschien niet opgeslagen. Probeer het opnieuw; lukt het dan nog \
                niet, meld dan aan de beheerder hoe laat het gebeurde: de oorzaak staat in het logboek van de \
                server."],
             Some(home),
         ),
-        PageError::Forbidden => message(
+        PageError::Forbidden => staff_message(
             "Geen toegang",
             &["Dit account mag deze pagina niet gebruiken. Een beheerder kan je de rol geven die je nodig hebt; \
                gepubliceerde rapporten staan in de leeskamer."],
@@ -130,7 +132,7 @@ fn signed_in(error: &PageError, audience: Audience) -> String {
 fn common(error: &PageError, audience: Audience) -> String {
     let page = |heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>| match audience {
         Audience::Respondent => message_page(heading, paragraphs, link),
-        _ => message(heading, paragraphs, link),
+        _ => staff_message(heading, paragraphs, link),
     };
     match error {
         PageError::SignIn { .. } => String::new(),
@@ -164,7 +166,7 @@ fn common(error: &PageError, audience: Audience) -> String {
         PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) => {
             // Only a damaged database is left here; the alarm logs its cause, once.
             tracing::debug!(error = %error, "page refused: the database is damaged");
-            super::damage::page()
+            damaged_page()
         }
         PageError::NotFound | PageError::Expired { .. } | PageError::BadRequest(_) => {
             unreachable!("worded per audience before")
@@ -176,6 +178,58 @@ fn outage(error: &PageError) -> Option<Outage> {
     match error {
         PageError::Store(crate::store::StoreError::Db(e)) | PageError::Db(e) => crate::db::outage(e),
         _ => None,
+    }
+}
+
+/// A message in the respondent's layout.
+pub fn message_page(heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> String {
+    message_in("message.html", heading, paragraphs, link)
+}
+
+/// A heading, paragraphs and a way on, in the layout of `template`.
+pub fn message_in(template: &str, heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> String {
+    let mut context = Context::new();
+    context.insert("page_title", heading);
+    context.insert("heading", heading);
+    context.insert("paragraphs", paragraphs);
+    if let Some((href, text)) = link {
+        context.insert("link", &json!({ "href": href, "text": text }));
+    }
+    views::render_or_bare(template, &context)
+}
+
+/// A message in the staff layout (without the menu: it also answers whoever is not signed in).
+pub fn staff_message(heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> String {
+    message_in("r/message.html", heading, paragraphs, link)
+}
+
+/// The page a person gets; it promises nothing about what was saved.
+pub fn damaged_page() -> String {
+    message_page(
+        "De vragenlijst is even niet bereikbaar",
+        &["Er is een storing bij de opslag. Probeer het later opnieuw; lukt het dan nog niet, neem dan contact op \
+           met de afzender van de uitnodiging."],
+        None,
+    )
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::Expired { .. } => StatusCode::FORBIDDEN,
+            PageError::BadRequest(_) | PageError::Unreadable(_) => StatusCode::BAD_REQUEST,
+            PageError::SignIn { .. } => StatusCode::SEE_OTHER,
+            PageError::Forbidden => StatusCode::FORBIDDEN,
+            PageError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            PageError::Store(_) | PageError::Db(_) if self.outage().is_some() => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::Report { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        respond(self, Audience::Respondent)
     }
 }
 

@@ -6,13 +6,11 @@
 //! to `damage`, which raises the process's alarm and logs it once. Anything else that fails is
 //! a bug: 500.
 
-use super::views;
 use crate::db::Outage;
 use crate::store::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
-use tera::Context;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
@@ -71,43 +69,6 @@ impl PageError {
     }
 }
 
-/// A message in the respondent's layout.
-pub fn message_page(heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> String {
-    message_in("message.html", heading, paragraphs, link)
-}
-
-/// A heading, paragraphs and a way on, in the layout of `template`.
-pub fn message_in(template: &str, heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> String {
-    let mut context = Context::new();
-    context.insert("page_title", heading);
-    context.insert("heading", heading);
-    context.insert("paragraphs", paragraphs);
-    if let Some((href, text)) = link {
-        context.insert("link", &json!({ "href": href, "text": text }));
-    }
-    views::render_or_bare(template, &context)
-}
-
-impl ResponseError for PageError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            PageError::NotFound => StatusCode::NOT_FOUND,
-            PageError::Expired { .. } => StatusCode::FORBIDDEN,
-            PageError::BadRequest(_) | PageError::Unreadable(_) => StatusCode::BAD_REQUEST,
-            PageError::SignIn { .. } => StatusCode::SEE_OTHER,
-            PageError::Forbidden => StatusCode::FORBIDDEN,
-            PageError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            PageError::Store(_) | PageError::Db(_) if self.outage().is_some() => StatusCode::SERVICE_UNAVAILABLE,
-            PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            PageError::Report { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        super::error_pages::respond(self, super::error_pages::Audience::Respondent)
-    }
-}
-
 impl PageError {
     /// The response for this error with `body`, the page worded for whoever reads it
     /// (`error_pages`): a sign-in is a redirect, a 503 says when to try again.
@@ -131,7 +92,7 @@ impl PageError {
 pub(super) const RETRY_AFTER: &str = "5";
 
 impl PageError {
-    fn outage(&self) -> Option<Outage> {
+    pub(super) fn outage(&self) -> Option<Outage> {
         match self {
             PageError::Store(StoreError::Db(e)) | PageError::Db(e) => crate::db::outage(e),
             _ => None,
@@ -222,6 +183,15 @@ impl ApiError {
         }
     }
 
+    /// What every API request gets once the database is known to be damaged (`damage`).
+    pub fn damaged_database() -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Tijdelijk niet beschikbaar door een storing bij de opslag; probeer het later opnieuw.",
+        )
+    }
+
     pub fn not_found() -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "Deze link bestaat niet.")
     }
@@ -271,7 +241,7 @@ impl From<StoreError> for ApiError {
         match crate::db::outage_in(&e) {
             Some(Outage::Corrupt) => {
                 tracing::debug!(error = %e, "api request refused: the database is damaged");
-                ApiError { damaged: Some(e.to_string()), ..super::damage::api_error() }
+                ApiError { damaged: Some(e.to_string()), ..ApiError::damaged_database() }
             }
             Some(outage) => {
                 tracing::warn!(error = %e, ?outage, "api request refused: the database is unavailable");

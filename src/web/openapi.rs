@@ -3,46 +3,13 @@
 //! answer with (`api_types`); the schemas of the request bodies and of everything they contain
 //! are collected from the annotations, so only the parameters' word lists are named here.
 
+use super::api_types::params::{DecisionWord, ExportFormat, TrailFormat};
 use super::{
     audit_api, copy_api, lock_api, report_definition_api, researcher_api, respondent_api, team_api, users_api,
 };
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
-
-/// The formats of the audit trail.
-#[derive(ToSchema)]
-#[schema(rename_all = "lowercase")]
-pub enum TrailFormat {
-    Json,
-    Csv,
-}
-
-/// The formats of an export.
-#[derive(ToSchema)]
-#[schema(rename_all = "lowercase")]
-pub enum ExportFormat {
-    Csv,
-    Xlsx,
-    Spss,
-    /// An R script that reads the CSV.
-    R,
-}
-
-/// A researcher's decision on a text, in Dutch or English.
-#[derive(ToSchema)]
-pub enum DecisionWord {
-    #[schema(rename = "opnemen")]
-    Opnemen,
-    #[schema(rename = "niet opnemen")]
-    NietOpnemen,
-    #[schema(rename = "include")]
-    Include,
-    #[schema(rename = "exclude")]
-    Exclude,
-    #[schema(rename = "pending")]
-    Pending,
-}
+use utoipa::{Modify, OpenApi};
 
 struct BearerToken;
 

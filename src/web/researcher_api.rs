@@ -308,7 +308,7 @@ pub struct ReviewBody {
     anonymised: Option<String>,
     /// "opnemen" / "include", "niet opnemen" / "exclude", or "pending" (in any case).
     #[serde(default)]
-    #[schema(value_type = Option<crate::web::openapi::DecisionWord>)]
+    #[schema(value_type = Option<crate::web::api_types::params::DecisionWord>)]
     decision: Option<String>,
 }
 
@@ -342,7 +342,7 @@ pub async fn review_casus(
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{survey}/export/{format}", tag = "researcher", security(("bearer" = [])),
-    params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"), ("format" = crate::web::openapi::ExportFormat, Path, description = "csv, xlsx, spss or r")),
+    params(("survey" = String, Path, description = "the survey code, e.g. maatwerkbudget-2021", pattern = "^[A-Za-z][A-Za-z0-9_-]*$"), ("format" = crate::web::api_types::params::ExportFormat, Path, description = "csv, xlsx, spss or r")),
     responses((status = 200, description = "the file: CSV (UTF-8 with BOM, ;), XLSX with a code book, or SPSS syntax or an R script for the CSV"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, description = "not closed yet", body = ErrorBody)))]

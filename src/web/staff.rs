@@ -43,7 +43,7 @@ pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
 
 /// A message in the staff layout (without the menu: it also answers whoever is not signed in).
 pub fn message(heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> String {
-    super::errors::message_in("r/message.html", heading, paragraphs, link)
+    super::error_pages::staff_message(heading, paragraphs, link)
 }
 
 pub fn pdf(bytes: Vec<u8>, name: &str) -> HttpResponse {

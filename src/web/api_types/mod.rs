@@ -8,6 +8,7 @@
 
 pub mod accounts;
 mod error;
+pub mod params;
 pub mod respondent;
 pub mod surveys;
 

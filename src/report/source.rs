@@ -24,8 +24,9 @@ pub fn contents(definition: &ReportDefinition) -> String {
     )
 }
 
-/// Where a survey's report definition comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a survey's report definition comes from; in the API `stored`, `bundled` or `plain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Origin {
     Stored,
     Bundled,

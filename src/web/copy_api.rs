@@ -26,6 +26,10 @@ pub struct CopyBody {
 
 /// The new survey, a draft.
 #[derive(Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "survey": "maatwerkbudget-2025", "title": "Hulpverleners Maatwerkbudget 2025",
+    "copied_from": "maatwerkbudget-2021", "report_definition": "stored",
+}))]
 pub struct Copied {
     /// The new survey's code.
     pub survey: String,
@@ -33,7 +37,7 @@ pub struct Copied {
     /// The survey it was copied from.
     pub copied_from: String,
     /// Where its report definition comes from: `stored` (taken along) or `plain`.
-    pub report_definition: String,
+    pub report_definition: crate::report::source::Origin,
 }
 
 impl From<CopyError> for ApiError {
@@ -82,7 +86,7 @@ pub async fn copy(
     let survey = waves::copy(&state.db, Copier::Researcher(&who), wave, state.now()).await?;
     Ok(HttpResponse::Created().json(Copied {
         copied_from: slug.trim().to_string(),
-        report_definition: crate::report::source::of(&survey).1.as_str().to_string(),
+        report_definition: crate::report::source::of(&survey).1,
         survey: survey.row.slug,
         title: survey.row.title,
     }))

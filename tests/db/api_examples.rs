@@ -196,6 +196,8 @@ async fn scenario(db: &sea_orm::DatabaseConnection) -> (Value, Vec<Call>) {
     let member = format!("{members}/collega@example.org");
     api.call(delete("/api/v1/surveys/{survey}/members/{email}"), &member, r, Body::None, 200).await;
     api.call(get("/api/v1/surveys/{survey}/audit"), &survey("/audit", &closed), r, Body::None, 200).await;
+    let wave = Body::Json(json!({ "code": "maatwerkbudget-2025", "title": "Een nieuwe ronde" }));
+    api.call(post("/api/v1/surveys/{survey}/copy"), &survey("/copy", &closed), r, wave, 201).await;
     api.call(get("/api/v1/audit"), "/api/v1/audit", a, Body::None, 200).await;
 
     // The admin: an account through its life, and the login blocks.

@@ -3,7 +3,6 @@
 //! so that the researcher goes on in the forms of the questionnaire page.
 
 use super::question_form::{Kind, QuestionForm};
-use crate::questionnaire::model::slug;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
 /// What the "Leeg beginnen" form asks.
@@ -25,14 +24,10 @@ pub fn definition(blank: &Blank) -> String {
     doc.insert("id", Item::Value(blank.code.trim().into()));
     doc.insert("title", Item::Value(blank.title.trim().into()));
     let mut groups = ArrayOfTables::new();
-    for line in blank.teams.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let (code, name) = match line.split_once('=') {
-            Some((code, name)) => (code.trim().to_string(), name.trim()),
-            None => (slug(line).to_uppercase(), line),
-        };
+    for team in super::about::teams(blank.teams) {
         let mut t = Table::new();
-        t.insert("code", Item::Value(code.into()));
-        t.insert("name", Item::Value(name.into()));
+        t.insert("code", Item::Value(team.code.into()));
+        t.insert("name", Item::Value(team.name.into()));
         groups.push(t);
     }
     doc.insert("groups", Item::ArrayOfTables(groups));

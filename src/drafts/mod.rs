@@ -6,6 +6,7 @@
 //! definition of the survey's own must still fit the new questions; the researcher hears what
 //! no longer fits instead of finding a broken report after the fieldwork.
 
+pub mod about;
 pub mod blank;
 pub mod question_form;
 
@@ -35,6 +36,9 @@ pub enum DraftError {
     TeamInUse { code: String, invitees: u64 },
     #[error("er is geen vraag '{0}' in deze vragenlijst")]
     NoQuestion(String),
+    /// A form field the definition cannot hold, with why.
+    #[error("{0}")]
+    Unreadable(String),
     #[error("de eigen rapportdefinitie past niet meer bij de nieuwe vragen: {0}")]
     Report(ReportDefinitionErrors),
     #[error(transparent)]

@@ -302,6 +302,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/bewerken", web::get().to(researcher::editor::show))
                 .route("/bewerken", web::post().to(researcher::editor::save))
                 .route("/bewerken/vragen", web::post().to(researcher::editor::edit))
+                .route("/bewerken/over", web::post().to(researcher::editor::about))
                 .route("/bewerken/vraag", web::post().to(researcher::question_editor::save))
                 .route("/bewerken/vraag/{question}", web::get().to(researcher::question_editor::edit))
                 .route("/bewerken/nieuw", web::get().to(researcher::question_editor::new))

@@ -300,3 +300,45 @@ async fn a_questionnaire_starts_from_a_blank_page_and_goes_on_in_the_forms() {
         assert!(list.contains("schaal 1 tot en met 10"), "{list}");
     });
 }
+
+#[tokio::test]
+async fn the_texts_and_teams_of_a_draft_change_in_a_form() {
+    on_both!("the_texts_and_teams_of_a_draft_change_in_a_form", |db| {
+        let survey = peiling::store::surveys::create(&db, DEFINITION, chrono::Utc::now()).await.unwrap();
+        api_token(&db, "onderzoeker@example.org", Role::Researcher).await;
+        join(&db, "onderzoeker@example.org", &survey).await;
+        let app = TestApp::spawn(&db).await;
+        let c = TestApp::browser();
+        assert_eq!(
+            login(&app, &c, "onderzoeker@example.org", "een lang wachtwoord").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let post = |fields: Vec<(&'static str, &'static str)>| {
+            let (app, c) = (&app, &c);
+            async move {
+                let (_, html) = page(app, c, "/onderzoek/bibliotheek-2027/bewerken").await;
+                let csrf = csrf_of(&html);
+                let mut all = vec![("csrf", csrf.as_str())];
+                all.extend(fields);
+                let r = c
+                    .post(app.url("/onderzoek/bibliotheek-2027/bewerken/over"))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(serde_urlencoded::to_string(&all).unwrap())
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status(), r.text().await.unwrap())
+            }
+        };
+        let teams = "CENTRUM = Vestiging Centrum\nOOST = Vestiging Oost";
+        let (status, refused) = post(vec![("titel", "Bieb"), ("contact", "geen adres"), ("teams", teams)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.contains("geen adres") && refused.contains("De vragenlijst is niet opgeslagen"), "{refused}");
+        let (status, _) =
+            post(vec![("titel", "Bieb"), ("contact", "bieb@example.org"), ("minuten", "4"), ("teams", teams)]).await;
+        assert_eq!(status, StatusCode::OK);
+        let s = peiling::store::surveys::load(&db, "bibliotheek-2027").await.unwrap();
+        assert_eq!((s.row.title.as_str(), s.questionnaire.minutes, s.groups.len()), ("Bieb", Some(4), 2));
+        assert_eq!(s.questionnaire.questions, survey.questionnaire.questions, "the questions stay");
+    });
+}

@@ -37,11 +37,12 @@ const API: [(&str, &str, &str); 20] = [
 ];
 
 /// Every researcher page under a survey (`/onderzoek/{survey}...`).
-const PAGES: [(&str, &str); 33] = [
+const PAGES: [(&str, &str); 34] = [
     ("GET", ""),
     ("GET", "/bewerken"),
     ("POST", "/bewerken"),
     ("POST", "/bewerken/vragen"),
+    ("POST", "/bewerken/over"),
     ("GET", "/bewerken/vraag/Q1"),
     ("GET", "/bewerken/nieuw"),
     ("POST", "/bewerken/vraag"),

@@ -6,6 +6,7 @@
 
 use super::{Answer, posted, survey};
 use crate::accounts::SignedIn;
+use crate::drafts::about::About;
 use crate::drafts::{self, DraftError, Edit};
 use crate::questionnaire::words;
 use crate::store::surveys::{Status, Survey};
@@ -64,6 +65,14 @@ fn page(user: &SignedIn, s: &Survey, shown: Shown) -> Result<String, PageError> 
         .collect();
     c.insert("kinds", &kinds);
     c.insert("teams", &q.groups.iter().map(|g| json!({ "code": g.code, "name": g.name })).collect::<Vec<_>>());
+    c.insert(
+        "about",
+        &json!({
+            "title": q.title, "intro": q.intro, "thanks": q.thanks, "organisation": q.organisation,
+            "contact": q.contact, "minutes": q.minutes.map(|m| m.to_string()).unwrap_or_default(),
+            "teams": crate::drafts::about::teams_text(q),
+        }),
+    );
     c.insert("source", shown.source);
     c.insert("problems", &shown.problems);
     c.insert("text_problems", &(shown.of_text && !shown.problems.is_empty()));
@@ -140,6 +149,25 @@ pub async fn save(
         drafts::replace(&state.db, &actor(&user), &s, &text, state.now()).await
     };
     answer(&user, &s, &text, (only_check, Made::Text), outcome)
+}
+
+/// Changes what the questionnaire says about itself and its teams.
+pub async fn about(state: State, user: Researcher, slug: Path<String>, body: Limited) -> Answer {
+    let (fields, s) = posted(&state, &user, &slug, &body).await?;
+    let about = About {
+        title: field(&fields, "titel"),
+        intro: field(&fields, "intro"),
+        thanks: field(&fields, "bedankt"),
+        organisation: field(&fields, "organisatie"),
+        contact: field(&fields, "contact"),
+        minutes: field(&fields, "minuten"),
+        teams: field(&fields, "teams"),
+    };
+    let outcome = match crate::drafts::about::with_about(&s.questionnaire, &about) {
+        Ok(text) => drafts::replace(&state.db, &actor(&user), &s, &text, state.now()).await,
+        Err(problem) => Err(DraftError::Unreadable(problem)),
+    };
+    answer(&user, &s, source(&s), (false, Made::Buttons), outcome)
 }
 
 /// Moves or removes one question of the list.

@@ -184,7 +184,7 @@ fn a_preview_fills_the_sentence_with_made_up_numbers() {
     let z1 = q.question("Z1").unwrap();
     let spec =
         FigureSpec { question: "Z1".into(), text: Some("{pct:ja} zwemt ({base}).".into()), ..Default::default() };
-    // 14 ja, 9 nee, 3 weet niet: a base of 23.
+    // 14 ja, 9 nee, 5 weet niet: a base of 23.
     assert_eq!(context.paragraph(z1, &spec, &sentence::made_up(z1)), Preview::Text("61% zwemt (23).".into()));
     let wrong = FigureSpec { text: Some("{pct:jaa}".into()), ..spec.clone() };
     let Preview::Problems(problems) = context.paragraph(z1, &wrong, &sentence::made_up(z1)) else { panic!() };

@@ -67,7 +67,7 @@ pub fn made_up(question: &Question) -> QuestionCounts {
     let mut counts = QuestionCounts::default();
     let choices = |counts: &mut QuestionCounts| {
         for (i, option) in question.options().iter().enumerate() {
-            let n = if option.dont_know { 3 } else { FALLING[i % FALLING.len()] };
+            let n = if option.dont_know { 5 } else { FALLING[i % FALLING.len()] };
             counts.options.insert(option.code.clone(), n);
         }
     };

@@ -194,3 +194,10 @@ fn a_preview_fills_the_sentence_with_made_up_numbers() {
     let Preview::Text(text) = context.paragraph(z2, &plain, &sentence::made_up(z2)) else { panic!() };
     assert!(text.chars().any(|c| c.is_ascii_digit()), "{text}");
 }
+
+#[test]
+fn every_placeholder_has_its_meaning_for_the_editor() {
+    for (name, _, _) in crate::report::prose::PLACEHOLDERS {
+        assert!(!crate::report::prose::meaning(name).is_empty(), "{name}");
+    }
+}

@@ -19,15 +19,6 @@ pub struct Offered {
     pub meaning: &'static str,
 }
 
-/// Which numbers a preview is filled with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Numbers {
-    /// The survey's own, once it is closed and has responses.
-    Survey,
-    /// Made up ([`made_up`]), clearly labelled "voorbeeldgetallen".
-    MadeUp,
-}
-
 /// The figure's sentence, or why it cannot be filled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Preview {

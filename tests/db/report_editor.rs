@@ -223,5 +223,12 @@ async fn the_preview_of_a_closed_survey_uses_its_own_numbers() {
         assert!(body.contains("getallen van dit onderzoek") && !body.contains("Voorbeeld met voorbeeldgetallen"));
         assert!(body.contains("71% sport elke week (7)."), "{body}");
         assert!(body.contains("PDF bekijken"));
+        assert!(!body.contains("heeft een eigen tekst bij deze figuur"));
+
+        // A text of the report's own for the figure replaces the sentence in the PDF: said so.
+        let key = peiling::report::narrative::Key::Figure("S1".into());
+        peiling::report::narrative::set(&db, s.row.id, &key, "Eigen tekst.", chrono::Utc::now()).await.unwrap();
+        let shown = c.get(app.url(PAGE)).send().await.unwrap().text().await.unwrap();
+        assert_eq!(shown.matches("heeft een eigen tekst bij deze figuur").count(), 1, "{shown}");
     });
 }

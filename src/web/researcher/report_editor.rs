@@ -23,13 +23,22 @@ use crate::web::{State, views};
 use actix_web::http::StatusCode;
 use actix_web::web::Path;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
-/// The numbers a preview is filled with: the survey's, or none (then made up per question).
-async fn numbers(state: &State, s: &Survey) -> Result<Option<SurveyCounts>, PageError> {
+/// What the previews read from the database.
+struct Data {
+    /// The survey's numbers, or none (then made up per question).
+    counts: Option<SurveyCounts>,
+    /// The report's own texts: one for a figure replaces its sentence in the report.
+    narrative: HashMap<String, String>,
+}
+
+async fn data(state: &State, s: &Survey) -> Result<Data, PageError> {
+    let narrative = crate::store::report_texts::all(&state.db, s.row.id).await?;
     if !crate::report::figures_shown(s) || stats::responses(&state.db, s.row.id).await? == 0 {
-        return Ok(None);
+        return Ok(Data { counts: None, narrative });
     }
-    Ok(Some(stats::count(&state.db, s.row.id, None).await?))
+    Ok(Data { counts: Some(stats::count(&state.db, s.row.id, None).await?), narrative })
 }
 
 fn preview_json(preview: Option<Preview>) -> Value {
@@ -41,14 +50,10 @@ fn preview_json(preview: Option<Preview>) -> Value {
 }
 
 /// A figure's form: its sentences, the placeholders that fit, and both filled in.
-fn figure_json(
-    def: &ReportDefinition,
-    s: &Survey,
-    spec: &crate::report::FigureSpec,
-    counts: Option<&SurveyCounts>,
-) -> Value {
+fn figure_json(def: &ReportDefinition, s: &Survey, spec: &crate::report::FigureSpec, data: &Data) -> Value {
     let Some(q) = s.questionnaire.question(&spec.question) else { return Value::Null };
-    let own = counts.map(|c| c.question(&spec.question));
+    let own = data.counts.as_ref().map(|c| c.question(&spec.question));
+    let narrative = crate::report::narrative::Key::Figure(spec.question.clone()).to_string();
     let counts = own.unwrap_or_else(|| sentence::made_up(q));
     let context = Context { definition: def, questionnaire: &s.questionnaire };
     let offered: Vec<Value> =
@@ -61,6 +66,7 @@ fn figure_json(
         "keys": sentence::keys(q, spec),
         "paragraph": preview_json(Some(context.paragraph(q, spec, &counts))),
         "bullet": preview_json(context.bullet(q, spec, &counts)),
+        "narrative": data.narrative.contains_key(&narrative),
     })
 }
 
@@ -70,13 +76,7 @@ struct Shown {
     problems: Vec<String>,
 }
 
-fn page(
-    user: &SignedIn,
-    s: &Survey,
-    def: &ReportDefinition,
-    counts: Option<&SurveyCounts>,
-    shown: Shown,
-) -> Result<String, PageError> {
+fn page(user: &SignedIn, s: &Survey, def: &ReportDefinition, data: &Data, shown: Shown) -> Result<String, PageError> {
     let last_section = def.sections.len().saturating_sub(1);
     let sections: Vec<Value> = def
         .sections
@@ -90,7 +90,7 @@ fn page(
                 .enumerate()
                 .map(|(b, block)| {
                     let figure = match block {
-                        Block::Figure(spec) => figure_json(def, s, spec, counts),
+                        Block::Figure(spec) => figure_json(def, s, spec, data),
                         _ => Value::Null,
                     };
                     json!({
@@ -118,7 +118,7 @@ fn page(
     c.insert("origin", source::of(s).1.label());
     c.insert("sections", &sections);
     c.insert("closed_questions", &closed);
-    c.insert("survey_numbers", &counts.is_some());
+    c.insert("survey_numbers", &data.counts.is_some());
     c.insert("pdf", &crate::report::figures_shown(s));
     c.insert("problems", &shown.problems);
     c.insert("problems_title", "De rapportdefinitie is niet opgeslagen");
@@ -135,9 +135,9 @@ fn current(s: &Survey) -> Result<ReportDefinition, PageError> {
 pub async fn show(state: State, user: Researcher, slug: Path<String>) -> Answer {
     let s = survey(&state, &user, &slug).await?;
     let def = current(&s)?;
-    let counts = numbers(&state, &s).await?;
+    let data = data(&state, &s).await?;
     let shown = Shown { notice: None, problems: Vec::new() };
-    Ok(html(StatusCode::OK, page(&user, &s, &def, counts.as_ref(), shown)?))
+    Ok(html(StatusCode::OK, page(&user, &s, &def, &data, shown)?))
 }
 
 /// A problem of the check without the line of a file the researcher never saw.
@@ -153,7 +153,7 @@ fn without_line(problem: String) -> String {
 pub async fn save(state: State, user: Researcher, slug: Path<String>, body: Limited) -> Answer {
     let (fields, s) = posted(&state, &user, &slug, &body).await?;
     let def = current(&s)?;
-    let counts = numbers(&state, &s).await?;
+    let data = data(&state, &s).await?;
     let get = |name: &str| field(&fields, name);
     let posted = Posted {
         action: get("actie"),
@@ -166,7 +166,7 @@ pub async fn save(state: State, user: Researcher, slug: Path<String>, body: Limi
     };
     let refused = |def: &ReportDefinition, problems: Vec<String>| -> Answer {
         let shown = Shown { notice: None, problems };
-        Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&user, &s, def, counts.as_ref(), shown)?))
+        Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&user, &s, def, &data, shown)?))
     };
     let change = match Edit::parse(posted) {
         Ok(change) => change,
@@ -182,7 +182,7 @@ pub async fn save(state: State, user: Researcher, slug: Path<String>, body: Limi
     if posted.action == "voorbeeld" {
         let shown =
             Shown { notice: Some("Voorbeeld van de zinnen; nog niet opgeslagen.".into()), problems: Vec::new() };
-        return Ok(html(StatusCode::OK, page(&user, &s, &changed, counts.as_ref(), shown)?));
+        return Ok(html(StatusCode::OK, page(&user, &s, &changed, &data, shown)?));
     }
     let text = crate::report::write::to_toml(&changed);
     match source::set(&state.db, &actor(&user), &s, &text, state.now()).await {
@@ -190,7 +190,7 @@ pub async fn save(state: State, user: Researcher, slug: Path<String>, body: Limi
             let s = survey(&state, &user, &slug).await?;
             let notice = format!("De rapportdefinitie is opgeslagen ({}).", source::contents(&stored));
             let shown = Shown { notice: Some(notice), problems: Vec::new() };
-            Ok(html(StatusCode::OK, page(&user, &s, &stored, counts.as_ref(), shown)?))
+            Ok(html(StatusCode::OK, page(&user, &s, &stored, &data, shown)?))
         }
         Err(SetError::Invalid(errors)) => {
             let problems = errors.0.into_iter().map(without_line).collect();

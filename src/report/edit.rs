@@ -1,6 +1,6 @@
 //! Changing a report definition one click at a time, as the report editor
 //! (`/onderzoek/{survey}/rapport/bewerken`) does: sections added, renamed, moved and removed,
-//! a figure added to a section, blocks moved and removed, a figure's sentence and summary
+//! a figure, an open question's answers or its casussen added to a section, blocks moved and removed, a figure's sentence and summary
 //! bullet set. An edit gives the whole new definition; `report::source::set` then writes it
 //! out and checks it like any file (`write::to_toml`, `ReportDefinition::parse`), so a
 //! placeholder that does not fit is refused by the same check, with the same reason, as on the
@@ -24,6 +24,17 @@ pub enum Edit {
     RemoveSection(usize),
     /// A figure of a closed question at the end of the section.
     AddFigure {
+        section: usize,
+        question: String,
+    },
+    /// The answers to an open question at the end of the section: how many gave one, and up to
+    /// three reviewed quotes, as the plain definition has them.
+    AddOpenAnswers {
+        section: usize,
+        question: String,
+    },
+    /// The annex of an open question's reviewed cases at the end of the section.
+    AddCasussen {
         section: usize,
         question: String,
     },
@@ -96,12 +107,17 @@ impl Edit {
             "sectie-omhoog" => Edit::SectionUp(section()?),
             "sectie-omlaag" => Edit::SectionDown(section()?),
             "sectie-verwijderen" => Edit::RemoveSection(section()?),
-            "figuur-toevoegen" => {
-                let question = p.question.trim();
+            "figuur-toevoegen" | "open-toevoegen" | "casussen-toevoegen" => {
+                let question = p.question.trim().to_string();
                 if question.is_empty() {
                     return Err(EditError::NoQuestion);
                 }
-                Edit::AddFigure { section: section()?, question: question.to_string() }
+                let section = section()?;
+                match p.action {
+                    "figuur-toevoegen" => Edit::AddFigure { section, question },
+                    "open-toevoegen" => Edit::AddOpenAnswers { section, question },
+                    _ => Edit::AddCasussen { section, question },
+                }
             }
             "omhoog" | "omlaag" | "verwijderen" | "zinnen" | "voorbeeld" => {
                 let section = section()?;
@@ -162,6 +178,12 @@ pub fn edited(def: &ReportDefinition, edit: &Edit) -> Result<ReportDefinition, E
         Edit::AddFigure { section, question } => section_mut(&mut def, *section)?
             .blocks
             .push(Block::Figure(FigureSpec { question: question.clone(), ..Default::default() })),
+        Edit::AddOpenAnswers { section, question } => section_mut(&mut def, *section)?
+            .blocks
+            .push(Block::OpenAnswers { question: question.clone(), text: String::new(), quotes: 3 }),
+        Edit::AddCasussen { section, question } => {
+            section_mut(&mut def, *section)?.blocks.push(Block::Casussen { question: question.clone() })
+        }
         Edit::BlockUp { section: s, block: b }
         | Edit::BlockDown { section: s, block: b }
         | Edit::RemoveBlock { section: s, block: b } => {

@@ -201,3 +201,26 @@ fn every_placeholder_has_its_meaning_for_the_editor() {
         assert!(!crate::report::prose::meaning(name).is_empty(), "{name}");
     }
 }
+
+#[test]
+fn an_open_question_gets_its_answers_and_an_annex_of_casussen() {
+    let def = apply(
+        &empty(),
+        &[
+            Edit::AddSection { title: "Wensen".into() },
+            Edit::AddOpenAnswers { section: 0, question: "Z3".into() },
+            Edit::AddSection { title: "Bijlage".into() },
+            Edit::AddCasussen { section: 1, question: "Z3".into() },
+        ],
+    );
+    assert_eq!(def.sections[0].blocks, [Block::OpenAnswers { question: "Z3".into(), text: String::new(), quotes: 3 }]);
+    assert_eq!(def.sections[1].blocks, [Block::Casussen { question: "Z3".into() }]);
+    assert_eq!(stored(&def), def);
+    assert_eq!(describe(&def.sections[1].blocks[0], &questionnaire()), "Casussen bij Z3");
+    // A closed question has no answers to quote: the check says so.
+    let closed = edited(&def, &Edit::AddCasussen { section: 1, question: "Z1".into() }).unwrap();
+    let errors = ReportDefinition::parse(&to_toml(&closed), &questionnaire()).unwrap_err().0;
+    assert!(errors.iter().any(|e| e.contains("vraag 'Z1' is geen open vraag")), "{errors:?}");
+    let p = Posted { action: "casussen-toevoegen", section: "2", question: "Z3", ..Default::default() };
+    assert_eq!(Edit::parse(p), Ok(Edit::AddCasussen { section: 1, question: "Z3".into() }));
+}

@@ -192,6 +192,14 @@ async fn a_researcher_builds_a_report_with_sections_figures_and_sentences_in_the
             .unwrap();
         assert_ne!(r.status(), StatusCode::OK);
         assert_eq!(stored(&db).await.1, expected);
+
+        // The annex: the casussen of the open question in a section of their own.
+        post(&app, &c, &[("actie", "sectie-toevoegen"), ("titel", "Bijlage")]).await;
+        let (status, body) = post(&app, &c, &[("actie", "casussen-toevoegen"), ("sectie", "3"), ("vraag", "S3")]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("Casussen bij S3"));
+        let sections = stored(&db).await.1.sections;
+        assert_eq!(sections[2].blocks, [peiling::report::Block::Casussen { question: "S3".into() }]);
     });
 }
 

@@ -112,12 +112,20 @@ fn page(user: &SignedIn, s: &Survey, def: &ReportDefinition, data: &Data, shown:
         .filter(|q| !q.is_open_text())
         .map(|q| json!({ "id": q.id, "text": q.text }))
         .collect();
+    let open: Vec<Value> = s
+        .questionnaire
+        .questions
+        .iter()
+        .filter(|q| q.is_open_text())
+        .map(|q| json!({ "id": q.id, "text": q.text }))
+        .collect();
     let mut c = context(Some(user), &format!("Rapport bewerken: {}", s.row.title));
     c.insert("slug", &s.row.slug);
     c.insert("title", &def.title);
     c.insert("origin", source::of(s).1.label());
     c.insert("sections", &sections);
     c.insert("closed_questions", &closed);
+    c.insert("open_questions", &open);
     c.insert("survey_numbers", &data.counts.is_some());
     c.insert("pdf", &crate::report::figures_shown(s));
     c.insert("problems", &shown.problems);

@@ -95,6 +95,32 @@ pub const PLACEHOLDERS: &[(&str, Arg, Fits)] = &[
     // New placeholders go here.
 ];
 
+/// The placeholders that fit `figure`, in the order of [`PLACEHOLDERS`]: what the report
+/// editor offers beside a figure's sentence, by the same rule the check applies.
+pub fn fitting(figure: &Figure) -> Vec<(&'static str, Arg)> {
+    PLACEHOLDERS.iter().filter(|(_, _, fits)| fits.check(figure).is_ok()).map(|(name, arg, _)| (*name, *arg)).collect()
+}
+
+/// What a placeholder prints, in a few words, for the editor's list (`reports/README.md` has
+/// the long form with examples).
+pub fn meaning(name: &str) -> &'static str {
+    match name {
+        "base" => "de basis: wie de vraag kreeg en antwoordde, zonder 'weet niet'",
+        "title" => "de vraag, of de eigen titel van de figuur",
+        "n" => "het aantal mensen, of 'een paar' onder het kleinste aantal",
+        "pct" => "het percentage van de basis",
+        "q" => "een woord en het percentage: 'bijna een kwart (23%)'",
+        "Q" => "hetzelfde met een hoofdletter, om een zin mee te beginnen",
+        "label" => "het antwoord in kleine letters",
+        "mean_all" => "het gemiddelde over iedereen die antwoordde (het vakje telt mee)",
+        "mean_given" => "het gemiddelde over wie een getal gaf",
+        "dont_know" => "hoeveel mensen 'weet niet' antwoordden",
+        "median" => "de mediaan van de gegeven getallen",
+        "given" => "hoeveel mensen een getal gaven",
+        _ => "",
+    }
+}
+
 /// The largest category; the first of equals, so ties follow the definition's order.
 fn top(figure: &Figure) -> Option<&super::figures::Bar> {
     figure.bars.iter().fold(None, |best: Option<&super::figures::Bar>, b| match best {

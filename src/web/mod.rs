@@ -311,6 +311,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/rapportdefinitie", web::post().to(researcher::report_definition::save))
                 .route("/rapportdefinitie.toml", web::get().to(researcher::report_definition::download))
                 .route("/rapportdefinitie/standaard", web::post().to(researcher::report_definition::reset))
+                .route("/rapport/bewerken", web::get().to(researcher::report_editor::show))
+                .route("/rapport/bewerken", web::post().to(researcher::report_editor::save))
                 .route("/rapport.pdf", web::get().to(researcher::report::pdf_file))
                 .route("/publiceren", web::post().to(researcher::report::publish))
                 .route("/export/{format}", web::get().to(researcher::report::export))

@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("r/report_definition.html", include_str!("../../templates/researcher/report_definition.html")),
     ("r/editor.html", include_str!("../../templates/researcher/editor.html")),
     ("r/blank.html", include_str!("../../templates/researcher/blank.html")),
+    ("r/report_editor.html", include_str!("../../templates/researcher/report_editor.html")),
     ("r/question_form.html", include_str!("../../templates/researcher/question_form.html")),
     ("r/reports.html", include_str!("../../templates/researcher/reports.html")),
     ("r/report.html", include_str!("../../templates/researcher/report.html")),

@@ -277,6 +277,13 @@ try {
   await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}`, 'eigen-concept');
   await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}/bewerken`, 'eigen-bewerken');
   await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}/bewerken/vraag/W2`, 'eigen-vraag');
+  // The report editor of a draft: its sentences previewed with made-up numbers, said so.
+  await goto(page, `${BASE_URL}/onderzoek/${OWN}/rapport/bewerken`);
+  await checkPage(page, 'eigen-rapport-bewerken');
+  assert.match(await page.locator('main').innerText(), /voorbeeldgetallen/, 'made-up numbers are labelled');
+  assert.equal(await page.getByRole('link', { name: 'PDF bekijken' }).count(), 0, 'no PDF before closing');
+  await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}/rapport/bewerken`, 'eigen-rapport-bewerken');
+  await goto(page, `${BASE_URL}/onderzoek/${OWN}`);
   await onPhone(phone, `${BASE_URL}/onderzoek/nieuw`, 'nieuw');
   await onPhone(phone, `${BASE_URL}/onderzoek/${OWN}/voorbeeld/1`, 'eigen-voorbeeld-scherm');
 
@@ -364,6 +371,28 @@ try {
   assert.match(await page.locator('.error-summary').innerText(), /regel \d+/, 'each problem names its line');
   assert.ok((await definitionBox.inputValue()).includes('title = 12'), 'the text stays in the form');
   await onPhone(phone, `${BASE_URL}/onderzoek/${SURVEY}/rapportdefinitie`, 'rapportdefinitie');
+
+  // ---- The report editor: a sentence previewed with the survey's numbers (nothing stored),
+  // a placeholder that does not fit refused with the check's reason, the sentence kept.
+  await goto(page, `${BASE_URL}/onderzoek/${SURVEY}`);
+  await click(page, page.getByRole('link', { name: 'Rapport bewerken', exact: true }));
+  assert.equal(path(page), `/onderzoek/${SURVEY}/rapport/bewerken`);
+  await checkPage(page, 'rapport-bewerken');
+  assert.ok(await page.getByRole('link', { name: 'PDF bekijken' }).isVisible(), 'the PDF of a closed survey');
+  const sentenceBox = page.getByRole('textbox', { name: 'Zin voor de figuur van Q3' });
+  const sentenceForm = page.locator('form', { has: sentenceBox });
+  await sentenceBox.fill('{Q:ja} zou het vaker willen inzetten ({base} antwoorden).');
+  await click(page, sentenceForm.getByRole('button', { name: 'Voorbeeld bekijken' }));
+  await checkPage(page, 'rapport-bewerken-voorbeeld');
+  const q3Preview = await page.getByRole('group', { name: 'Voorbeeld bij Q3' }).innerText();
+  assert.match(q3Preview, /\d+%.* zou het vaker willen inzetten \(\d+ antwoorden\)/, q3Preview);
+  assert.doesNotMatch(q3Preview, /voorbeeldgetallen/, 'a closed survey previews its own numbers');
+  await sentenceBox.fill('Gemiddeld {mean_all}.');
+  await click(page, sentenceForm.getByRole('button', { name: 'Zinnen opslaan' }));
+  await checkPage(page, 'rapport-bewerken-fout', 422);
+  assert.match(await page.locator('.error-summary').innerText(), /past alleen bij een getalvraag/);
+  assert.equal(await sentenceBox.inputValue(), 'Gemiddeld {mean_all}.', 'the sentence stays in the form');
+  await onPhone(phone, `${BASE_URL}/onderzoek/${SURVEY}/rapport/bewerken`, 'rapport-bewerken');
 
   // ---- An address that does not exist: a page for staff, with the way back.
   await goto(page, `${BASE_URL}/onderzoek/bestaat-niet`);

@@ -44,6 +44,7 @@ mod printed_tables;
 mod reading_room;
 mod report;
 mod report_definitions;
+mod report_editor;
 mod report_language;
 mod retention;
 #[cfg(feature = "bench")]

@@ -1,8 +1,9 @@
 //! The researcher's pages (`/onderzoek`), one file per concern: signing in (`login`), the list
 //! and a new survey (`surveys`), a survey's dashboard with fieldwork (`dashboard`), the review
 //! of open answers (`review`), the report's own texts (`texts`), the report, its publication and
-//! the exports (`report`), the report definition (`report_definition`), the team (`team`) and
-//! what respondents will see, walked through as a respondent (`preview`).
+//! the exports (`report`), the report definition as text (`report_definition`) and in the
+//! editor (`report_editor`), the team (`team`) and what respondents will see, walked through as
+//! a respondent (`preview`).
 //! Server-rendered, no script; every form carries the session's CSRF value. A handler takes a
 //! `Researcher` (the role is in its signature) and answers errors worded for staff.
 
@@ -14,6 +15,7 @@ pub mod preview;
 pub mod question_editor;
 pub mod report;
 pub mod report_definition;
+pub mod report_editor;
 pub mod review;
 pub mod surveys;
 pub mod team;

@@ -37,7 +37,7 @@ const API: [(&str, &str, &str); 20] = [
 ];
 
 /// Every researcher page under a survey (`/onderzoek/{survey}...`).
-const PAGES: [(&str, &str); 34] = [
+const PAGES: [(&str, &str); 36] = [
     ("GET", ""),
     ("GET", "/bewerken"),
     ("POST", "/bewerken"),
@@ -64,6 +64,8 @@ const PAGES: [(&str, &str); 34] = [
     ("GET", "/rapportdefinitie.toml"),
     ("POST", "/rapportdefinitie/standaard"),
     ("GET", "/rapport.pdf"),
+    ("GET", "/rapport/bewerken"),
+    ("POST", "/rapport/bewerken"),
     ("POST", "/publiceren"),
     ("GET", "/export/csv"),
     ("GET", "/export/xlsx"),

@@ -38,6 +38,30 @@ async fn page(app: &TestApp, c: &Client, path: &str) -> (StatusCode, String) {
     (r.status(), r.text().await.unwrap())
 }
 
+/// Posts a form of the page `from` (its CSRF value included) to `to`: the status, where it
+/// sends the browser, and the page.
+async fn submit(
+    app: &TestApp,
+    c: &Client,
+    from: &str,
+    to: &str,
+    fields: Vec<(&str, &str)>,
+) -> (StatusCode, Option<String>, String) {
+    let (_, html) = page(app, c, from).await;
+    let csrf = csrf_of(&html);
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend(fields);
+    let r = c
+        .post(app.url(to))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&all).unwrap())
+        .send()
+        .await
+        .unwrap();
+    let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_string());
+    (r.status(), location, r.text().await.unwrap())
+}
+
 /// Presses a button in the list of questions.
 async fn click(app: &TestApp, c: &Client, question: &str, action: &str) -> (StatusCode, String) {
     let (_, html) = page(app, c, "/onderzoek/bibliotheek-2027/bewerken").await;
@@ -250,22 +274,7 @@ async fn a_questionnaire_starts_from_a_blank_page_and_goes_on_in_the_forms() {
             StatusCode::SEE_OTHER
         );
         let start = |fields: Vec<(&'static str, &'static str)>| {
-            let (app, c) = (&app, &c);
-            async move {
-                let (_, html) = page(app, c, "/onderzoek/nieuw/leeg").await;
-                let csrf = csrf_of(&html);
-                let mut all = vec![("csrf", csrf.as_str())];
-                all.extend(fields);
-                let r = c
-                    .post(app.url("/onderzoek/nieuw/leeg"))
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(serde_urlencoded::to_string(&all).unwrap())
-                    .send()
-                    .await
-                    .unwrap();
-                let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_string());
-                (r.status(), location, r.text().await.unwrap())
-            }
+            submit(&app, &c, "/onderzoek/nieuw/leeg", "/onderzoek/nieuw/leeg", fields)
         };
         let (status, _, refused) = start(vec![
             ("code", "buurtpeiling-2027"),
@@ -313,22 +322,16 @@ async fn the_texts_and_teams_of_a_draft_change_in_a_form() {
             login(&app, &c, "onderzoeker@example.org", "een lang wachtwoord").await.status(),
             StatusCode::SEE_OTHER
         );
-        let post = |fields: Vec<(&'static str, &'static str)>| {
-            let (app, c) = (&app, &c);
-            async move {
-                let (_, html) = page(app, c, "/onderzoek/bibliotheek-2027/bewerken").await;
-                let csrf = csrf_of(&html);
-                let mut all = vec![("csrf", csrf.as_str())];
-                all.extend(fields);
-                let r = c
-                    .post(app.url("/onderzoek/bibliotheek-2027/bewerken/over"))
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(serde_urlencoded::to_string(&all).unwrap())
-                    .send()
-                    .await
-                    .unwrap();
-                (r.status(), r.text().await.unwrap())
-            }
+        let post = |fields: Vec<(&'static str, &'static str)>| async {
+            let (status, _, body) = submit(
+                &app,
+                &c,
+                "/onderzoek/bibliotheek-2027/bewerken",
+                "/onderzoek/bibliotheek-2027/bewerken/over",
+                fields,
+            )
+            .await;
+            (status, body)
         };
         let teams = "CENTRUM = Vestiging Centrum\nOOST = Vestiging Oost";
         let (status, refused) = post(vec![("titel", "Bieb"), ("contact", "geen adres"), ("teams", teams)]).await;

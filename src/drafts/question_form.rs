@@ -11,7 +11,7 @@
 use crate::questionnaire::condition::{Condition, Op, Value};
 use crate::questionnaire::model::{ChoiceStyle, OffScale, Question, QuestionKind, Questionnaire};
 use crate::questionnaire::{DefinitionError, Problem};
-use toml_edit::{Array, DocumentMut, InlineTable, Item, Table};
+use toml_edit::{Array, InlineTable, Item, Table};
 
 /// Empty option rows under the filled ones, to add answers without script.
 pub const SPARE_ROWS: usize = 3;
@@ -448,31 +448,18 @@ pub const OPERATORS: [(Op, &str); 6] = [
 ];
 
 /// The whole definition with the form's question in the place of `original` (or added at the
-/// end), written out for the engine to read. Fails only if the writer wrote what toml_edit
-/// cannot read back, which would be a bug of ours.
-pub fn with_question(
-    q: &Questionnaire,
-    original: Option<&str>,
-    form: &QuestionForm,
-) -> Result<String, toml_edit::TomlError> {
-    let mut doc: DocumentMut = crate::questionnaire::to_toml(q).parse()?;
+/// end), written out for the engine to read.
+pub fn with_question(q: &Questionnaire, original: Option<&str>, form: &QuestionForm) -> String {
+    let mut doc = crate::questionnaire::write::document(q);
     let table = form.table();
-    let questions = doc.get_mut("questions").and_then(Item::as_array_of_tables_mut);
-    match questions {
-        Some(list) => {
-            let at = original.and_then(|id| q.position(id));
-            match at.and_then(|i| list.get_mut(i)) {
-                Some(slot) => *slot = table,
-                None => list.push(table),
-            }
-        }
-        None => {
-            let mut list = toml_edit::ArrayOfTables::new();
-            list.push(table);
-            doc.insert("questions", Item::ArrayOfTables(list));
+    // The writer always writes the list of questions, empty or not.
+    if let Some(list) = doc.get_mut("questions").and_then(Item::as_array_of_tables_mut) {
+        match original.and_then(|id| q.position(id)).and_then(|i| list.get_mut(i)) {
+            Some(slot) => *slot = table,
+            None => list.push(table),
         }
     }
-    Ok(doc.to_string())
+    doc.to_string()
 }
 
 /// The question and key on `line` of the written `source`: where the parser's complaint about

@@ -14,7 +14,7 @@ fn every_question_of_the_bundled_survey_comes_back_unchanged_through_its_form() 
     for b in crate::bundled::ALL {
         let q = parse(b.definition).unwrap();
         for question in &q.questions {
-            let written = with_question(&q, Some(&question.id), &QuestionForm::of(question)).unwrap();
+            let written = with_question(&q, Some(&question.id), &QuestionForm::of(question));
             let again = parse(&written).unwrap_or_else(|e| panic!("{}: {e}\n{written}", question.id));
             assert_eq!(again, q, "{} changed on its way through the form", question.id);
         }
@@ -47,7 +47,7 @@ fn a_new_question_from_posted_fields_with_rows_and_routing_built_from_rows() {
     ]);
     let form = QuestionForm::from_fields(&posted, Kind::Multiple);
     assert_eq!(form.condition().as_deref(), Some("Q1 >= 1 or Q3 = ja"));
-    let written = with_question(&q, None, &form).unwrap();
+    let written = with_question(&q, None, &form);
     let again = parse(&written).unwrap_or_else(|e| panic!("{e}\n{written}"));
     let added = again.questions.last().unwrap();
     assert_eq!(added.id, "Q20");
@@ -92,7 +92,7 @@ fn each_problem_is_told_beside_its_field() {
     ];
     for (pairs, kind, field) in cases {
         let form = QuestionForm::from_fields(&fields(&pairs), kind);
-        let written = with_question(&q, None, &form).unwrap();
+        let written = with_question(&q, None, &form);
         let errors = parse(&written).expect_err(&format!("{pairs:?} is refused"));
         let found: Vec<_> = errors.0.iter().map(|e| field_of(e, &form.id, &written)).collect();
         assert!(found.contains(&Some(field)), "{pairs:?}: {found:?} for {errors}");

@@ -23,6 +23,12 @@ const ONE_LINE: usize = 100;
 
 /// The canonical TOML definition of `q`.
 pub fn to_toml(q: &Questionnaire) -> String {
+    document(q).to_string()
+}
+
+/// The canonical definition as a document, for a caller that replaces a part of it (the
+/// question form) before writing it out.
+pub fn document(q: &Questionnaire) -> DocumentMut {
     let mut doc = DocumentMut::new();
     let root = doc.as_table_mut();
     put(root, "id", &q.id);
@@ -37,7 +43,7 @@ pub fn to_toml(q: &Questionnaire) -> String {
     }
     root.insert("groups", Item::ArrayOfTables(q.groups.iter().map(group).collect()));
     root.insert("questions", Item::ArrayOfTables(q.questions.iter().map(question).collect()));
-    doc.to_string()
+    doc
 }
 
 fn group(g: &Group) -> Table {

@@ -126,8 +126,7 @@ pub async fn save(state: State, user: Researcher, slug: Path<String>, body: Limi
     if field(&fields, "actie") == "soort" {
         return Ok(html(StatusCode::OK, page(&user, &s, original.as_deref(), &form, &Problems::default())?));
     }
-    let written = question_form::with_question(&s.questionnaire, original.as_deref(), &form)
-        .map_err(|e| PageError::Internal(format!("the written questionnaire does not read back: {e}")))?;
+    let written = question_form::with_question(&s.questionnaire, original.as_deref(), &form);
     match drafts::replace(&state.db, &actor(&user), &s, &written, state.now()).await {
         Ok(_) => Ok(see_other(&format!("/onderzoek/{}/bewerken#vraag-{}", s.row.slug, form.id))),
         Err(DraftError::Store(e)) => Err(PageError::from(e).into()),

@@ -242,12 +242,14 @@ impl QuestionForm {
         form.help = get("help");
         form.page = get("page");
         form.required = on("required");
-        for key in ["dont_know", "min", "max", "unit", "opt_out_label", "opt_out_value", "from", "to"] {
-            *form.text_field(key) = get(key);
-        }
-        for key in ["low_label", "high_label", "min_choices", "max_choices", "max_length", "show_if"] {
-            *form.text_field(key) = get(key);
-        }
+        form.dont_know = get("dont_know");
+        (form.min, form.max, form.unit) = (get("min"), get("max"), get("unit"));
+        (form.opt_out_label, form.opt_out_value) = (get("opt_out_label"), get("opt_out_value"));
+        (form.from, form.to) = (get("from"), get("to"));
+        (form.low_label, form.high_label) = (get("low_label"), get("high_label"));
+        (form.min_choices, form.max_choices) = (get("min_choices"), get("max_choices"));
+        form.max_length = get("max_length");
+        form.show_if = get("show_if");
         form.joiner = if get("joiner") == "or" { "or".into() } else { "and".into() };
         form.rows = (0..)
             .map_while(|i| fields.iter().any(|(n, _)| n.starts_with(&format!("row.{i}."))).then_some(i))
@@ -273,25 +275,6 @@ impl QuestionForm {
             .collect();
         form.pad();
         form
-    }
-
-    fn text_field(&mut self, key: &str) -> &mut String {
-        match key {
-            "dont_know" => &mut self.dont_know,
-            "min" => &mut self.min,
-            "max" => &mut self.max,
-            "unit" => &mut self.unit,
-            "opt_out_label" => &mut self.opt_out_label,
-            "opt_out_value" => &mut self.opt_out_value,
-            "from" => &mut self.from,
-            "to" => &mut self.to,
-            "low_label" => &mut self.low_label,
-            "high_label" => &mut self.high_label,
-            "min_choices" => &mut self.min_choices,
-            "max_choices" => &mut self.max_choices,
-            "max_length" => &mut self.max_length,
-            _ => &mut self.show_if,
-        }
     }
 
     /// Spare rows to fill in, so the form can grow without script.

@@ -22,19 +22,65 @@ pub enum Audience {
     Reader,
 }
 
+/// An error as its pages tell it, decided once: the words then differ per reader.
+enum Case<'a> {
+    NotFound,
+    Expired(&'a str),
+    BadRequest(&'a str),
+    Forbidden,
+    /// The database is away, full, read-only or busy: try again in a moment.
+    Unavailable,
+    /// A failure of ours.
+    Failed,
+}
+
+/// What reads the same for everybody (the damaged database's page promises nothing).
+enum Shared<'a> {
+    SignIn,
+    TooLarge(usize),
+    Unreadable(&'a str),
+    Report { slug: &'a str, reason: &'a str },
+    Damaged,
+}
+
+fn case(error: &PageError) -> Result<Case<'_>, Shared<'_>> {
+    Ok(match error {
+        PageError::NotFound => Case::NotFound,
+        PageError::Expired { back } => Case::Expired(back),
+        PageError::BadRequest(reason) => Case::BadRequest(reason),
+        PageError::Forbidden => Case::Forbidden,
+        PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) => match error.outage() {
+            Some(Outage::Corrupt) => return Err(Shared::Damaged),
+            Some(_) => Case::Unavailable,
+            None => Case::Failed,
+        },
+        PageError::SignIn { .. } => return Err(Shared::SignIn),
+        PageError::TooLarge { limit } => return Err(Shared::TooLarge(*limit)),
+        PageError::Unreadable(reason) => return Err(Shared::Unreadable(reason)),
+        PageError::Report { slug, reason } => return Err(Shared::Report { slug, reason }),
+    })
+}
+
 /// The page for `error` as `audience` reads it.
 pub fn body(error: &PageError, audience: Audience) -> String {
-    match audience {
-        Audience::Respondent => respondent(error),
-        Audience::Staff | Audience::Reader => signed_in(error, audience),
+    match case(error) {
+        Ok(case) if audience == Audience::Respondent => respondent(case),
+        Ok(case) => signed_in(case, audience),
+        Err(shared) => {
+            if matches!(shared, Shared::Damaged) {
+                // The alarm logs its cause, once.
+                tracing::debug!(error = %error, "page refused: the database is damaged");
+            }
+            common(shared, audience)
+        }
     }
 }
 
-fn respondent(error: &PageError) -> String {
-    match error {
+fn respondent(case: Case) -> String {
+    match case {
         // The same page for a mistyped, an unknown and a never-issued link: nothing tells
         // whether a token exists.
-        PageError::NotFound => message_page(
+        Case::NotFound => message_page(
             "Deze pagina bestaat niet",
             &[
                 "De link is niet (meer) geldig. Controleer of je de volledige link uit de e-mail hebt \
@@ -43,40 +89,44 @@ fn respondent(error: &PageError) -> String {
             ],
             None,
         ),
-        PageError::Expired { back } => message_page(
+        Case::Expired(back) => message_page(
             "Deze pagina is verlopen",
             &["Je antwoorden op deze pagina zijn niet bewaard, omdat de pagina te lang open stond of \
                cookies uitgeschakeld zijn. Ga terug en vul de pagina opnieuw in."],
             Some((back, "Terug naar de vragenlijst")),
         ),
-        PageError::BadRequest(_) => message_page(
+        Case::BadRequest(_) => message_page(
             "Dit verzoek kunnen we niet lezen",
             &["Ga terug naar de vragenlijst en probeer het opnieuw."],
             None,
         ),
-        PageError::Store(_) | PageError::Db(_) if outage(error).is_some_and(|o| o != Outage::Corrupt) => message_page(
+        Case::Forbidden => message_page(
+            "Geen toegang",
+            &["Dit account mag deze pagina niet gebruiken. Gepubliceerde rapporten staan in de leeskamer."],
+            Some(("/rapporten", "Naar de rapporten")),
+        ),
+        Case::Unavailable => message_page(
             "De vragenlijst is even niet bereikbaar",
             &["Je antwoorden tot nu toe zijn bewaard. Probeer het over een paar minuten opnieuw."],
             None,
         ),
-        PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) if outage(error).is_none() => message_page(
+        Case::Failed => message_page(
             "Er ging iets mis",
             &["Je antwoorden tot nu toe zijn bewaard. Probeer het later opnieuw; lukt het dan nog niet, neem dan \
                contact op met de afzender van de uitnodiging."],
             None,
         ),
-        other => common(other, Audience::Respondent),
     }
 }
 
 /// The pages behind a login and the reading room: staff pages in the staff layout.
-fn signed_in(error: &PageError, audience: Audience) -> String {
+fn signed_in(case: Case, audience: Audience) -> String {
     let home = match audience {
         Audience::Reader => ("/rapporten", "Naar de rapporten"),
         _ => ("/onderzoek", "Naar je vragenlijsten"),
     };
-    match error {
-        PageError::NotFound => staff_message(
+    match case {
+        Case::NotFound => staff_message(
             "Deze pagina bestaat niet",
             &[match audience {
                 Audience::Reader => "Dit rapport of deze pagina bestaat niet (meer). Controleer het adres.",
@@ -87,7 +137,7 @@ fn signed_in(error: &PageError, audience: Audience) -> String {
             }],
             Some(home),
         ),
-        PageError::Expired { back } => staff_message(
+        Case::Expired(back) => staff_message(
             "Dit formulier is verlopen",
             &["Wat je verstuurde is niet opgeslagen: het formulier hoorde bij een eerdere sessie (je bent \
                intussen uit- of opnieuw ingelogd), of cookies staan uit. Open de pagina opnieuw en probeer het nog \
@@ -95,12 +145,18 @@ fn signed_in(error: &PageError, audience: Audience) -> String {
             Some((back, "Terug")),
         ),
         // A staff page's reasons are ours and in Dutch; the reader of them can act on them.
-        PageError::BadRequest(reason) => staff_message(
+        Case::BadRequest(reason) => staff_message(
             "Dit verzoek kunnen we niet uitvoeren",
             &[reason, "Er is niets opgeslagen. Ga terug en probeer het opnieuw."],
             Some(home),
         ),
-        PageError::Store(_) | PageError::Db(_) if outage(error).is_some_and(|o| o != Outage::Corrupt) => staff_message(
+        Case::Forbidden => staff_message(
+            "Geen toegang",
+            &["Dit account mag deze pagina niet gebruiken. Een beheerder kan je de rol geven die je nodig hebt; \
+               gepubliceerde rapporten staan in de leeskamer."],
+            Some(("/rapporten", "Naar de rapporten")),
+        ),
+        Case::Unavailable => staff_message(
             "peiling is even niet bereikbaar",
             &[match audience {
                 Audience::Reader => "De rapporten zijn even niet te lezen. Probeer het over een paar minuten opnieuw.",
@@ -111,32 +167,25 @@ fn signed_in(error: &PageError, audience: Audience) -> String {
             }],
             None,
         ),
-        PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) if outage(error).is_none() => staff_message(
+        Case::Failed => staff_message(
             "Er ging iets mis aan onze kant",
             &["Wat je op deze pagina deed, is misschien niet opgeslagen. Probeer het opnieuw; lukt het dan nog \
                niet, meld dan aan de beheerder hoe laat het gebeurde: de oorzaak staat in het logboek van de \
                server."],
             Some(home),
         ),
-        PageError::Forbidden => staff_message(
-            "Geen toegang",
-            &["Dit account mag deze pagina niet gebruiken. Een beheerder kan je de rol geven die je nodig hebt; \
-               gepubliceerde rapporten staan in de leeskamer."],
-            Some(("/rapporten", "Naar de rapporten")),
-        ),
-        other => common(other, audience),
     }
 }
 
-/// What reads the same for everybody (and the damaged database, whose page promises nothing).
-fn common(error: &PageError, audience: Audience) -> String {
+/// What reads the same for everybody, in the layout of the reader's pages.
+fn common(shared: Shared, audience: Audience) -> String {
     let page = |heading: &str, paragraphs: &[&str], link: Option<(&str, &str)>| match audience {
         Audience::Respondent => message_page(heading, paragraphs, link),
         _ => staff_message(heading, paragraphs, link),
     };
-    match error {
-        PageError::SignIn { .. } => String::new(),
-        PageError::TooLarge { limit } if *limit > super::MAX_BODY => page(
+    match shared {
+        Shared::SignIn => String::new(),
+        Shared::TooLarge(limit) if limit > super::MAX_BODY => page(
             "Het bestand is te groot",
             &[&format!(
                 "Een bestand mag hoogstens {} zijn. Splits een grote lijst in delen en importeer ze na elkaar.",
@@ -144,40 +193,21 @@ fn common(error: &PageError, audience: Audience) -> String {
             )],
             None,
         ),
-        PageError::TooLarge { limit } => page(
+        Shared::TooLarge(limit) => page(
             "Wat je verstuurde is te groot",
             &[&format!(
                 "Een formulier mag hoogstens {} zijn; er is niets opgeslagen. Maak een heel lange tekst korter.",
-                super::body::size_text(*limit)
+                super::body::size_text(limit)
             )],
             None,
         ),
-        PageError::Unreadable(reason) => page("Dit verzoek kunnen we niet lezen", &[reason], None),
-        PageError::Forbidden => page(
-            "Geen toegang",
-            &["Dit account mag deze pagina niet gebruiken. Gepubliceerde rapporten staan in de leeskamer."],
-            Some(("/rapporten", "Naar de rapporten")),
-        ),
-        PageError::Report { slug, reason } => page(
+        Shared::Unreadable(reason) => page("Dit verzoek kunnen we niet lezen", &[reason], None),
+        Shared::Report { slug, reason } => page(
             "Het rapport kon niet worden gemaakt",
             &[reason, "Pas de rapportdefinitie aan; daar staat elk probleem met zijn regel."],
             Some((&format!("/onderzoek/{slug}/rapportdefinitie"), "Naar de rapportdefinitie")),
         ),
-        PageError::Store(_) | PageError::Db(_) | PageError::Internal(_) => {
-            // Only a damaged database is left here; the alarm logs its cause, once.
-            tracing::debug!(error = %error, "page refused: the database is damaged");
-            damaged_page()
-        }
-        PageError::NotFound | PageError::Expired { .. } | PageError::BadRequest(_) => {
-            unreachable!("worded per audience before")
-        }
-    }
-}
-
-fn outage(error: &PageError) -> Option<Outage> {
-    match error {
-        PageError::Store(crate::store::StoreError::Db(e)) | PageError::Db(e) => crate::db::outage(e),
-        _ => None,
+        Shared::Damaged => damaged_page(),
     }
 }
 

@@ -135,6 +135,16 @@ impl Bin {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ReportDefinitionErrors(pub Vec<String>);
 
+/// A problem split into its line and the rest ("regel 7: ..." gives 7); a problem of the whole
+/// file has no line.
+pub fn line_of(problem: &str) -> (Option<u64>, &str) {
+    let numbered = problem.strip_prefix("regel ").and_then(|rest| rest.split_once(": "));
+    match numbered.and_then(|(n, rest)| n.parse::<u64>().ok().map(|n| (n, rest))) {
+        Some((line, rest)) => (Some(line), rest),
+        None => (None, problem),
+    }
+}
+
 impl fmt::Display for ReportDefinitionErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "de rapportdefinitie bevat {} fout(en):", self.0.len())?;

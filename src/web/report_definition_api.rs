@@ -85,11 +85,8 @@ pub async fn reset(state: State, request: HttpRequest, slug: Path<String>) -> Re
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// One problem as `{ line, message }`, from "regel N: ..." (a problem of the whole file has no line).
+/// One problem as `{ line, message }` (a problem of the whole file has no line).
 fn problem(text: &str) -> Value {
-    let numbered = text.strip_prefix("regel ").and_then(|rest| rest.split_once(": "));
-    match numbered.and_then(|(n, message)| n.parse::<u64>().ok().map(|n| (n, message))) {
-        Some((line, message)) => json!({ "line": line, "message": message }),
-        None => json!({ "line": null, "message": text }),
-    }
+    let (line, message) = crate::report::definition::line_of(text);
+    json!({ "line": line, "message": message })
 }

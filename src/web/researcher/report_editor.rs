@@ -150,10 +150,7 @@ pub async fn show(state: State, user: Researcher, slug: Path<String>) -> Answer 
 
 /// A problem of the check without the line of a file the researcher never saw.
 fn without_line(problem: String) -> String {
-    match problem.strip_prefix("regel ").and_then(|rest| rest.split_once(": ")) {
-        Some((line, rest)) if line.chars().all(|c| c.is_ascii_digit()) => rest.to_string(),
-        _ => problem,
-    }
+    crate::report::definition::line_of(&problem).1.to_string()
 }
 
 /// One change from a button or form: stored when the check passes; a preview of a sentence

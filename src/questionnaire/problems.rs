@@ -272,6 +272,14 @@ impl fmt::Display for DefinitionError {
     }
 }
 
+impl DefinitionError {
+    /// The problem with its question but without its line: for a definition the researcher
+    /// made in forms and never saw as a file.
+    pub fn without_line(&self) -> String {
+        DefinitionError { line: None, ..self.clone() }.to_string()
+    }
+}
+
 /// All problems found in one definition, in file order.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct DefinitionErrors(pub Vec<DefinitionError>);

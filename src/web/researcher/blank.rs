@@ -47,8 +47,7 @@ pub async fn create(state: State, user: Researcher, body: Limited) -> Answer {
         Ok(s) => Ok(see_other(&format!("/onderzoek/{}/bewerken", s.row.slug))),
         // The lines are of a file the researcher never saw: the reasons without them.
         Err(StoreError::Definition(errors)) => {
-            let problems: Vec<String> =
-                errors.0.into_iter().map(|e| DefinitionError { line: None, ..e }.to_string()).collect();
+            let problems: Vec<String> = errors.0.iter().map(DefinitionError::without_line).collect();
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page(&user, &fields, &problems)?))
         }
         Err(e @ StoreError::SurveyExists(_)) => {

@@ -111,7 +111,7 @@ fn problems(e: DraftError, made: Made) -> Result<Vec<String>, PageError> {
             .into_iter()
             .map(|e| match made {
                 Made::Text => e.to_string(),
-                Made::Buttons => crate::questionnaire::DefinitionError { line: None, ..e }.to_string(),
+                Made::Buttons => e.without_line(),
             })
             .collect()),
         DraftError::Report(errors) => {

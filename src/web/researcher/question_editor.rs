@@ -136,7 +136,7 @@ pub async fn save(state: State, user: Researcher, slug: Path<String>, body: Limi
                 DraftError::Definition(errors) => {
                     for error in errors.0 {
                         let place = question_form::field_of(&error, &form.id, &written);
-                        let text = crate::questionnaire::DefinitionError { line: None, ..error }.to_string();
+                        let text = error.without_line();
                         match place {
                             Some(field) => problems.by_field.entry(field).or_default().push(text),
                             None => problems.general.push(text),
